@@ -1,0 +1,212 @@
+"""The ``judge`` command: a thin Typer layer over the engine in ``judge/``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from judge import DEFAULT_DB, Gate, JudgeError, Store, load_policy
+from judge.checks import REGISTRY
+from judge.export import run_summary, write_approved, write_json, write_junit
+
+app = typer.Typer(
+    help="Gate LLM-generated storefront themes and keywords before they reach retrieval and ranking.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="SQLite verdict store.", envvar="JUDGE_DB")]
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _open_store(db: Path) -> Store:
+    try:
+        return Store(db)
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+
+
+DECISION_STYLE = {"approved": "green", "rejected": "red", "needs_review": "yellow", "error": "magenta"}
+
+
+@app.command()
+def gate(
+    input: Annotated[Path, typer.Argument(help="Candidates as JSONL (one per line) or CSV (keywords separated by '|').")],
+    policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file, or a shipped policy name (default, strict).")] = "default",
+    db: DbOpt = Path(DEFAULT_DB),
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's verdicts as JSON.")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML, one test case per candidate.")] = None,
+    approved_out: Annotated[Path | None, typer.Option("--approved-out", help="Write only approved records, unchanged.")] = None,
+    skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Record the LLM rubric stage as skipped.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Candidates per check batch and store transaction.", min=1)] = 512,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
+) -> None:
+    """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
+    try:
+        pol = load_policy(policy)
+        store = _open_store(db)
+        engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm)
+        if not input.is_file():
+            raise _fail(f"{input}: no such input file")
+        use_bar = out.is_terminal and not quiet
+        if use_bar:
+            total = sum(1 for line in input.open("rb") if line.strip()) if input.suffix.lower() != ".csv" else None
+            with Progress(
+                TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out, transient=True
+            ) as bar:
+                task = bar.add_task("gate", total=total)
+                result = engine.run(input, on_progress=lambda n: bar.advance(task, n))
+        else:
+            result = engine.run(input)
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+
+    for message in result.input_errors[:20]:
+        err.print(f"[magenta]input error:[/] {message}", highlight=False)
+    if len(result.input_errors) > 20:
+        err.print(f"[magenta]... and {len(result.input_errors) - 20} more input errors[/]")
+    for check_id, detail in result.unavailable.items():
+        err.print(f"[bold yellow]WARNING: check {check_id!r} is UNAVAILABLE:[/] {detail}", highlight=False)
+
+    if json_out:
+        write_json(store, result.run, json_out)
+    if junit:
+        write_junit(store, result.run, junit)
+    if approved_out:
+        write_approved(store, result.run, approved_out)
+
+    c = result.counts
+    if not quiet:
+        table = Table(title=f"run {result.run.id}" + (" (resumed)" if result.resumed else ""), show_edge=False)
+        for name in ("approved", "rejected", "needs_review", "error"):
+            table.add_column(name, style=DECISION_STYLE[name], justify="right")
+        table.add_row(*(str(c.get(k, 0)) for k in ("approved", "rejected", "needs_review", "error")))
+        out.print(table)
+        out.print(f"policy {pol.id}@{pol.version}; {result.evaluated} checked, {result.reused} reused from the store", highlight=False)
+    if result.ci.passed:
+        out.print("[bold green]PASS[/] the batch meets the policy's CI thresholds")
+    else:
+        out.print("[bold red]FAIL[/] " + "; ".join(result.ci.reasons), highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def runs(
+    db: DbOpt = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="How many runs to list, newest first.", min=1)] = 20,
+) -> None:
+    """List stored runs, newest first."""
+    store = _open_store(db)
+    table = Table(show_edge=False)
+    for col in ("run", "started", "status", "policy", "input", "approved", "rejected", "needs_review", "error"):
+        table.add_column(col)
+    for r in store.runs(limit):
+        c = r.counts
+        table.add_row(
+            r.id,
+            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.status,
+            f"{r.policy_id}@{r.policy_version}",
+            Path(r.input_path).name,
+            *(str(c.get(k, "")) for k in ("approved", "rejected", "needs_review", "error")),
+        )
+    out.print(table)
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="Candidate id, or a content-hash prefix (8+ hex digits).")],
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest verdict for it).")] = None,
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Show one candidate's verdict, findings and provenance."""
+    import json
+
+    store = _open_store(db)
+    v = store.find_verdict(ref, run)
+    if v is None:
+        raise _fail(f"no verdict for {ref!r}" + (f" in run {run}" if run else ""))
+    r = v.row
+    if as_json:
+        data = r.model_dump(mode="json") | {"findings": [f.model_dump(mode="json", exclude_none=True) for f in v.findings]}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    style = DECISION_STYLE.get(r.decision, "white")
+    out.print(Text.assemble((f"{r.candidate_id or 'line ' + str(r.line)}  ", "bold"), (r.decision, f"bold {style}")))
+    out.print(f"run {r.run_id}, line {r.line}; content {r.content_hash}", highlight=False)
+    out.print(f"policy {r.policy_id}@{r.policy_version} ({r.policy_hash[:12]}); code {r.code_version}", highlight=False)
+    if r.reused_from:
+        out.print(f"reused from stored verdict #{r.reused_from}")
+    if r.error:
+        out.print(f"[magenta]{r.error}[/]", highlight=False)
+    if v.findings:
+        table = Table(show_edge=False)
+        for col in ("severity", "check", "field", "text", "message"):
+            table.add_column(col)
+        for f in v.findings:
+            table.add_row(f.severity.value, f.check, f.field or "", Text(f.text or ""), Text(f.message))
+        out.print(table)
+    else:
+        out.print("no findings")
+
+
+@app.command()
+def checks(
+    policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file or shipped name.")] = "default",
+) -> None:
+    """List the rule checks, whether the policy enables them, and whether they can run here."""
+    from judge.checks import CheckContext, CheckSuite
+
+    try:
+        pol = load_policy(policy)
+        suite = CheckSuite(pol.checks, CheckContext(pol.base_dir))
+        statuses = suite.statuses
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+    table = Table(title=f"policy {pol.id}@{pol.version}", show_edge=False)
+    for col in ("check", "enabled", "status", "description"):
+        table.add_column(col)
+    for check_id, cls in REGISTRY.items():
+        st = statuses.get(check_id)
+        status = "-" if st is None else ("[green]ok[/]" if st.available else f"[yellow]unavailable[/]: {st.detail}")
+        table.add_row(check_id, "yes" if st else "no", status, cls.description)
+    out.print(table)
+
+
+@app.command(name="summary")
+def summary_cmd(
+    run: Annotated[str | None, typer.Argument(help="Run id (default: the latest run).")] = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Print a stored run's summary and provenance as JSON."""
+    import json
+
+    store = _open_store(db)
+    r = store.get_run(run)
+    if r is None:
+        raise _fail("no such run" if run else "the store has no runs")
+    sys.stdout.write(json.dumps(run_summary(r), indent=2) + "\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

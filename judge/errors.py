@@ -1,0 +1,41 @@
+"""Exceptions raised by storefront-judge.
+
+Bad *content* is never an exception: it is a :class:`judge.models.Finding`.
+Exceptions are for things that stop the tool from judging at all.
+
+Hierarchy::
+
+    JudgeError
+    ├── ConfigError            a policy, term list or option is invalid
+    │   └── PolicyError        a policy file failed validation (names file and key)
+    ├── InputError             an input file cannot be opened or read at all
+    ├── StoreError             the SQLite store cannot be opened or migrated
+    └── CheckUnavailable       a check cannot run (e.g. no toxicity model);
+                               the policy decides whether that is a warning or an error
+"""
+
+from __future__ import annotations
+
+
+class JudgeError(Exception):
+    """Base class of every error raised by storefront-judge."""
+
+
+class ConfigError(JudgeError):
+    """A configuration value, policy or data file is invalid."""
+
+
+class PolicyError(ConfigError):
+    """A policy file failed validation."""
+
+
+class InputError(JudgeError):
+    """An input file cannot be read at all (missing, a directory, unknown format)."""
+
+
+class StoreError(JudgeError):
+    """The verdict store cannot be opened or migrated."""
+
+
+class CheckUnavailable(JudgeError):
+    """A check cannot run in this environment (for example, no model could be loaded)."""

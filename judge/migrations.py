@@ -1,0 +1,117 @@
+"""Named, append-only schema migrations for the SQLite store.
+
+Each migration runs once, in order, and is recorded in ``_migrations``. Never edit
+or reorder a released migration; add a new one at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, text
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def _exec(conn: Connection, script: str) -> None:
+    for stmt in script.split(";"):
+        if stmt.strip():
+            conn.execute(text(stmt))
+
+
+@migration
+def m001_initial(conn: Connection) -> None:
+    _exec(
+        conn,
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            run_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            input_path TEXT NOT NULL,
+            input_sha256 TEXT NOT NULL,
+            input_format TEXT NOT NULL,
+            policy_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            policy_hash TEXT NOT NULL,
+            code_version TEXT NOT NULL,
+            options_json TEXT NOT NULL,
+            check_status_json TEXT NOT NULL,
+            counts_json TEXT,
+            ci_json TEXT,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP
+        );
+        CREATE INDEX ix_runs_run_key ON runs (run_key);
+        CREATE TABLE candidates (
+            content_hash TEXT PRIMARY KEY,
+            candidate_id TEXT NOT NULL,
+            placement TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            keywords_json TEXT NOT NULL,
+            first_seen_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE verdicts (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            line INTEGER NOT NULL,
+            candidate_id TEXT,
+            content_hash TEXT,
+            eval_key TEXT,
+            decision TEXT NOT NULL,
+            error TEXT,
+            raw TEXT NOT NULL,
+            policy_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            policy_hash TEXT NOT NULL,
+            code_version TEXT NOT NULL,
+            checks_fingerprint TEXT NOT NULL,
+            reused_from INTEGER,
+            created_at TIMESTAMP NOT NULL,
+            UNIQUE (run_id, line)
+        );
+        CREATE INDEX ix_verdicts_eval_key ON verdicts (eval_key);
+        CREATE INDEX ix_verdicts_content_hash ON verdicts (content_hash);
+        CREATE INDEX ix_verdicts_candidate_id ON verdicts (candidate_id);
+        CREATE TABLE findings (
+            id INTEGER PRIMARY KEY,
+            verdict_id INTEGER NOT NULL REFERENCES verdicts (id),
+            check_id TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            category TEXT,
+            message TEXT NOT NULL,
+            field TEXT,
+            span_start INTEGER,
+            span_end INTEGER,
+            text TEXT,
+            term TEXT,
+            score FLOAT
+        );
+        CREATE INDEX ix_findings_verdict_id ON findings (verdict_id);
+        CREATE INDEX ix_findings_check_id ON findings (check_id)
+        """,
+    )
+
+
+def apply(conn: Connection) -> list[str]:
+    """Apply pending migrations; return the names applied now."""
+    conn.execute(text("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"))
+    done = {row[0] for row in conn.execute(text("SELECT name FROM _migrations"))}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        fn(conn)
+        conn.execute(
+            text("INSERT INTO _migrations (name, applied_at) VALUES (:n, :t)"),
+            {"n": name, "t": datetime.now(UTC).isoformat()},
+        )
+        applied.append(name)
+    return applied

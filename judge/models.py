@@ -1,0 +1,149 @@
+"""The content model: placements, candidates, findings and verdicts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from .normalize import simple_key
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    NEEDS_REVIEW = "needs_review"
+    ERROR = "error"  # the input record itself could not be read; never published
+
+
+class Severity(StrEnum):
+    BLOCK = "block"  # -> rejected
+    REVIEW = "review"  # -> needs_review
+    INFO = "info"  # recorded, no effect on the decision
+
+    @property
+    def rank(self) -> int:
+        return {"block": 2, "review": 1, "info": 0}[self.value]
+
+
+class PlacementContext(BaseModel):
+    """Merchandising context of a placement. Unknown keys are kept."""
+
+    model_config = ConfigDict(extra="allow")
+
+    audience: str | None = None
+    season: str | None = None
+    notes: str | None = None
+    allowed_categories: list[str] | None = None
+    blocked_categories: list[str] | None = None
+
+
+class Generator(BaseModel):
+    """Who produced a candidate (model, prompt version, role such as teacher/student)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str | None = None
+    prompt_version: str | None = None
+    role: str | None = None
+
+
+class Placement(BaseModel):
+    """A page section that content is generated for."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: StrictStr
+    page: StrictStr | None = None
+    context: PlacementContext = Field(default_factory=PlacementContext)
+
+
+class Candidate(BaseModel):
+    """One generated theme with its keywords, for one placement.
+
+    Required fields are strictly typed (a number where a string belongs is an input
+    error, not silently coerced). Unknown fields are kept in ``model_extra``.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    id: StrictStr = Field(min_length=1)
+    placement: StrictStr
+    theme: StrictStr
+    keywords: list[StrictStr]
+    page: StrictStr | None = None
+    description: StrictStr | None = None
+    context: PlacementContext = Field(default_factory=PlacementContext)
+    generator: Generator | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Stable hash of normalized placement + theme + keywords (order-insensitive).
+
+        Used for de-duplication, caching and sticky reviews.
+        """
+        payload = {
+            "placement": simple_key(self.placement),
+            "theme": simple_key(self.theme),
+            "keywords": sorted(simple_key(k) for k in self.keywords),
+        }
+        return sha256_json(payload)
+
+    def texts(self) -> list[tuple[str, str]]:
+        """``(field, text)`` pairs that text checks read."""
+        out = [("theme", self.theme)]
+        out += [(f"keywords[{i}]", k) for i, k in enumerate(self.keywords)]
+        if self.description:
+            out.append(("description", self.description))
+        return out
+
+
+class Finding(BaseModel):
+    """One problem (or note) that a check found in a candidate."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    check: str
+    severity: Severity
+    message: str
+    field: str | None = None  # "theme", "keywords[2]", "description"
+    span: tuple[int, int] | None = None  # offsets into the original text of ``field``
+    text: str | None = None  # the offending original text
+    term: str | None = None  # the canonical term or pattern id that matched
+    category: str | None = None
+    score: float | None = None
+
+
+class Verdict(BaseModel):
+    """The decision for one candidate, with its findings and provenance."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_id: str | None
+    line: int
+    decision: Decision
+    findings: list[Finding] = Field(default_factory=list)
+    content_hash: str | None = None
+    policy_id: str
+    policy_version: str
+    code_version: str
+    error: str | None = None
+    reused: bool = False
+
+
+def sha256_json(payload: Any) -> str:
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def decide(findings: list[Finding]) -> Decision:
+    """Any ``block`` -> rejected; else any ``review`` -> needs_review; else approved."""
+    worst = max((f.severity.rank for f in findings), default=0)
+    if worst == 2:
+        return Decision.REJECTED
+    if worst == 1:
+        return Decision.NEEDS_REVIEW
+    return Decision.APPROVED

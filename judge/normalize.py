@@ -1,0 +1,252 @@
+"""Text normalization shared by every text check.
+
+``normalize(text)`` returns a :class:`NormalizedText` that keeps the original
+string for display and, for every normalized character, the index of the
+original character it came from, so a finding can point at the offending span
+of what the user actually wrote.
+
+Steps, per character: drop format controls (zero-width, bidi, soft hyphen),
+Unicode NFKC (fullwidth forms), casefold, strip combining accents, fold
+confusable homoglyphs (Cyrillic/Greek look-alikes, from Unicode's
+confusables.txt via ``confusable-homoglyphs``) to ASCII.
+
+Tokenization then yields word tokens with three extra views used by the term
+matcher: a leetspeak-folded form (``sh1t`` -> ``shit``, only for tokens that mix
+letters with digits or symbols), a repeated-letter-collapsed form, and joined
+runs of single characters (``s.h.i.t`` / ``s h i t`` -> ``shit``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+
+LEET = str.maketrans(
+    {
+        "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
+        "9": "g", "@": "a", "$": "s", "!": "i", "+": "t", "|": "l", "€": "e", "£": "l",
+    }
+)
+LEET_ALT = str.maketrans({"1": "l", "|": "i", "!": "l"})
+# Characters that may stand inside a word as obfuscation (besides letters/digits).
+WORD_SYMBOLS = frozenset("@$!*+|€£")
+MASK = "*"
+_REPEAT = re.compile(r"(.)\1+")
+_SEPARATORS = frozenset(" .-_·•/\\'\"`~^,:;")
+
+
+@lru_cache(maxsize=1)
+def _confusable_map() -> dict[str, str]:
+    """Map non-ASCII look-alikes to a single lowercase ASCII letter or digit."""
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
+    table: dict[str, str] = {}
+    for char, glyphs in data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for glyph in glyphs:
+            target = glyph["c"]
+            if len(target) == 1 and target.isascii() and target.isalnum():
+                table[char] = target.lower()
+                break
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word in normalized coordinates: ``text[start:end]`` of the normalized string."""
+
+    text: str
+    start: int
+    end: int
+    obfuscated: bool = False  # leet symbols, digits among letters, masks, homoglyphs or joined
+    joined: bool = False  # built from a run of single characters ("s.h.i.t")
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Spellings to look up: as written, leet-folded (and its ambiguous twin)."""
+        return _forms(self.text)
+
+    @property
+    def masked(self) -> bool:
+        return MASK in self.text
+
+
+@lru_cache(maxsize=65536)
+def _forms(text: str) -> tuple[str, ...]:
+    has_alpha = any(c.isalpha() for c in text)
+    if not has_alpha or text.isalpha():
+        return (text,)
+    folded = text.translate(LEET)
+    alt = text.translate(LEET_ALT).translate(LEET)
+    out = [text]
+    for f in (folded, alt):
+        if f not in out:
+            out.append(f)
+    return tuple(out)
+
+
+def collapse_repeats(text: str) -> str:
+    """``shiiit`` -> ``shit``; used as a second look-up key for repeated letters."""
+    return _REPEAT.sub(r"\1", text)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    original: str
+    text: str
+    offsets: tuple[int, ...]
+    homoglyphs: frozenset[int] = field(default_factory=frozenset)  # normalized idx folded
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized ``[start, end)`` span back to the original string."""
+        if not self.offsets or end <= start:
+            return (0, 0)
+        o_start = self.offsets[start]
+        o_end = self.offsets[end - 1] + 1
+        # extend over a character that NFKC expanded into several normalized chars
+        while o_end < len(self.original) and unicodedata.combining(self.original[o_end]):
+            o_end += 1
+        return (o_start, o_end)
+
+    def original_span_text(self, start: int, end: int) -> str:
+        a, b = self.span(start, end)
+        return self.original[a:b]
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return _tokenize(self)
+
+
+def _is_dropped(ch: str) -> bool:
+    # Cf = format controls: zero-width space/joiners, bidi overrides, BOM, soft hyphen.
+    return unicodedata.category(ch) == "Cf"
+
+
+@lru_cache(maxsize=131072)
+def _fold_char(ch: str) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        for d in unicodedata.normalize("NFD", c):
+            if unicodedata.combining(d):
+                continue
+            out.append(d)
+    folded = "".join(out)
+    if not folded.isascii():
+        cmap = _confusable_map()
+        folded = "".join(cmap.get(c, c) for c in folded)
+    return folded
+
+
+def normalize(text: str) -> NormalizedText:
+    chars: list[str] = []
+    offsets: list[int] = []
+    homoglyphs: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            chars.append(ch.lower())
+            offsets.append(i)
+            continue
+        if _is_dropped(ch):
+            continue
+        folded = _fold_char(ch)
+        # a non-Latin letter that folds to ASCII is a homoglyph (Cyrillic "а" for "a")
+        mark = folded.isascii() and folded.isalpha() and script_of(ch) not in ("LATIN", "COMMON")
+        for c in folded:
+            if mark:
+                homoglyphs.add(len(chars))
+            chars.append(c)
+            offsets.append(i)
+    return NormalizedText(text, "".join(chars), tuple(offsets), frozenset(homoglyphs))
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in WORD_SYMBOLS
+
+
+def _raw_tokens(nt: NormalizedText) -> list[Token]:
+    text = nt.text
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not _is_word_char(text[i]):
+            i += 1
+            continue
+        j = i
+        while j < n and _is_word_char(text[j]):
+            j += 1
+        s, e = i, j
+        # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss"
+        while e > s and text[e - 1] in "!*":
+            e -= 1
+        while s < e and text[s] in "!*+|":
+            s += 1
+        if e > s:
+            word = text[s:e]
+            obf = (not word.isalpha() and any(c.isalpha() for c in word)) or any(
+                k in nt.homoglyphs for k in range(s, e)
+            )
+            tokens.append(Token(word, s, e, obfuscated=obf))
+        i = j
+    return tokens
+
+
+def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
+    """Join runs of >= 3 single-character tokens separated only by separators."""
+    joined: list[Token] = []
+    run: list[Token] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            word = "".join(t.text for t in run)
+            joined.append(Token(word, run[0].start, run[-1].end, obfuscated=True, joined=True))
+        run.clear()
+
+    for tok in tokens:
+        if len(tok.text) == 1:
+            if run:
+                gap = nt.text[run[-1].end : tok.start]
+                if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):
+                    flush()
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    return joined
+
+
+def _tokenize(nt: NormalizedText) -> list[Token]:
+    tokens = _raw_tokens(nt)
+    return tokens + _join_single_chars(nt, tokens)
+
+
+def word_tokens(nt: NormalizedText) -> list[Token]:
+    """Ordinary word tokens only (no joined runs), in text order."""
+    return [t for t in nt.tokens if not t.joined]
+
+
+def simple_key(text: str) -> str:
+    """Cheap canonical form for hashing and equality: NFKC, casefold, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+SCRIPT_OF_CACHE: dict[str, str] = {}
+
+
+def script_of(ch: str) -> str:
+    """Unicode script alias of a character (LATIN, CYRILLIC, GREEK, COMMON, ...)."""
+    s = SCRIPT_OF_CACHE.get(ch)
+    if s is None:
+        from confusable_homoglyphs import categories
+
+        try:
+            s = categories.alias(ch)
+        except Exception:  # unassigned code points
+            s = "UNKNOWN"
+        SCRIPT_OF_CACHE[ch] = s
+    return s

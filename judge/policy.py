@@ -1,0 +1,242 @@
+"""Policies: which checks run with which thresholds, and how findings become a verdict.
+
+A policy is YAML validated into :class:`Policy` (``extra="forbid"`` everywhere),
+so a typo in a key is an error that names the file and the key, never a silent
+default.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from .errors import PolicyError
+from .models import Candidate, Decision, Severity
+from .paths import resolve_data_file
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FuzzyConfig(_Strict):
+    enabled: bool = True
+    # Tokens that look obfuscated (leet, homoglyphs, masks, joined letters) match
+    # terms of at least this length within max_distance edits.
+    min_term_length: int = Field(4, ge=3)
+    # Plain, dictionary-looking tokens only near-match long terms ("walmrt").
+    clean_min_term_length: int = Field(7, ge=3)
+    max_distance: int = Field(1, ge=0, le=3)
+    long_term_length: int = Field(10, ge=4)  # terms this long allow one more edit
+
+
+class TermsConfig(_Strict):
+    enabled: bool = True
+    lists: list[str] = ["terms/garm.yaml", "terms/retail.yaml"]
+    allow: list[str] = ["terms/allow.yaml"]
+    severity: dict[str, Severity] = {}  # category id -> severity (overrides the list's)
+    fuzzy: FuzzyConfig = FuzzyConfig()
+
+
+class PatternsConfig(_Strict):
+    """Regex-based checks (claims, PII, prompt injection); patterns live in data."""
+
+    enabled: bool = True
+    severity: dict[str, Severity] = {}  # pattern group id -> severity
+
+
+class FormatConfig(_Strict):
+    enabled: bool = True
+    theme_min_chars: int = Field(3, ge=0)
+    theme_max_chars: int = Field(60, ge=1)
+    theme_max_words: int = Field(8, ge=1)
+    keywords_min: int = Field(2, ge=0)
+    keywords_max: int = Field(12, ge=1)
+    keyword_min_chars: int = Field(2, ge=1)
+    keyword_max_chars: int = Field(40, ge=1)
+    near_duplicate_threshold: float = Field(90.0, ge=50, le=100)
+    severity: dict[str, Severity] = {}  # rule id -> severity
+
+
+class ScriptConfig(_Strict):
+    enabled: bool = True
+    allowed_scripts: list[str] = ["LATIN", "COMMON"]
+    severity: dict[str, Severity] = {}
+
+
+class VocabularyConfig(_Strict):
+    enabled: bool = False
+    path: str | None = None  # one keyword per line
+    snap_threshold: float = Field(90.0, ge=50, le=100)
+    severity: dict[str, Severity] = {}
+
+    @model_validator(mode="after")
+    def _needs_path(self) -> VocabularyConfig:
+        if self.enabled and not self.path:
+            raise ValueError("vocabulary.enabled needs vocabulary.path")
+        return self
+
+
+class ToxicityConfig(_Strict):
+    enabled: bool = True
+    # An official detoxify name ("original", "unbiased", "multilingual") or a local
+    # Hugging Face config/tokenizer folder used together with ``checkpoint``.
+    model: str = "original"
+    checkpoint: str | None = None
+    config_dir: str | None = None
+    device: str = "cpu"
+    batch_size: int = Field(64, ge=1)
+    thresholds: dict[str, float] = {
+        "toxicity": 0.8,
+        "severe_toxicity": 0.5,
+        "obscene": 0.8,
+        "threat": 0.6,
+        "insult": 0.8,
+        "identity_attack": 0.6,
+        "identity_hate": 0.6,
+        "sexual_explicit": 0.6,
+    }
+    severity: Severity = Severity.BLOCK
+    # What a missing model means: "warn" = recorded loudly, no effect on verdicts;
+    # "error" = every candidate needs review and the CI gate fails.
+    on_unavailable: Literal["warn", "error"] = "warn"
+
+
+class ChecksConfig(_Strict):
+    terms: TermsConfig = TermsConfig()
+    claims: PatternsConfig = PatternsConfig()
+    pii: PatternsConfig = PatternsConfig()
+    injection: PatternsConfig = PatternsConfig()
+    format: FormatConfig = FormatConfig()
+    script: ScriptConfig = ScriptConfig()
+    vocabulary: VocabularyConfig = VocabularyConfig()
+    toxicity: ToxicityConfig = ToxicityConfig()
+
+
+class OverrideWhen(_Strict):
+    placement: str | None = None  # glob, e.g. "kids-*"
+    page: str | None = None  # glob
+    audience: str | None = None  # exact, casefolded
+
+    def matches(self, cand: Candidate) -> bool:
+        if self.placement and not fnmatch.fnmatchcase(cand.placement.casefold(), self.placement.casefold()):
+            return False
+        if self.page and not fnmatch.fnmatchcase((cand.page or "").casefold(), self.page.casefold()):
+            return False
+        if self.audience and (cand.context.audience or "").casefold() != self.audience.casefold():
+            return False
+        return True
+
+
+class Override(_Strict):
+    name: str
+    when: OverrideWhen
+    checks: dict[str, Any]  # a partial ChecksConfig, deep-merged over the base
+
+
+class CIThresholds(_Strict):
+    max_rejected_share: float = Field(1.0, ge=0, le=1)
+    max_needs_review_share: float = Field(1.0, ge=0, le=1)
+    max_errors: int = Field(0, ge=0)  # input records that could not be read
+    fail_on_unavailable: bool = False  # a check that could not run fails the gate
+
+
+class Policy(_Strict):
+    id: str
+    version: str
+    description: str = ""
+    checks: ChecksConfig = ChecksConfig()
+    overrides: list[Override] = []
+    # What an unscored LLM judgement (timeout, malformed reply ...) means. Never "approved".
+    unscored: Literal["needs_review", "rejected"] = "needs_review"
+    ci: CIThresholds = CIThresholds()
+
+    _source: Path | None = PrivateAttr(default=None)
+    _hash: str = PrivateAttr(default="")
+    _effective: dict[tuple[int, ...], ChecksConfig] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _validate_overrides(self) -> Policy:
+        base = self.checks.model_dump()
+        for ov in self.overrides:
+            try:
+                ChecksConfig.model_validate(deep_merge(base, ov.checks))
+            except ValidationError as e:
+                raise ValueError(f"override {ov.name!r}: {_first_error(e)}") from None
+        return self
+
+    @property
+    def base_dir(self) -> Path | None:
+        return self._source.parent if self._source else None
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of the policy's effective content (not its file path)."""
+        return self._hash or hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    @property
+    def unscored_decision(self) -> Decision:
+        return Decision(self.unscored)
+
+    def override_key(self, cand: Candidate) -> tuple[int, ...]:
+        return tuple(i for i, ov in enumerate(self.overrides) if ov.when.matches(cand))
+
+    def checks_for(self, key: tuple[int, ...]) -> ChecksConfig:
+        """Effective check configuration for the overrides named by ``key``."""
+        return self._effective[key] if key in self._effective else self._merge(key)
+
+    def _merge(self, key: tuple[int, ...]) -> ChecksConfig:
+        merged = self.checks.model_dump()
+        for i in key:
+            merged = deep_merge(merged, self.overrides[i].checks)
+        cfg = ChecksConfig.model_validate(merged)
+        self._effective[key] = cfg
+        return cfg
+
+
+def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in patch.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _first_error(e: ValidationError) -> str:
+    err = e.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def load_policy(ref: str | Path = "default") -> Policy:
+    """Load a policy by path or shipped name (``default``, ``strict``)."""
+    try:
+        path = resolve_data_file(ref, "policies")
+    except FileNotFoundError as e:
+        raise PolicyError(f"policy {e}") from None
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as e:
+        raise PolicyError(f"{path}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{path}: expected a mapping at the top level")
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as e:
+        msgs = []
+        for err in e.errors()[:8]:
+            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            msgs.append(f"  {loc}: {err['msg']}")
+        raise PolicyError(f"{path}: invalid policy\n" + "\n".join(msgs)) from None
+    policy._source = path.resolve()
+    policy._hash = hashlib.sha256(raw).hexdigest()
+    return policy

@@ -1,0 +1,353 @@
+"""The SQLite verdict store: runs, candidates, verdicts and findings (SQLModel).
+
+The schema is created by :mod:`judge.migrations`; the SQLModel classes below
+mirror it for typed reads and writes (a test keeps the two in step). WAL mode and
+a busy timeout let a reviewer read while a gate writes; every batch of verdicts
+is one transaction, so a killed run loses at most the batch in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func, insert
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from . import migrations
+from .errors import StoreError
+from .models import Decision, Finding, Severity
+
+DEFAULT_DB = "judge.db"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RunRow(SQLModel, table=True):
+    __tablename__ = "runs"
+    id: str = Field(primary_key=True)
+    run_key: str = Field(index=True)
+    status: str  # running | complete
+    input_path: str
+    input_sha256: str
+    input_format: str
+    policy_id: str
+    policy_version: str
+    policy_hash: str
+    code_version: str
+    options_json: str
+    check_status_json: str
+    counts_json: str | None = None
+    ci_json: str | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return json.loads(self.counts_json) if self.counts_json else {}
+
+    @property
+    def check_status(self) -> dict[str, dict[str, Any]]:
+        return json.loads(self.check_status_json)
+
+
+class CandidateRow(SQLModel, table=True):
+    __tablename__ = "candidates"
+    content_hash: str = Field(primary_key=True)
+    candidate_id: str
+    placement: str
+    theme: str
+    keywords_json: str
+    first_seen_at: datetime
+
+
+class VerdictRow(SQLModel, table=True):
+    __tablename__ = "verdicts"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="runs.id")
+    line: int
+    candidate_id: str | None = Field(default=None, index=True)
+    content_hash: str | None = Field(default=None, index=True)
+    eval_key: str | None = Field(default=None, index=True)
+    decision: str
+    error: str | None = None
+    raw: str
+    policy_id: str
+    policy_version: str
+    policy_hash: str
+    code_version: str
+    checks_fingerprint: str
+    reused_from: int | None = None
+    created_at: datetime
+
+
+class FindingRow(SQLModel, table=True):
+    __tablename__ = "findings"
+    id: int | None = Field(default=None, primary_key=True)
+    verdict_id: int = Field(foreign_key="verdicts.id", index=True)
+    check_id: str = Field(index=True)
+    severity: str
+    category: str | None = None
+    message: str
+    field: str | None = None
+    span_start: int | None = None
+    span_end: int | None = None
+    text: str | None = None
+    term: str | None = None
+    score: float | None = None
+
+    def to_finding(self) -> Finding:
+        span = (self.span_start, self.span_end) if self.span_start is not None and self.span_end is not None else None
+        return Finding(
+            check=self.check_id,
+            severity=Severity(self.severity),
+            message=self.message,
+            field=self.field,
+            span=span,
+            text=self.text,
+            term=self.term,
+            category=self.category,
+            score=self.score,
+        )
+
+
+def finding_row(verdict_id: int, f: Finding) -> dict[str, Any]:
+    return {
+        "verdict_id": verdict_id,
+        "check_id": f.check,
+        "severity": f.severity.value,
+        "category": f.category,
+        "message": f.message,
+        "field": f.field,
+        "span_start": f.span[0] if f.span else None,
+        "span_end": f.span[1] if f.span else None,
+        "text": f.text,
+        "term": f.term,
+        "score": f.score,
+    }
+
+
+@dataclass
+class StoredVerdict:
+    """A verdict row with its findings, as read back from the store."""
+
+    row: VerdictRow
+    findings: list[Finding]
+
+    @property
+    def decision(self) -> Decision:
+        return Decision(self.row.decision)
+
+
+@dataclass
+class NewVerdict:
+    """A verdict about to be written."""
+
+    line: int
+    raw: str
+    decision: Decision
+    findings: list[Finding]
+    candidate_id: str | None = None
+    content_hash: str | None = None
+    eval_key: str | None = None
+    error: str | None = None
+    reused_from: int | None = None
+    candidate: tuple[str, str, list[str]] | None = None  # placement, theme, keywords
+    checks_fingerprint: str = ""
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        self.path = Path(path)
+        try:
+            self.engine = create_engine(f"sqlite:///{self.path}", connect_args={"timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            with self.engine.begin() as conn:
+                self.applied = migrations.apply(conn)
+        except OperationalError as e:
+            raise StoreError(f"{self.path}: cannot open the verdict store: {e.orig}") from None
+
+    # -- runs -----------------------------------------------------------------
+
+    def create_run(self, **fields: Any) -> RunRow:
+        run = RunRow(id=_new_run_id(), status="running", started_at=_now(), **fields)
+        with Session(self.engine) as s:
+            s.add(run)
+            s.commit()
+            s.refresh(run)
+        return run
+
+    def resumable_run(self, run_key: str) -> RunRow | None:
+        with Session(self.engine) as s:
+            stmt = select(RunRow).where(RunRow.run_key == run_key, RunRow.status == "running")
+            return s.exec(stmt.order_by(RunRow.started_at.desc())).first()  # type: ignore[attr-defined]
+
+    def finish_run(self, run_id: str, counts: dict[str, int], ci: dict[str, Any], check_status: dict) -> None:
+        with Session(self.engine) as s:
+            run = s.get(RunRow, run_id)
+            assert run is not None
+            run.status = "complete"
+            run.finished_at = _now()
+            run.counts_json = json.dumps(counts)
+            run.ci_json = json.dumps(ci)
+            run.check_status_json = json.dumps(check_status)
+            s.add(run)
+            s.commit()
+
+    def get_run(self, run_id: str | None = None) -> RunRow | None:
+        """A run by id (or unique id prefix); the latest run when ``run_id`` is None."""
+        with Session(self.engine) as s:
+            if run_id is None:
+                return s.exec(select(RunRow).order_by(RunRow.started_at.desc())).first()  # type: ignore[attr-defined]
+            exact = s.get(RunRow, run_id)
+            if exact:
+                return exact
+            rows = s.exec(select(RunRow).where(RunRow.id.startswith(run_id))).all()  # type: ignore[union-attr]
+            return rows[0] if len(rows) == 1 else None
+
+    def runs(self, limit: int = 50) -> list[RunRow]:
+        with Session(self.engine) as s:
+            return list(s.exec(select(RunRow).order_by(RunRow.started_at.desc()).limit(limit)))  # type: ignore[attr-defined]
+
+    # -- verdicts -------------------------------------------------------------
+
+    def done_lines(self, run_id: str) -> set[int]:
+        with Session(self.engine) as s:
+            return set(s.exec(select(VerdictRow.line).where(VerdictRow.run_id == run_id)))
+
+    def cached(self, eval_keys: Sequence[str]) -> dict[str, StoredVerdict]:
+        """The latest stored verdict for each evaluation key that has one."""
+        out: dict[str, StoredVerdict] = {}
+        keys = list(set(eval_keys))
+        with Session(self.engine) as s:
+            for lo in range(0, len(keys), 500):
+                part = keys[lo : lo + 500]
+                latest = (
+                    select(func.max(VerdictRow.id))
+                    .where(VerdictRow.eval_key.in_(part))  # type: ignore[union-attr]
+                    .group_by(VerdictRow.eval_key)
+                )
+                rows = s.exec(select(VerdictRow).where(VerdictRow.id.in_(latest))).all()  # type: ignore[union-attr]
+                found = self._findings(s, [r.id for r in rows if r.id is not None])
+                for r in rows:
+                    assert r.eval_key is not None and r.id is not None
+                    out[r.eval_key] = StoredVerdict(r, found.get(r.id, []))
+        return out
+
+    def write_verdicts(self, run: RunRow, batch: list[NewVerdict]) -> None:
+        """Write a batch of verdicts and their findings in one transaction."""
+        if not batch:
+            return
+        now = _now()
+        rows = [
+            {
+                "run_id": run.id,
+                "line": v.line,
+                "candidate_id": v.candidate_id,
+                "content_hash": v.content_hash,
+                "eval_key": v.eval_key,
+                "decision": v.decision.value,
+                "error": v.error,
+                "raw": v.raw,
+                "policy_id": run.policy_id,
+                "policy_version": run.policy_version,
+                "policy_hash": run.policy_hash,
+                "code_version": run.code_version,
+                "checks_fingerprint": v.checks_fingerprint,
+                "reused_from": v.reused_from,
+                "created_at": now,
+            }
+            for v in batch
+        ]
+        cands = {
+            v.content_hash: {
+                "content_hash": v.content_hash,
+                "candidate_id": v.candidate_id,
+                "placement": v.candidate[0],
+                "theme": v.candidate[1],
+                "keywords_json": json.dumps(v.candidate[2], ensure_ascii=False),
+                "first_seen_at": now,
+            }
+            for v in batch
+            if v.content_hash and v.candidate
+        }
+        with self.engine.begin() as conn:
+            ids = conn.execute(
+                insert(VerdictRow).returning(VerdictRow.id, sort_by_parameter_order=True), rows  # type: ignore[arg-type]
+            ).scalars().all()
+            frows = [finding_row(vid, f) for vid, v in zip(ids, batch, strict=True) for f in v.findings]
+            if frows:
+                conn.execute(insert(FindingRow), frows)
+            if cands:
+                conn.execute(insert(CandidateRow).prefix_with("OR IGNORE"), list(cands.values()))
+
+    def _findings(self, s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
+        out: dict[int, list[Finding]] = {}
+        for lo in range(0, len(verdict_ids), 500):
+            part = verdict_ids[lo : lo + 500]
+            stmt = select(FindingRow).where(FindingRow.verdict_id.in_(part)).order_by(FindingRow.id)  # type: ignore[attr-defined]
+            for f in s.exec(stmt):
+                out.setdefault(f.verdict_id, []).append(f.to_finding())
+        return out
+
+    def verdicts(self, run_id: str, batch: int = 2000) -> Iterator[StoredVerdict]:
+        """Every verdict of a run in input order, with findings, streamed in batches."""
+        last_line = -1
+        while True:
+            with Session(self.engine) as s:
+                stmt = (
+                    select(VerdictRow)
+                    .where(VerdictRow.run_id == run_id, VerdictRow.line > last_line)
+                    .order_by(VerdictRow.line)  # type: ignore[arg-type]
+                    .limit(batch)
+                )
+                rows = list(s.exec(stmt))
+                if not rows:
+                    return
+                found = self._findings(s, [r.id for r in rows if r.id is not None])
+            for r in rows:
+                yield StoredVerdict(r, found.get(r.id or -1, []))
+            last_line = rows[-1].line
+
+    def find_verdict(self, ref: str, run_id: str | None = None) -> StoredVerdict | None:
+        """Latest verdict for a candidate id or content hash (prefix of 8+ hex digits)."""
+        with Session(self.engine) as s:
+            stmt = select(VerdictRow).where(VerdictRow.candidate_id == ref)
+            if run_id:
+                stmt = stmt.where(VerdictRow.run_id == run_id)
+            row = s.exec(stmt.order_by(VerdictRow.id.desc())).first()  # type: ignore[union-attr]
+            if row is None and len(ref) >= 8:
+                stmt = select(VerdictRow).where(VerdictRow.content_hash.startswith(ref))  # type: ignore[union-attr]
+                if run_id:
+                    stmt = stmt.where(VerdictRow.run_id == run_id)
+                row = s.exec(stmt.order_by(VerdictRow.id.desc())).first()  # type: ignore[union-attr]
+            if row is None or row.id is None:
+                return None
+            return StoredVerdict(row, self._findings(s, [row.id]).get(row.id, []))
+
+    def counts(self, run_id: str) -> dict[str, int]:
+        with Session(self.engine) as s:
+            stmt = select(VerdictRow.decision, func.count()).where(VerdictRow.run_id == run_id).group_by(VerdictRow.decision)
+            got = dict(s.exec(stmt).all())
+        return {d.value: int(got.get(d.value, 0)) for d in Decision}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _new_run_id() -> str:
+    return _now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
