@@ -23,6 +23,8 @@ from .store import NewVerdict, RunRow, Store
 from .version import code_version
 
 ProgressFn = Callable[[int], None]
+# The candidate fields that checks read: the evaluation key covers exactly these.
+CHECKED_FIELDS = {"placement", "page", "theme", "keywords", "description", "context"}
 
 
 @dataclass
@@ -141,6 +143,7 @@ class Gate:
             {"passed": result.ci.passed, "reasons": result.ci.reasons},
             result.check_status,
         )
+        result.run = self.store.get_run(run.id) or run
         return result
 
     def _gate_batch(self, run: RunRow, records: list[Record], result: RunResult) -> None:
@@ -155,7 +158,11 @@ class Gate:
             key = self.policy.override_key(cand)
             self.suite(key)
             eval_key = sha256_json(
-                {"c": cand.model_dump(mode="json"), "checks": self._fingerprints[key], "code": code_version()}
+                {
+                    "c": cand.model_dump(mode="json", include=CHECKED_FIELDS),
+                    "checks": self._fingerprints[key],
+                    "code": code_version(),
+                }
             )
             v = NewVerdict(
                 rec.line,

@@ -260,6 +260,8 @@ class TermIndex:
             form = tok.forms[-1]
             min_len = fuzzy_cfg.min_term_length if tok.obfuscated else fuzzy_cfg.clean_min_term_length
             for entry, dist in self._fuzzy(form, min_len, fuzzy_cfg):
+                if not tok.obfuscated and (form.startswith(entry.key) or entry.key.startswith(form)):
+                    continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
                 hits.append(Hit(entry, tok.start, tok.end, "fuzzy", dist))
         return hits
 

@@ -35,6 +35,12 @@ LEET_ALT = str.maketrans({"1": "l", "|": "i", "!": "l"})
 # Characters that may stand inside a word as obfuscation (besides letters/digits).
 WORD_SYMBOLS = frozenset("@$!*+|€£")
 MASK = "*"
+# Lowercase look-alikes that Unicode's confusables table leaves out because they are
+# only near-identical (small capitals), but that obfuscators use all the same.
+NEAR_HOMOGLYPHS = {
+    "в": "b", "к": "k", "м": "m", "н": "h", "т": "t", "ь": "b", "п": "n", "г": "r",
+    "β": "b", "ε": "e", "κ": "k", "τ": "t", "χ": "x", "η": "n", "μ": "u", "ω": "w",
+}
 _REPEAT = re.compile(r"(.)\1+")
 _SEPARATORS = frozenset(" .-_·•/\\'\"`~^,:;")
 
@@ -54,6 +60,7 @@ def _confusable_map() -> dict[str, str]:
             if len(target) == 1 and target.isascii() and target.isalnum():
                 table[char] = target.lower()
                 break
+    table.update(NEAR_HOMOGLYPHS)
     return table
 
 
@@ -131,14 +138,15 @@ def _is_dropped(ch: str) -> bool:
 @lru_cache(maxsize=131072)
 def _fold_char(ch: str) -> str:
     out = []
-    for c in unicodedata.normalize("NFKC", ch).casefold():
+    cmap = _confusable_map()
+    compat = "".join(cmap.get(c, c) for c in unicodedata.normalize("NFKC", ch))
+    for c in compat.casefold():
         for d in unicodedata.normalize("NFD", c):
             if unicodedata.combining(d):
                 continue
             out.append(d)
     folded = "".join(out)
     if not folded.isascii():
-        cmap = _confusable_map()
         folded = "".join(cmap.get(c, c) for c in folded)
     return folded
 

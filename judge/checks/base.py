@@ -73,6 +73,10 @@ class Check:
             return overrides.get(rule, default)
         return default
 
+    def rule(self, rule: str, default: Severity, message: str, field_name: str | None = None, **extra: Any) -> Finding:
+        """A finding of a named rule of this check; the policy may override its severity."""
+        return self.finding(self.severity(rule, default), message, field_name, term=rule, **extra)
+
     def finding(
         self,
         severity: Severity,

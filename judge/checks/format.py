@@ -24,36 +24,36 @@ class FormatCheck(Check):
         theme = c.theme.strip()
         words = len(theme.split())
         if not theme:
-            add(self.finding(self.severity("theme_empty", B), "theme is empty", "theme"))
+            add(self.rule("theme_empty", B, "theme is empty", "theme"))
         elif len(theme) < cfg.theme_min_chars:
-            add(self.finding(self.severity("theme_too_short", R), f"theme has {len(theme)} characters, fewer than {cfg.theme_min_chars}", "theme", score=len(theme)))
+            add(self.rule("theme_too_short", R, f"theme has {len(theme)} characters, fewer than {cfg.theme_min_chars}", "theme", score=len(theme)))
         if len(theme) > cfg.theme_max_chars:
-            add(self.finding(self.severity("theme_too_long", R), f"theme has {len(theme)} characters, more than {cfg.theme_max_chars}", "theme", score=len(theme)))
+            add(self.rule("theme_too_long", R, f"theme has {len(theme)} characters, more than {cfg.theme_max_chars}", "theme", score=len(theme)))
         if words > cfg.theme_max_words:
-            add(self.finding(self.severity("theme_too_many_words", R), f"theme has {words} words, more than {cfg.theme_max_words}", "theme", score=words))
+            add(self.rule("theme_too_many_words", R, f"theme has {words} words, more than {cfg.theme_max_words}", "theme", score=words))
         n = len(c.keywords)
         if n < cfg.keywords_min:
-            add(self.finding(self.severity("too_few_keywords", R), f"{n} keywords, fewer than {cfg.keywords_min}", "keywords", score=n))
+            add(self.rule("too_few_keywords", R, f"{n} keywords, fewer than {cfg.keywords_min}", "keywords", score=n))
         if n > cfg.keywords_max:
-            add(self.finding(self.severity("too_many_keywords", R), f"{n} keywords, more than {cfg.keywords_max}", "keywords", score=n))
+            add(self.rule("too_many_keywords", R, f"{n} keywords, more than {cfg.keywords_max}", "keywords", score=n))
         keys = [simple_key(k) for k in c.keywords]
         theme_key = simple_key(theme)
         first_seen: dict[str, int] = {}
         for i, (kw, key) in enumerate(zip(c.keywords, keys, strict=True)):
             name = f"keywords[{i}]"
             if not key:
-                add(self.finding(self.severity("keyword_empty", R), "keyword is empty", name))
+                add(self.rule("keyword_empty", R, "keyword is empty", name))
                 continue
             if len(key) < cfg.keyword_min_chars:
-                add(self.finding(self.severity("keyword_too_short", R), f"keyword {kw!r} is shorter than {cfg.keyword_min_chars} characters", name))
+                add(self.rule("keyword_too_short", R, f"keyword {kw!r} is shorter than {cfg.keyword_min_chars} characters", name))
             if len(key) > cfg.keyword_max_chars:
-                add(self.finding(self.severity("keyword_too_long", R), f"keyword has {len(key)} characters, more than {cfg.keyword_max_chars}", name, score=len(key)))
+                add(self.rule("keyword_too_long", R, f"keyword has {len(key)} characters, more than {cfg.keyword_max_chars}", name, score=len(key)))
             if key in first_seen:
-                add(self.finding(self.severity("duplicate_keyword", R), f"keyword {kw!r} repeats keywords[{first_seen[key]}]", name, text=kw))
+                add(self.rule("duplicate_keyword", R, f"keyword {kw!r} repeats keywords[{first_seen[key]}]", name, text=kw))
             else:
                 first_seen[key] = i
             if key == theme_key:
-                add(self.finding(self.severity("keyword_repeats_theme", R), "keyword repeats the theme verbatim", name, text=kw))
+                add(self.rule("keyword_repeats_theme", R, "keyword repeats the theme verbatim", name, text=kw))
         out += self._near_duplicates(c.keywords, keys, first_seen)
         for field_name, nt in subject.fields:
             out += self._hidden(field_name, nt.original)
@@ -73,8 +73,7 @@ class FormatCheck(Check):
                 if score >= cutoff:
                     ia, ib = uniq[a][0], uniq[b][0]
                     out.append(
-                        self.finding(
-                            self.severity("near_duplicate_keyword", I),
+                        self.rule("near_duplicate_keyword", I,
                             f"keyword {keywords[ib]!r} nearly repeats keywords[{ia}] {keywords[ia]!r} ({score:.0f}%)",
                             f"keywords[{ib}]",
                             text=keywords[ib],
@@ -89,8 +88,7 @@ class FormatCheck(Check):
             return []
         names = sorted({f"U+{ord(text[i]):04X}" for i in hidden})
         return [
-            self.finding(
-                self.severity("hidden_characters", R),
+            self.rule("hidden_characters", R,
                 f"{len(hidden)} invisible or control character(s): {', '.join(names[:5])}",
                 field_name,
                 span=(hidden[0], hidden[-1] + 1),

@@ -27,21 +27,18 @@ class ScriptCheck(Check):
                         foreign.setdefault(s, i)
             for script, pos in foreign.items():
                 out.append(
-                    self.finding(
-                        self.severity("unexpected_script", Severity.REVIEW),
+                    self.rule("unexpected_script", Severity.REVIEW,
                         f"{script.title()} letters where {', '.join(sorted(allowed))} are expected",
                         field_name,
                         span=(pos, pos + 1),
                         text=text[pos],
-                        term=script,
                     )
                 )
             for word_start, word in _words(text):
                 scripts = {script_of(ch) for ch in word if ch.isalpha()} - {"COMMON", "INHERITED"}
                 if len(scripts) > 1:
                     out.append(
-                        self.finding(
-                            self.severity("mixed_script_word", Severity.REVIEW),
+                        self.rule("mixed_script_word", Severity.REVIEW,
                             f"word {word!r} mixes scripts ({', '.join(sorted(scripts))}): likely homoglyph obfuscation",
                             field_name,
                             span=(word_start, word_start + len(word)),

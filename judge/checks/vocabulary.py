@@ -50,19 +50,16 @@ class VocabularyCheck(Check):
             name = f"keywords[{i}]"
             if best:
                 out.append(
-                    self.finding(
-                        self.severity("snapped", Severity.INFO),
+                    self.rule("snapped", Severity.INFO,
                         f"keyword {kw!r} is not in the vocabulary; snaps to {best[0]!r} ({best[1]:.0f}%)",
                         name,
                         text=kw,
-                        term=best[0],
                         score=float(best[1]),
                     )
                 )
             else:
                 out.append(
-                    self.finding(
-                        self.severity("out_of_vocabulary", Severity.REVIEW),
+                    self.rule("out_of_vocabulary", Severity.REVIEW,
                         f"keyword {kw!r} is not in the vocabulary and snaps to no entry",
                         name,
                         text=kw,
