@@ -18,6 +18,7 @@ suppresses it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,9 +32,12 @@ from rapidfuzz.distance import Levenshtein
 
 from .errors import ConfigError
 from .models import Severity
+from .normalize import _WORD as _WORD_RE
 from .normalize import NormalizedText, Token, collapse_repeats, normalize, word_tokens
+from .policy import FuzzyConfig
 
 MatchMode = Literal["word", "prefix"]
+_HAS_REPEAT = re.compile(r"(.)\1")
 
 
 class _Strict(BaseModel):
@@ -159,7 +163,14 @@ class TermIndex:
         self.allow = {term_key(a) for a in allow if term_key(a)}
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
+        self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
         self._fuzzy_cache: dict[tuple[str, int, int], tuple[tuple[TermEntry, int], ...]] = {}
+        self._memos: dict[object, dict] = {}
+        self._last_cfg: FuzzyConfig | None = None
+        self._last_memo: dict | None = None
+        self._last_key: object = None
+        self._harmless: dict[object, dict[str, bool]] = {}
+        self._text_memo: dict[tuple[object, str], list[Hit]] = {}
 
     def _add(self, e: TermEntry) -> None:
         self.exact[e.key].append(e)
@@ -180,27 +191,35 @@ class TermIndex:
 
     # -- matching -------------------------------------------------------------
 
-    def find(self, nt: NormalizedText, fuzzy_cfg=None) -> list[Hit]:
+    def find(self, nt: NormalizedText, fuzzy_cfg: FuzzyConfig | None = None) -> list[Hit]:
+        """Every term hit in ``nt`` (normalized coordinates), allow-listed phrases removed."""
+        memo = self._memo_for(fuzzy_cfg)
+        if nt.homoglyphs:
+            return self._find(nt, memo, fuzzy_cfg)
+        texts = self._text_memo
+        key = (self._last_key, nt.text)
+        hits = texts.get(key)
+        if hits is None:
+            hits = [] if self._clean(nt.text, fuzzy_cfg) else self._find(nt, memo, fuzzy_cfg)
+            if len(texts) > 200_000:
+                texts.clear()
+            texts[key] = hits
+        return list(hits)
+
+    def _find(self, nt: NormalizedText, memo: dict, fuzzy_cfg: FuzzyConfig | None) -> list[Hit]:
         tokens = word_tokens(nt)
-        allowed = self._allowed_ranges(tokens)
         hits: list[Hit] = []
-        hit_tokens: set[int] = set()
-        # n-grams, longest first, as exact dictionary look-ups
-        for n in range(min(self.max_n, len(tokens)), 0, -1):
-            for i in range(len(tokens) - n + 1):
-                gram = tokens[i : i + n]
-                keys = self._gram_keys(gram)
-                for how, key in keys:
-                    entries = self.exact.get(key)
-                    if entries:
-                        hits += [Hit(e, gram[0].start, gram[-1].end, how) for e in entries]
-                        hit_tokens.update(range(i, i + n))
-                        break
-        joined = [t for t in nt.tokens if t.joined]
-        for idx, tok in enumerate(tokens + joined):
-            if idx < len(tokens) and idx in hit_tokens:
-                continue
-            hits += self._token_hits(tok, fuzzy_cfg)
+        for tok in nt.tokens:
+            key = (tok.text, tok.obfuscated, tok.joined)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._single(tok, fuzzy_cfg)
+            hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
+        if self.max_n > 1:
+            hits += self._phrases(tokens)
+        if not hits:
+            return hits
+        allowed = self._allowed_ranges(tokens)
         if allowed:
             hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in allowed)]
         seen: set[tuple[str, str, int]] = set()
@@ -212,6 +231,55 @@ class TermIndex:
                 out.append(h)
         return out
 
+    def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
+        """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
+        singles = 0
+        harmless = self._harmless_memo(fuzzy_cfg)
+        for w in _WORD_RE.findall(text.replace("_", " ") if "_" in text else text):
+            ok = harmless.get(w)
+            if ok is None:
+                ok = harmless[w] = (
+                    w.isalpha() and w not in self.first_words and not self._single(Token(w, 0, len(w)), fuzzy_cfg)
+                )
+            if not ok:
+                return False
+            if len(w) == 1:
+                singles += 1
+        return singles < 3  # runs of single letters may join into a word ("s h i t")
+
+    def _harmless_memo(self, cfg: FuzzyConfig | None) -> dict[str, bool]:
+        self._memo_for(cfg)
+        memo = self._harmless.get(self._last_key)
+        if memo is None or len(memo) > 500_000:
+            memo = self._harmless[self._last_key] = {}
+        return memo
+
+    def _memo_for(self, cfg: FuzzyConfig | None) -> dict[tuple[str, bool, bool], tuple[tuple[TermEntry, str, int], ...]]:
+        if cfg is self._last_cfg and self._last_memo is not None and len(self._last_memo) <= 500_000:
+            return self._last_memo
+        cfg_key = None if cfg is None else tuple(cfg.model_dump().values())
+        memo = self._memos.get(cfg_key)
+        if memo is None or len(memo) > 500_000:
+            memo = self._memos[cfg_key] = {}
+        self._last_cfg, self._last_memo, self._last_key = cfg, memo, cfg_key
+        return memo
+
+    def _phrases(self, tokens: list[Token]) -> list[Hit]:
+        """Multi-word terms: only n-grams whose first word starts some phrase are looked up."""
+        hits: list[Hit] = []
+        first = self.first_words
+        for i, tok in enumerate(tokens):
+            if tok.text not in first and (not tok.obfuscated or not any(f in first for f in tok.forms)):
+                continue
+            for n in range(2, min(self.max_n, len(tokens) - i) + 1):
+                gram = tokens[i : i + n]
+                for how, key in self._gram_keys(gram):
+                    entries = self.exact.get(key)
+                    if entries:
+                        hits += [Hit(e, gram[0].start, gram[-1].end, how) for e in entries]
+                        break
+        return hits
+
     def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
         plain = " ".join(t.text for t in gram)
         keys = [("exact", plain)]
@@ -220,7 +288,7 @@ class TermIndex:
                 alt = " ".join(t.forms[min(j, len(t.forms) - 1)] for t in gram)
                 if alt != plain:
                     keys.append(("leet", alt))
-        last = gram[-1].forms[-1] if len(gram[-1].forms) > 1 else gram[-1].text
+        last = gram[-1].forms[-1]
         for sing in _singulars(last):
             keys.append(("plural", " ".join([*(t.text for t in gram[:-1]), sing])))
         return keys
@@ -238,44 +306,52 @@ class TermIndex:
                     ranges.append((gram[0].start, gram[-1].end))
         return ranges
 
-    def _token_hits(self, tok: Token, fuzzy_cfg) -> list[Hit]:
-        hits: list[Hit] = []
+    def _single(self, tok: Token, fuzzy_cfg: FuzzyConfig | None) -> tuple[tuple[TermEntry, str, int], ...]:
+        """How one token hits single-word terms; depends only on its text and flags (memoized)."""
+        exact = self.exact
         for form in tok.forms:
-            if tok.joined and form in self.exact:
-                hits += [Hit(e, tok.start, tok.end, "joined") for e in self.exact[form]]
-            rep = collapse_repeats(form)
-            if rep != form and rep in self.collapsed:
-                hits += [Hit(e, tok.start, tok.end, "repeat") for e in self.collapsed[rep]]
-            for pre_len in range(3, len(form)):
-                entries = self.prefix.get(form[:pre_len])
+            entries = exact.get(form)
+            if entries:
+                how = "joined" if tok.joined else ("exact" if form == tok.text else "leet")
+                return tuple((e, how, 0) for e in entries)
+        for form in tok.forms:
+            for sing in _singulars(form):
+                entries = exact.get(sing)
                 if entries:
-                    hits += [Hit(e, tok.start, tok.end, "prefix") for e in entries]
-            if hits:
-                return hits
+                    return tuple((e, "plural", 0) for e in entries)
+        out: list[tuple[TermEntry, str, int]] = []
+        for form in tok.forms:
+            if _HAS_REPEAT.search(form):
+                out += [(e, "repeat", 0) for e in self.collapsed.get(collapse_repeats(form), ())]
+            if self.prefix:
+                for pre_len in range(3, len(form)):
+                    out += [(e, "prefix", 0) for e in self.prefix.get(form[:pre_len], ())]
+            if out:
+                return tuple(out)
         if tok.masked:
-            hits += self._masked_hits(tok)
-            if hits:
-                return hits
+            out = self._masked(tok)
+            if out:
+                return tuple(out)
         if fuzzy_cfg is not None and fuzzy_cfg.enabled:
             form = tok.forms[-1]
             min_len = fuzzy_cfg.min_term_length if tok.obfuscated else fuzzy_cfg.clean_min_term_length
             for entry, dist in self._fuzzy(form, min_len, fuzzy_cfg):
                 if not tok.obfuscated and (form.startswith(entry.key) or entry.key.startswith(form)):
                     continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
-                hits.append(Hit(entry, tok.start, tok.end, "fuzzy", dist))
-        return hits
+                out.append((entry, "fuzzy", dist))
+        return tuple(out)
 
-    def _masked_hits(self, tok: Token) -> list[Hit]:
-        text = tok.text
+    def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
+        text = tok.forms[-1]
         if text[0] == "*" or text[-1] == "*" or len(text) < 3:
             return []
-        out = []
-        for e in self.masked.get((len(text), text[0], text[-1]), ()):
-            if all(c == "*" or c == k for c, k in zip(tok.forms[-1], e.key, strict=True)):
-                out.append(Hit(e, tok.start, tok.end, "masked"))
-        return out
+        return [
+            (e, "masked", 0)
+            for e in self.masked.get((len(text), text[0], text[-1]), ())
+            if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
+        ]
 
-    def _fuzzy(self, form: str, min_len: int, cfg) -> tuple[tuple[TermEntry, int], ...]:
+    def _fuzzy(self, form: str, min_len: int, cfg: FuzzyConfig) -> tuple[tuple[TermEntry, int], ...]:
         if len(form) < min_len - cfg.max_distance or not form.isalpha():
             return ()
         cache_key = (form, min_len, cfg.max_distance)

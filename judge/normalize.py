@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from collections.abc import Sequence
+from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 LEET = str.maketrans(
     {
@@ -32,8 +33,7 @@ LEET = str.maketrans(
     }
 )
 LEET_ALT = str.maketrans({"1": "l", "|": "i", "!": "l"})
-# Characters that may stand inside a word as obfuscation (besides letters/digits).
-WORD_SYMBOLS = frozenset("@$!*+|€£")
+
 MASK = "*"
 # Lowercase look-alikes that Unicode's confusables table leaves out because they are
 # only near-identical (small capitals), but that obfuscators use all the same.
@@ -64,8 +64,7 @@ def _confusable_map() -> dict[str, str]:
     return table
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word in normalized coordinates: ``text[start:end]`` of the normalized string."""
 
     text: str
@@ -103,12 +102,17 @@ def collapse_repeats(text: str) -> str:
     return _REPEAT.sub(r"\1", text)
 
 
-@dataclass(frozen=True)
 class NormalizedText:
-    original: str
-    text: str
-    offsets: tuple[int, ...]
-    homoglyphs: frozenset[int] = field(default_factory=frozenset)  # normalized idx folded
+    """Normalized text plus, per normalized character, its index in the original."""
+
+    __slots__ = ("original", "text", "offsets", "homoglyphs", "_tokens")
+
+    def __init__(self, original: str, text: str, offsets: Sequence[int], homoglyphs: frozenset[int] = frozenset()) -> None:
+        self.original = original
+        self.text = text
+        self.offsets = offsets
+        self.homoglyphs = homoglyphs  # normalized indices folded from another script
+        self._tokens: list[Token] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalized ``[start, end)`` span back to the original string."""
@@ -116,7 +120,7 @@ class NormalizedText:
             return (0, 0)
         o_start = self.offsets[start]
         o_end = self.offsets[end - 1] + 1
-        # extend over a character that NFKC expanded into several normalized chars
+        # extend over combining marks that folding dropped
         while o_end < len(self.original) and unicodedata.combining(self.original[o_end]):
             o_end += 1
         return (o_start, o_end)
@@ -125,9 +129,11 @@ class NormalizedText:
         a, b = self.span(start, end)
         return self.original[a:b]
 
-    @cached_property
+    @property
     def tokens(self) -> list[Token]:
-        return _tokenize(self)
+        if self._tokens is None:
+            self._tokens = _tokenize(self)
+        return self._tokens
 
 
 def _is_dropped(ch: str) -> bool:
@@ -152,6 +158,8 @@ def _fold_char(ch: str) -> str:
 
 
 def normalize(text: str) -> NormalizedText:
+    if text.isascii():  # the common case: one C call, identity offsets
+        return NormalizedText(text, text.lower(), range(len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     homoglyphs: set[int] = set()
@@ -173,34 +181,33 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText(text, "".join(chars), tuple(offsets), frozenset(homoglyphs))
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c in WORD_SYMBOLS
+_WORD = re.compile(r"[\w@$!*+|€£]+")
 
 
 def _raw_tokens(nt: NormalizedText) -> list[Token]:
-    text = nt.text
     tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        if not _is_word_char(text[i]):
-            i += 1
+    append = tokens.append
+    marks = nt.homoglyphs
+    text = nt.text.replace("_", " ") if "_" in nt.text else nt.text  # "_" separates, 1:1
+    for m in _WORD.finditer(text):
+        word = m.group()
+        s, e = m.span()
+        if word.isalpha():  # the common case
+            append(Token(word, s, e, bool(marks) and any(k in marks for k in range(s, e))))
             continue
-        j = i
-        while j < n and _is_word_char(text[j]):
-            j += 1
-        s, e = i, j
-        # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss"
-        while e > s and text[e - 1] in "!*":
-            e -= 1
-        while s < e and text[s] in "!*+|":
-            s += 1
-        if e > s:
-            word = text[s:e]
-            obf = (not word.isalpha() and any(c.isalpha() for c in word)) or any(
-                k in nt.homoglyphs for k in range(s, e)
-            )
-            tokens.append(Token(word, s, e, obfuscated=obf))
-        i = j
+        if not word.isalnum():
+            # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss"
+            stripped = word.rstrip("!*")
+            lead = len(stripped) - len(stripped.lstrip("!*+|"))
+            e = s + len(stripped)
+            s += lead
+            word = stripped[lead:]
+            if not word:
+                continue
+        obf = not word.isalpha() and not word.isdigit() and any(c.isalpha() for c in word)
+        if marks and not obf:
+            obf = any(k in marks for k in range(s, e))
+        append(Token(word, s, e, obf))
     return tokens
 
 
@@ -230,6 +237,8 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
 
 def _tokenize(nt: NormalizedText) -> list[Token]:
     tokens = _raw_tokens(nt)
+    if sum(1 for t in tokens if len(t.text) == 1) < 3:
+        return tokens
     return tokens + _join_single_chars(nt, tokens)
 
 
@@ -240,6 +249,8 @@ def word_tokens(nt: NormalizedText) -> list[Token]:
 
 def simple_key(text: str) -> str:
     """Cheap canonical form for hashing and equality: NFKC, casefold, single spaces."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 

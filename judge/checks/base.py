@@ -16,6 +16,7 @@ class Subject:
     """A candidate prepared for the checks: every text field normalized once."""
 
     candidate: Candidate
+    memo: dict[str, Any] = field(default_factory=dict)  # work shared between checks
 
     @cached_property
     def fields(self) -> list[tuple[str, NormalizedText]]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from ..models import Finding, Severity
 from ..normalize import simple_key
 from .base import Check, Subject
 
 R, I, B = Severity.REVIEW, Severity.INFO, Severity.BLOCK
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class FormatCheck(Check):
@@ -65,12 +67,11 @@ class FormatCheck(Check):
             return []
         strings = [k for _, k in uniq]
         cutoff = self.cfg.near_duplicate_threshold
-        matrix = process.cdist(strings, strings, scorer=fuzz.ratio, score_cutoff=cutoff, workers=1)
         out = []
         for a in range(len(strings)):
             for b in range(a + 1, len(strings)):
-                score = float(matrix[a][b])
-                if score >= cutoff:
+                score = fuzz.ratio(strings[a], strings[b], score_cutoff=cutoff)
+                if score:
                     ia, ib = uniq[a][0], uniq[b][0]
                     out.append(
                         self.rule("near_duplicate_keyword", I,
@@ -83,6 +84,8 @@ class FormatCheck(Check):
         return out
 
     def _hidden(self, field_name: str, text: str) -> list[Finding]:
+        if text.isascii() and not _ASCII_CONTROL.search(text):
+            return []
         hidden = [i for i, ch in enumerate(text) if unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\t\n"]
         if not hidden:
             return []
