@@ -109,12 +109,20 @@ def gate(
 def runs(
     db: DbOpt = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option(help="How many runs to list, newest first.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List stored runs, newest first."""
+    import json
+
     store = _open_store(db)
+    if as_json:
+        sys.stdout.write(json.dumps([run_summary(r) for r in store.runs(limit)], indent=2) + "\n")
+        return
     table = Table(show_edge=False)
-    for col in ("run", "started", "status", "policy", "input", "approved", "rejected", "needs_review", "error"):
-        table.add_column(col)
+    for col in ("run", "started", "status", "policy", "input"):
+        table.add_column(col, no_wrap=col in ("run", "status"))
+    for col in ("approved", "rejected", "needs_review", "error"):
+        table.add_column(col, justify="right", style=DECISION_STYLE[col])
     for r in store.runs(limit):
         c = r.counts
         table.add_row(

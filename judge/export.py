@@ -47,6 +47,7 @@ def run_summary(run: RunRow) -> dict[str, Any]:
 def write_json(store: Store, run: RunRow, path: Path) -> None:
     """``{"run_id", "counts", "items": [...]}`` plus provenance, streamed item by item."""
     head = run_summary(run)
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
         f.write("{\n")
         for key, value in head.items():
@@ -94,12 +95,14 @@ def write_junit(store: Store, run: RunRow, path: Path) -> None:
             failure.text = _clean_xml(detail)
         elif detail:
             ET.SubElement(case, "system-out").text = _clean_xml(detail)
+    path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def write_approved(store: Store, run: RunRow, path: Path) -> int:
     """Write only the approved records, unchanged, in the input's own format."""
     n = 0
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         if run.input_format == "csv":
             header = _csv_header(Path(run.input_path))

@@ -184,7 +184,7 @@ class Gate:
             assert v.eval_key is not None
             hit = cached.get(v.eval_key)
             if hit is not None:
-                v.decision, v.findings, v.reused_from = hit.decision, hit.findings, hit.row.id
+                v.decision, v.findings, v.reused_from = hit.decision, hit.findings, hit.id
                 result.reused += 1
             elif v.eval_key in first_by_key:  # duplicate content within the batch
                 continue

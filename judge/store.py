@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert
+from sqlalchemy import event, func
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -119,22 +119,6 @@ class FindingRow(SQLModel, table=True):
         )
 
 
-def finding_row(verdict_id: int, f: Finding) -> dict[str, Any]:
-    return {
-        "verdict_id": verdict_id,
-        "check_id": f.check,
-        "severity": f.severity.value,
-        "category": f.category,
-        "message": f.message,
-        "field": f.field,
-        "span_start": f.span[0] if f.span else None,
-        "span_end": f.span[1] if f.span else None,
-        "text": f.text,
-        "term": f.term,
-        "score": f.score,
-    }
-
-
 @dataclass
 class StoredVerdict:
     """A verdict row with its findings, as read back from the store."""
@@ -145,6 +129,26 @@ class StoredVerdict:
     @property
     def decision(self) -> Decision:
         return Decision(self.row.decision)
+
+
+@dataclass
+class CachedVerdict:
+    """A stored verdict that an unchanged candidate can reuse."""
+
+    id: int
+    decision: Decision
+    findings: list[Finding]
+
+
+_FINDING_COLS = "check_id, severity, message, field, span_start, span_end, text, term, category, score"
+
+
+def _finding(r: Sequence[Any]) -> Finding:
+    """A Finding from a stored row, without re-validation (it was validated when made)."""
+    return Finding.model_construct(
+        check=r[0], severity=Severity(r[1]), message=r[2], field=r[3],
+        span=(r[4], r[5]) if r[4] is not None else None, text=r[6], term=r[7], category=r[8], score=r[9],
+    )
 
 
 @dataclass
@@ -223,71 +227,67 @@ class Store:
         with Session(self.engine) as s:
             return set(s.exec(select(VerdictRow.line).where(VerdictRow.run_id == run_id)))
 
-    def cached(self, eval_keys: Sequence[str]) -> dict[str, StoredVerdict]:
-        """The latest stored verdict for each evaluation key that has one."""
-        out: dict[str, StoredVerdict] = {}
+    def cached(self, eval_keys: Sequence[str]) -> dict[str, CachedVerdict]:
+        """The latest stored verdict for each evaluation key that has one (raw SQL: hot path)."""
+        out: dict[str, CachedVerdict] = {}
         keys = list(set(eval_keys))
-        with Session(self.engine) as s:
+        with self.engine.connect() as conn:
             for lo in range(0, len(keys), 500):
                 part = keys[lo : lo + 500]
-                latest = (
-                    select(func.max(VerdictRow.id))
-                    .where(VerdictRow.eval_key.in_(part))  # type: ignore[union-attr]
-                    .group_by(VerdictRow.eval_key)
+                marks = ",".join("?" * len(part))
+                rows = conn.exec_driver_sql(
+                    f"SELECT max(id), eval_key FROM verdicts WHERE eval_key IN ({marks}) GROUP BY eval_key",
+                    tuple(part),
+                ).all()
+                if not rows:
+                    continue
+                ids = {vid: key for vid, key in rows}
+                idmarks = ",".join("?" * len(ids))
+                decisions = dict(
+                    conn.exec_driver_sql(f"SELECT id, decision FROM verdicts WHERE id IN ({idmarks})", tuple(ids)).all()
                 )
-                rows = s.exec(select(VerdictRow).where(VerdictRow.id.in_(latest))).all()  # type: ignore[union-attr]
-                found = self._findings(s, [r.id for r in rows if r.id is not None])
-                for r in rows:
-                    assert r.eval_key is not None and r.id is not None
-                    out[r.eval_key] = StoredVerdict(r, found.get(r.id, []))
+                found: dict[int, list[Finding]] = {}
+                for r in conn.exec_driver_sql(
+                    f"SELECT verdict_id, {_FINDING_COLS} FROM findings WHERE verdict_id IN ({idmarks}) ORDER BY id",
+                    tuple(ids),
+                ):
+                    found.setdefault(r[0], []).append(_finding(r[1:]))
+                for vid, key in ids.items():
+                    out[key] = CachedVerdict(vid, Decision(decisions[vid]), found.get(vid, []))
         return out
 
     def write_verdicts(self, run: RunRow, batch: list[NewVerdict]) -> None:
-        """Write a batch of verdicts and their findings in one transaction."""
+        """Write a batch of verdicts and their findings in one transaction.
+
+        Plain ``executemany`` through the driver: this is the hot write path.
+        """
         if not batch:
             return
-        now = _now()
-        rows = [
-            {
-                "run_id": run.id,
-                "line": v.line,
-                "candidate_id": v.candidate_id,
-                "content_hash": v.content_hash,
-                "eval_key": v.eval_key,
-                "decision": v.decision.value,
-                "error": v.error,
-                "raw": v.raw,
-                "policy_id": run.policy_id,
-                "policy_version": run.policy_version,
-                "policy_hash": run.policy_hash,
-                "code_version": run.code_version,
-                "checks_fingerprint": v.checks_fingerprint,
-                "reused_from": v.reused_from,
-                "created_at": now,
-            }
+        now = _now().strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's own SQLite datetime format
+        vrows = [
+            (run.id, v.line, v.candidate_id, v.content_hash, v.eval_key, v.decision.value, v.error, v.raw,
+             run.policy_id, run.policy_version, run.policy_hash, run.code_version, v.checks_fingerprint,
+             v.reused_from, now)
             for v in batch
         ]
-        cands = {
-            v.content_hash: {
-                "content_hash": v.content_hash,
-                "candidate_id": v.candidate_id,
-                "placement": v.candidate[0],
-                "theme": v.candidate[1],
-                "keywords_json": json.dumps(v.candidate[2], ensure_ascii=False),
-                "first_seen_at": now,
-            }
+        frows = [
+            (f.check, f.severity.value, f.category, f.message, f.field,
+             f.span[0] if f.span else None, f.span[1] if f.span else None, f.text, f.term, f.score, run.id, v.line)
+            for v in batch
+            for f in v.findings
+        ]
+        crows = {
+            v.content_hash: (v.content_hash, v.candidate_id, v.candidate[0], v.candidate[1],
+                             json.dumps(v.candidate[2], ensure_ascii=False), now)
             for v in batch
             if v.content_hash and v.candidate
         }
         with self.engine.begin() as conn:
-            ids = conn.execute(
-                insert(VerdictRow).returning(VerdictRow.id, sort_by_parameter_order=True), rows  # type: ignore[arg-type]
-            ).scalars().all()
-            frows = [finding_row(vid, f) for vid, v in zip(ids, batch, strict=True) for f in v.findings]
+            conn.exec_driver_sql(_INSERT_VERDICT, vrows)
             if frows:
-                conn.execute(insert(FindingRow), frows)
-            if cands:
-                conn.execute(insert(CandidateRow).prefix_with("OR IGNORE"), list(cands.values()))
+                conn.exec_driver_sql(_INSERT_FINDING, frows)
+            if crows:
+                conn.exec_driver_sql(_INSERT_CANDIDATE, list(crows.values()))
 
     def _findings(self, s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
         out: dict[int, list[Finding]] = {}
@@ -340,11 +340,27 @@ class Store:
         return {d.value: int(got.get(d.value, 0)) for d in Decision}
 
 
+_INSERT_VERDICT = (
+    "INSERT INTO verdicts (run_id, line, candidate_id, content_hash, eval_key, decision, error, raw, policy_id,"
+    " policy_version, policy_hash, code_version, checks_fingerprint, reused_from, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_FINDING = (
+    "INSERT INTO findings (verdict_id, check_id, severity, category, message, field, span_start, span_end, text,"
+    " term, score) SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM verdicts WHERE run_id = ? AND line = ?"
+)
+_INSERT_CANDIDATE = (
+    "INSERT OR IGNORE INTO candidates (content_hash, candidate_id, placement, theme, keywords_json, first_seen_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 

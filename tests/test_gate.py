@@ -186,8 +186,11 @@ def test_kids_override_blocks_alcohol_but_default_placement_allows_it(tmp_path: 
 
 def test_show_and_runs_commands(mixed: Path, db: Path, no_toxicity_policy: Path):
     gate(str(mixed), "--policy", str(no_toxicity_policy), "--db", str(db))
-    res = runner.invoke(app, ["runs", "--db", str(db)], env={"COLUMNS": "250"})
-    assert res.exit_code == 0 and "default@" in res.output
+    res = runner.invoke(app, ["runs", "--db", str(db)])
+    assert res.exit_code == 0 and "run" in res.output
+    res = runner.invoke(app, ["runs", "--db", str(db), "--json"])
+    (run,) = json.loads(res.output)
+    assert run["policy"]["id"] == "default" and run["counts"]["error"] == 2 and run["ci"]["passed"] is False
     res = runner.invoke(app, ["show", "leet", "--db", str(db), "--json"])
     assert res.exit_code == 0
     shown = json.loads(res.output)

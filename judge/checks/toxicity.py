@@ -8,6 +8,7 @@ be loaded the check reports itself unavailable; the policy decides what that mea
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -22,28 +23,46 @@ class ModelUnavailable(Exception):
     pass
 
 
+# Release checkpoints of detoxify 0.5, by model name: what torch.hub would cache.
+OFFICIAL_CHECKPOINTS = {
+    "original": "toxic_original-c1212f89.ckpt",
+    "unbiased": "toxic_debiased-c7548aa0.ckpt",
+    "multilingual": "multilingual_debiased-0b549669.ckpt",
+    "original-small": "original-albert-0e1d6498.ckpt",
+    "unbiased-small": "unbiased-albert-c8519128.ckpt",
+}
+
+
+def torch_hub_dir() -> Path:
+    """torch.hub.get_dir() without importing torch (seconds) just to learn a file is missing."""
+    home = os.environ.get("TORCH_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "torch")
+    return Path(os.path.expanduser(home)) / "hub"
+
+
 @lru_cache(maxsize=4)
 def load_detoxify(model: str, checkpoint: str | None, config_dir: str | None, device: str) -> Any:
     """Load a Detoxify model once per process, offline. Raises ModelUnavailable."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import torch
-        from detoxify import Detoxify
-        from detoxify.detoxify import MODEL_URLS
-    except ImportError as e:
-        raise ModelUnavailable(f"detoxify is not installed ({e.name}); install the extra: pip install '.[detoxify]'") from None
+    if importlib.util.find_spec("detoxify") is None or importlib.util.find_spec("torch") is None:
+        raise ModelUnavailable("detoxify is not installed; install the extra: pip install '.[detoxify]'")
     if checkpoint is None:
-        url = MODEL_URLS.get(model)
-        if url is None:
-            raise ModelUnavailable(f"unknown detoxify model {model!r}; use one of {sorted(MODEL_URLS)} or a local checkpoint")
-        cached = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[-1]
+        name = OFFICIAL_CHECKPOINTS.get(model)
+        if name is None:
+            raise ModelUnavailable(f"unknown detoxify model {model!r}; use one of {sorted(OFFICIAL_CHECKPOINTS)} or a local checkpoint")
+        cached = torch_hub_dir() / "checkpoints" / name
         if not cached.is_file():
             raise ModelUnavailable(
                 f"no checkpoint for detoxify {model!r} at {cached} and downloads are disabled; "
                 "place the file there or set checks.toxicity.checkpoint and config_dir"
             )
         checkpoint = str(cached)
+    elif not Path(checkpoint).is_file():
+        raise ModelUnavailable(f"detoxify checkpoint {checkpoint} does not exist")
+    try:
+        from detoxify import Detoxify
+    except ImportError as e:
+        raise ModelUnavailable(f"detoxify cannot be imported ({e}); install the extra: pip install '.[detoxify]'") from None
     try:
         return Detoxify(model_type=model, checkpoint=checkpoint, device=device, huggingface_config_path=config_dir)
     except Exception as e:  # any loading failure makes the check unavailable, loudly
