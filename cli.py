@@ -12,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from judge import DEFAULT_DB, Gate, JudgeError, Store, load_policy
+from pydantic import ValidationError
+
+from judge import DEFAULT_DB, Gate, JudgeError, LLMSettings, Store, load_policy
 from judge.checks import REGISTRY
 from judge.export import run_summary, write_approved, write_json, write_junit
 
@@ -53,14 +55,37 @@ def gate(
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML, one test case per candidate.")] = None,
     approved_out: Annotated[Path | None, typer.Option("--approved-out", help="Write only approved records, unchanged.")] = None,
     skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Record the LLM rubric stage as skipped.")] = False,
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.", envvar="OPENAI_BASE_URL", rich_help_panel="LLM judges")] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key (never stored or printed).", envvar="OPENAI_API_KEY", show_default=False, rich_help_panel="LLM judges")] = None,
+    model: Annotated[str | None, typer.Option(help="Judge model name.", envvar="JUDGE_MODEL", rich_help_panel="LLM judges")] = None,
+    mode: Annotated[str, typer.Option(help="Structured-output mode: tools, json_schema, json (json_object; llama.cpp) or md_json.", rich_help_panel="LLM judges")] = "tools",
+    temperature: Annotated[float, typer.Option(help="Sampling temperature.", rich_help_panel="LLM judges")] = 0.0,
+    max_tokens: Annotated[int, typer.Option(help="Max completion tokens per call.", rich_help_panel="LLM judges")] = 600,
+    timeout: Annotated[float, typer.Option(help="Seconds per attempt.", rich_help_panel="LLM judges")] = 30.0,
+    concurrency: Annotated[int, typer.Option(help="Concurrent LLM calls.", min=1, rich_help_panel="LLM judges")] = 16,
+    max_retries: Annotated[int, typer.Option(help="Retries on 429/5xx/timeouts (honouring Retry-After).", min=0, rich_help_panel="LLM judges")] = 3,
+    max_total_tokens: Annotated[int | None, typer.Option(help="Token budget: stop cleanly when spent.", rich_help_panel="LLM judges")] = None,
+    max_cost: Annotated[float | None, typer.Option(help="Cost budget (with the prices below): stop cleanly when spent.", rich_help_panel="LLM judges")] = None,
+    prompt_price: Annotated[float, typer.Option(help="Price per 1k prompt tokens, for the cost estimate.", rich_help_panel="LLM judges")] = 0.0,
+    completion_price: Annotated[float, typer.Option(help="Price per 1k completion tokens.", rich_help_panel="LLM judges")] = 0.0,
+    store_prompts: Annotated[bool, typer.Option(help="Store rendered prompts, not only their hashes.", rich_help_panel="LLM judges")] = False,
     batch_size: Annotated[int, typer.Option(help="Candidates per check batch and store transaction.", min=1)] = 512,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
     """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
     try:
+        llm = LLMSettings(
+            base_url=base_url, api_key=api_key, model=model, mode=mode, temperature=temperature,  # type: ignore[arg-type]
+            max_tokens=max_tokens, timeout=timeout, concurrency=concurrency, max_retries=max_retries,
+            max_total_tokens=max_total_tokens, max_cost=max_cost, prompt_price_per_1k=prompt_price,
+            completion_price_per_1k=completion_price,
+        )
+    except ValidationError as e:
+        raise _fail(f"invalid LLM option: {e.errors()[0]['loc'][0]}: {e.errors()[0]['msg']}") from None
+    try:
         pol = load_policy(policy)
         store = _open_store(db)
-        engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm)
+        engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts)
         if not input.is_file():
             raise _fail(f"{input}: no such input file")
         use_bar = out.is_terminal and not quiet
@@ -98,6 +123,11 @@ def gate(
         table.add_row(*(str(c.get(k, 0)) for k in ("approved", "rejected", "needs_review", "error")))
         out.print(table)
         out.print(f"policy {pol.id}@{pol.version}; {result.evaluated} checked, {result.reused} reused from the store", highlight=False)
+        if result.llm is not None:
+            l = result.llm
+            out.print(f"LLM judges ({model}): {l['calls']} calls, {l['cache_hits']} cached, {l['tokens']:,} tokens, cost {l['cost']:.4f}", highlight=False)
+        elif engine.llm_state == "skipped":
+            out.print("LLM judges: skipped (--skip-llm)")
     if result.ci.passed:
         out.print("[bold green]PASS[/] the batch meets the policy's CI thresholds")
     else:

@@ -5,6 +5,8 @@ from .gate import CIResult, Gate, RunResult
 from .models import Candidate, Decision, Finding, Placement, PlacementContext, Severity, Verdict, decide
 from .normalize import NormalizedText, normalize
 from .policy import Policy, load_policy
+from .providers.openai_compat import LLMSettings
+from .rubric import Rubric, load_rubric
 from .reader import Record, read_records
 from .store import DEFAULT_DB, Store
 from .version import __version__, code_version
@@ -20,12 +22,14 @@ __all__ = [
     "Gate",
     "InputError",
     "JudgeError",
+    "LLMSettings",
     "NormalizedText",
     "Placement",
     "PlacementContext",
     "Policy",
     "PolicyError",
     "Record",
+    "Rubric",
     "RunResult",
     "Severity",
     "Store",
@@ -35,6 +39,7 @@ __all__ = [
     "code_version",
     "decide",
     "load_policy",
+    "load_rubric",
     "normalize",
     "read_records",
 ]

@@ -9,6 +9,7 @@ a stored verdict instead of re-checking unchanged content.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from .checks import CheckContext, CheckSuite, Subject
+from .errors import ConfigError
+from .judging import JudgeItem, JudgeStage, StageResult
+from .providers.openai_compat import LLMSettings
+from .rubric import load_rubric
 from .models import Candidate, Decision, decide, sha256_json
 from .policy import Policy
 from .reader import MAX_RECORD_BYTES, Record, file_sha256, input_format, read_records
@@ -40,6 +45,8 @@ class RunResult:
     ci: CIResult
     check_status: dict[str, dict[str, Any]]
     resumed: bool = False
+    stopped: str | None = None  # why the run ended early (a budget), if it did
+    llm: dict[str, Any] | None = None
     reused: int = 0
     evaluated: int = 0
     input_errors: list[str] = field(default_factory=list)
@@ -52,7 +59,16 @@ class RunResult:
 class Gate:
     """Gate batches of candidates with one policy into one store."""
 
-    def __init__(self, policy: Policy, store: Store, *, batch_size: int = 512, skip_llm: bool = False) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        store: Store,
+        *,
+        batch_size: int = 512,
+        skip_llm: bool = False,
+        llm: LLMSettings | None = None,
+        store_prompts: bool = False,
+    ) -> None:
         self.policy = policy
         self.store = store
         self.batch_size = batch_size
@@ -60,6 +76,17 @@ class Gate:
         self.ctx = CheckContext(base_dir=policy.base_dir)
         self._suites: dict[tuple[int, ...], CheckSuite] = {}
         self._fingerprints: dict[tuple[int, ...], str] = {}
+        self.stage: JudgeStage | None = None
+        rubrics = [load_rubric(r) for r in policy.judges.rubrics]
+        if rubrics and not skip_llm:
+            if llm is None or not llm.configured:
+                raise ConfigError(
+                    f"policy {policy.id!r} uses LLM rubrics ({', '.join(r.id for r in rubrics)}) but no endpoint is "
+                    "configured: set OPENAI_BASE_URL (or --base-url) and JUDGE_MODEL (or --model), "
+                    "or pass --skip-llm to record the rubric stage as skipped"
+                )
+            self.stage = JudgeStage(rubrics, llm, store, policy.unscored_severity, store_prompts)
+        self.llm_state = "skipped" if rubrics and skip_llm else ("none" if not rubrics else "active")
 
     def suite(self, key: tuple[int, ...]) -> CheckSuite:
         if key not in self._suites:
@@ -88,9 +115,13 @@ class Gate:
                 "policy": self.policy.fingerprint,
                 "checks": self.suite(()).fingerprint,
                 "code": code_version(),
-                "skip_llm": self.skip_llm,
+                "llm": self.llm_fingerprint,
             }
         )
+
+    @property
+    def llm_fingerprint(self) -> str:
+        return self.stage.fingerprint if self.stage else self.llm_state
 
     def evaluate(self, candidates: list[Candidate]) -> list[tuple[Decision, list]]:
         """Check candidates without touching the store (used by tests and the API)."""
@@ -123,30 +154,50 @@ class Gate:
                 policy_version=self.policy.version,
                 policy_hash=self.policy.fingerprint,
                 code_version=code_version(),
-                options_json=json.dumps({"skip_llm": self.skip_llm, "llm": "not configured"}),
+                options_json=json.dumps(
+                    {"llm_stage": self.llm_state, "llm": self.stage.provenance() if self.stage else None}
+                ),
                 check_status_json=json.dumps(self.check_status()),
             )
         done = self.store.done_lines(run.id) if resumed else set()
         result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
-        for batch in _batches(read_records(path, max_record_bytes), self.batch_size):
-            todo = [r for r in batch if r.line not in done]
-            if todo:
-                self._gate_batch(run, todo, result)
-            if on_progress:
-                on_progress(len(batch))
+        with asyncio.Runner() as loop:
+            try:
+                for batch in _batches(read_records(path, max_record_bytes), self.batch_size):
+                    todo = [r for r in batch if r.line not in done]
+                    if todo:
+                        self._gate_batch(run, todo, result, loop)
+                    if on_progress:
+                        on_progress(len(batch))
+                    if self.stage and self.stage.exhausted:
+                        result.stopped = self.stage.exhausted
+                        break
+            finally:
+                if self.stage:
+                    loop.run(self.stage.aclose())
+        if self.stage:
+            result.llm = {
+                "calls": self.stage.calls_made,
+                "cache_hits": self.stage.cache_hits,
+                "tokens": self.stage.tokens_used,
+                "cost": round(self.stage.cost_used, 6),
+            }
         result.check_status = self.check_status()
         result.counts = self.store.counts(run.id)
         result.ci = self.ci(result.counts, result.check_status)
+        if result.stopped:
+            result.ci = CIResult(False, [f"run stopped early: {result.stopped}", *result.ci.reasons])
         self.store.finish_run(
             run.id,
             result.counts,
-            {"passed": result.ci.passed, "reasons": result.ci.reasons},
+            {"passed": result.ci.passed, "reasons": result.ci.reasons, "llm": result.llm},
             result.check_status,
+            status="stopped" if result.stopped else "complete",
         )
         result.run = self.store.get_run(run.id) or run
         return result
 
-    def _gate_batch(self, run: RunRow, records: list[Record], result: RunResult) -> None:
+    def _gate_batch(self, run: RunRow, records: list[Record], result: RunResult, loop: asyncio.Runner) -> None:
         pending: list[tuple[NewVerdict, tuple[int, ...], Candidate]] = []
         verdicts: list[NewVerdict] = []
         for rec in records:
@@ -162,6 +213,7 @@ class Gate:
                     "c": cand.model_dump(mode="json", include=CHECKED_FIELDS),
                     "checks": self._fingerprints[key],
                     "code": code_version(),
+                    "llm": self.llm_fingerprint,
                 }
             )
             v = NewVerdict(
@@ -191,16 +243,29 @@ class Gate:
             else:
                 first_by_key[v.eval_key] = v
                 fresh.setdefault(key, []).append((v, cand))
+        judge_items: list[JudgeItem] = []
+        by_line: dict[int, NewVerdict] = {}
         for key, items in fresh.items():
             findings = self.suite(key).run([Subject(c) for _, c in items])
-            for (v, _), found in zip(items, findings, strict=True):
+            for (v, cand), found in zip(items, findings, strict=True):
                 v.findings, v.decision = found, decide(found)
                 result.evaluated += 1
+                if self.stage and not (self.policy.judges.cascade and v.decision == Decision.REJECTED):
+                    judge_items.append(JudgeItem(v.line, cand, v.content_hash or ""))
+                    by_line[v.line] = v
+        stage_out = StageResult()
+        if self.stage and judge_items:
+            stage_out = loop.run(self.stage.judge(judge_items))
+            for line, found in stage_out.findings.items():
+                v = by_line[line]
+                v.findings = v.findings + found
+                v.decision = decide(v.findings)
+                v.reusable = line not in stage_out.unscored
         for v, _, _ in pending:
             twin = first_by_key.get(v.eval_key or "")
             if twin is not None and twin is not v and v.reused_from is None:
-                v.decision, v.findings = twin.decision, twin.findings
-        self.store.write_verdicts(run, verdicts)
+                v.decision, v.findings, v.reusable = twin.decision, twin.findings, twin.reusable
+        self.store.write_verdicts(run, verdicts, stage_out.calls, stage_out.judgements)
 
     def ci(self, counts: dict[str, int], check_status: dict[str, dict[str, Any]]) -> CIResult:
         t = self.policy.ci

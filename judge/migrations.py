@@ -115,3 +115,57 @@ def apply(conn: Connection) -> list[str]:
         )
         applied.append(name)
     return applied
+
+
+@migration
+def m002_judge_calls(conn: Connection) -> None:
+    """LLM judge calls (the cache and the audit trail), per-criterion judgements, reusable flag."""
+    _exec(
+        conn,
+        """
+        CREATE TABLE judge_calls (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            line INTEGER,
+            content_hash TEXT NOT NULL,
+            rubric_id TEXT NOT NULL,
+            rubric_version TEXT NOT NULL,
+            template_hash TEXT NOT NULL,
+            schema_hash TEXT NOT NULL,
+            prompt_hash TEXT NOT NULL,
+            prompt TEXT,
+            model TEXT NOT NULL,
+            base_url TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            sample INTEGER NOT NULL,
+            cache_key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            raw TEXT,
+            parsed_json TEXT,
+            error TEXT,
+            latency_ms FLOAT NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cost FLOAT NOT NULL,
+            attempts INTEGER NOT NULL,
+            cached_from INTEGER,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE INDEX ix_judge_calls_cache_key ON judge_calls (cache_key);
+        CREATE INDEX ix_judge_calls_run_line ON judge_calls (run_id, line);
+        CREATE TABLE judgements (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            line INTEGER NOT NULL,
+            rubric_id TEXT NOT NULL,
+            rubric_version TEXT NOT NULL,
+            criterion_id TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            votes INTEGER NOT NULL,
+            agreement FLOAT,
+            reason TEXT
+        );
+        CREATE INDEX ix_judgements_run_line ON judgements (run_id, line);
+        ALTER TABLE verdicts ADD COLUMN reusable INTEGER NOT NULL DEFAULT 1
+        """,
+    )

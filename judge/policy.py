@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .errors import PolicyError
-from .models import Candidate, Decision, Severity
+from .models import Candidate, Severity
 from .paths import resolve_data_file
 
 
@@ -119,6 +119,14 @@ class ChecksConfig(_Strict):
     toxicity: ToxicityConfig = ToxicityConfig()
 
 
+class JudgesConfig(_Strict):
+    """The LLM tier: which rubrics judge, and on what."""
+
+    rubrics: list[str] = []  # shipped rubric ids or paths
+    # Only candidates the rule tier did not reject reach the judges: a rejected item costs no tokens.
+    cascade: bool = True
+
+
 class OverrideWhen(_Strict):
     placement: str | None = None  # glob, e.g. "kids-*"
     page: str | None = None  # glob
@@ -152,6 +160,7 @@ class Policy(_Strict):
     version: str
     description: str = ""
     checks: ChecksConfig = ChecksConfig()
+    judges: JudgesConfig = JudgesConfig()
     overrides: list[Override] = []
     # What an unscored LLM judgement (timeout, malformed reply ...) means. Never "approved".
     unscored: Literal["needs_review", "rejected"] = "needs_review"
@@ -181,8 +190,9 @@ class Policy(_Strict):
         return self._hash or hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
     @property
-    def unscored_decision(self) -> Decision:
-        return Decision(self.unscored)
+    def unscored_severity(self) -> Severity:
+        """Unscored maps to review (needs_review) or block (rejected); never to approval."""
+        return Severity.BLOCK if self.unscored == "rejected" else Severity.REVIEW
 
     def override_key(self, cand: Candidate) -> tuple[int, ...]:
         return tuple(i for i, ov in enumerate(self.overrides) if ov.when.matches(cand))

@@ -23,6 +23,7 @@ from sqlmodel import Field, Session, SQLModel, create_engine, select
 from . import migrations
 from .errors import StoreError
 from .models import Decision, Finding, Severity
+from .providers.openai_compat import parsed_json
 
 DEFAULT_DB = "judge.db"
 
@@ -87,6 +88,55 @@ class VerdictRow(SQLModel, table=True):
     checks_fingerprint: str
     reused_from: int | None = None
     created_at: datetime
+    reusable: int = 1  # 0 when an LLM judgement was unscored: a later run must judge again
+
+
+class JudgeCallRow(SQLModel, table=True):
+    """One LLM call (or a cache hit of one): the audit trail and the cache."""
+
+    __tablename__ = "judge_calls"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="runs.id")
+    line: int | None = None
+    content_hash: str
+    rubric_id: str
+    rubric_version: str
+    template_hash: str
+    schema_hash: str
+    prompt_hash: str
+    prompt: str | None = None
+    model: str
+    base_url: str
+    mode: str
+    sample: int
+    cache_key: str = Field(index=True)
+    status: str  # scored | unscored
+    raw: str | None = None
+    parsed_json: str | None = None
+    error: str | None = None
+    latency_ms: float
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    attempts: int
+    cached_from: int | None = None
+    created_at: datetime
+
+
+class JudgementRow(SQLModel, table=True):
+    """A rubric criterion's outcome for one candidate after the panel vote."""
+
+    __tablename__ = "judgements"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="runs.id")
+    line: int
+    rubric_id: str
+    rubric_version: str
+    criterion_id: str
+    outcome: str  # pass | fail | unscored
+    votes: int
+    agreement: float | None = None
+    reason: str | None = None
 
 
 class FindingRow(SQLModel, table=True):
@@ -166,6 +216,7 @@ class NewVerdict:
     reused_from: int | None = None
     candidate: tuple[str, str, list[str]] | None = None  # placement, theme, keywords
     checks_fingerprint: str = ""
+    reusable: bool = True
 
 
 class Store:
@@ -194,11 +245,13 @@ class Store:
             stmt = select(RunRow).where(RunRow.run_key == run_key, RunRow.status == "running")
             return s.exec(stmt.order_by(RunRow.started_at.desc())).first()  # type: ignore[attr-defined]
 
-    def finish_run(self, run_id: str, counts: dict[str, int], ci: dict[str, Any], check_status: dict) -> None:
+    def finish_run(
+        self, run_id: str, counts: dict[str, int], ci: dict[str, Any], check_status: dict, status: str = "complete"
+    ) -> None:
         with Session(self.engine) as s:
             run = s.get(RunRow, run_id)
             assert run is not None
-            run.status = "complete"
+            run.status = status
             run.finished_at = _now()
             run.counts_json = json.dumps(counts)
             run.ci_json = json.dumps(ci)
@@ -236,7 +289,8 @@ class Store:
                 part = keys[lo : lo + 500]
                 marks = ",".join("?" * len(part))
                 rows = conn.exec_driver_sql(
-                    f"SELECT max(id), eval_key FROM verdicts WHERE eval_key IN ({marks}) GROUP BY eval_key",
+                    f"SELECT max(id), eval_key FROM verdicts WHERE eval_key IN ({marks}) AND reusable = 1"
+                    " GROUP BY eval_key",
                     tuple(part),
                 ).all()
                 if not rows:
@@ -256,7 +310,25 @@ class Store:
                     out[key] = CachedVerdict(vid, Decision(decisions[vid]), found.get(vid, []))
         return out
 
-    def write_verdicts(self, run: RunRow, batch: list[NewVerdict]) -> None:
+    def cached_calls(self, keys: Sequence[str]) -> dict[str, tuple[int, str, str | None]]:
+        """The latest scored judge call per cache key: ``(id, parsed_json, raw)``."""
+        out: dict[str, tuple[int, str, str | None]] = {}
+        uniq = list(set(keys))
+        with self.engine.connect() as conn:
+            for lo in range(0, len(uniq), 500):
+                part = uniq[lo : lo + 500]
+                marks = ",".join("?" * len(part))
+                rows = conn.exec_driver_sql(
+                    "SELECT c.id, c.cache_key, c.parsed_json, c.raw FROM judge_calls c JOIN ("
+                    f" SELECT max(id) AS id FROM judge_calls WHERE cache_key IN ({marks}) AND status = 'scored'"
+                    " AND cached_from IS NULL GROUP BY cache_key) m ON c.id = m.id",
+                    tuple(part),
+                ).all()
+                for cid, key, parsed, raw in rows:
+                    out[key] = (cid, parsed, raw)
+        return out
+
+    def write_verdicts(self, run: RunRow, batch: list[NewVerdict], calls: Sequence[Any] = (), judgements: Sequence[Any] = ()) -> None:
         """Write a batch of verdicts and their findings in one transaction.
 
         Plain ``executemany`` through the driver: this is the hot write path.
@@ -267,8 +339,19 @@ class Store:
         vrows = [
             (run.id, v.line, v.candidate_id, v.content_hash, v.eval_key, v.decision.value, v.error, v.raw,
              run.policy_id, run.policy_version, run.policy_hash, run.code_version, v.checks_fingerprint,
-             v.reused_from, now)
+             v.reused_from, now, int(v.reusable))
             for v in batch
+        ]
+        call_rows = [
+            (run.id, c.line, c.content_hash, c.rubric.id, c.rubric.version, c.rubric.template_hash, c.rubric.schema_hash,
+             c.prompt_hash, c.prompt, c.model, c.base_url, c.mode, c.sample, c.cache_key, c.result.status,
+             c.result.raw, parsed_json(c.result), c.result.error, c.result.latency_ms, c.result.prompt_tokens,
+             c.result.completion_tokens, c.cost, c.result.attempts, c.cached_from, now)
+            for c in calls
+        ]
+        judgement_rows = [
+            (run.id, j.line, j.rubric_id, j.rubric_version, j.criterion_id, j.outcome, j.votes, j.agreement, j.reason)
+            for j in judgements
         ]
         frows = [
             (f.check, f.severity.value, f.category, f.message, f.field,
@@ -288,6 +371,10 @@ class Store:
                 conn.exec_driver_sql(_INSERT_FINDING, frows)
             if crows:
                 conn.exec_driver_sql(_INSERT_CANDIDATE, list(crows.values()))
+            if call_rows:
+                conn.exec_driver_sql(_INSERT_CALL, call_rows)
+            if judgement_rows:
+                conn.exec_driver_sql(_INSERT_JUDGEMENT, judgement_rows)
 
     def _findings(self, s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
         out: dict[int, list[Finding]] = {}
@@ -342,8 +429,18 @@ class Store:
 
 _INSERT_VERDICT = (
     "INSERT INTO verdicts (run_id, line, candidate_id, content_hash, eval_key, decision, error, raw, policy_id,"
-    " policy_version, policy_hash, code_version, checks_fingerprint, reused_from, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " policy_version, policy_hash, code_version, checks_fingerprint, reused_from, created_at, reusable)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CALL = (
+    "INSERT INTO judge_calls (run_id, line, content_hash, rubric_id, rubric_version, template_hash, schema_hash,"
+    " prompt_hash, prompt, model, base_url, mode, sample, cache_key, status, raw, parsed_json, error, latency_ms,"
+    " prompt_tokens, completion_tokens, cost, attempts, cached_from, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_JUDGEMENT = (
+    "INSERT INTO judgements (run_id, line, rubric_id, rubric_version, criterion_id, outcome, votes, agreement, reason)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_FINDING = (
     "INSERT INTO findings (verdict_id, check_id, severity, category, message, field, span_start, span_end, text,"

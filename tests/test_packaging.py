@@ -46,7 +46,7 @@ def test_wheel_ships_data_folders(installed: Path):
 
 def test_installed_wheel_gates_with_shipped_policy_from_any_directory(installed: Path, tmp_path: Path):
     p = write_jsonl(tmp_path / "in.jsonl", [cand("a", "Cozy soup season"), cand("b", "Sh1t-hot sauces")])
-    res = run_installed(installed, tmp_path, "gate", str(p), "--db", str(tmp_path / "j.db"), "--json", str(tmp_path / "o.json"))
+    res = run_installed(installed, tmp_path, "gate", str(p), "--db", str(tmp_path / "j.db"), "--json", str(tmp_path / "o.json"), "--skip-llm")
     assert res.returncode == 0, res.stderr + res.stdout
     probe = subprocess.run(
         [sys.executable, "-c", "from judge.paths import data_dir; print(data_dir('policies'))"],

@@ -79,7 +79,7 @@ def test_gate_rejects_on_toxicity_findings(tiny, tmp_path: Path):
     ckpt, folder = tiny
     policy = load_policy(tiny_policy(tmp_path, ckpt, folder))
     p = write_jsonl(tmp_path / "in.jsonl", [cand("a", "Cozy soup season")])
-    r = Gate(policy, Store(tmp_path / "j.db")).run(p)
+    r = Gate(policy, Store(tmp_path / "j.db"), skip_llm=True).run(p)
     assert r.counts["rejected"] == 1
     assert r.check_status["toxicity"]["available"] is True
 
@@ -87,7 +87,7 @@ def test_gate_rejects_on_toxicity_findings(tiny, tmp_path: Path):
 def test_missing_model_is_reported_loudly_and_the_default_policy_warns(tmp_path: Path):
     p = write_jsonl(tmp_path / "in.jsonl", [cand("a", "Cozy soup season")])
     out = tmp_path / "v.json"
-    res = runner.invoke(app, ["gate", str(p), "--db", str(tmp_path / "j.db"), "--json", str(out)], catch_exceptions=False)
+    res = runner.invoke(app, ["gate", str(p), "--db", str(tmp_path / "j.db"), "--json", str(out), "--skip-llm"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert "UNAVAILABLE" in res.output and "toxicity" in res.output
     data = json.loads(out.read_text())
@@ -101,7 +101,7 @@ def test_missing_model_is_reported_loudly_and_the_default_policy_warns(tmp_path:
 def test_strict_policy_turns_a_missing_model_into_an_error(tmp_path: Path):
     p = write_jsonl(tmp_path / "in.jsonl", [cand("a", "Cozy soup season")])
     out = tmp_path / "v.json"
-    res = runner.invoke(app, ["gate", str(p), "--policy", "strict", "--db", str(tmp_path / "j.db"), "--json", str(out)])
+    res = runner.invoke(app, ["gate", str(p), "--policy", "strict", "--db", str(tmp_path / "j.db"), "--json", str(out), "--skip-llm"])
     assert res.exit_code == 1
     assert "toxicity" in res.output and "unavailable" in res.output
     item = json.loads(out.read_text())["items"][0]

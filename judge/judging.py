@@ -1,0 +1,263 @@
+"""The LLM tier: rubric judges over candidates, cached, budgeted, fail-closed.
+
+For each candidate and rubric, every panel member (model x sample) is one call.
+Each criterion's outcome is a vote over the members that answered; a criterion
+with too few answers is *unscored*, which the policy maps to needs_review or
+rejected, never to approved. Every call, including cache hits, is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Candidate, Finding, Severity, sha256_json
+from .providers.openai_compat import CallResult, LLMSettings, OpenAICompatProvider
+from .rubric import Rubric, candidate_payload, criterion_passed
+
+
+@dataclass
+class JudgeItem:
+    line: int
+    candidate: Candidate
+    content_hash: str
+
+
+@dataclass
+class CallRecord:
+    line: int
+    content_hash: str
+    rubric: Rubric
+    prompt_hash: str
+    model: str
+    sample: int
+    cache_key: str
+    result: CallResult
+    cached_from: int | None = None
+    prompt: str | None = None
+    base_url: str = ""
+    mode: str = ""
+    cost: float = 0.0
+
+
+@dataclass
+class JudgementRecord:
+    line: int
+    rubric_id: str
+    rubric_version: str
+    criterion_id: str
+    outcome: str  # pass | fail | unscored
+    votes: int
+    agreement: float | None
+    reason: str | None
+
+
+@dataclass
+class StageResult:
+    findings: dict[int, list[Finding]] = field(default_factory=dict)
+    calls: list[CallRecord] = field(default_factory=list)
+    judgements: list[JudgementRecord] = field(default_factory=list)
+    unscored: set[int] = field(default_factory=set)  # lines with an unscored criterion
+
+
+@dataclass
+class _Task:
+    item: JudgeItem
+    rubric: Rubric
+    model: str
+    sample: int
+    messages: list[dict[str, str]]
+    prompt_hash: str
+    cache_key: str
+
+
+class JudgeStage:
+    """Runs the rubrics of a policy against an OpenAI-compatible endpoint."""
+
+    def __init__(
+        self,
+        rubrics: list[Rubric],
+        settings: LLMSettings,
+        store: Any,
+        unscored_severity: Severity,
+        store_prompts: bool = False,
+    ) -> None:
+        self.rubrics = [r for r in rubrics if r.level in ("placement", "keywords")]
+        self.skipped_rubrics = [r.id for r in rubrics if r not in self.rubrics]
+        self.settings = settings
+        self.store = store
+        self.unscored_severity = unscored_severity
+        self.store_prompts = store_prompts
+        self.provider: OpenAICompatProvider | None = None
+        self.tokens_used = 0
+        self.cost_used = 0.0
+        self.calls_made = 0
+        self.cache_hits = 0
+        self.exhausted: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return sha256_json(
+            {
+                "rubrics": [(r.id, r.version, r.template_hash, r.schema_hash, r.panel.model_dump()) for r in self.rubrics],
+                "model": self.settings.model,
+                "decoding": self.settings.decoding(),
+            }
+        )
+
+    def provenance(self) -> dict[str, Any]:
+        return {
+            "model": self.settings.model,
+            "settings": self.settings.public(),
+            "rubrics": {r.id: {"version": r.version, "template_hash": r.template_hash} for r in self.rubrics},
+            "not_run": self.skipped_rubrics,
+        }
+
+    def _panel(self, rubric: Rubric) -> list[tuple[str, int]]:
+        models = rubric.panel.models or [self.settings.model or ""]
+        return [(m, s) for m in models for s in range(rubric.panel.samples)]
+
+    def _tasks(self, items: list[JudgeItem]) -> list[_Task]:
+        tasks = []
+        decoding = self.settings.decoding()
+        for item in items:
+            payload = candidate_payload(item.candidate)
+            for rubric in self.rubrics:
+                messages = rubric.messages(payload)
+                prompt_hash = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()
+                for model, sample in self._panel(rubric):
+                    key = sha256_json(
+                        {
+                            "content": item.content_hash,
+                            "prompt": prompt_hash,
+                            "rubric": [rubric.id, rubric.version, rubric.template_hash, rubric.schema_hash],
+                            "model": model,
+                            "decoding": decoding,
+                            "sample": sample,
+                        }
+                    )
+                    tasks.append(_Task(item, rubric, model, sample, messages, prompt_hash, key))
+        return tasks
+
+    def _stop_reason(self) -> str | None:
+        s = self.settings
+        if self.exhausted:
+            return self.exhausted
+        if s.max_total_tokens is not None and self.tokens_used >= s.max_total_tokens:
+            self.exhausted = f"token budget exhausted ({self.tokens_used:,} of {s.max_total_tokens:,})"
+        elif s.max_cost is not None and self.cost_used >= s.max_cost:
+            self.exhausted = f"cost budget exhausted ({self.cost_used:.4f} of {s.max_cost:.4f})"
+        return self.exhausted
+
+    async def _call(self, task: _Task) -> CallResult:
+        stop = self._stop_reason()
+        if stop:
+            return CallResult("unscored", error=stop)
+        assert self.provider is not None
+        result = await self.provider.complete(task.messages, task.rubric.response_model, task.model, stop=self._stop_reason)
+        self.tokens_used += result.prompt_tokens + result.completion_tokens
+        self.cost_used += result.cost(self.settings)
+        if result.attempts:
+            self.calls_made += 1
+        return result
+
+    async def judge(self, items: list[JudgeItem]) -> StageResult:
+        out = StageResult()
+        if not items or not self.rubrics:
+            return out
+        if self.provider is None:
+            self.provider = OpenAICompatProvider(self.settings)
+        tasks = self._tasks(items)
+        cached = self.store.cached_calls([t.cache_key for t in tasks])
+        results: list[CallResult | None] = [None] * len(tasks)
+        pending: list[tuple[int, asyncio.Task[CallResult]]] = []
+        for i, t in enumerate(tasks):
+            hit = cached.get(t.cache_key)
+            if hit is not None:
+                call_id, parsed, raw = hit
+                results[i] = CallResult("scored", parsed=t.rubric.response_model.model_validate_json(parsed), raw=raw)
+                out.calls.append(self._record(t, results[i], cached_from=call_id))  # type: ignore[arg-type]
+                self.cache_hits += 1
+            else:
+                pending.append((i, asyncio.ensure_future(self._call(t))))
+        for i, fut in pending:
+            results[i] = await fut
+            out.calls.append(self._record(tasks[i], results[i]))  # type: ignore[arg-type]
+        self._vote(tasks, results, out)  # type: ignore[arg-type]
+        return out
+
+    def _record(self, t: _Task, r: CallResult, cached_from: int | None = None) -> CallRecord:
+        prompt = json.dumps(t.messages, ensure_ascii=False) if self.store_prompts else None
+        s = self.settings
+        return CallRecord(
+            t.item.line, t.item.content_hash, t.rubric, t.prompt_hash, t.model, t.sample, t.cache_key, r, cached_from,
+            prompt, s.base_url or "", s.mode, 0.0 if cached_from else r.cost(s),
+        )
+
+    def _vote(self, tasks: list[_Task], results: list[CallResult], out: StageResult) -> None:
+        groups: dict[tuple[int, str], list[tuple[_Task, CallResult]]] = {}
+        for t, r in zip(tasks, results, strict=True):
+            groups.setdefault((t.item.line, t.rubric.id), []).append((t, r))
+        for (line, _), members in groups.items():
+            rubric = members[0][0].rubric
+            panel = len(members)
+            findings = out.findings.setdefault(line, [])
+            outcomes: dict[str, bool] = {}
+            unscored_errors = sorted({r.error or "no answer" for _, r in members if r.status != "scored"})
+            for c in rubric.criteria:
+                votes: list[tuple[bool, str]] = []
+                for _, r in members:
+                    if r.status == "scored" and r.parsed is not None:
+                        answer = getattr(r.parsed, c.id)
+                        votes.append((criterion_passed(c, answer), answer.reason))
+                scored = len(votes)
+                passes = sum(1 for v, _ in votes if v)
+                if rubric.panel.vote == "unanimous":
+                    decided = scored == panel
+                    passed = decided and passes == panel
+                else:
+                    decided = scored * 2 > panel
+                    passed = decided and passes * 2 > scored  # a tie fails: fail closed
+                agreement = max(passes, scored - passes) / scored if scored else None
+                if not decided:
+                    out.judgements.append(JudgementRecord(line, rubric.id, rubric.version, c.id, "unscored", scored, agreement, "; ".join(unscored_errors)))
+                    continue
+                reason = next((why for v, why in votes if v == passed), None)
+                outcomes[c.id] = passed
+                out.judgements.append(JudgementRecord(line, rubric.id, rubric.version, c.id, "pass" if passed else "fail", scored, agreement, reason))
+            check = f"rubric:{rubric.id}"
+            missing = [c.id for c in rubric.criteria if c.id not in outcomes]
+            if missing:
+                out.unscored.add(line)
+                findings.append(
+                    Finding(
+                        check=check,
+                        severity=self.unscored_severity,
+                        message=f"unscored ({', '.join(missing)}): {'; '.join(unscored_errors) or 'too few panel answers'}",
+                        category=rubric.id,
+                        term="unscored",
+                    )
+                )
+            failed = [c for c in rubric.criteria if outcomes.get(c.id) is False]
+            rubric_fails = not rubric.passed(outcomes) if outcomes else False
+            for c in failed:
+                j = next(j for j in reversed(out.judgements) if j.line == line and j.rubric_id == rubric.id and j.criterion_id == c.id)
+                severity = (c.severity or rubric.severity) if rubric_fails else Severity.INFO
+                findings.append(
+                    Finding(
+                        check=check,
+                        severity=severity,
+                        message=f"{c.id}: {j.reason or 'failed'}",
+                        category=rubric.id,
+                        term=c.id,
+                        score=j.agreement,
+                    )
+                )
+
+    async def aclose(self) -> None:
+        if self.provider is not None:
+            await self.provider.aclose()
+            self.provider = None
