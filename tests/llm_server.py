@@ -36,16 +36,18 @@ class ScriptedLLM:
     latency: float = 0.0
     faults: list[tuple] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
-    verdict: Callable[[str, str], bool] | None = None  # (criterion, prompt) -> passed
+    verdict: Callable[[str, str, dict], bool] | None = None  # (criterion, prompt, request body) -> passed
     lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     def next_fault(self) -> tuple | None:
         with self.lock:
             return self.faults.pop(0) if self.faults else None
 
-    def passed(self, criterion: str, prompt: str) -> bool:
+    def passed(self, criterion: str, prompt: str, body: dict) -> bool:
         if self.verdict is not None:
-            return self.verdict(criterion, prompt)
+            return self.verdict(criterion, prompt, body)
         return not any(m in prompt for m in self.fail_markers)
 
 
@@ -80,12 +82,12 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _fill(schema: dict[str, Any], prompt: str, llm: ScriptedLLM) -> dict[str, Any]:
+def _fill(schema: dict[str, Any], prompt: str, llm: ScriptedLLM, body: dict) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, prop in schema.get("properties", {}).items():
         sub = _resolve(prop, schema)
         props = sub.get("properties", {})
-        ok = llm.passed(name, prompt)
+        ok = llm.passed(name, prompt, body)
         item: dict[str, Any] = {"reason": f"{name}: {'fine' if ok else 'fails'}"}
         if "passed" in props:
             item["passed"] = ok
@@ -124,6 +126,16 @@ class _Handler(BaseHTTPRequestHandler):
         llm = self.llm
         with llm.lock:
             llm.requests.append(Recorded(body, prompt, time.time()))
+            llm.in_flight += 1
+            llm.max_in_flight = max(llm.max_in_flight, llm.in_flight)
+        try:
+            self._answer(body, prompt)
+        finally:
+            with llm.lock:
+                llm.in_flight -= 1
+
+    def _answer(self, body: dict[str, Any], prompt: str) -> None:
+        llm = self.llm
         fault = llm.next_fault()
         if llm.latency:
             time.sleep(llm.latency)
@@ -133,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault[0] == "sleep":
             time.sleep(fault[1])
         mode, schema = _schema_of(body)
-        args = _fill(schema, prompt, llm)
+        args = _fill(schema, prompt, llm, body)
         if fault and fault[0] == "wrong_schema":
             args = {"verdict": "pass", "score": 10}
         content = json.dumps(args)
