@@ -69,7 +69,7 @@ def gate(
     prompt_price: Annotated[float, typer.Option(help="Price per 1k prompt tokens, for the cost estimate.", rich_help_panel="LLM judges")] = 0.0,
     completion_price: Annotated[float, typer.Option(help="Price per 1k completion tokens.", rich_help_panel="LLM judges")] = 0.0,
     store_prompts: Annotated[bool, typer.Option(help="Store rendered prompts, not only their hashes.", rich_help_panel="LLM judges")] = False,
-    batch_size: Annotated[int, typer.Option(help="Candidates per check batch and store transaction.", min=1)] = 512,
+    batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
     """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""

@@ -5,7 +5,7 @@ from .gate import CIResult, Gate, RunResult
 from .models import Candidate, Decision, Finding, Placement, PlacementContext, Severity, Verdict, decide
 from .normalize import NormalizedText, normalize
 from .policy import Policy, load_policy
-from .providers.openai_compat import LLMSettings
+from .providers import LLMSettings
 from .rubric import Rubric, load_rubric
 from .reader import Record, read_records
 from .store import DEFAULT_DB, Store

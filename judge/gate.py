@@ -19,7 +19,7 @@ from typing import Any
 from .checks import CheckContext, CheckSuite, Subject
 from .errors import ConfigError
 from .judging import JudgeItem, JudgeStage, StageResult
-from .providers.openai_compat import LLMSettings
+from .providers import LLMSettings
 from .rubric import load_rubric
 from .models import Candidate, Decision, decide, sha256_json
 from .policy import Policy
@@ -64,14 +64,13 @@ class Gate:
         policy: Policy,
         store: Store,
         *,
-        batch_size: int = 512,
+        batch_size: int | None = None,
         skip_llm: bool = False,
         llm: LLMSettings | None = None,
         store_prompts: bool = False,
     ) -> None:
         self.policy = policy
         self.store = store
-        self.batch_size = batch_size
         self.skip_llm = skip_llm
         self.ctx = CheckContext(base_dir=policy.base_dir)
         self._suites: dict[tuple[int, ...], CheckSuite] = {}
@@ -87,6 +86,9 @@ class Gate:
                 )
             self.stage = JudgeStage(rubrics, llm, store, policy.unscored_severity, store_prompts)
         self.llm_state = "skipped" if rubrics and skip_llm else ("none" if not rubrics else "active")
+        # Small batches keep judge calls flowing while the next batch is prepared; without
+        # judges, large batches amortize the store's transactions.
+        self.batch_size = batch_size or (128 if self.stage else 512)
 
     def suite(self, key: tuple[int, ...]) -> CheckSuite:
         if key not in self._suites:
@@ -161,20 +163,17 @@ class Gate:
             )
         done = self.store.done_lines(run.id) if resumed else set()
         result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
-        with asyncio.Runner() as loop:
-            try:
-                for batch in _batches(read_records(path, max_record_bytes), self.batch_size):
-                    todo = [r for r in batch if r.line not in done]
-                    if todo:
-                        self._gate_batch(run, todo, result, loop)
-                    if on_progress:
-                        on_progress(len(batch))
-                    if self.stage and self.stage.exhausted:
-                        result.stopped = self.stage.exhausted
-                        break
-            finally:
-                if self.stage:
-                    loop.run(self.stage.aclose())
+        # A plain loop, not asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of
+        # the running task (with every pending call) on each run(), ~0.1 s per batch.
+        loop = asyncio.new_event_loop()
+        try:
+            records = read_records(path, max_record_bytes)
+            loop.run_until_complete(self._pipeline(run, records, done, result, on_progress))
+        finally:
+            if self.stage:
+                loop.run_until_complete(self.stage.aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
         if self.stage:
             result.llm = {
                 "calls": self.stage.calls_made,
@@ -197,7 +196,36 @@ class Gate:
         result.run = self.store.get_run(run.id) or run
         return result
 
-    def _gate_batch(self, run: RunRow, records: list[Record], result: RunResult, loop: asyncio.Runner) -> None:
+    async def _pipeline(
+        self, run: RunRow, records: Iterator[Record], done: set[int], result: RunResult, on_progress: ProgressFn | None
+    ) -> None:
+        """Prepare batch k+1 (read, rules, prompts) while batch k's judge calls are in flight.
+
+        The judge calls of consecutive batches share one concurrency bound, so the endpoint
+        sees a steady stream instead of a wave per batch. Each batch is written when its own
+        calls finish (possibly out of order; resume goes by line, so that is safe).
+        """
+        in_flight: list[asyncio.Task[None]] = []
+        for batch in _batches(records, self.batch_size):
+            if self.stage and self.stage.exhausted:
+                break
+            todo = [r for r in batch if r.line not in done]
+            if todo:
+                # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
+                prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
+                in_flight.append(asyncio.ensure_future(self._finish(run, prepared)))
+            while len(in_flight) >= 2 or (in_flight and in_flight[0].done()):
+                await in_flight.pop(0)
+            if on_progress:
+                on_progress(len(batch))
+            await asyncio.sleep(0)  # let responses that arrived during preparation be handled
+        for task in in_flight:
+            await task
+        if self.stage and self.stage.exhausted:
+            result.stopped = self.stage.exhausted
+
+    def _prepare(self, records: list[Record], result: RunResult) -> _Batch:
+        """Everything up to the LLM tier: parse errors, cache look-up, the rule checks."""
         pending: list[tuple[NewVerdict, tuple[int, ...], Candidate]] = []
         verdicts: list[NewVerdict] = []
         for rec in records:
@@ -253,19 +281,27 @@ class Gate:
                 if self.stage and not (self.policy.judges.cascade and v.decision == Decision.REJECTED):
                     judge_items.append(JudgeItem(v.line, cand, v.content_hash or ""))
                     by_line[v.line] = v
+        return _Batch(verdicts, [v for v, _, _ in pending], first_by_key, judge_items, by_line)
+
+    async def _finish(self, run: RunRow, batch: _Batch) -> None:
+        """The LLM tier for one prepared batch, then one transaction with everything."""
         stage_out = StageResult()
-        if self.stage and judge_items:
-            stage_out = loop.run(self.stage.judge(judge_items))
+        if self.stage and batch.judge_items:
+            stage_out = await self.stage.judge(batch.judge_items)
             for line, found in stage_out.findings.items():
-                v = by_line[line]
+                v = batch.by_line[line]
                 v.findings = v.findings + found
                 v.decision = decide(v.findings)
                 v.reusable = line not in stage_out.unscored
-        for v, _, _ in pending:
-            twin = first_by_key.get(v.eval_key or "")
+        for v in batch.candidates:
+            twin = batch.first_by_key.get(v.eval_key or "")
             if twin is not None and twin is not v and v.reused_from is None:
                 v.decision, v.findings, v.reusable = twin.decision, twin.findings, twin.reusable
-        self.store.write_verdicts(run, verdicts, stage_out.calls, stage_out.judgements)
+        write = (run, batch.verdicts, stage_out.calls, stage_out.judgements)
+        if self.stage:
+            await asyncio.to_thread(self.store.write_verdicts, *write)
+        else:
+            self.store.write_verdicts(*write)
 
     def ci(self, counts: dict[str, int], check_status: dict[str, dict[str, Any]]) -> CIResult:
         t = self.policy.ci
@@ -285,6 +321,15 @@ class Gate:
             if not st["available"] and (t.fail_on_unavailable or st.get("on_unavailable") == "error"):
                 reasons.append(f"check {check_id!r} is unavailable and the policy requires it: {st['detail']}")
         return CIResult(not reasons, reasons)
+
+
+@dataclass
+class _Batch:
+    verdicts: list[NewVerdict]  # every record of the batch, in order
+    candidates: list[NewVerdict]  # the readable ones
+    first_by_key: dict[str, NewVerdict]  # duplicate content in a batch is evaluated once
+    judge_items: list[JudgeItem]
+    by_line: dict[int, NewVerdict]
 
 
 def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Candidate, Finding, Severity, sha256_json
-from .providers.openai_compat import CallResult, LLMSettings, OpenAICompatProvider
+from .providers import CallResult, LLMSettings
 from .rubric import Rubric, candidate_payload, criterion_passed
 
 
@@ -91,7 +91,7 @@ class JudgeStage:
         self.store = store
         self.unscored_severity = unscored_severity
         self.store_prompts = store_prompts
-        self.provider: OpenAICompatProvider | None = None
+        self.provider: Any = None  # OpenAICompatProvider, created inside the run's event loop
         self.tokens_used = 0
         self.cost_used = 0.0
         self.calls_made = 0
@@ -169,6 +169,8 @@ class JudgeStage:
         if not items or not self.rubrics:
             return out
         if self.provider is None:
+            from .providers.openai_compat import OpenAICompatProvider
+
             self.provider = OpenAICompatProvider(self.settings)
         tasks = self._tasks(items)
         cached = self.store.cached_calls([t.cache_key for t in tasks])

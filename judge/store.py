@@ -23,7 +23,7 @@ from sqlmodel import Field, Session, SQLModel, create_engine, select
 from . import migrations
 from .errors import StoreError
 from .models import Decision, Finding, Severity
-from .providers.openai_compat import parsed_json
+from .providers import parsed_json
 
 DEFAULT_DB = "judge.db"
 

@@ -1,10 +1,17 @@
 """Any OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio).
 
 One shared ``AsyncOpenAI`` client per run (one connection pool, aiohttp transport),
-structured output through instructor (tools, JSON-schema, JSON or Markdown-JSON
-mode), and our own retry loop so that every attempt is counted and stored:
-exponential backoff with full jitter on 429, 5xx, timeouts and connection errors,
-honouring ``Retry-After``/``retry-after-ms``, capped in attempts and in wait.
+structured output through instructor's mode handlers (tools, JSON-schema, JSON or
+Markdown-JSON mode), and our own retry loop so that every attempt is counted and
+stored: exponential backoff with full jitter on 429, 5xx, timeouts and connection
+errors, honouring ``Retry-After``/``retry-after-ms``, capped in attempts and in wait.
+
+Per-call CPU matters (128 concurrent calls must not saturate a core), so the
+request shape instructor derives from a response model (tool schema or
+response_format, plus any schema text it adds to the messages) is computed once
+per rubric and mode, and the large schema travels in ``extra_body`` so the SDK does
+not re-walk it on every call. Parsing and validation are instructor's
+``response_parser`` for that mode.
 
 A call never raises for a bad answer: it returns a :class:`CallResult` whose
 ``status`` is ``"scored"`` or ``"unscored"`` with the reason in ``error``.
@@ -13,76 +20,24 @@ A call never raises for a bad answer: it returns a :class:`CallResult` whose
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-import instructor
+import httpx2
 import openai
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel, ValidationError
 
-Mode = Literal["tools", "json_schema", "json", "md_json"]
-INSTRUCTOR_MODES = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "json": instructor.Mode.JSON,
-    "md_json": instructor.Mode.MD_JSON,
-}
+from .base import CallResult, LLMSettings
+
+INSTRUCTOR_MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
 # We record every failure ourselves; instructor's own error log would only duplicate it on stderr.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
-
-
-class LLMSettings(BaseModel):
-    """How to reach the judge model. The API key is never stored or logged."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    base_url: str | None = None
-    api_key: str | None = Field(default=None, repr=False, exclude=True)
-    model: str | None = None
-    temperature: float = Field(0.0, ge=0, le=2)
-    max_tokens: int = Field(600, ge=16)
-    timeout: float = Field(30.0, gt=0)
-    mode: Mode = "tools"
-    concurrency: int = Field(16, ge=1, le=1024)
-    max_retries: int = Field(3, ge=0, le=10)
-    backoff_base: float = Field(0.5, ge=0)
-    backoff_max: float = Field(30.0, ge=0)
-    max_total_tokens: int | None = Field(None, ge=1)  # budget: stop cleanly when exceeded
-    max_cost: float | None = Field(None, ge=0)
-    prompt_price_per_1k: float = Field(0.0, ge=0)  # cost estimate, in your currency
-    completion_price_per_1k: float = Field(0.0, ge=0)
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.base_url and self.model)
-
-    def decoding(self) -> dict[str, Any]:
-        """Everything besides the prompt that can change an answer (for cache keys)."""
-        return {"base_url": self.base_url, "temperature": self.temperature, "max_tokens": self.max_tokens, "mode": self.mode}
-
-    def public(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"api_key"})
-
-
-@dataclass
-class CallResult:
-    status: Literal["scored", "unscored"]
-    parsed: BaseModel | None = None
-    raw: str | None = None
-    error: str | None = None
-    latency_ms: float = 0.0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    attempts: int = 0
-
-    def cost(self, s: LLMSettings) -> float:
-        return self.prompt_tokens / 1000 * s.prompt_price_per_1k + self.completion_tokens / 1000 * s.completion_price_per_1k
 
 
 def retry_after(err: Exception) -> float | None:
@@ -111,6 +66,19 @@ def _raw_reply(completion: Any) -> str | None:
     return msg.content or getattr(msg, "refusal", None)
 
 
+_SYS, _USER = "\x00SYSTEM-SLOT\x00", "\x00USER-SLOT\x00"
+
+
+@dataclass
+class _Shape:
+    """What instructor adds to a request for one response model in one mode."""
+
+    model: type[BaseModel]  # instructor's prepared response model
+    messages: list[dict[str, Any]]  # with slots for the system and user text
+    extra: dict[str, Any]  # tools / tool_choice / response_format ...
+    parse: Callable[..., Any]
+
+
 class OpenAICompatProvider:
     """One per run: a shared client, a concurrency bound, retries, accounting."""
 
@@ -126,13 +94,45 @@ class OpenAICompatProvider:
             timeout=settings.timeout,
             http_client=http_client,
         )
-        self.instructor = instructor.from_openai(self.client, mode=INSTRUCTOR_MODES[settings.mode])
         self.semaphore = asyncio.Semaphore(settings.concurrency)
         self.in_flight = 0
         self.max_in_flight = 0
+        self._shapes: dict[type[BaseModel], _Shape] = {}
 
     async def aclose(self) -> None:
         await self.client.close()
+
+    def shape(self, response_model: type[BaseModel]) -> _Shape:
+        shape = self._shapes.get(response_model)
+        if shape is None:
+            from instructor import Mode as InstructorMode
+            from instructor.v2.core.providers import Provider
+            from instructor.v2.core.registry import mode_registry
+            from instructor.v2.core.response_model import prepare_response_model
+
+            mode = getattr(InstructorMode, INSTRUCTOR_MODES[self.settings.mode])
+            handlers = mode_registry.get_handlers(Provider.OPENAI, mode)
+            slots = [{"role": "system", "content": _SYS}, {"role": "user", "content": _USER}]
+            prepared, kwargs = handlers.request_handler(
+                response_model=prepare_response_model(response_model), kwargs={"messages": slots}
+            )
+            messages = kwargs.pop("messages")
+            shape = self._shapes[response_model] = _Shape(prepared, messages, kwargs, handlers.response_parser)
+        return shape
+
+    def _messages(self, shape: _Shape, messages: list[dict[str, str]]) -> list[dict[str, Any]]:
+        system = next((m["content"] for m in messages if m["role"] == "system"), "")
+        user = next((m["content"] for m in messages if m["role"] == "user"), "")
+        out = []
+        for m in shape.messages:
+            content = m.get("content")
+            if isinstance(content, str):  # fill the slots of the template, never re-scan inserted text
+                if _SYS in content:
+                    content = content.replace(_SYS, system)
+                elif _USER in content:
+                    content = content.replace(_USER, user)
+            out.append({**m, "content": content})
+        return out
 
     async def complete(
         self,
@@ -143,6 +143,8 @@ class OpenAICompatProvider:
     ) -> CallResult:
         """One structured call. ``stop`` is asked after the concurrency slot is won (budget)."""
         s = self.settings
+        shape = self.shape(response_model)
+        request = self._messages(shape, messages)
         attempts = 0
         start = time.perf_counter()
         async with self.semaphore:
@@ -155,20 +157,20 @@ class OpenAICompatProvider:
                 while True:
                     attempts += 1
                     try:
-                        parsed, completion = await self.instructor.chat.completions.create_with_completion(
-                            model=model,
-                            messages=messages,  # type: ignore[arg-type]
-                            response_model=response_model,
-                            max_retries=0,  # one parse attempt: a malformed answer is unscored, not re-asked
-                            temperature=s.temperature,
-                            max_tokens=s.max_tokens,
+                        # client.post skips the SDK's typed-params transform, and taking the raw
+                        # response skips its per-field model construction: ~3 ms of CPU per call.
+                        response = await self.client.post(
+                            "/chat/completions",
+                            cast_to=httpx2.Response,
+                            body={
+                                "model": model,
+                                "messages": request,
+                                "temperature": s.temperature,
+                                "max_tokens": s.max_tokens,
+                                **shape.extra,
+                            },
                         )
-                    except Exception as outer:  # instructor wraps transport errors in its own exception
-                        e = _unwrap(outer)
-                        if not isinstance(e, RETRYABLE):
-                            failed = self._failed(_describe(e), start, attempts, raw=_raw_from_error(outer))
-                            failed.prompt_tokens, failed.completion_tokens = _usage(outer)
-                            return failed
+                    except RETRYABLE as e:
                         if attempts > s.max_retries:
                             return self._failed(f"{_describe(e)}; gave up after {attempts} attempts", start, attempts)
                         wait = retry_after(e)
@@ -176,60 +178,56 @@ class OpenAICompatProvider:
                             wait = random.uniform(0, min(s.backoff_max, s.backoff_base * 2 ** (attempts - 1)))
                         await asyncio.sleep(min(wait, s.backoff_max))
                         continue
-                    usage = getattr(completion, "usage", None)
-                    return CallResult(
-                        "scored",
-                        parsed=parsed,
-                        raw=_raw_reply(completion),
-                        latency_ms=(time.perf_counter() - start) * 1000,
-                        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-                        attempts=attempts,
-                    )
+                    except openai.APIError as e:
+                        return self._failed(_describe(e), start, attempts)
+                    try:
+                        completion = ChatCompletion.model_validate_json(response.content)
+                    except ValidationError as e:
+                        raw = response.text[:4000]
+                        return self._failed(f"invalid reply: not a chat completion ({e.errors()[0]['msg']})", start, attempts, raw)
+                    return self._parse(shape, completion, start, attempts)
             finally:
                 self.in_flight -= 1
+
+    def _parse(self, shape: _Shape, completion: Any, start: float, attempts: int) -> CallResult:
+        usage = getattr(completion, "usage", None)
+        tokens = (getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
+        raw = _raw_reply(completion)
+        result = CallResult(
+            "unscored", raw=raw, latency_ms=(time.perf_counter() - start) * 1000,
+            prompt_tokens=tokens[0], completion_tokens=tokens[1], attempts=attempts,
+        )
+        try:
+            message = completion.choices[0].message
+            finish = completion.choices[0].finish_reason
+        except (AttributeError, IndexError):
+            result.error = "invalid answer: no choices in the reply"
+            return result
+        if getattr(message, "refusal", None):
+            result.error = f"refusal: {str(message.refusal)[:200]}"
+            return result
+        if finish == "length":
+            result.error = "invalid answer: cut off at max_tokens"
+            return result
+        try:
+            parsed = shape.parse(response=completion, response_model=shape.model, validation_context=None, strict=True, stream=False, is_async=True)
+        except ValidationError as e:
+            first = e.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"]) or "answer"
+            kind = "malformed JSON" if first["type"] == "json_invalid" else "schema-invalid answer"
+            result.error = f"{kind}: {loc}: {first['msg']}"
+            return result
+        except Exception as e:  # instructor's own parse errors (no tool call, bad JSON ...)
+            result.error = _describe(e)
+            return result
+        result.status, result.parsed = "scored", parsed
+        return result
 
     def _failed(self, why: str, start: float, attempts: int, raw: str | None = None) -> CallResult:
         return CallResult("unscored", error=why, raw=raw, latency_ms=(time.perf_counter() - start) * 1000, attempts=attempts)
 
 
-def _unwrap(e: BaseException) -> BaseException:
-    """The transport error behind an instructor retry exception, if there is one."""
-    attempts = getattr(e, "failed_attempts", None) or []
-    for candidate in (getattr(attempts[-1], "exception", None) if attempts else None, e.__cause__):
-        if isinstance(candidate, openai.APIError):
-            return candidate
-    return e
-
-
-def _usage(e: BaseException) -> tuple[int, int]:
-    """Tokens spent on a failed parse still count toward the budget."""
-    usage = getattr(e, "total_usage", None)
-    if usage is None:
-        return 0, 0
-    if isinstance(usage, int):
-        return usage, 0
-    return getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0
-
-
 def _describe(e: BaseException) -> str:
-    completion = getattr(e, "last_completion", None)
-    try:
-        refusal = completion.choices[0].message.refusal  # type: ignore[union-attr]
-    except (AttributeError, IndexError):
-        refusal = None
-    if refusal:
-        return f"refusal: {str(refusal)[:200]}"
-    attempts = getattr(e, "failed_attempts", None)
-    if attempts:
-        inner = getattr(attempts[-1], "exception", None)
-        if isinstance(inner, ValidationError):
-            first = inner.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"]) or "answer"
-            kind = "malformed JSON" if first["type"] == "json_invalid" else "schema-invalid answer"
-            return f"{kind}: {loc}: {first['msg']}"
-        if inner is not None:
-            e = inner
     if isinstance(e, openai.APIStatusError):
         return f"HTTP {e.status_code} ({type(e).__name__})"
     if isinstance(e, openai.APITimeoutError):
@@ -240,13 +238,3 @@ def _describe(e: BaseException) -> str:
     if "refus" in text.lower() or "unable to generate a response" in text.lower():
         return f"refusal: {text[:200]}"
     return f"invalid answer: {text[:300]}"
-
-
-def _raw_from_error(e: BaseException) -> str | None:
-    completion = getattr(e, "last_completion", None)
-    raw = _raw_reply(completion) if completion is not None else None
-    return raw if raw is None else raw[:4000]
-
-
-def parsed_json(result: CallResult) -> str | None:
-    return json.dumps(result.parsed.model_dump(mode="json")) if result.parsed is not None else None

@@ -1,0 +1,63 @@
+"""Provider-neutral settings and call results (no SDK imports: cheap to load)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Mode = Literal["tools", "json_schema", "json", "md_json"]
+
+
+class LLMSettings(BaseModel):
+    """How to reach the judge model. The API key is never stored or logged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = None
+    api_key: str | None = Field(default=None, repr=False, exclude=True)
+    model: str | None = None
+    temperature: float = Field(0.0, ge=0, le=2)
+    max_tokens: int = Field(600, ge=16)
+    timeout: float = Field(30.0, gt=0)
+    mode: Mode = "tools"
+    concurrency: int = Field(16, ge=1, le=1024)
+    max_retries: int = Field(3, ge=0, le=10)
+    backoff_base: float = Field(0.5, ge=0)
+    backoff_max: float = Field(30.0, ge=0)
+    max_total_tokens: int | None = Field(None, ge=1)  # budget: stop cleanly when exceeded
+    max_cost: float | None = Field(None, ge=0)
+    prompt_price_per_1k: float = Field(0.0, ge=0)  # cost estimate, in your currency
+    completion_price_per_1k: float = Field(0.0, ge=0)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url and self.model)
+
+    def decoding(self) -> dict[str, Any]:
+        """Everything besides the prompt that can change an answer (for cache keys)."""
+        return {"base_url": self.base_url, "temperature": self.temperature, "max_tokens": self.max_tokens, "mode": self.mode}
+
+    def public(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"api_key"})
+
+
+@dataclass
+class CallResult:
+    status: Literal["scored", "unscored"]
+    parsed: BaseModel | None = None
+    raw: str | None = None
+    error: str | None = None
+    latency_ms: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 0
+
+    def cost(self, s: LLMSettings) -> float:
+        return self.prompt_tokens / 1000 * s.prompt_price_per_1k + self.completion_tokens / 1000 * s.completion_price_per_1k
+
+
+def parsed_json(result: CallResult) -> str | None:
+    return json.dumps(result.parsed.model_dump(mode="json")) if result.parsed is not None else None
