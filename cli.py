@@ -181,8 +181,13 @@ def show(
     if v is None:
         raise _fail(f"no verdict for {ref!r}" + (f" in run {run}" if run else ""))
     r = v.row
+    judgements, calls = store.judge_trail(r.run_id, r.line)
     if as_json:
-        data = r.model_dump(mode="json") | {"findings": [f.model_dump(mode="json", exclude_none=True) for f in v.findings]}
+        data = r.model_dump(mode="json") | {
+            "findings": [f.model_dump(mode="json", exclude_none=True) for f in v.findings],
+            "judgements": [j.model_dump(mode="json", exclude={"id", "run_id"}) for j in judgements],
+            "judge_calls": [c.model_dump(mode="json", exclude={"id", "run_id", "prompt"}) for c in calls],
+        }
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     style = DECISION_STYLE.get(r.decision, "white")
@@ -202,6 +207,19 @@ def show(
         out.print(table)
     else:
         out.print("no findings")
+    if judgements:
+        table = Table(title="LLM judgements", show_edge=False)
+        for col in ("rubric", "criterion", "outcome", "votes", "agreement", "reason"):
+            table.add_column(col)
+        for j in judgements:
+            style = {"pass": "green", "fail": "red"}.get(j.outcome, "yellow")
+            agreement = "" if j.agreement is None else f"{j.agreement:.2f}"
+            table.add_row(f"{j.rubric_id}@{j.rubric_version}", j.criterion_id, Text(j.outcome, style=style), str(j.votes), agreement, Text(j.reason or ""))
+        out.print(table)
+    for c in calls:
+        source = f"cached from call #{c.cached_from}" if c.cached_from else f"{c.attempts} attempt(s), {c.latency_ms:.0f} ms"
+        out.print(f"call: {c.rubric_id}@{c.rubric_version} model {c.model} sample {c.sample}: {c.status}, {source}, "
+                  f"{c.prompt_tokens}+{c.completion_tokens} tokens, prompt {c.prompt_hash[:12]}" + (f"; {c.error}" if c.error else ""), highlight=False)
 
 
 @app.command()

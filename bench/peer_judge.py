@@ -24,7 +24,7 @@ def main() -> int:
     cands = work / "candidates.jsonl"
     with cands.open("w") as f:
         for it in items:
-            f.write(json.dumps({"id": str(it["id"]), "placement": "bench", "theme": it["title"], "keywords": ["pantry", "snacks"]}) + "\n")
+            f.write(json.dumps({"id": str(it["id"]), "placement": f"slot-{it['id']}", "theme": it["title"], "keywords": ["pantry", "snacks"]}) + "\n")
     out = work / "verdicts.json"
     db = work / "judge.db"
     for p in work.glob("judge.db*"):

@@ -169,6 +169,8 @@ class Gate:
         try:
             records = read_records(path, max_record_bytes)
             loop.run_until_complete(self._pipeline(run, records, done, result, on_progress))
+            if self.stage and self.stage.page_rubrics and not result.stopped:
+                loop.run_until_complete(self._pages(run, read_records(path, max_record_bytes)))
         finally:
             if self.stage:
                 loop.run_until_complete(self.stage.aclose())
@@ -223,6 +225,32 @@ class Gate:
             await task
         if self.stage and self.stage.exhausted:
             result.stopped = self.stage.exhausted
+
+    async def _pages(self, run: RunRow, records: Iterator[Record]) -> None:
+        """Page-level rubrics, once every placement of the run has a verdict.
+
+        A page's prompt shows all of its candidates that the earlier tiers did not reject
+        (with cascade on); a failed page criterion becomes a finding on each of them.
+        """
+        assert self.stage is not None
+        decisions = self.store.line_decisions(run.id)
+        done = self.store.judged_lines(run.id, [r.id for r in self.stage.page_rubrics])
+        pages: dict[str, list[JudgeItem]] = {}
+        for rec in records:
+            cand = rec.candidate
+            if cand is None or not cand.page or rec.line in done:
+                continue
+            decision = decisions.get(rec.line)
+            if decision is None or decision == Decision.ERROR:
+                continue
+            if self.policy.judges.cascade and decision == Decision.REJECTED:
+                continue
+            pages.setdefault(cand.page, []).append(JudgeItem(rec.line, cand, cand.content_hash))
+        pages = {page: items for page, items in pages.items() if len(items) >= 2}
+        if not pages:
+            return
+        out = await self.stage.judge_pages(pages)
+        await asyncio.to_thread(self.store.add_findings, run, out.findings, out.calls, out.judgements)
 
     def _prepare(self, records: list[Record], result: RunResult) -> _Batch:
         """Everything up to the LLM tier: parse errors, cache look-up, the rule checks."""

@@ -27,8 +27,18 @@ class JudgeItem:
 
 
 @dataclass
+class _Unit:
+    """What one prompt is about: a candidate, or every candidate of one page."""
+
+    lines: list[int]
+    payload: Any
+    content_hash: str
+    key: str
+
+
+@dataclass
 class CallRecord:
-    line: int
+    line: int | None
     content_hash: str
     rubric: Rubric
     prompt_hash: str
@@ -65,7 +75,7 @@ class StageResult:
 
 @dataclass
 class _Task:
-    item: JudgeItem
+    unit: _Unit
     rubric: Rubric
     model: str
     sample: int
@@ -86,7 +96,9 @@ class JudgeStage:
         store_prompts: bool = False,
     ) -> None:
         self.rubrics = [r for r in rubrics if r.level in ("placement", "keywords")]
-        self.skipped_rubrics = [r.id for r in rubrics if r not in self.rubrics]
+        self.page_rubrics = [r for r in rubrics if r.level == "page"]
+        # product-level rubrics need retrieved products, which the gate does not have
+        self.skipped_rubrics = [r.id for r in rubrics if r.level == "products"]
         self.settings = settings
         self.store = store
         self.unscored_severity = unscored_severity
@@ -102,7 +114,10 @@ class JudgeStage:
     def fingerprint(self) -> str:
         return sha256_json(
             {
-                "rubrics": [(r.id, r.version, r.template_hash, r.schema_hash, r.panel.model_dump()) for r in self.rubrics],
+                "rubrics": [
+                    (r.id, r.version, r.template_hash, r.schema_hash, r.panel.model_dump())
+                    for r in self.rubrics + self.page_rubrics
+                ],
                 "model": self.settings.model,
                 "decoding": self.settings.decoding(),
             }
@@ -112,7 +127,10 @@ class JudgeStage:
         return {
             "model": self.settings.model,
             "settings": self.settings.public(),
-            "rubrics": {r.id: {"version": r.version, "template_hash": r.template_hash} for r in self.rubrics},
+            "rubrics": {
+                r.id: {"version": r.version, "level": r.level, "template_hash": r.template_hash}
+                for r in self.rubrics + self.page_rubrics
+            },
             "not_run": self.skipped_rubrics,
         }
 
@@ -120,18 +138,17 @@ class JudgeStage:
         models = rubric.panel.models or [self.settings.model or ""]
         return [(m, s) for m in models for s in range(rubric.panel.samples)]
 
-    def _tasks(self, items: list[JudgeItem]) -> list[_Task]:
+    def _tasks(self, units: list[_Unit], rubrics: list[Rubric]) -> list[_Task]:
         tasks = []
         decoding = self.settings.decoding()
-        for item in items:
-            payload = candidate_payload(item.candidate)
-            for rubric in self.rubrics:
-                messages = rubric.messages(payload)
+        for unit in units:
+            for rubric in rubrics:
+                messages = rubric.messages(unit.payload)
                 prompt_hash = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).hexdigest()
                 for model, sample in self._panel(rubric):
                     key = sha256_json(
                         {
-                            "content": item.content_hash,
+                            "content": unit.content_hash,
                             "prompt": prompt_hash,
                             "rubric": [rubric.id, rubric.version, rubric.template_hash, rubric.schema_hash],
                             "model": model,
@@ -139,7 +156,7 @@ class JudgeStage:
                             "sample": sample,
                         }
                     )
-                    tasks.append(_Task(item, rubric, model, sample, messages, prompt_hash, key))
+                    tasks.append(_Task(unit, rubric, model, sample, messages, prompt_hash, key))
         return tasks
 
     def _stop_reason(self) -> str | None:
@@ -165,14 +182,29 @@ class JudgeStage:
         return result
 
     async def judge(self, items: list[JudgeItem]) -> StageResult:
+        """Placement- and keyword-level rubrics, one prompt per candidate."""
+        units = [_Unit([i.line], candidate_payload(i.candidate), i.content_hash, str(i.line)) for i in items]
+        return await self._judge(units, self.rubrics)
+
+    async def judge_pages(self, pages: dict[str, list[JudgeItem]]) -> StageResult:
+        """Page-level rubrics, one prompt per page that sees all of its candidates."""
+        units = []
+        for page, items in sorted(pages.items()):
+            items = sorted(items, key=lambda i: i.line)
+            digest = sha256_json({"page": page, "members": [i.content_hash for i in items]})
+            payload = [candidate_payload(i.candidate) for i in items]
+            units.append(_Unit([i.line for i in items], payload, digest, f"page:{page}"))
+        return await self._judge(units, self.page_rubrics)
+
+    async def _judge(self, units: list[_Unit], rubrics: list[Rubric]) -> StageResult:
         out = StageResult()
-        if not items or not self.rubrics:
+        if not units or not rubrics:
             return out
         if self.provider is None:
             from .providers.openai_compat import OpenAICompatProvider
 
             self.provider = OpenAICompatProvider(self.settings)
-        tasks = self._tasks(items)
+        tasks = self._tasks(units, rubrics)
         cached = self.store.cached_calls([t.cache_key for t in tasks])
         results: list[CallResult | None] = [None] * len(tasks)
         pending: list[tuple[int, asyncio.Task[CallResult]]] = []
@@ -194,70 +226,75 @@ class JudgeStage:
     def _record(self, t: _Task, r: CallResult, cached_from: int | None = None) -> CallRecord:
         prompt = json.dumps(t.messages, ensure_ascii=False) if self.store_prompts else None
         s = self.settings
+        line = t.unit.lines[0] if len(t.unit.lines) == 1 else None  # a page's call belongs to no one line
         return CallRecord(
-            t.item.line, t.item.content_hash, t.rubric, t.prompt_hash, t.model, t.sample, t.cache_key, r, cached_from,
+            line, t.unit.content_hash, t.rubric, t.prompt_hash, t.model, t.sample, t.cache_key, r, cached_from,
             prompt, s.base_url or "", s.mode, 0.0 if cached_from else r.cost(s),
         )
 
     def _vote(self, tasks: list[_Task], results: list[CallResult], out: StageResult) -> None:
-        groups: dict[tuple[int, str], list[tuple[_Task, CallResult]]] = {}
+        groups: dict[tuple[str, str], list[tuple[_Task, CallResult]]] = {}
         for t, r in zip(tasks, results, strict=True):
-            groups.setdefault((t.item.line, t.rubric.id), []).append((t, r))
-        for (line, _), members in groups.items():
-            rubric = members[0][0].rubric
-            panel = len(members)
-            findings = out.findings.setdefault(line, [])
-            outcomes: dict[str, bool] = {}
-            unscored_errors = sorted({r.error or "no answer" for _, r in members if r.status != "scored"})
-            for c in rubric.criteria:
-                votes: list[tuple[bool, str]] = []
-                for _, r in members:
-                    if r.status == "scored" and r.parsed is not None:
-                        answer = getattr(r.parsed, c.id)
-                        votes.append((criterion_passed(c, answer), answer.reason))
-                scored = len(votes)
-                passes = sum(1 for v, _ in votes if v)
-                if rubric.panel.vote == "unanimous":
-                    decided = scored == panel
-                    passed = decided and passes == panel
-                else:
-                    decided = scored * 2 > panel
-                    passed = decided and passes * 2 > scored  # a tie fails: fail closed
-                agreement = max(passes, scored - passes) / scored if scored else None
-                if not decided:
-                    out.judgements.append(JudgementRecord(line, rubric.id, rubric.version, c.id, "unscored", scored, agreement, "; ".join(unscored_errors)))
-                    continue
-                reason = next((why for v, why in votes if v == passed), None)
-                outcomes[c.id] = passed
-                out.judgements.append(JudgementRecord(line, rubric.id, rubric.version, c.id, "pass" if passed else "fail", scored, agreement, reason))
-            check = f"rubric:{rubric.id}"
-            missing = [c.id for c in rubric.criteria if c.id not in outcomes]
-            if missing:
-                out.unscored.add(line)
-                findings.append(
-                    Finding(
-                        check=check,
-                        severity=self.unscored_severity,
-                        message=f"unscored ({', '.join(missing)}): {'; '.join(unscored_errors) or 'too few panel answers'}",
-                        category=rubric.id,
-                        term="unscored",
-                    )
+            groups.setdefault((t.unit.key, t.rubric.id), []).append((t, r))
+        for members in groups.values():
+            unit, rubric = members[0][0].unit, members[0][0].rubric
+            for line in unit.lines:
+                self._vote_one(line, rubric, members, out)
+
+    def _vote_one(self, line: int, rubric: Rubric, members: list[tuple[_Task, CallResult]], out: StageResult) -> None:
+        panel = len(members)
+        findings = out.findings.setdefault(line, [])
+        outcomes: dict[str, bool] = {}
+        unscored_errors = sorted({r.error or "no answer" for _, r in members if r.status != "scored"})
+        for c in rubric.criteria:
+            votes: list[tuple[bool, str]] = []
+            for _, r in members:
+                if r.status == "scored" and r.parsed is not None:
+                    answer = getattr(r.parsed, c.id)
+                    votes.append((criterion_passed(c, answer), answer.reason))
+            scored = len(votes)
+            passes = sum(1 for v, _ in votes if v)
+            if rubric.panel.vote == "unanimous":
+                decided = scored == panel
+                passed = decided and passes == panel
+            else:
+                decided = scored * 2 > panel
+                passed = decided and passes * 2 > scored  # a tie fails: fail closed
+            agreement = max(passes, scored - passes) / scored if scored else None
+            if not decided:
+                out.judgements.append(JudgementRecord(line, rubric.id, rubric.version, c.id, "unscored", scored, agreement, "; ".join(unscored_errors)))
+                continue
+            reason = next((why for v, why in votes if v == passed), None)
+            outcomes[c.id] = passed
+            out.judgements.append(JudgementRecord(line, rubric.id, rubric.version, c.id, "pass" if passed else "fail", scored, agreement, reason))
+        check = f"rubric:{rubric.id}"
+        missing = [c.id for c in rubric.criteria if c.id not in outcomes]
+        if missing:
+            out.unscored.add(line)
+            findings.append(
+                Finding(
+                    check=check,
+                    severity=self.unscored_severity,
+                    message=f"unscored ({', '.join(missing)}): {'; '.join(unscored_errors) or 'too few panel answers'}",
+                    category=rubric.id,
+                    term="unscored",
                 )
-            failed = [c for c in rubric.criteria if outcomes.get(c.id) is False]
-            rubric_fails = not rubric.passed(outcomes) if outcomes else False
-            for c in failed:
-                j = next(j for j in reversed(out.judgements) if j.line == line and j.rubric_id == rubric.id and j.criterion_id == c.id)
-                severity = (c.severity or rubric.severity) if rubric_fails else Severity.INFO
-                findings.append(
-                    Finding(
-                        check=check,
-                        severity=severity,
-                        message=f"{c.id}: {j.reason or 'failed'}",
-                        category=rubric.id,
-                        term=c.id,
-                        score=j.agreement,
-                    )
+            )
+        failed = [c for c in rubric.criteria if outcomes.get(c.id) is False]
+        rubric_fails = not rubric.passed(outcomes) if outcomes else False
+        for c in failed:
+            j = next(j for j in reversed(out.judgements) if j.line == line and j.rubric_id == rubric.id and j.criterion_id == c.id)
+            severity = (c.severity or rubric.severity) if rubric_fails else Severity.INFO
+            findings.append(
+                Finding(
+                    check=check,
+                    severity=severity,
+                    message=f"{c.id}: {j.reason or 'failed'}",
+                    category=rubric.id,
+                    term=c.id,
+                    score=j.agreement,
                 )
+            )
 
     async def aclose(self) -> None:
         if self.provider is not None:

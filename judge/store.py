@@ -342,17 +342,8 @@ class Store:
              v.reused_from, now, int(v.reusable))
             for v in batch
         ]
-        call_rows = [
-            (run.id, c.line, c.content_hash, c.rubric.id, c.rubric.version, c.rubric.template_hash, c.rubric.schema_hash,
-             c.prompt_hash, c.prompt, c.model, c.base_url, c.mode, c.sample, c.cache_key, c.result.status,
-             c.result.raw, parsed_json(c.result), c.result.error, c.result.latency_ms, c.result.prompt_tokens,
-             c.result.completion_tokens, c.cost, c.result.attempts, c.cached_from, now)
-            for c in calls
-        ]
-        judgement_rows = [
-            (run.id, j.line, j.rubric_id, j.rubric_version, j.criterion_id, j.outcome, j.votes, j.agreement, j.reason)
-            for j in judgements
-        ]
+        call_rows = [_call_row(run, c, now) for c in calls]
+        judgement_rows = [_judgement_row(run, j) for j in judgements]
         frows = [
             (f.check, f.severity.value, f.category, f.message, f.field,
              f.span[0] if f.span else None, f.span[1] if f.span else None, f.text, f.term, f.score, run.id, v.line)
@@ -375,6 +366,80 @@ class Store:
                 conn.exec_driver_sql(_INSERT_CALL, call_rows)
             if judgement_rows:
                 conn.exec_driver_sql(_INSERT_JUDGEMENT, judgement_rows)
+
+    def judged_lines(self, run_id: str, rubric_ids: Sequence[str]) -> set[int]:
+        """Lines of a run that already carry a judgement of any of these rubrics."""
+        if not rubric_ids:
+            return set()
+        marks = ",".join("?" * len(rubric_ids))
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT DISTINCT line FROM judgements WHERE run_id = ? AND rubric_id IN ({marks})",
+                (run_id, *rubric_ids),
+            ).all()
+        return {r[0] for r in rows}
+
+    def judge_trail(self, run_id: str, line: int) -> tuple[list[JudgementRow], list[JudgeCallRow]]:
+        """The criterion outcomes and the calls behind one verdict (page calls included)."""
+        with Session(self.engine) as s:
+            judgements = list(
+                s.exec(
+                    select(JudgementRow)
+                    .where(JudgementRow.run_id == run_id, JudgementRow.line == line)
+                    .order_by(JudgementRow.id)  # type: ignore[arg-type]
+                )
+            )
+            calls = list(
+                s.exec(
+                    select(JudgeCallRow)
+                    .where(JudgeCallRow.run_id == run_id, JudgeCallRow.line == line)
+                    .order_by(JudgeCallRow.id)  # type: ignore[arg-type]
+                )
+            )
+        return judgements, calls
+
+    def line_decisions(self, run_id: str) -> dict[int, str]:
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT line, decision FROM verdicts WHERE run_id = ?", (run_id,)).all()
+        return dict(rows)
+
+    def add_findings(
+        self, run: RunRow, findings: dict[int, list[Finding]], calls: Sequence[Any] = (), judgements: Sequence[Any] = ()
+    ) -> None:
+        """Append findings to stored verdicts (page-level judgements) and re-decide them, in one transaction.
+
+        A verdict that gains findings this way depends on its page, not only on its own
+        content, so it is marked not reusable: the next run evaluates it again.
+        """
+        from .models import decide
+
+        now = _now().strftime("%Y-%m-%d %H:%M:%S.%f")
+        with self.engine.begin() as conn:
+            for line, new in findings.items():
+                if not new:
+                    continue
+                row = conn.exec_driver_sql(
+                    "SELECT id FROM verdicts WHERE run_id = ? AND line = ?", (run.id, line)
+                ).first()
+                if row is None:
+                    continue
+                vid = row[0]
+                old = [
+                    _finding(r)
+                    for r in conn.exec_driver_sql(f"SELECT {_FINDING_COLS} FROM findings WHERE verdict_id = ?", (vid,))
+                ]
+                conn.exec_driver_sql(
+                    "INSERT INTO findings (verdict_id, check_id, severity, category, message, field, span_start,"
+                    " span_end, text, term, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(vid, f.check, f.severity.value, f.category, f.message, f.field, None, None, f.text, f.term, f.score) for f in new],
+                )
+                conn.exec_driver_sql(
+                    "UPDATE verdicts SET decision = ?, reusable = 0 WHERE id = ?", (decide(old + new).value, vid)
+                )
+            if calls:
+                conn.exec_driver_sql(_INSERT_CALL, [_call_row(run, c, now) for c in calls])
+            if judgements:
+                conn.exec_driver_sql(_INSERT_JUDGEMENT, [_judgement_row(run, j) for j in judgements])
 
     def _findings(self, s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
         out: dict[int, list[Finding]] = {}
@@ -450,6 +515,19 @@ _INSERT_CANDIDATE = (
     "INSERT OR IGNORE INTO candidates (content_hash, candidate_id, placement, theme, keywords_json, first_seen_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
+
+
+def _call_row(run: RunRow, c: Any, now: str) -> tuple:
+    return (
+        run.id, c.line, c.content_hash, c.rubric.id, c.rubric.version, c.rubric.template_hash, c.rubric.schema_hash,
+        c.prompt_hash, c.prompt, c.model, c.base_url, c.mode, c.sample, c.cache_key, c.result.status,
+        c.result.raw, parsed_json(c.result), c.result.error, c.result.latency_ms, c.result.prompt_tokens,
+        c.result.completion_tokens, c.cost, c.result.attempts, c.cached_from, now,
+    )
+
+
+def _judgement_row(run: RunRow, j: Any) -> tuple:
+    return (run.id, j.line, j.rubric_id, j.rubric_version, j.criterion_id, j.outcome, j.votes, j.agreement, j.reason)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -258,11 +258,35 @@ def test_rubric_examples_render_and_wire_to_the_expected_outcome(tmp_path: Path,
         assert json.dumps(c["theme"], ensure_ascii=False) in messages[1]["content"]
     for c in rubric.criteria:
         assert c.id in messages[1]["content"]
-    if rubric.level == "page":
-        return  # page rubrics are not run by the gate yet (see README)
-    row = {"id": "x", **example.candidate}
+    rows = [{"id": f"x{i}", "page": "p", **c} for i, c in enumerate(shown)]
     policy = make_policy(tmp_path, [rubric_id], judges={"rubrics": [rubric_id], "cascade": False})
-    _, v, _ = run(tmp_path, server, [row], policy=policy)
-    failed = {f.term for f in v["x"].findings if f.check == f"rubric:{rubric_id}"}
-    assert failed == set(example.fails)
+    _, v, _ = run(tmp_path, server, rows, policy=policy)
+    for row in rows:
+        failed = {f.term for f in v[row["id"]].findings if f.check == f"rubric:{rubric_id}"}
+        assert failed == set(example.fails)
     assert messages[1]["content"].count("<candidate-") == 1
+
+
+def test_page_rubric_sees_every_surviving_candidate_of_the_page(tmp_path: Path, server: LLMServer):
+    server.llm.verdict = lambda criterion, prompt, body: not (criterion == "no_near_duplicates" and "Cozy soup time" in prompt)
+    rows = [
+        cand("a", "Cozy soup season", ["chicken broth", "egg noodles"], page="home", placement="row-1"),
+        cand("b", "Cozy soup time", ["beef stock", "barley"], page="home", placement="row-2"),
+        cand("c", "Sh1t-hot sauces", ["hot sauce", "sriracha"], page="home", placement="row-3"),
+        cand("d", "Game day snacks", ["tortilla chips", "salsa"], page="other", placement="row-1"),
+        cand("e", "Pantry staples", ["olive oil", "rice"], page="other", placement="row-2"),
+    ]
+    result, v, store = run(tmp_path, server, rows, rubrics=["page_cohesion"])
+    page_prompts = [r.prompt for r in server.llm.requests]
+    assert len(page_prompts) == 2  # one call per page
+    home = next(p for p in page_prompts if "Cozy soup season" in p)
+    assert "Cozy soup time" in home and "Sh1t" not in home  # the rule-rejected one never reaches the judge
+    assert v["a"].row.decision == v["b"].row.decision == "needs_review"
+    assert {f.term for f in v["a"].findings if f.check == "rubric:page_cohesion"} == {"no_near_duplicates"}
+    assert v["c"].row.decision == "rejected"
+    assert v["d"].row.decision == v["e"].row.decision == "approved"
+    assert result.counts == {"approved": 2, "rejected": 1, "needs_review": 2, "error": 0}
+    # the next run re-decides the page members (their verdicts depend on the page) from the LLM cache
+    again, v2, _ = run(tmp_path, server, rows, rubrics=["page_cohesion"])
+    assert len(server.llm.requests) == 2 and again.llm["cache_hits"] == 2
+    assert v2["a"].row.decision == "needs_review"
