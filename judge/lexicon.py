@@ -28,7 +28,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .errors import ConfigError
 from .models import Severity
@@ -336,8 +336,11 @@ class TermIndex:
             form = tok.forms[-1]
             min_len = fuzzy_cfg.min_term_length if tok.obfuscated else fuzzy_cfg.clean_min_term_length
             for entry, dist in self._fuzzy(form, min_len, fuzzy_cfg):
-                if not tok.obfuscated and (form.startswith(entry.key) or entry.key.startswith(form)):
-                    continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
+                if not tok.obfuscated:
+                    if form.startswith(entry.key) or entry.key.startswith(form):
+                        continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
+                    if Indel.distance(form, entry.key) > fuzzy_cfg.max_distance:
+                        continue  # a plain word one letter *different* is another word ("rewards")
                 out.append((entry, "fuzzy", dist))
         return tuple(out)
 

@@ -19,6 +19,7 @@ GROCERY = [
     "Cumin seeds", "Classic pasta night", "Assorted chocolates", "Brussels sprouts", "Amazing grains",
     "Pirate party", "Bullet journal", "Shotglass-free dinner", "Sextant cookies", "Therapist picks",
     "Dickens Christmas feast", "Retardant-free pajamas", "Grapefruit", "Japanese knotweed tea",
+    "Loyalty rewards picks", "Ho Hos snack cakes", "Gunpowder green tea", "Naked Juice smoothies", "Rustic batard",
 ]
 
 

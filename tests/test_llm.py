@@ -16,7 +16,7 @@ from judge import Gate, LLMSettings, Store, load_policy
 from judge.errors import ConfigError
 from judge.rubric import load_rubric
 from tests.conftest import ROOT, cand, write_jsonl
-from tests.llm_server import LLMServer, ScriptedLLM
+from tests.llm_server import LLMServer
 
 runner = CliRunner()
 
