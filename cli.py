@@ -260,6 +260,166 @@ def summary_cmd(
     sys.stdout.write(json.dumps(run_summary(r), indent=2) + "\n")
 
 
+review_app = typer.Typer(help="Work through rejected and needs-review content; decisions stick across runs.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+RunOpt = Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")]
+
+
+def _review_call(fn, *args, **kwargs):
+    from judge.review import ReviewError
+
+    try:
+        return fn(*args, **kwargs)
+    except ReviewError as e:
+        raise _fail(str(e)) from None
+
+
+def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
+    t = Text(text)
+    for a, b in spans:
+        t.stylize("bold white on red", a, b)
+    return t
+
+
+@review_app.command("list")
+def review_list(
+    run: RunOpt = None,
+    decision: Annotated[list[str] | None, typer.Option("--decision", help="rejected, needs_review or approved (repeatable).")] = None,
+    check: Annotated[str | None, typer.Option("--check", help="Only items with a finding of this check (e.g. terms, rubric:brand_safety).")] = None,
+    placement: Annotated[str | None, typer.Option("--placement", help="Only this placement.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.", min=1)] = 200,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """List the items of a run that need a human (rejected and needs_review by default)."""
+    from judge import review as rv
+    from judge.models import Decision
+
+    store = _open_store(db)
+    r = _review_call(rv.latest_run, store, run)
+    try:
+        wanted = tuple(Decision(d) for d in decision) if decision else rv.PENDING
+    except ValueError:
+        raise _fail(f"--decision must be one of {[d.value for d in Decision]}") from None
+    items = rv.list_items(store, r, wanted, check, placement)
+    table = Table(title=f"run {r.id}: {len(items)} item(s)", show_edge=False)
+    for col in ("id", "decision", "placement", "theme", "findings"):
+        table.add_column(col, overflow="fold")
+    for it in items[:limit]:
+        v = it.verdict
+        label = v.row.decision + (" (human)" if v.row.override_id else "")
+        top = "; ".join(f"{f.check}: {f.text or f.term or ''}" for f in v.findings if f.severity != "info")[:80]
+        table.add_row(it.id, Text(label, style=DECISION_STYLE.get(v.row.decision, "")), it.placement, Text(it.theme), Text(top))
+    out.print(table)
+    if len(items) > limit:
+        out.print(f"... and {len(items) - limit} more (--limit)")
+
+
+@review_app.command("show")
+def review_show(
+    ref: Annotated[str, typer.Argument(help="Candidate id (latest run) or content-hash prefix.")],
+    run: RunOpt = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Show a candidate with its offending spans highlighted, every finding, judgement and the provenance."""
+    from judge import review as rv
+
+    store = _open_store(db)
+    r = _review_call(rv.latest_run, store, run)
+    v = _review_call(rv.resolve, store, ref, r)
+    _print_item(store, rv.item(store, v))
+
+
+def _print_item(store: Store, it) -> None:
+    v = it.verdict
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for f in v.findings:
+        if f.field and f.span:
+            spans.setdefault(f.field, []).append(f.span)
+    out.print(Text.assemble(("placement ", "dim"), it.placement))
+    out.print(Text.assemble(("theme     ", "dim"), _highlighted(it.theme, spans.get("theme", []))))
+    for i, kw in enumerate(it.keywords):
+        out.print(Text.assemble((f"keyword {i} ", "dim"), _highlighted(kw, spans.get(f"keywords[{i}]", []))))
+    if v.row.override_id:
+        rev = store.review(v.row.override_id)
+        if rev:
+            out.print(f"[bold]human:[/] {rev.decision} by {rev.reviewer} at {rev.created_at:%Y-%m-%d %H:%M}: {rev.reason}", highlight=False)
+            out.print(f"machine decision: {v.row.machine_decision}", highlight=False)
+    show(v.row.candidate_id or v.row.content_hash or "", run=v.row.run_id, db=store.path, as_json=False)
+
+
+def _decide(ref: str, decision: str, reason: str, reviewer: str | None, run: str | None, db: Path) -> None:
+    from judge import review as rv
+    from judge.models import Decision
+
+    store = _open_store(db)
+    r = _review_call(rv.latest_run, store, run)
+    v = _review_call(rv.resolve, store, ref, r)
+    rev = _review_call(rv.record, store, v, Decision(decision), reason, reviewer)
+    out.print(f"{decision} {v.row.candidate_id} ({(v.row.content_hash or '')[:12]}) by {rev.reviewer}: sticks for policy "
+              f"{v.row.policy_id}@{v.row.policy_version}", highlight=False)
+
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (stored with the decision).")]
+ReviewerOpt = Annotated[str | None, typer.Option("--reviewer", help="Who (default: the OS user).")]
+
+
+@review_app.command("approve")
+def review_approve(
+    ref: Annotated[str, typer.Argument(help="Candidate id (latest run) or content-hash prefix.")],
+    reason: ReasonOpt,
+    reviewer: ReviewerOpt = None,
+    run: RunOpt = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Approve an item: the same content is approved in later runs under this policy version."""
+    _decide(ref, "approved", reason, reviewer, run, db)
+
+
+@review_app.command("reject")
+def review_reject(
+    ref: Annotated[str, typer.Argument(help="Candidate id (latest run) or content-hash prefix.")],
+    reason: ReasonOpt,
+    reviewer: ReviewerOpt = None,
+    run: RunOpt = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Reject an item: the same content is rejected in later runs under this policy version."""
+    _decide(ref, "rejected", reason, reviewer, run, db)
+
+
+@review_app.command("queue")
+def review_queue(
+    run: RunOpt = None,
+    reviewer: ReviewerOpt = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Go through pending items one by one: [a]pprove, [r]eject, [s]kip, [q]uit. Resumable."""
+    from judge import review as rv
+    from judge.models import Decision
+
+    store = _open_store(db)
+    r = _review_call(rv.latest_run, store, run)
+    items = rv.list_items(store, r, only_unreviewed=True)
+    if not items:
+        out.print("nothing to review")
+        return
+    done = 0
+    for n, it in enumerate(items, 1):
+        out.rule(f"{n}/{len(items)}")
+        _print_item(store, it)
+        out.print("[bold][a][/]pprove  [bold][r][/]eject  [bold][s][/]kip  [bold][q][/]uit ? ", end="")
+        key = typer.getchar().lower()
+        out.print(key)
+        if key == "q":
+            break
+        if key not in ("a", "r"):
+            continue
+        reason = typer.prompt("reason")
+        rv.record(store, it.verdict, Decision.APPROVED if key == "a" else Decision.REJECTED, reason, reviewer)
+        done += 1
+    out.print(f"{done} decision(s) recorded; {len(items) - done} left or skipped")
+
+
 def main() -> None:
     app()
 

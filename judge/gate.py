@@ -325,11 +325,23 @@ class Gate:
             twin = batch.first_by_key.get(v.eval_key or "")
             if twin is not None and twin is not v and v.reused_from is None:
                 v.decision, v.findings, v.reusable = twin.decision, twin.findings, twin.reusable
+        self._apply_overrides(batch.candidates)
         write = (run, batch.verdicts, stage_out.calls, stage_out.judgements)
         if self.stage:
             await asyncio.to_thread(self.store.write_verdicts, *write)
         else:
             self.store.write_verdicts(*write)
+
+    def _apply_overrides(self, verdicts: list[NewVerdict]) -> None:
+        """Sticky human decisions: same content, same policy version -> the reviewer decides."""
+        hashes = [v.content_hash for v in verdicts if v.content_hash]
+        if not hashes:
+            return
+        found = self.store.overrides(hashes, self.policy.id, self.policy.version)
+        for v in verdicts:
+            review = found.get(v.content_hash or "")
+            if review is not None:
+                v.machine_decision, v.decision, v.override_id = v.decision, Decision(review.decision), review.id
 
     def ci(self, counts: dict[str, int], check_status: dict[str, dict[str, Any]]) -> CIResult:
         t = self.policy.ci

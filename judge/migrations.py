@@ -169,3 +169,28 @@ def m002_judge_calls(conn: Connection) -> None:
         ALTER TABLE verdicts ADD COLUMN reusable INTEGER NOT NULL DEFAULT 1
         """,
     )
+
+
+@migration
+def m003_reviews(conn: Connection) -> None:
+    """Human review decisions (sticky overrides, never deleted) and the verdict's machine decision."""
+    _exec(
+        conn,
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            policy_id TEXT NOT NULL,
+            policy_version TEXT NOT NULL,
+            candidate_id TEXT,
+            run_id TEXT,
+            decision TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE INDEX ix_reviews_key ON reviews (content_hash, policy_id, policy_version);
+        ALTER TABLE verdicts ADD COLUMN machine_decision TEXT;
+        ALTER TABLE verdicts ADD COLUMN override_id INTEGER
+        """,
+    )

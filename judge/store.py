@@ -24,7 +24,7 @@ from . import migrations
 from .errors import StoreError
 from .models import Decision, Finding, Severity
 from .providers import parsed_json
-from .tables import FindingRow, JudgeCallRow, JudgementRow, RunRow, VerdictRow
+from .tables import FindingRow, JudgeCallRow, JudgementRow, ReviewRow, RunRow, VerdictRow
 
 DEFAULT_DB = "judge.db"
 
@@ -81,6 +81,8 @@ class NewVerdict:
     candidate: tuple[str, str, list[str]] | None = None  # placement, theme, keywords
     checks_fingerprint: str = ""
     reusable: bool = True
+    machine_decision: Decision | None = None  # set when a human override decided instead
+    override_id: int | None = None
 
 
 class Store:
@@ -162,7 +164,10 @@ class Store:
                 ids = {vid: key for vid, key in rows}
                 idmarks = ",".join("?" * len(ids))
                 decisions = dict(
-                    conn.exec_driver_sql(f"SELECT id, decision FROM verdicts WHERE id IN ({idmarks})", tuple(ids)).all()
+                    conn.exec_driver_sql(
+                        f"SELECT id, coalesce(machine_decision, decision) FROM verdicts WHERE id IN ({idmarks})",
+                        tuple(ids),
+                    ).all()
                 )
                 found: dict[int, list[Finding]] = {}
                 for r in conn.exec_driver_sql(
@@ -203,7 +208,7 @@ class Store:
         vrows = [
             (run.id, v.line, v.candidate_id, v.content_hash, v.eval_key, v.decision.value, v.error, v.raw,
              run.policy_id, run.policy_version, run.policy_hash, run.code_version, v.checks_fingerprint,
-             v.reused_from, now, int(v.reusable))
+             v.reused_from, now, int(v.reusable), (v.machine_decision or v.decision).value, v.override_id)
             for v in batch
         ]
         call_rows = [_call_row(run, c, now) for c in calls]
@@ -230,6 +235,61 @@ class Store:
                 conn.exec_driver_sql(_INSERT_CALL, call_rows)
             if judgement_rows:
                 conn.exec_driver_sql(_INSERT_JUDGEMENT, judgement_rows)
+
+    # -- human reviews -----------------------------------------------------------
+
+    def overrides(self, content_hashes: Sequence[str], policy_id: str, policy_version: str) -> dict[str, ReviewRow]:
+        """The latest human decision per content hash under this policy version."""
+        out: dict[str, ReviewRow] = {}
+        uniq = list(set(content_hashes))
+        with Session(self.engine) as s:
+            for lo in range(0, len(uniq), 500):
+                stmt = (
+                    select(ReviewRow)
+                    .where(
+                        ReviewRow.content_hash.in_(uniq[lo : lo + 500]),  # type: ignore[attr-defined]
+                        ReviewRow.policy_id == policy_id,
+                        ReviewRow.policy_version == policy_version,
+                    )
+                    .order_by(ReviewRow.id)  # type: ignore[arg-type]
+                )
+                for r in s.exec(stmt):
+                    out[r.content_hash] = r  # later rows win: history is kept, the newest decides
+        return out
+
+    def add_review(self, verdict: VerdictRow, decision: Decision, reason: str, reviewer: str) -> ReviewRow:
+        """Record a human decision and apply it to every verdict of that run with the same content."""
+        review = ReviewRow(
+            content_hash=verdict.content_hash or "",
+            policy_id=verdict.policy_id,
+            policy_version=verdict.policy_version,
+            candidate_id=verdict.candidate_id,
+            run_id=verdict.run_id,
+            decision=decision.value,
+            reason=reason,
+            reviewer=reviewer,
+            created_at=_now(),
+        )
+        with Session(self.engine) as s:
+            s.add(review)
+            s.commit()
+            s.refresh(review)
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE verdicts SET machine_decision = coalesce(machine_decision, decision), decision = ?,"
+                " override_id = ? WHERE run_id = ? AND content_hash = ? AND policy_version = ?",
+                (decision.value, review.id, verdict.run_id, verdict.content_hash, verdict.policy_version),
+            )
+        return review
+
+    def reviews(self, content_hash: str) -> list[ReviewRow]:
+        with Session(self.engine) as s:
+            stmt = select(ReviewRow).where(ReviewRow.content_hash == content_hash).order_by(ReviewRow.id)  # type: ignore[arg-type]
+            return list(s.exec(stmt))
+
+    def review(self, review_id: int) -> ReviewRow | None:
+        with Session(self.engine) as s:
+            return s.get(ReviewRow, review_id)
 
     def judged_lines(self, run_id: str, rubric_ids: Sequence[str]) -> set[int]:
         """Lines of a run that already carry a judgement of any of these rubrics."""
@@ -297,8 +357,11 @@ class Store:
                     " span_end, text, term, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(vid, f.check, f.severity.value, f.category, f.message, f.field, None, None, f.text, f.term, f.score) for f in new],
                 )
+                machine = decide(old + new).value
                 conn.exec_driver_sql(
-                    "UPDATE verdicts SET decision = ?, reusable = 0 WHERE id = ?", (decide(old + new).value, vid)
+                    "UPDATE verdicts SET machine_decision = ?, reusable = 0,"
+                    " decision = CASE WHEN override_id IS NULL THEN ? ELSE decision END WHERE id = ?",
+                    (machine, machine, vid),
                 )
             if calls:
                 conn.exec_driver_sql(_INSERT_CALL, [_call_row(run, c, now) for c in calls])
@@ -358,8 +421,8 @@ class Store:
 
 _INSERT_VERDICT = (
     "INSERT INTO verdicts (run_id, line, candidate_id, content_hash, eval_key, decision, error, raw, policy_id,"
-    " policy_version, policy_hash, code_version, checks_fingerprint, reused_from, created_at, reusable)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " policy_version, policy_hash, code_version, checks_fingerprint, reused_from, created_at, reusable,"
+    " machine_decision, override_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_CALL = (
     "INSERT INTO judge_calls (run_id, line, content_hash, rubric_id, rubric_version, template_hash, schema_hash,"

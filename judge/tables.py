@@ -71,6 +71,8 @@ class VerdictRow(SQLModel, table=True):
     reused_from: int | None = None
     created_at: datetime
     reusable: int = 1  # 0 when an LLM judgement was unscored: a later run must judge again
+    machine_decision: str | None = None  # what the checks and judges decided, before any human override
+    override_id: int | None = None  # the review that decided instead
 
 
 class JudgeCallRow(SQLModel, table=True):
@@ -149,3 +151,19 @@ class FindingRow(SQLModel, table=True):
             category=self.category,
             score=self.score,
         )
+
+
+class ReviewRow(SQLModel, table=True):
+    """A human decision. Sticky: it applies to the same content under the same policy version."""
+
+    __tablename__ = "reviews"
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(index=True)
+    policy_id: str
+    policy_version: str
+    candidate_id: str | None = None
+    run_id: str | None = None
+    decision: str  # approved | rejected
+    reason: str
+    reviewer: str
+    created_at: datetime
