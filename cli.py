@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from judge import DEFAULT_DB, Gate, JudgeError, LLMSettings, Store, load_policy
 from judge.checks import REGISTRY
-from judge.export import run_summary, write_approved, write_json, write_junit
+from judge.export import run_summary, write_approved, write_json, write_junit, write_summary_md
 
 app = typer.Typer(
     help="Gate LLM-generated storefront themes and keywords before they reach retrieval and ranking.",
@@ -54,6 +54,7 @@ def gate(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's verdicts as JSON.")] = None,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML, one test case per candidate.")] = None,
     approved_out: Annotated[Path | None, typer.Option("--approved-out", help="Write only approved records, unchanged.")] = None,
+    summary_md: Annotated[Path | None, typer.Option("--summary-md", help="Write a short Markdown summary (for a CI job summary).")] = None,
     skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Record the LLM rubric stage as skipped.")] = False,
     base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.", envvar="OPENAI_BASE_URL", rich_help_panel="LLM judges")] = None,
     api_key: Annotated[str | None, typer.Option(help="API key (never stored or printed).", envvar="OPENAI_API_KEY", show_default=False, rich_help_panel="LLM judges")] = None,
@@ -114,6 +115,8 @@ def gate(
         write_junit(store, result.run, junit)
     if approved_out:
         write_approved(store, result.run, approved_out)
+    if summary_md:
+        write_summary_md(store, result.run, summary_md)
 
     c = result.counts
     if not quiet:
@@ -243,6 +246,30 @@ def checks(
         status = "-" if st is None else ("[green]ok[/]" if st.available else f"[yellow]unavailable[/]: {st.detail}")
         table.add_row(check_id, "yes" if st else "no", status, cls.description)
     out.print(table)
+
+
+@app.command()
+def report(
+    run: Annotated[str | None, typer.Argument(help="Run id (default: the latest run).")] = None,
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path("reports/report.html"),
+    baseline: Annotated[str | None, typer.Option("--baseline", help="Compare with this run.")] = None,
+    max_items: Annotated[int, typer.Option(help="Cap on item rows (the least approved first).", min=1)] = 2000,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Write a self-contained HTML quality report of a run (no network needed to view it)."""
+    from judge.report import write_report
+
+    store = _open_store(db)
+    r = store.get_run(run)
+    if r is None:
+        raise _fail("no such run" if run else "the store has no runs")
+    base = None
+    if baseline:
+        base = store.get_run(baseline)
+        if base is None:
+            raise _fail(f"no baseline run {baseline!r}")
+    path = write_report(store, r, out_path, base, max_items)
+    out.print(f"report: {path} ({path.stat().st_size / 1024:.0f} KiB)", highlight=False)
 
 
 @app.command(name="summary")

@@ -126,3 +126,35 @@ def _csv_header(path: Path) -> str:
     buf = io.StringIO()
     csv.writer(buf).writerow(fields)
     return buf.getvalue()
+
+
+def write_summary_md(store: Store, run: RunRow, path: Path) -> None:
+    """A short Markdown summary for a CI job summary (e.g. $GITHUB_STEP_SUMMARY)."""
+    from .report import run_stats
+
+    stats = run_stats(store, run)
+    ci = json.loads(run.ci_json) if run.ci_json else {"passed": None, "reasons": []}
+    c = stats["counts"]
+    lines = [
+        f"### storefront-judge: {'✅ PASS' if ci.get('passed') else '❌ FAIL'}",
+        "",
+        f"Run `{run.id}` · policy `{run.policy_id}@{run.policy_version}` · {stats['total']} candidates · "
+        f"pass rate {100 * stats['pass_rate']:.1f}%",
+        "",
+        "| approved | rejected | needs review | error |",
+        "|---:|---:|---:|---:|",
+        f"| {c.get('approved', 0)} | {c.get('rejected', 0)} | {c.get('needs_review', 0)} | {c.get('error', 0)} |",
+        "",
+    ]
+    lines += [f"- {reason}" for reason in ci.get("reasons", [])]
+    unavailable = [k for k, v in run.check_status.items() if not v["available"]]
+    if unavailable:
+        lines.append(f"- unavailable checks: {', '.join(unavailable)}")
+    if stats["reasons"]:
+        lines += ["", "| top reasons | findings |", "|---|---:|"]
+        lines += [f"| {check} {term} | {n} |".replace("\n", " ") for check, term, _, n in stats["reasons"][:10]]
+    if stats["llm"]["calls"] or stats["llm"]["cache_hits"]:
+        llm = stats["llm"]
+        lines += ["", f"LLM: {llm['calls']} calls, {llm['cache_hits']} cached, {llm['tokens']:,} tokens, {llm['unscored']} unscored"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
