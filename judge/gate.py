@@ -84,7 +84,12 @@ class Gate:
                     "configured: set OPENAI_BASE_URL (or --base-url) and JUDGE_MODEL (or --model), "
                     "or pass --skip-llm to record the rubric stage as skipped"
                 )
-            self.stage = JudgeStage(rubrics, llm, store, policy.unscored_severity, store_prompts)
+            from .calibration import trust_map
+
+            self.stage = JudgeStage(
+                rubrics, llm, store, policy.unscored_severity, store_prompts,
+                trust=policy.judges.trust, calibrations=trust_map(store),
+            )
         self.llm_state = "skipped" if rubrics and skip_llm else ("none" if not rubrics else "active")
         # Small batches keep judge calls flowing while the next batch is prepared; without
         # judges, large batches amortize the store's transactions.

@@ -94,6 +94,8 @@ class JudgeStage:
         store: Any,
         unscored_severity: Severity,
         store_prompts: bool = False,
+        trust: Any = None,
+        calibrations: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.rubrics = [r for r in rubrics if r.level in ("placement", "keywords")]
         self.page_rubrics = [r for r in rubrics if r.level == "page"]
@@ -103,6 +105,8 @@ class JudgeStage:
         self.store = store
         self.unscored_severity = unscored_severity
         self.store_prompts = store_prompts
+        self.trust = trust  # TrustConfig or None
+        self.calibrations = calibrations or {}
         self.provider: Any = None  # OpenAICompatProvider, created inside the run's event loop
         self.tokens_used = 0
         self.cost_used = 0.0
@@ -120,8 +124,34 @@ class JudgeStage:
                 ],
                 "model": self.settings.model,
                 "decoding": self.settings.decoding(),
+                "trust": self.untrusted_blocking(),
             }
         )
+
+    def trusted(self, rubric: Rubric, criterion: str) -> tuple[bool, str]:
+        """Whether a criterion has earned the right to block, and why not."""
+        t = self.trust
+        if t is None or t.min_kappa is None:
+            return True, ""
+        cal = self.calibrations.get(f"{rubric.id}.{criterion}")
+        if cal is None or cal.get("kappa") is None:
+            return False, "not calibrated"
+        if cal.get("version") not in (None, rubric.version):
+            return False, f"calibrated at rubric version {cal['version']}, not {rubric.version}"
+        if cal["n"] < t.min_labels:
+            return False, f"{cal['n']} labels < {t.min_labels}"
+        if cal["kappa"] < t.min_kappa:
+            return False, f"kappa {cal['kappa']:.2f} < {t.min_kappa:.2f}"
+        return True, ""
+
+    def untrusted_blocking(self) -> list[str]:
+        """Criteria whose block severity is demoted to review (part of the fingerprint)."""
+        out = []
+        for r in self.rubrics + self.page_rubrics:
+            for c in r.criteria:
+                if (c.severity or r.severity) == Severity.BLOCK and not self.trusted(r, c.id)[0]:
+                    out.append(f"{r.id}.{c.id}")
+        return out
 
     def provenance(self) -> dict[str, Any]:
         return {
@@ -285,11 +315,16 @@ class JudgeStage:
         for c in failed:
             j = next(j for j in reversed(out.judgements) if j.line == line and j.rubric_id == rubric.id and j.criterion_id == c.id)
             severity = (c.severity or rubric.severity) if rubric_fails else Severity.INFO
+            note = ""
+            if severity == Severity.BLOCK:
+                ok, why = self.trusted(rubric, c.id)
+                if not ok:
+                    severity, note = Severity.REVIEW, f" [may not block yet: {why}; see judge calibrate]"
             findings.append(
                 Finding(
                     check=check,
                     severity=severity,
-                    message=f"{c.id}: {j.reason or 'failed'}",
+                    message=f"{c.id}: {j.reason or 'failed'}{note}",
                     category=rubric.id,
                     term=c.id,
                     score=j.agreement,

@@ -194,3 +194,38 @@ def m003_reviews(conn: Connection) -> None:
         ALTER TABLE verdicts ADD COLUMN override_id INTEGER
         """,
     )
+
+
+@migration
+def m004_labels_calibrations(conn: Connection) -> None:
+    """Human labels per check or criterion, and stored calibration results."""
+    _exec(
+        conn,
+        """
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            candidate_id TEXT,
+            target TEXT NOT NULL,
+            label TEXT NOT NULL,
+            labeller TEXT NOT NULL,
+            note TEXT,
+            source TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE INDEX ix_labels_content_hash ON labels (content_hash);
+        CREATE TABLE calibrations (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            target TEXT NOT NULL,
+            version TEXT,
+            n INTEGER NOT NULL,
+            kappa FLOAT,
+            kappa_low FLOAT,
+            kappa_high FLOAT,
+            result_json TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE INDEX ix_calibrations_target ON calibrations (target)
+        """,
+    )

@@ -119,12 +119,21 @@ class ChecksConfig(_Strict):
     toxicity: ToxicityConfig = ToxicityConfig()
 
 
+class TrustConfig(_Strict):
+    """A rubric criterion may only *block* once it has earned trust against human labels
+    (``judge calibrate``); until then a failure it finds sends to review instead."""
+
+    min_kappa: float | None = Field(0.6, ge=-1, le=1)  # None: every criterion may block
+    min_labels: int = Field(20, ge=1)
+
+
 class JudgesConfig(_Strict):
     """The LLM tier: which rubrics judge, and on what."""
 
     rubrics: list[str] = []  # shipped rubric ids or paths
     # Only candidates the rule tier did not reject reach the judges: a rejected item costs no tokens.
     cascade: bool = True
+    trust: TrustConfig = TrustConfig()
 
 
 class OverrideWhen(_Strict):

@@ -167,3 +167,34 @@ class ReviewRow(SQLModel, table=True):
     reason: str
     reviewer: str
     created_at: datetime
+
+
+class LabelRow(SQLModel, table=True):
+    """A human label: should this content be flagged by this check or criterion?"""
+
+    __tablename__ = "labels"
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(index=True)
+    candidate_id: str | None = None
+    target: str  # a check id ("terms"), a criterion ("theme_quality.specific") or "decision"
+    label: str  # pass | fail  (fail = should be flagged / not published)
+    labeller: str
+    note: str | None = None
+    source: str  # import | review | shipped
+    created_at: datetime
+
+
+class CalibrationRow(SQLModel, table=True):
+    """Agreement of one check or criterion with human labels, as measured on one run."""
+
+    __tablename__ = "calibrations"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str
+    target: str = Field(index=True)
+    version: str | None = None  # the rubric version a criterion was measured at
+    n: int
+    kappa: float | None = None
+    kappa_low: float | None = None
+    kappa_high: float | None = None
+    result_json: str
+    created_at: datetime

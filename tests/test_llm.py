@@ -33,6 +33,7 @@ def make_policy(tmp_path: Path, rubrics: list[str], **changes: object) -> Path:
     data["checks"]["terms"]["lists"] = [str(ROOT / "policies" / "terms" / n) for n in ("garm.yaml", "retail.yaml")]
     data["checks"]["terms"]["allow"] = [str(ROOT / "policies" / "terms" / "allow.yaml")]
     data["judges"]["rubrics"] = rubrics
+    data["judges"]["trust"] = {"min_kappa": None}  # these tests are about the calls; trust has its own test
     data.update(changes)
     p = tmp_path / f"policy-{len(list(tmp_path.glob('policy-*')))}.yaml"
     p.write_text(yaml.safe_dump(data))
@@ -290,3 +291,20 @@ def test_page_rubric_sees_every_surviving_candidate_of_the_page(tmp_path: Path, 
     again, v2, _ = run(tmp_path, server, rows, rubrics=["page_cohesion"])
     assert len(server.llm.requests) == 2 and again.llm["cache_hits"] == 2
     assert v2["a"].row.decision == "needs_review"
+
+
+def test_an_uncalibrated_criterion_cannot_block_until_it_earns_trust(tmp_path: Path, server: LLMServer):
+    from judge import calibration
+
+    policy = make_policy(tmp_path, ["theme_quality"])
+    policy.write_text(policy.read_text().replace("min_kappa: null", "min_kappa: 0.6"))
+    _, v, store = run(tmp_path, server, [BAD], policy=policy)
+    assert v["bad"].row.decision == "needs_review"  # no_unverifiable_claims would block, but is not calibrated
+    claim = next(f for f in v["bad"].findings if f.term == "no_unverifiable_claims")
+    assert claim.severity == "review" and "not calibrated" in claim.message
+    good = calibration.Metrics("theme_quality.no_unverifiable_claims", 30, 10, 1, 18, 1, 0.37, 0.93, 0.9, 0.9, 0.82, (0.6, 0.95), version="1")
+    weak = calibration.Metrics("theme_quality.specific", 30, 5, 6, 13, 6, 0.37, 0.6, 0.45, 0.45, 0.12, (-0.2, 0.4), version="1")
+    calibration.save(store, store.get_run(), [good, weak])
+    _, v, _ = run(tmp_path, server, [BAD], policy=policy, db=tmp_path / "j.db")
+    assert v["bad"].row.decision == "rejected"  # trusted now: it blocks
+    assert next(f for f in v["bad"].findings if f.term == "no_unverifiable_claims").severity == "block"
