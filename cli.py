@@ -43,6 +43,29 @@ def _open_store(db: Path) -> Store:
         raise _fail(str(e)) from None
 
 
+P = "LLM judges"
+BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.", envvar="OPENAI_BASE_URL", rich_help_panel=P)]
+ApiKeyOpt = Annotated[str | None, typer.Option(help="API key (never stored or printed).", envvar="OPENAI_API_KEY", show_default=False, rich_help_panel=P)]
+ModelOpt = Annotated[str | None, typer.Option(help="Judge model name.", envvar="JUDGE_MODEL", rich_help_panel=P)]
+ModeOpt = Annotated[str, typer.Option(help="Structured-output mode: tools, json_schema, json (json_object; llama.cpp) or md_json.", rich_help_panel=P)]
+TemperatureOpt = Annotated[float, typer.Option(help="Sampling temperature.", rich_help_panel=P)]
+MaxTokensOpt = Annotated[int, typer.Option(help="Max completion tokens per call.", rich_help_panel=P)]
+TimeoutOpt = Annotated[float, typer.Option(help="Seconds per attempt.", rich_help_panel=P)]
+ConcurrencyOpt = Annotated[int, typer.Option(help="Concurrent LLM calls.", min=1, rich_help_panel=P)]
+MaxRetriesOpt = Annotated[int, typer.Option(help="Retries on 429/5xx/timeouts (honouring Retry-After).", min=0, rich_help_panel=P)]
+MaxTotalTokensOpt = Annotated[int | None, typer.Option(help="Token budget: stop cleanly when spent.", rich_help_panel=P)]
+MaxCostOpt = Annotated[float | None, typer.Option(help="Cost budget (with the prices below): stop cleanly when spent.", rich_help_panel=P)]
+PromptPriceOpt = Annotated[float, typer.Option(help="Price per 1k prompt tokens, for the cost estimate.", rich_help_panel=P)]
+CompletionPriceOpt = Annotated[float, typer.Option(help="Price per 1k completion tokens.", rich_help_panel=P)]
+
+
+def _llm_settings(**kwargs) -> LLMSettings:
+    try:
+        return LLMSettings(**kwargs)
+    except ValidationError as e:
+        raise _fail(f"invalid LLM option: {e.errors()[0]['loc'][0]}: {e.errors()[0]['msg']}") from None
+
+
 DECISION_STYLE = {"approved": "green", "rejected": "red", "needs_review": "yellow", "error": "magenta"}
 
 
@@ -56,33 +79,29 @@ def gate(
     approved_out: Annotated[Path | None, typer.Option("--approved-out", help="Write only approved records, unchanged.")] = None,
     summary_md: Annotated[Path | None, typer.Option("--summary-md", help="Write a short Markdown summary (for a CI job summary).")] = None,
     skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Record the LLM rubric stage as skipped.")] = False,
-    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.", envvar="OPENAI_BASE_URL", rich_help_panel="LLM judges")] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key (never stored or printed).", envvar="OPENAI_API_KEY", show_default=False, rich_help_panel="LLM judges")] = None,
-    model: Annotated[str | None, typer.Option(help="Judge model name.", envvar="JUDGE_MODEL", rich_help_panel="LLM judges")] = None,
-    mode: Annotated[str, typer.Option(help="Structured-output mode: tools, json_schema, json (json_object; llama.cpp) or md_json.", rich_help_panel="LLM judges")] = "tools",
-    temperature: Annotated[float, typer.Option(help="Sampling temperature.", rich_help_panel="LLM judges")] = 0.0,
-    max_tokens: Annotated[int, typer.Option(help="Max completion tokens per call.", rich_help_panel="LLM judges")] = 600,
-    timeout: Annotated[float, typer.Option(help="Seconds per attempt.", rich_help_panel="LLM judges")] = 30.0,
-    concurrency: Annotated[int, typer.Option(help="Concurrent LLM calls.", min=1, rich_help_panel="LLM judges")] = 16,
-    max_retries: Annotated[int, typer.Option(help="Retries on 429/5xx/timeouts (honouring Retry-After).", min=0, rich_help_panel="LLM judges")] = 3,
-    max_total_tokens: Annotated[int | None, typer.Option(help="Token budget: stop cleanly when spent.", rich_help_panel="LLM judges")] = None,
-    max_cost: Annotated[float | None, typer.Option(help="Cost budget (with the prices below): stop cleanly when spent.", rich_help_panel="LLM judges")] = None,
-    prompt_price: Annotated[float, typer.Option(help="Price per 1k prompt tokens, for the cost estimate.", rich_help_panel="LLM judges")] = 0.0,
-    completion_price: Annotated[float, typer.Option(help="Price per 1k completion tokens.", rich_help_panel="LLM judges")] = 0.0,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    model: ModelOpt = None,
+    mode: ModeOpt = "tools",
+    temperature: TemperatureOpt = 0.0,
+    max_tokens: MaxTokensOpt = 600,
+    timeout: TimeoutOpt = 30.0,
+    concurrency: ConcurrencyOpt = 16,
+    max_retries: MaxRetriesOpt = 3,
+    max_total_tokens: MaxTotalTokensOpt = None,
+    max_cost: MaxCostOpt = None,
+    prompt_price: PromptPriceOpt = 0.0,
+    completion_price: CompletionPriceOpt = 0.0,
     store_prompts: Annotated[bool, typer.Option(help="Store rendered prompts, not only their hashes.", rich_help_panel="LLM judges")] = False,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
     """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
-    try:
-        llm = LLMSettings(
-            base_url=base_url, api_key=api_key, model=model, mode=mode, temperature=temperature,  # type: ignore[arg-type]
-            max_tokens=max_tokens, timeout=timeout, concurrency=concurrency, max_retries=max_retries,
-            max_total_tokens=max_total_tokens, max_cost=max_cost, prompt_price_per_1k=prompt_price,
-            completion_price_per_1k=completion_price,
-        )
-    except ValidationError as e:
-        raise _fail(f"invalid LLM option: {e.errors()[0]['loc'][0]}: {e.errors()[0]['msg']}") from None
+    llm = _llm_settings(
+        base_url=base_url, api_key=api_key, model=model, mode=mode, temperature=temperature, max_tokens=max_tokens,
+        timeout=timeout, concurrency=concurrency, max_retries=max_retries, max_total_tokens=max_total_tokens,
+        max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price,
+    )
     try:
         pol = load_policy(policy)
         store = _open_store(db)
@@ -445,6 +464,104 @@ def review_queue(
         rv.record(store, it.verdict, Decision.APPROVED if key == "a" else Decision.REJECTED, reason, reviewer)
         done += 1
     out.print(f"{done} decision(s) recorded; {len(items) - done} left or skipped")
+
+
+labels_app = typer.Typer(help="Human labels for calibration.", no_args_is_help=True)
+app.add_typer(labels_app, name="labels")
+
+
+@labels_app.command("import")
+def labels_import(
+    file: Annotated[Path, typer.Argument(help="JSONL or CSV: content_hash | id | the candidate, target (check or criterion), label pass|fail, labeller, note.")],
+    labeller: Annotated[str | None, typer.Option(help="Labeller for rows that name none.")] = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Import human labels (several labellers per item are fine; review decisions count as labels too)."""
+    from judge.calibration import import_labels
+
+    if not file.is_file():
+        raise _fail(f"{file}: no such file")
+    added, errors = import_labels(_open_store(db), file, labeller=labeller)
+    for e in errors[:20]:
+        err.print(f"[magenta]label error:[/] {e}", highlight=False)
+    out.print(f"{added} label(s) imported" + (f", {len(errors)} row(s) rejected" if errors else ""))
+    if errors and not added:
+        raise typer.Exit(1)
+
+
+@app.command()
+def calibrate(
+    run: Annotated[str | None, typer.Option("--run", help="Measure a stored run (default: gate the shipped labelled examples).")] = None,
+    labels: Annotated[list[Path] | None, typer.Option("--labels", help="Import these label files first (repeatable).")] = None,
+    policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file or shipped name.")] = "default",
+    probes: Annotated[bool, typer.Option(help="Run the repeat, position and injection probes (needs an endpoint).")] = True,
+    repeat: Annotated[int, typer.Option(help="Samples per rubric for the repeat probe.", min=2)] = 3,
+    target_recall: Annotated[float, typer.Option(help="Recall of bad content the threshold sweep aims for.")] = 0.9,
+    skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Rules only.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole result as JSON on standard output.")] = False,
+    db: DbOpt = Path(DEFAULT_DB),
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    model: ModelOpt = None,
+    mode: ModeOpt = "tools",
+    concurrency: ConcurrencyOpt = 16,
+    timeout: TimeoutOpt = 30.0,
+    temperature: TemperatureOpt = 0.0,
+) -> None:
+    """Agreement of every check and rubric criterion with human labels: confusion matrix, precision and
+    recall of rejection, Cohen's kappa with a bootstrap interval, inter-annotator kappa, threshold sweep; probes."""
+    import json as _json
+
+    from judge.calibrate_run import run_calibration
+
+    store = _open_store(db)
+    llm = _llm_settings(base_url=base_url, api_key=api_key, model=model, mode=mode, concurrency=concurrency, timeout=timeout, temperature=temperature)
+    try:
+        result = run_calibration(
+            store, load_policy(policy), llm=llm, run_id=run, label_files=labels or [], skip_llm=skip_llm,
+            probes=probes, repeat=repeat, target_recall=target_recall,
+        )
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+    if as_json:
+        sys.stdout.write(_json.dumps(result, indent=2, default=str) + "\n")
+        return
+    _print_calibration(result)
+
+
+def _print_calibration(result: dict) -> None:
+    def f(x, pct=False):
+        if x is None:
+            return "-"
+        return f"{100 * x:.0f}%" if pct else f"{x:.2f}"
+
+    table = Table(title=f"calibration on run {result['run_id']} ({result['labels']} labels)", show_edge=False)
+    for col in ("target", "n", "base rate", "TP/FP/TN/FN", "acc", "prec", "recall", "kappa [95% CI]", "IAA", "may block", "sweep"):
+        table.add_column(col, justify="left" if col in ("target", "may block", "sweep") else "right")
+    for m in result["metrics"]:
+        ci = m["kappa_ci"]
+        kappa = f(m["kappa"]) + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
+        sw = (m.get("sweep") or {}).get("suggested")
+        sweep_txt = f">= {sw['threshold']} (recall {f(sw['recall'], True)}, FRR {f(sw['false_rejection_rate'], True)})" if sw else ""
+        trust = m.get("may_block")
+        table.add_row(
+            m["target"], str(m["n"]), f(m["base_rate"], True), f"{m['tp']}/{m['fp']}/{m['tn']}/{m['fn']}",
+            f(m["accuracy"], True), f(m["precision"], True), f(m["recall"], True), kappa, f(m["inter_annotator_kappa"]),
+            "" if trust is None else ("yes" if trust else f"no: {m.get('why', '')}"), sweep_txt,
+        )
+    out.print(table)
+    for p in result.get("probes", []):
+        if p["probe"] == "injection":
+            out.print(f"injection probe: the judge approved {p['judge_approved']} of {p['n']} (target 0); "
+                      f"the rule tier flagged {100 * p['rule_tier_flag_rate']:.0f}%", highlight=False)
+        elif p["probe"] == "repeat":
+            rates = ", ".join(f"{k} {100 * v:.0f}%" for k, v in p["flip_rate"].items() if v) or "none"
+            out.print(f"repeat probe (k={p['k']}, {p['n']} items): flips: {rates}", highlight=False)
+        elif p["probe"] == "position":
+            rate = "-" if p["change_rate"] is None else f"{100 * p['change_rate']:.0f}%"
+            out.print(f"position probe: page verdict changed with order in {rate} of {p['n']} shuffles", highlight=False)
+    for note in result.get("notes", []):
+        out.print(f"[yellow]{note}[/]", highlight=False)
 
 
 def main() -> None:

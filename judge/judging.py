@@ -216,11 +216,13 @@ class JudgeStage:
         units = [_Unit([i.line], candidate_payload(i.candidate), i.content_hash, str(i.line)) for i in items]
         return await self._judge(units, self.rubrics)
 
-    async def judge_pages(self, pages: dict[str, list[JudgeItem]]) -> StageResult:
-        """Page-level rubrics, one prompt per page that sees all of its candidates."""
+    async def judge_pages(self, pages: dict[str, list[JudgeItem]], keep_order: bool = False) -> StageResult:
+        """Page-level rubrics, one prompt per page that sees all of its candidates (in input order,
+        unless ``keep_order`` keeps the order given: the position probe shuffles it)."""
         units = []
         for page, items in sorted(pages.items()):
-            items = sorted(items, key=lambda i: i.line)
+            if not keep_order:
+                items = sorted(items, key=lambda i: i.line)
             digest = sha256_json({"page": page, "members": [i.content_hash for i in items]})
             payload = [candidate_payload(i.candidate) for i in items]
             units.append(_Unit([i.line for i in items], payload, digest, f"page:{page}"))
