@@ -153,6 +153,23 @@ def _items(store: Store, run: RunRow, max_items: int) -> tuple[list[dict[str, An
     return out, total
 
 
+def calibration_section(store: Store) -> dict[str, Any]:
+    """The newest calibration of every check and criterion, and the newest probe results."""
+    rows = _rows(
+        store,
+        "SELECT target, version, n, kappa, kappa_low, kappa_high, result_json, run_id FROM calibrations c"
+        " WHERE id = (SELECT max(id) FROM calibrations WHERE target = c.target) ORDER BY target",
+    )
+    metrics, probes = [], []
+    for target, version, n, kappa, lo, hi, result, run_id in rows:
+        data = json.loads(result)
+        if target.startswith("probe:"):
+            probes.append(data)
+        else:
+            metrics.append({**data, "target": target, "version": version, "n": n, "kappa": kappa, "kappa_ci": (lo, hi), "run_id": run_id})
+    return {"metrics": metrics, "probes": probes}
+
+
 def build(store: Store, run: RunRow, baseline: RunRow | None = None, max_items: int = MAX_ITEMS) -> dict[str, Any]:
     stats = run_stats(store, run)
     items, total = _items(store, run, max_items)
@@ -169,6 +186,7 @@ def build(store: Store, run: RunRow, baseline: RunRow | None = None, max_items: 
         "ci": json.loads(run.ci_json) if run.ci_json else None,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "baseline": None,
+        "calibration": calibration_section(store),
     }
     if baseline is not None:
         base = run_stats(store, baseline)

@@ -97,3 +97,11 @@ def test_review_decisions_are_labels(tmp_path: Path, db: Path, no_toxicity_polic
     labels = human_labels(Store(db))
     ((key, values),) = [(k, v) for k, v in labels.items() if k[1] == "decision"]
     assert values == [("review:cy", True)]
+
+
+def test_report_has_a_calibration_section(tmp_path: Path, db: Path):
+    runner.invoke(app, ["calibrate", "--db", str(db), "--skip-llm", "--json"])
+    out = tmp_path / "r.html"
+    assert runner.invoke(app, ["report", "--db", str(db), "--out", str(out)]).exit_code == 0
+    html = out.read_text()
+    assert "<h2>Calibration</h2>" in html and "inter-annotator" in html and ">terms" in html
