@@ -564,6 +564,47 @@ def _print_calibration(result: dict) -> None:
         out.print(f"[yellow]{note}[/]", highlight=False)
 
 
+catalog_app = typer.Typer(help="The product catalog: load it, search it (BM25).", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("load")
+def catalog_load(
+    file: Annotated[Path, typer.Argument(help="CSV (with header) or JSONL: id, title, brand, category, aisle, department, popularity, available; or Instacart's products.csv.")],
+    fmt: Annotated[str, typer.Option("--format", help="auto, generic or instacart.")] = "auto",
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Load (upsert) a product catalog and rebuild its full-text index. Bad rows are reported and skipped."""
+    from judge import catalog
+
+    try:
+        result = catalog.load(_open_store(db), file, fmt)
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+    for e in result.errors[:20]:
+        err.print(f"[magenta]catalog row skipped:[/] {e}", highlight=False)
+    if len(result.errors) > 20:
+        err.print(f"... and {len(result.errors) - 20} more")
+    out.print(f"{result.loaded:,} products loaded ({len(result.errors)} skipped); the catalog holds {result.total:,}")
+
+
+@catalog_app.command("search")
+def catalog_search(
+    query: Annotated[str, typer.Argument(help="A keyword, as the storefront would search it.")],
+    k: Annotated[int, typer.Option("-k", help="How many products.", min=1)] = 10,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Top-k products for a keyword by BM25."""
+    from judge import catalog
+
+    table = Table(show_edge=False)
+    for col in ("id", "title", "aisle", "department", "bm25"):
+        table.add_column(col)
+    for p in catalog.search(_open_store(db), query, k):
+        table.add_row(p.id, Text(p.title), p.aisle or "", p.department or "", f"{p.bm25:.2f}")
+    out.print(table)
+
+
 def main() -> None:
     app()
 

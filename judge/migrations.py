@@ -229,3 +229,28 @@ def m004_labels_calibrations(conn: Connection) -> None:
         CREATE INDEX ix_calibrations_target ON calibrations (target)
         """,
     )
+
+
+@migration
+def m005_catalog(conn: Connection) -> None:
+    """A product catalog with a full-text (BM25) index, for retrieval and catalog evidence."""
+    _exec(
+        conn,
+        """
+        CREATE TABLE products (
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            brand TEXT,
+            category TEXT,
+            aisle TEXT,
+            department TEXT,
+            popularity FLOAT,
+            available INTEGER NOT NULL DEFAULT 1,
+            extra_json TEXT
+        );
+        CREATE VIRTUAL TABLE products_fts USING fts5(
+            title, brand, category, aisle, department,
+            content='products', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
+        )
+        """,
+    )
