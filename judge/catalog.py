@@ -146,15 +146,19 @@ def load(store: Store, path: Path, fmt: str = "auto", batch: int = 5000) -> Load
     return LoadResult(loaded, errors, total)
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 query: every word quoted (no operators from user text), all words required."""
+def fts_query(text: str, any_word: bool = False) -> str:
+    """A safe FTS5 query: every word quoted (no operators from user text); all words required,
+    or any of them (minus stopwords) with ``any_word``."""
     words = _FTS_TOKEN.findall(text.lower())
+    if any_word:
+        words = [w for w in words if w not in STOPWORDS and len(w) > 2] or words
+        return " OR ".join(f'"{w}"' for w in words)
     return " ".join(f'"{w}"' for w in words)
 
 
-def search(store: Store, keyword: str, k: int = 20, available_only: bool = True) -> list[Product]:
+def search(store: Store, keyword: str, k: int = 20, available_only: bool = True, any_word: bool = False) -> list[Product]:
     """Top-k products for a keyword by BM25 (title weighted above brand and category)."""
-    query = fts_query(keyword)
+    query = fts_query(keyword, any_word)
     if not query:
         return []
     sql = (
@@ -177,3 +181,53 @@ def retrieve(store: Store, keywords: list[str], k: int = 20) -> dict[str, list[P
 def size(store: Store) -> int:
     with store.engine.connect() as conn:
         return conn.exec_driver_sql("SELECT count(*) FROM products").scalar() or 0
+
+
+STOPWORDS = frozenset(
+    "a an and or of the with for in on to by from at as is oz fl lb lbs ct pk pack count g kg ml l free "
+    "original classic new size family value each per".split()
+)
+
+
+def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str]]:
+    """Keyword vocabulary from the catalog: frequent title n-grams plus aisle and department names.
+
+    Returns ``(keyword, count, aisle)`` sorted by count, where ``aisle`` is where the keyword is most frequent.
+    """
+    from collections import Counter, defaultdict
+
+    counts: Counter[str] = Counter()
+    where: dict[str, Counter[str]] = defaultdict(Counter)
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT title, aisle, department FROM products WHERE available = 1").all()
+    for title, aisle, department in rows:
+        words = [w for w in _FTS_TOKEN.findall(title.lower()) if not w.isdigit()]
+        seen: set[str] = set()
+        for n in range(1, max_n + 1):
+            for i in range(len(words) - n + 1):
+                gram = words[i : i + n]
+                if gram[0] in STOPWORDS or gram[-1] in STOPWORDS or any(len(w) < 3 for w in gram):
+                    continue
+                seen.add(" ".join(gram))
+        for g in seen:
+            counts[g] += 1
+            where[g][aisle or ""] += 1
+        for name in (aisle, department):
+            if name:
+                where[name][aisle or ""] += 1
+    out = [(g, c, where[g].most_common(1)[0][0]) for g, c in counts.items() if c >= min_count]
+    names = {a for _, a, _ in rows if a} | {d for _, _, d in rows if d}
+    out += [(name, sum(where[name].values()), where[name].most_common(1)[0][0]) for name in names if name not in counts]
+    out.sort(key=lambda r: (-r[1], r[0]))
+    return out[:limit]
+
+
+def fingerprint(store: Store) -> str:
+    """Changes when the catalog changes (count and a digest of ids, titles and departments)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with store.engine.connect() as conn:
+        for row in conn.exec_driver_sql("SELECT id, title, department, available FROM products ORDER BY rowid"):
+            h.update("\x1f".join(str(x) for x in row).encode())
+    return h.hexdigest()

@@ -72,7 +72,10 @@ class Gate:
         self.policy = policy
         self.store = store
         self.skip_llm = skip_llm
-        self.ctx = CheckContext(base_dir=policy.base_dir)
+        from .catalog import size as catalog_size
+
+        has_catalog = catalog_size(store) > 0
+        self.ctx = CheckContext(base_dir=policy.base_dir, catalog=store if has_catalog else None)
         self._suites: dict[tuple[int, ...], CheckSuite] = {}
         self._fingerprints: dict[tuple[int, ...], str] = {}
         self.stage: JudgeStage | None = None

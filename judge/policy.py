@@ -83,6 +83,15 @@ class VocabularyConfig(_Strict):
         return self
 
 
+class CoherenceConfig(_Strict):
+    enabled: bool = True
+    top_k: int = Field(10, ge=1)  # products retrieved per keyword as evidence
+    department_share: float = Field(0.3, gt=0, le=1)  # a department "holds" a keyword above this share
+    min_products_per_keyword: int = Field(1, ge=0)
+    max_departments: int = Field(3, ge=1)  # more distinct departments than this = scattered
+    severity: dict[str, Severity] = {}
+
+
 class ToxicityConfig(_Strict):
     enabled: bool = True
     # An official detoxify name ("original", "unbiased", "multilingual") or a local
@@ -116,6 +125,7 @@ class ChecksConfig(_Strict):
     format: FormatConfig = FormatConfig()
     script: ScriptConfig = ScriptConfig()
     vocabulary: VocabularyConfig = VocabularyConfig()
+    coherence: CoherenceConfig = CoherenceConfig()
     toxicity: ToxicityConfig = ToxicityConfig()
 
 

@@ -72,3 +72,23 @@ def test_catalog_cli(tmp_path: Path, db: Path):
     res = runner.invoke(app, ["catalog", "search", "salsa", "--db", str(db)])
     assert res.exit_code == 0 and "Salsa Verde" in res.output
     assert runner.invoke(app, ["catalog", "load", str(tmp_path / "missing.csv"), "--db", str(db)]).exit_code == 2
+
+
+def test_coherence_uses_catalog_evidence(tmp_path: Path, db: Path, no_toxicity_policy: Path):
+    from judge import Gate, load_policy
+
+    store = Store(db)
+    catalog.load(store, small_catalog(tmp_path))
+    rows = [
+        {"id": "fits", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde", "taco seasoning"]},
+        {"id": "odd", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde", "toilet paper"]},
+        {"id": "none", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "unicorn steaks"]},
+    ]
+    p = write_jsonl(tmp_path / "in.jsonl", rows)
+    result = Gate(load_policy(no_toxicity_policy), store).run(p)
+    got = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
+    assert not [f for f in got["fits"].findings if f.check == "coherence"]
+    odd = [f for f in got["odd"].findings if f.check == "coherence"]
+    assert [(f.term, f.text) for f in odd] == [("keyword_off_theme", "toilet paper")] and "household" in odd[0].message
+    assert got["odd"].row.decision == "needs_review"
+    assert any(f.term == "keyword_retrieves_nothing" and f.text == "unicorn steaks" for f in got["none"].findings)

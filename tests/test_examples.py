@@ -9,6 +9,7 @@ import yaml
 
 from judge.checks import CheckContext
 from judge.checks.base import Subject
+from judge.checks.coherence import CoherenceCheck
 from judge.checks.format import FormatCheck
 from judge.checks.patterns import PatternCheck, load_patterns, patterns_path
 from judge.checks.script import ScriptCheck
@@ -85,7 +86,7 @@ def test_pattern_examples(check_id: str, group: str, text: str, expect: str):
     assert (group in groups) == (expect == "hit"), f"{text!r} {expect} {group}: got {groups}"
 
 
-CODE_CHECKS = {"format": FormatCheck, "script": ScriptCheck, "vocabulary": VocabularyCheck}
+CODE_CHECKS = {"format": FormatCheck, "script": ScriptCheck, "vocabulary": VocabularyCheck, "coherence": CoherenceCheck}
 CASES = yaml.safe_load((POLICIES / "examples" / "checks.yaml").read_text())["cases"]
 
 

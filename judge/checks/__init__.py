@@ -9,6 +9,7 @@ from pathlib import Path
 from ..models import Finding, Severity
 from ..policy import ChecksConfig
 from .base import Check, CheckContext, CheckStatus, Subject
+from .coherence import CoherenceCheck
 from .format import FormatCheck
 from .patterns import ClaimsCheck, InjectionCheck, PiiCheck
 from .script import ScriptCheck
@@ -18,7 +19,10 @@ from .vocabulary import VocabularyCheck
 
 REGISTRY: dict[str, type[Check]] = {
     c.id: c
-    for c in (TermsCheck, ClaimsCheck, PiiCheck, InjectionCheck, FormatCheck, ScriptCheck, VocabularyCheck, ToxicityCheck)
+    for c in (
+        TermsCheck, ClaimsCheck, PiiCheck, InjectionCheck, FormatCheck, ScriptCheck, VocabularyCheck, CoherenceCheck,
+        ToxicityCheck,
+    )
 }
 
 
@@ -49,6 +53,11 @@ class CheckSuite:
             h.update(p.name.encode())
             h.update(p.read_bytes())
         h.update(json.dumps({k: s.available for k, s in self.statuses.items()}, sort_keys=True).encode())
+        catalog = getattr(self.checks[0].ctx, "catalog", None) if self.checks else None
+        if catalog is not None and any(c.id == "coherence" for c in self.checks):
+            from ..catalog import fingerprint
+
+            h.update(fingerprint(catalog).encode())  # a new catalog is new evidence
         return h.hexdigest()
 
     def run(self, subjects: list[Subject]) -> list[list[Finding]]:

@@ -37,6 +37,7 @@ class CheckContext:
 
     base_dir: Path | None = None
     data_files: list[Path] = field(default_factory=list)
+    catalog: Any = None  # a Store holding a product catalog, for catalog evidence
 
 
 class Check:

@@ -1,0 +1,95 @@
+"""Theme-keyword coherence: does each keyword belong to the theme and to the other keywords?
+
+Signals, best first:
+- catalog evidence (when a catalog is loaded in the store): the departments of the
+  products each keyword retrieves (BM25 top-k) are compared with those of the other
+  keywords and of the theme; a keyword that retrieves nothing is a finding too;
+- lexical fallback (no catalog): shared word stems, reported as the weak signal it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from ..models import Finding, Severity
+from ..normalize import simple_key
+from .base import Check, Subject
+
+R, I = Severity.REVIEW, Severity.INFO
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2}
+
+
+class CoherenceCheck(Check):
+    id = "coherence"
+    description = "Keywords that do not fit the theme or each other, or retrieve nothing (catalog evidence or lexical fallback)"
+
+    def __init__(self, cfg: Any, ctx: Any) -> None:
+        super().__init__(cfg, ctx)
+        self._departments = lru_cache(maxsize=100_000)(self._departments_uncached)
+
+    @property
+    def catalog(self) -> Any:
+        return getattr(self.ctx, "catalog", None)
+
+    def _departments_uncached(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
+        """How many products a query retrieves, and the departments that hold most of them."""
+        from .. import catalog
+
+        hits = catalog.search(self.catalog, query, self.cfg.top_k, any_word=any_word)
+        counts = Counter(p.department or "" for p in hits)
+        major = frozenset(d for d, n in counts.items() if d and n >= max(1, self.cfg.department_share * len(hits)))
+        return len(hits), major
+
+    def check(self, subject: Subject) -> list[Finding]:
+        kws = subject.candidate.keywords
+        if len(kws) < 2:
+            return []
+        if self.catalog is not None:
+            return self._with_catalog(subject.candidate.theme, kws)
+        return self._lexical(subject.candidate.theme, kws)
+
+    def _with_catalog(self, theme: str, keywords: list[str]) -> list[Finding]:
+        out: list[Finding] = []
+        evidence = [self._departments(k) for k in keywords]
+        _, theme_depts = self._departments(theme, any_word=True)
+        for i, (kw, (n, depts)) in enumerate(zip(keywords, evidence, strict=True)):
+            if n < self.cfg.min_products_per_keyword:
+                out.append(self.rule("keyword_retrieves_nothing", R, f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
+        known = [(i, d) for i, (_, d) in enumerate(evidence) if d]
+        for i, depts in known:
+            others = set().union(*(d for j, d in known if j != i)) | theme_depts
+            if others and not depts & others:
+                out.append(
+                    self.rule(
+                        "keyword_off_theme", R,
+                        f"keyword {keywords[i]!r} retrieves {', '.join(sorted(depts))} products; the theme and the other keywords point to {', '.join(sorted(others))}",
+                        f"keywords[{i}]", text=keywords[i],
+                    )
+                )
+        spread = set().union(*(d for _, d in known)) if known else set()
+        if len(spread) > self.cfg.max_departments:
+            out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} departments: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
+        if theme_depts and known and not any(d & theme_depts for _, d in known):
+            out.append(self.rule("keywords_unrelated_to_theme", R, f"no keyword retrieves from the theme's departments ({', '.join(sorted(theme_depts))})", "keywords"))
+        return out
+
+    def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:
+        theme_stems = _stems(theme)
+        stems = [_stems(k) for k in keywords]
+        out = []
+        for i, kw in enumerate(keywords):
+            others = set().union(*(s for j, s in enumerate(stems) if j != i)) | theme_stems
+            if stems[i] and not stems[i] & others:
+                out.append(
+                    self.rule(
+                        "keyword_off_theme_lexical", I,
+                        f"keyword {kw!r} shares no word with the theme or the other keywords (lexical fallback: load a catalog for evidence)",
+                        f"keywords[{i}]", text=kw,
+                    )
+                )
+        return out
