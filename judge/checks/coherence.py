@@ -20,8 +20,9 @@ from .base import Check, Subject
 R, I = Severity.REVIEW, Severity.INFO
 
 
-def _stems(text: str) -> set[str]:
-    return {w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2}
+@lru_cache(maxsize=200_000)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2)
 
 
 class CoherenceCheck(Check):
@@ -81,10 +82,10 @@ class CoherenceCheck(Check):
     def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:
         theme_stems = _stems(theme)
         stems = [_stems(k) for k in keywords]
+        seen = Counter(w for st in stems for w in st)  # in how many keywords each stem occurs
         out = []
         for i, kw in enumerate(keywords):
-            others = set().union(*(s for j, s in enumerate(stems) if j != i)) | theme_stems
-            if stems[i] and not stems[i] & others:
+            if stems[i] and not any(w in theme_stems or seen[w] > 1 for w in stems[i]):
                 out.append(
                     self.rule(
                         "keyword_off_theme_lexical", I,
