@@ -605,6 +605,71 @@ def catalog_search(
     out.print(table)
 
 
+storefront_app = typer.Typer(help="Build storefront pages with the gated cascade.", no_args_is_help=True)
+app.add_typer(storefront_app, name="storefront")
+
+
+@storefront_app.command("build")
+def storefront_build(
+    placements: Annotated[Path, typer.Option("--placements", help="JSONL: id, page, context (audience, season, notes, allowed/blocked categories), keywords (count).")],
+    catalog_db: Annotated[Path, typer.Option("--catalog-db", help="Store holding the catalog (judge catalog load); verdicts go there too.", envvar="JUDGE_DB")] = Path(DEFAULT_DB),
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write storefront.json (candidates.jsonl goes beside it).")] = Path("storefront.json"),
+    policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file or shipped name.")] = "default",
+    skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Gate with the rule tier only.")] = False,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    model: ModelOpt = None,
+    mode: ModeOpt = "tools",
+    concurrency: ConcurrencyOpt = 16,
+) -> None:
+    """Generate candidates for each placement, gate them, retrieve and rank products for approved ones."""
+    from judge.storefront import build, read_placements
+
+    llm = _llm_settings(base_url=base_url, api_key=api_key, model=model, mode=mode, concurrency=concurrency)
+    try:
+        specs = read_placements(placements)
+        store = _open_store(catalog_db)
+        sf = build(store, specs, load_policy(policy), out_path.parent, llm=llm if llm.configured else None,
+                   skip_llm=skip_llm or not llm.configured)
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+    if out_path.name != "storefront.json":
+        (out_path.parent / "storefront.json").replace(out_path)
+    _print_storefront(sf)
+    out.print(f"storefront: {out_path}", highlight=False)
+
+
+def _print_storefront(sf: dict) -> None:
+    table = Table(title=f"storefront (gate run {sf['run_id']}, LLM judges: {sf['llm_judges']})", show_edge=False)
+    for col in ("page", "placement", "theme", "keywords", "products", "precision@k"):
+        table.add_column(col, overflow="fold")
+    for page in sf["pages"]:
+        for pl in page["placements"]:
+            table.add_row(page["page"], pl["placement"] + (" (backfilled)" if pl["backfilled"] else ""), Text(pl["theme"]),
+                          Text(", ".join(pl["keywords"])), str(pl["checks"]["products"]), f"{pl['checks']['precision_at_k']:.0%}")
+        for d in page["dropped"]:
+            table.add_row(page["page"], Text(d["placement"] + " (dropped)", style="red"), Text("; ".join(d["reasons"])[:160]), "", "", "")
+    out.print(table)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for judge.db, storefront.json, reports/ and the sample data.")] = Path("."),
+) -> None:
+    """Run the whole cascade offline on sample data it writes itself (no key, no network)."""
+    from judge.demo import run as run_demo
+
+    try:
+        r = run_demo(out_dir)
+    except JudgeError as e:
+        raise _fail(str(e)) from None
+    bad = r["bad_run"]
+    out.print(f"deliberately bad candidates: {bad.counts['rejected']} rejected, {bad.counts['needs_review']} sent to review, "
+              f"{bad.counts['approved']} approved", highlight=False)
+    _print_storefront(r["storefront_data"])
+    out.print(f"store: {r['db']}\nstorefront: {r['storefront']}\nreport: {r['report']}", highlight=False)
+
+
 def main() -> None:
     app()
 

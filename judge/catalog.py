@@ -190,7 +190,8 @@ STOPWORDS = frozenset(
 
 
 def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str]]:
-    """Keyword vocabulary from the catalog: frequent title n-grams plus aisle and department names.
+    """Keyword vocabulary from the catalog: frequent title n-grams (brand names removed) plus aisle
+    and department names.
 
     Returns ``(keyword, count, aisle)`` sorted by count, where ``aisle`` is where the keyword is most frequent.
     """
@@ -199,9 +200,10 @@ def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20
     counts: Counter[str] = Counter()
     where: dict[str, Counter[str]] = defaultdict(Counter)
     with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT title, aisle, department FROM products WHERE available = 1").all()
-    for title, aisle, department in rows:
-        words = [w for w in _FTS_TOKEN.findall(title.lower()) if not w.isdigit()]
+        rows = conn.exec_driver_sql("SELECT title, aisle, department, brand FROM products WHERE available = 1").all()
+    for title, aisle, department, brand in rows:
+        brand_words = set(_FTS_TOKEN.findall((brand or "").lower()))
+        words = [w for w in _FTS_TOKEN.findall(title.lower()) if not w.isdigit() and w not in brand_words]
         seen: set[str] = set()
         for n in range(1, max_n + 1):
             for i in range(len(words) - n + 1):
@@ -216,7 +218,7 @@ def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20
             if name:
                 where[name][aisle or ""] += 1
     out = [(g, c, where[g].most_common(1)[0][0]) for g, c in counts.items() if c >= min_count]
-    names = {a for _, a, _ in rows if a} | {d for _, _, d in rows if d}
+    names = {r[1] for r in rows if r[1]} | {r[2] for r in rows if r[2]}
     out += [(name, sum(where[name].values()), where[name].most_common(1)[0][0]) for name in names if name not in counts]
     out.sort(key=lambda r: (-r[1], r[0]))
     return out[:limit]

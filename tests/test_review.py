@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from cli import app
-from judge import Gate, Store, load_policy
+from judge import Store, load_policy
 from tests.conftest import cand, write_jsonl
 
 runner = CliRunner()
@@ -24,7 +24,7 @@ def invoke(*args: str):
 
 
 def gate(p: Path, db: Path, policy: Path):
-    res = invoke("gate", str(p), "--db", str(db), "--policy", str(policy), "--json", str(db.parent / "v.json"))
+    invoke("gate", str(p), "--db", str(db), "--policy", str(policy), "--json", str(db.parent / "v.json"))
     return {it["id"]: it["decision"] for it in json.loads((db.parent / "v.json").read_text())["items"]}
 
 

@@ -58,7 +58,7 @@ class CoherenceCheck(Check):
         out: list[Finding] = []
         evidence = [self._departments(k) for k in keywords]
         _, theme_depts = self._departments(theme, any_word=True)
-        for i, (kw, (n, depts)) in enumerate(zip(keywords, evidence, strict=True)):
+        for i, (kw, (n, _depts)) in enumerate(zip(keywords, evidence, strict=True)):
             if n < self.cfg.min_products_per_keyword:
                 out.append(self.rule("keyword_retrieves_nothing", R, f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
         known = [(i, d) for i, (_, d) in enumerate(evidence) if d]

@@ -1,0 +1,179 @@
+"""The cascade end to end: placements -> candidates -> gate -> retrieval -> fused ranking -> pages.
+
+Only candidates the gate approved reach retrieval. A placement then also needs
+enough products (recall sufficiency: ``min_products`` in all, ``min_per_keyword`` for
+each keyword), products that fit its theme (precision of theme-relevant products in
+the top ``relevance_k``), and a theme that is not a near-duplicate of another
+placement on the same page. A placement that fails takes its next approved
+candidate, or is dropped; the storefront records why either way.
+
+Ranking fusion is weighted reciprocal-rank fusion of the retrieval rank (best BM25
+over the placement's keywords) and a traditional ranker's rank (the catalog's
+``popularity``): ``fused = w_retrieval / (k + rank_r) + w_ranker / (k + rank_p)``;
+every product keeps both scores.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from . import catalog
+from .gate import Gate
+from .generate import OfflineGenerator, PlacementSpec
+from .normalize import simple_key
+from .policy import Policy
+from .providers import LLMSettings
+from .store import Store
+
+
+@dataclass
+class StorefrontConfig:
+    candidates_per_placement: int = 2
+    k: int = 20  # products retrieved per keyword
+    min_products: int = 6
+    min_per_keyword: int = 1
+    relevance_k: int = 10
+    min_precision: float = 0.3
+    products_per_placement: int = 12
+    rrf_k: int = 60
+    w_retrieval: float = 1.0
+    w_ranker: float = 0.5
+    near_duplicate_threshold: float = 85.0
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2}
+
+
+def fuse(per_keyword: dict[str, list[catalog.Product]], cfg: StorefrontConfig) -> list[dict[str, Any]]:
+    """Union of the keywords' results (de-duplicated), fused with the popularity ranker."""
+    best: dict[str, tuple[float, catalog.Product]] = {}
+    for hits in per_keyword.values():
+        for p in hits:
+            if p.id not in best or p.bm25 < best[p.id][0]:
+                best[p.id] = (p.bm25, p)
+    by_retrieval = sorted(best.values(), key=lambda x: x[0])
+    r_rank = {p.id: i + 1 for i, (_, p) in enumerate(by_retrieval)}
+    by_ranker = sorted(best.values(), key=lambda x: -(x[1].popularity if x[1].popularity is not None else float("-inf")))
+    p_rank = {p.id: i + 1 for i, (_, p) in enumerate(by_ranker)}
+    out = []
+    for bm25, p in best.values():
+        fused = cfg.w_retrieval / (cfg.rrf_k + r_rank[p.id]) + cfg.w_ranker / (cfg.rrf_k + p_rank[p.id])
+        out.append(
+            {
+                "id": p.id, "title": p.title, "aisle": p.aisle, "department": p.department,
+                "retrieval_score": round(-bm25, 4), "retrieval_rank": r_rank[p.id],
+                "ranker_score": p.popularity, "ranker_rank": p_rank[p.id], "fused_score": round(fused, 6),
+            }
+        )
+    out.sort(key=lambda x: -x["fused_score"])
+    return out
+
+
+def product_checks(store: Store, theme: str, keywords: list[str], cfg: StorefrontConfig) -> tuple[list[dict], dict[str, Any], list[str]]:
+    per_keyword = catalog.retrieve(store, keywords, cfg.k)
+    products = fuse(per_keyword, cfg)
+    problems = []
+    short = {kw: len(h) for kw, h in per_keyword.items() if len(h) < cfg.min_per_keyword}
+    if short:
+        problems.append("keywords retrieve too few products: " + ", ".join(f"{k!r} ({n})" for k, n in short.items()))
+    if len(products) < cfg.min_products:
+        problems.append(f"{len(products)} products in all, fewer than {cfg.min_products}")
+    theme_depts = {h.department for h in catalog.search(store, theme, 20, any_word=True)}
+    theme_stems = _stems(theme)
+    top = products[: cfg.relevance_k]
+    relevant = [p for p in top if p["department"] in theme_depts or _stems(p["title"]) & theme_stems]
+    precision = len(relevant) / len(top) if top else 0.0
+    if top and precision < cfg.min_precision:
+        problems.append(f"only {precision:.0%} of the top {len(top)} products fit the theme (minimum {cfg.min_precision:.0%})")
+    checks = {"products": len(products), "per_keyword": {k: len(v) for k, v in per_keyword.items()}, "precision_at_k": round(precision, 3)}
+    return products[: cfg.products_per_placement], checks, problems
+
+
+def build(
+    store: Store,
+    placements: list[PlacementSpec],
+    policy: Policy,
+    out_dir: Path,
+    cfg: StorefrontConfig | None = None,
+    llm: LLMSettings | None = None,
+    skip_llm: bool = True,
+) -> dict[str, Any]:
+    cfg = cfg or StorefrontConfig()
+    if catalog.size(store) == 0:
+        from .errors import ConfigError
+
+        raise ConfigError(f"{store.path}: no catalog loaded; run `judge catalog load FILE` first")
+    generator = OfflineGenerator(store)
+    candidates: dict[str, list] = {}
+    used: dict[str, set[str]] = {}
+    for p in placements:  # different aisles for the placements of one page: diversity by construction
+        page_used = used.setdefault(p.page, set())
+        candidates[p.id] = generator.generate(p, cfg.candidates_per_placement, avoid=page_used)
+        page_used |= {c.generator.model_extra.get("aisle") for c in candidates[p.id][:1] if c.generator}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    gen_file = out_dir / "candidates.jsonl"
+    with gen_file.open("w", encoding="utf-8") as f:
+        for cands in candidates.values():
+            for c in cands:
+                f.write(c.model_dump_json(exclude_none=True) + "\n")
+    gate = Gate(policy, store, skip_llm=skip_llm or llm is None, llm=llm)
+    result = gate.run(gen_file)
+    decisions = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
+    pages: dict[str, dict[str, Any]] = {}
+    for p in placements:
+        page = pages.setdefault(p.page, {"page": p.page, "placements": [], "dropped": []})
+        reasons: list[str] = []
+        chosen = None
+        for c in candidates[p.id]:
+            v = decisions.get(c.id)
+            if v is None or v.row.decision != "approved":
+                why = "; ".join(f.message for f in v.findings if f.severity != "info")[:200] if v else "not gated"
+                reasons.append(f"{c.id} {v.row.decision if v else 'missing'}: {why}")
+                continue
+            dup = next((q for q in page["placements"] if fuzz.token_set_ratio(simple_key(q["theme"]), simple_key(c.theme)) >= cfg.near_duplicate_threshold), None)
+            if dup is not None:
+                reasons.append(f"{c.id}: near-duplicate of placement {dup['placement']} ({dup['theme']!r})")
+                continue
+            products, checks, problems = product_checks(store, c.theme, c.keywords, cfg)
+            if problems:
+                reasons.append(f"{c.id}: " + "; ".join(problems))
+                continue
+            chosen = {
+                "placement": p.id, "candidate_id": c.id, "theme": c.theme, "keywords": c.keywords,
+                "decision": v.row.decision, "content_hash": v.row.content_hash, "generator": c.generator.model_dump() if c.generator else None,
+                "checks": checks, "backfilled": bool(reasons), "skipped": reasons, "products": products,
+            }
+            break
+        if chosen:
+            page["placements"].append(chosen)
+        else:
+            page["dropped"].append({"placement": p.id, "reasons": reasons})
+    storefront = {
+        "run_id": result.run.id,
+        "policy": {"id": policy.id, "version": policy.version},
+        "generator": generator.provenance(),
+        "llm_judges": gate.llm_state,
+        "fusion": {"method": "weighted reciprocal-rank fusion", "k": cfg.rrf_k, "w_retrieval": cfg.w_retrieval, "w_ranker": cfg.w_ranker},
+        "pages": list(pages.values()),
+    }
+    (out_dir / "storefront.json").write_text(json.dumps(storefront, indent=2, ensure_ascii=False))
+    return storefront
+
+
+def read_placements(path: Path) -> list[PlacementSpec]:
+    out = []
+    for i, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                out.append(PlacementSpec.model_validate_json(line))
+            except ValueError as e:
+                from .errors import InputError
+
+                raise InputError(f"{path}:{i}: invalid placement: {str(e).splitlines()[0]}") from None
+    return out

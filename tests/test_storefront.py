@@ -1,0 +1,104 @@
+"""The cascade: generation, constraints, gate, retrieval, fusion, storefront, demo."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from cli import app
+from judge import Store, catalog, load_policy
+from judge.demo import write_sample
+from judge.generate import OfflineGenerator, PlacementSpec, constrain
+from judge.storefront import StorefrontConfig, build, fuse, read_placements
+from tests.conftest import ROOT
+
+runner = CliRunner()
+
+
+def test_constrain_snaps_or_drops_keywords():
+    vocab = ["taco shells", "salsa verde", "refried beans"]
+    kept, dropped = constrain(["Taco Shells", "salsa verdee", "unicorn steaks", "taco shells"], vocab)
+    assert kept == ["taco shells", "salsa verde"] and dropped == ["unicorn steaks"]
+
+
+def test_weighted_reciprocal_rank_fusion_keeps_both_scores():
+    p = lambda i, bm25, pop: catalog.Product(str(i), f"t{i}", None, None, None, None, pop, bm25)  # noqa: E731
+    fused = fuse({"a": [p(1, -9.0, 0.1), p(2, -5.0, 0.9)], "b": [p(2, -8.0, 0.9), p(3, -1.0, None)]}, StorefrontConfig())
+    assert [x["id"] for x in fused] == ["1", "2", "3"]  # retrieval weighs more by default
+    top = fused[0]
+    assert top["retrieval_rank"] == 1 and top["ranker_rank"] == 2 and top["ranker_score"] == 0.1
+    assert abs(top["fused_score"] - (1 / 61 + 0.5 / 62)) < 1e-6
+    by_ranker = fuse({"a": [p(1, -9.0, 0.1), p(2, -5.0, 0.9)]}, StorefrontConfig(w_ranker=2.0))
+    assert [x["id"] for x in by_ranker] == ["2", "1"]  # a heavier ranker weight lets popularity win
+
+
+def test_demo_builds_a_storefront_without_rejected_content(tmp_path: Path):
+    res = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    sf = json.loads((tmp_path / "storefront.json").read_text())
+    assert (tmp_path / "reports" / "demo.html").is_file()
+    con = sqlite3.connect(tmp_path / "judge.db")
+    decisions = dict(con.execute("SELECT candidate_id, decision FROM verdicts"))
+    placed = [pl for page in sf["pages"] for pl in page["placements"]]
+    assert len(placed) >= 6
+    for pl in placed:
+        assert decisions[pl["candidate_id"]] == "approved"
+        assert pl["checks"]["products"] >= StorefrontConfig().min_products
+        scores = [p["fused_score"] for p in pl["products"]]
+        assert scores == sorted(scores, reverse=True)
+        assert all("retrieval_score" in p and "ranker_score" in p for p in pl["products"])
+        assert pl["generator"]["model"] == "offline-templates"
+    kids = next(page for page in sf["pages"] if page["page"] == "kids")
+    assert not any("beer" in pl["theme"].lower() or "beer" in " ".join(pl["keywords"]) for pl in kids["placements"])
+    assert not any(d.startswith("bad-") and v == "approved" for d, v in decisions.items())
+    themes = [pl["theme"] for pl in sf["pages"][0]["placements"]]
+    assert len(set(themes)) == len(themes)
+
+
+def test_a_rejected_candidate_is_backfilled_and_the_reason_recorded(tmp_path: Path):
+    products, placements, _ = write_sample(tmp_path / "data")
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, products)
+    terms = tmp_path / "no_soup.yaml"
+    terms.write_text(yaml.safe_dump({"version": "t", "categories": [
+        {"id": "no_soup", "severity": "block", "terms": ["broth", "soup"], "examples": {"hit": ["soup"], "ok": ["x"]}}]}))
+    data = yaml.safe_load((ROOT / "policies" / "default.yaml").read_text())
+    data["checks"]["terms"]["lists"] = [str(ROOT / "policies" / "terms" / "garm.yaml"), str(terms)]
+    data["checks"]["terms"]["allow"] = [str(ROOT / "policies" / "terms" / "allow.yaml")]
+    policy_file = tmp_path / "p.yaml"
+    policy_file.write_text(yaml.safe_dump(data))
+    hero = [p for p in read_placements(placements) if p.id == "home-hero"]
+    sf = build(store, hero, load_policy(policy_file), tmp_path / "out")
+    (page,) = sf["pages"]
+    placed = page["placements"][0] if page["placements"] else None
+    assert placed is not None and placed["backfilled"] and "soup" not in placed["theme"].lower()
+    assert any("rejected" in s for s in placed["skipped"])
+
+
+def test_offline_generator_respects_context(tmp_path: Path):
+    products, _, _ = write_sample(tmp_path / "data")
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, products)
+    gen = OfflineGenerator(store)
+    kids = PlacementSpec(id="k", page="kids", context={"audience": "kids"})
+    for c in gen.generate(kids, 5):
+        assert c.generator.model_extra["aisle"] != "beer"
+    taco = gen.generate(PlacementSpec(id="t", context={"notes": "taco night"}), 1)[0]
+    assert taco.generator.model_extra["aisle"] == "latino foods" and len(taco.keywords) == 4
+
+
+def test_storefront_cli(tmp_path: Path):
+    products, placements, _ = write_sample(tmp_path / "data")
+    db = tmp_path / "j.db"
+    assert runner.invoke(app, ["catalog", "load", str(products), "--db", str(db)]).exit_code == 0
+    out = tmp_path / "sf.json"
+    res = runner.invoke(app, ["storefront", "build", "--placements", str(placements), "--catalog-db", str(db), "--out", str(out), "--skip-llm"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text())["pages"]
+    empty = tmp_path / "empty.db"
+    res = runner.invoke(app, ["storefront", "build", "--placements", str(placements), "--catalog-db", str(empty), "--skip-llm"])
+    assert res.exit_code == 2 and "no catalog" in " ".join(res.output.split())
