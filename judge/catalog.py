@@ -151,7 +151,7 @@ def fts_query(text: str, any_word: bool = False) -> str:
     or any of them (minus stopwords) with ``any_word``."""
     words = _FTS_TOKEN.findall(text.lower())
     if any_word:
-        words = [w for w in words if w not in STOPWORDS and len(w) > 2] or words
+        words = [w for w in words if w not in STOPWORDS and w not in MERCH_WORDS and len(w) > 2] or words
         return " OR ".join(f'"{w}"' for w in words)
     return " ".join(f'"{w}"' for w in words)
 
@@ -187,13 +187,20 @@ STOPWORDS = frozenset(
     "a an and or of the with for in on to by from at as is oz fl lb lbs ct pk pack count g kg ml l free "
     "original classic new size family value each per".split()
 )
+# Words of merchandising copy that say nothing about products ("Weeknight pasta favorites").
+MERCH_WORDS = frozenset(
+    "favorites favourites favorite stock up finds fresh picks made easy weeknight night season seasonal ideas "
+    "essentials must haves best top great everyday day days time go whole".split()
+)
+PLACEHOLDER_TAXONOMY = frozenset({"missing", "other"})  # Instacart's catch-all aisle and department
 
 
-def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str]]:
+def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str, float]]:
     """Keyword vocabulary from the catalog: frequent title n-grams (brand names removed) plus aisle
     and department names.
 
-    Returns ``(keyword, count, aisle)`` sorted by count, where ``aisle`` is where the keyword is most frequent.
+    Returns ``(keyword, count, aisle, share)`` sorted by count, where ``aisle`` is where the keyword is most
+    frequent and ``share`` the part of its occurrences found there (how specific it is to that aisle).
     """
     from collections import Counter, defaultdict
 
@@ -217,9 +224,13 @@ def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20
         for name in (aisle, department):
             if name:
                 where[name][aisle or ""] += 1
-    out = [(g, c, where[g].most_common(1)[0][0]) for g, c in counts.items() if c >= min_count]
-    names = {r[1] for r in rows if r[1]} | {r[2] for r in rows if r[2]}
-    out += [(name, sum(where[name].values()), where[name].most_common(1)[0][0]) for name in names if name not in counts]
+    def top(g: str) -> tuple[str, float]:
+        aisle, n = where[g].most_common(1)[0]
+        return aisle, n / max(sum(where[g].values()), 1)
+
+    out = [(g, c, *top(g)) for g, c in counts.items() if c >= min_count]
+    names = ({r[1] for r in rows if r[1]} | {r[2] for r in rows if r[2]}) - PLACEHOLDER_TAXONOMY
+    out += [(name, sum(where[name].values()), *top(name)) for name in names if name not in counts]
     out.sort(key=lambda r: (-r[1], r[0]))
     return out[:limit]
 

@@ -79,11 +79,13 @@ class OfflineGenerator:
         names = set(self.department) | set(self.department.values())
         # keywords per aisle: product phrases specific to the aisle, multi-word phrases first
         ranked: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for term, count, aisle in self.vocab:
-            if not aisle or term in names:
-                continue
+        for term, count, aisle, share in self.vocab:
+            if not aisle or term in names or aisle in catalog.PLACEHOLDER_TAXONOMY or share < 0.6:
+                continue  # a keyword must say what aisle it is about
             words = term.count(" ") + 1
-            ranked[aisle].append((count * (1 + 0.75 * (words - 1)), term))
+            if words == 1 and (term in catalog.MERCH_WORDS or len(term) < 4):
+                continue
+            ranked[aisle].append((count * share * (1 + 1.0 * (words - 1)), term))
         self.by_aisle: dict[str, list[str]] = {}
         for aisle, terms in ranked.items():
             chosen: list[str] = []
@@ -97,7 +99,10 @@ class OfflineGenerator:
         ctx = p.context
         blocked = {b.casefold() for b in ctx.blocked_categories or []}
         allowed = {a.casefold() for a in ctx.allowed_categories or []}
-        aisles = [a for a in self.by_aisle if len(self.by_aisle[a]) >= p.keywords]
+        aisles = [
+            a for a in self.by_aisle
+            if len(self.by_aisle[a]) >= p.keywords and self.department.get(a) not in catalog.PLACEHOLDER_TAXONOMY
+        ]
         if ctx.audience and ctx.audience.casefold() == "kids":
             aisles = [a for a in aisles if self.department.get(a) in KIDS_DEPARTMENTS and a not in NEVER_FOR_KIDS]
         aisles = [a for a in aisles if a.casefold() not in blocked and self.department.get(a, "").casefold() not in blocked]

@@ -75,6 +75,14 @@ def fuse(per_keyword: dict[str, list[catalog.Product]], cfg: StorefrontConfig) -
     return out
 
 
+def near_duplicate(placed: dict[str, Any], theme: str, keywords: list[str], cfg: StorefrontConfig) -> bool:
+    """Same theme in other words, or mostly the same keywords (they would retrieve the same shelf)."""
+    if fuzz.token_set_ratio(simple_key(placed["theme"]), simple_key(theme)) >= cfg.near_duplicate_threshold:
+        return True
+    a, b = {simple_key(k) for k in placed["keywords"]}, {simple_key(k) for k in keywords}
+    return bool(a and b) and len(a & b) / len(a | b) >= 0.5
+
+
 def product_checks(store: Store, theme: str, keywords: list[str], cfg: StorefrontConfig) -> tuple[list[dict], dict[str, Any], list[str]]:
     per_keyword = catalog.retrieve(store, keywords, cfg.k)
     products = fuse(per_keyword, cfg)
@@ -136,7 +144,7 @@ def build(
                 why = "; ".join(f.message for f in v.findings if f.severity != "info")[:200] if v else "not gated"
                 reasons.append(f"{c.id} {v.row.decision if v else 'missing'}: {why}")
                 continue
-            dup = next((q for q in page["placements"] if fuzz.token_set_ratio(simple_key(q["theme"]), simple_key(c.theme)) >= cfg.near_duplicate_threshold), None)
+            dup = next((q for q in page["placements"] if near_duplicate(q, c.theme, c.keywords, cfg)), None)
             if dup is not None:
                 reasons.append(f"{c.id}: near-duplicate of placement {dup['placement']} ({dup['theme']!r})")
                 continue

@@ -43,7 +43,10 @@ class CoherenceCheck(Check):
 
         hits = catalog.search(self.catalog, query, self.cfg.top_k, any_word=any_word)
         counts = Counter(p.department or "" for p in hits)
-        major = frozenset(d for d, n in counts.items() if d and n >= max(1, self.cfg.department_share * len(hits)))
+        major = frozenset(
+            d for d, n in counts.items()
+            if d and d not in catalog.PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
+        )
         return len(hits), major
 
     def check(self, subject: Subject) -> list[Finding]:
