@@ -629,7 +629,7 @@ def storefront_build(
     try:
         specs = read_placements(placements)
         store = _open_store(catalog_db)
-        sf = build(store, specs, load_policy(policy), out_path.parent, llm=llm if llm.configured else None,
+        sf = build(store, specs, load_policy(policy), out_path.parent, llm=llm if llm.configured and not skip_llm else None,
                    skip_llm=skip_llm or not llm.configured)
     except JudgeError as e:
         raise _fail(str(e)) from None

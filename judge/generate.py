@@ -87,6 +87,7 @@ class OfflineGenerator:
                 continue
             ranked[aisle].append((count * share * (1 + 1.0 * (words - 1)), term))
         self.by_aisle: dict[str, list[str]] = {}
+        self.aisle_terms = {aisle: [t for _, t in terms] for aisle, terms in ranked.items()}  # all, for snapping
         for aisle, terms in ranked.items():
             chosen: list[str] = []
             for _, term in sorted(terms, key=lambda t: (-t[0], t[1])):

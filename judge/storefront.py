@@ -117,13 +117,22 @@ def build(
         from .errors import ConfigError
 
         raise ConfigError(f"{store.path}: no catalog loaded; run `judge catalog load FILE` first")
-    generator = OfflineGenerator(store)
+    offline = OfflineGenerator(store)
+    generator: Any = offline
     candidates: dict[str, list] = {}
-    used: dict[str, set[str]] = {}
-    for p in placements:  # different aisles for the placements of one page: diversity by construction
-        page_used = used.setdefault(p.page, set())
-        candidates[p.id] = generator.generate(p, cfg.candidates_per_placement, avoid=page_used)
-        page_used |= {c.generator.model_extra.get("aisle") for c in candidates[p.id][:1] if c.generator}
+    if llm is not None and llm.configured:
+        import asyncio
+
+        from .generate_llm import LLMGenerator
+
+        generator = LLMGenerator(offline, llm)
+        candidates = asyncio.run(generator.generate_all(placements, cfg.candidates_per_placement))
+    else:
+        used: dict[str, set[str]] = {}
+        for p in placements:  # different aisles for the placements of one page: diversity by construction
+            page_used = used.setdefault(p.page, set())
+            candidates[p.id] = offline.generate(p, cfg.candidates_per_placement, avoid=page_used)
+            page_used |= {c.generator.model_extra.get("aisle") for c in candidates[p.id][:1] if c.generator}
     out_dir.mkdir(parents=True, exist_ok=True)
     gen_file = out_dir / "candidates.jsonl"
     with gen_file.open("w", encoding="utf-8") as f:

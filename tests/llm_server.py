@@ -40,6 +40,7 @@ class ScriptedLLM:
     lock: threading.Lock = field(default_factory=threading.Lock)
     in_flight: int = 0
     max_in_flight: int = 0
+    generation: dict[str, Any] | None = None  # the answer to a ThemeProposal (generation) request
 
     def next_fault(self) -> tuple | None:
         with self.lock:
@@ -83,6 +84,8 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fill(schema: dict[str, Any], prompt: str, llm: ScriptedLLM, body: dict) -> dict[str, Any]:
+    if schema.get("title") == "ThemeProposal" or "ThemeProposal" in json.dumps(body.get("tools") or body.get("response_format") or {}):
+        return dict(llm.generation or {"theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde"]})
     out: dict[str, Any] = {}
     for name, prop in schema.get("properties", {}).items():
         sub = _resolve(prop, schema)

@@ -102,3 +102,25 @@ def test_storefront_cli(tmp_path: Path):
     empty = tmp_path / "empty.db"
     res = runner.invoke(app, ["storefront", "build", "--placements", str(placements), "--catalog-db", str(empty), "--skip-llm"])
     assert res.exit_code == 2 and "no catalog" in " ".join(res.output.split())
+
+
+def test_llm_generator_and_judges_are_used_with_an_endpoint(tmp_path: Path):
+    from judge import LLMSettings
+    from tests.llm_server import LLMServer
+
+    products, placements, _ = write_sample(tmp_path / "data")
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, products)
+    specs = [p for p in read_placements(placements) if p.id == "home-row-2"]
+    with LLMServer() as srv:
+        srv.llm.generation = {"theme": "Taco Tuesday at home", "keywords": ["taco shells", "salsa verdee", "unicorn steaks", "refried beans"]}
+        sf = build(store, specs, load_policy("default"), tmp_path / "out", llm=LLMSettings(base_url=srv.base_url, model="gen"), skip_llm=False)
+        bodies = [r.body for r in srv.llm.requests]
+    (pl,) = sf["pages"][0]["placements"]
+    assert pl["theme"] == "Taco Tuesday at home"
+    assert pl["keywords"] == ["taco shells", "salsa verde", "refried beans"]  # snapped, and the unknown one dropped
+    assert pl["generator"]["model"] == "gen" and pl["generator"]["prompt_version"].startswith("generate-v1+")
+    assert pl["generator"]["dropped_keywords"] == ["unicorn steaks"]
+    assert sf["llm_judges"] == "active"
+    assert any(b.get("tools", [{}])[0].get("function", {}).get("name") == "ThemeProposal" for b in bodies)
+    assert sum(1 for b in bodies if "Rubric:" in json.dumps(b)) >= 4  # the judges ran on the generated candidate
