@@ -670,6 +670,73 @@ def demo(
     out.print(f"store: {r['db']}\nstorefront: {r['storefront']}\nreport: {r['report']}", highlight=False)
 
 
+distill_app = typer.Typer(help="Teacher and student: fine-tuning data from approved content.", no_args_is_help=True)
+app.add_typer(distill_app, name="distill")
+
+
+@distill_app.command("export")
+def distill_export(
+    out_path: Annotated[Path, typer.Option("--out", help="Chat-format JSONL to write.")],
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Write the approved candidates of a run, with the prompts that would produce them, as fine-tuning JSONL."""
+    from judge.distill import export
+
+    store = _open_store(db)
+    r = store.get_run(run)
+    if r is None:
+        raise _fail("no such run" if run else "the store has no runs")
+    written, skipped = export(store, r, out_path)
+    out.print(f"{written} approved example(s) written to {out_path}" + (f"; {skipped} skipped (not JSONL input)" if skipped else ""), highlight=False)
+
+
+@app.command()
+def compare(
+    run_a: Annotated[str, typer.Argument(help="First run (e.g. the teacher's candidates).")],
+    run_b: Annotated[str, typer.Argument(help="Second run (e.g. the student's candidates).")],
+    storefront_a: Annotated[Path | None, typer.Option(help="storefront.json built from run A (for product precision).")] = None,
+    storefront_b: Annotated[Path | None, typer.Option(help="storefront.json built from run B.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOpt = Path(DEFAULT_DB),
+) -> None:
+    """Compare two generators' runs: approval rate, per check and criterion, product precision, latency, tokens."""
+    import json as _json
+
+    from judge.distill import compare as do_compare
+
+    store = _open_store(db)
+    a, b = store.get_run(run_a), store.get_run(run_b)
+    if a is None or b is None:
+        raise _fail(f"no run {run_a if a is None else run_b!r}")
+    result = do_compare(store, a, b, storefront_a, storefront_b)
+    if as_json:
+        sys.stdout.write(_json.dumps(result, indent=2, default=str) + "\n")
+        return
+    pa, pb = result["a"], result["b"]
+    table = Table(title=f"A = {a.id}   B = {b.id}", show_edge=False)
+    for col in ("measure", "A", "B", "B - A"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+
+    def row(name: str, x, y, pct: bool = True) -> None:
+        def fmt(v) -> str:
+            return "-" if v is None else (f"{100 * v:.1f}%" if pct else f"{v:,.1f}")
+
+        delta = "-" if x is None or y is None else (f"{100 * (y - x):+.1f} pts" if pct else f"{y - x:+,.1f}")
+        table.add_row(name, fmt(x), fmt(y), delta)
+
+    table.add_row("generators", Text(", ".join(pa["generators"])), Text(", ".join(pb["generators"])), "")
+    row("approval rate", pa["approval_rate"], pb["approval_rate"])
+    for check in sorted(set(pa["check_failure_rate"]) | set(pb["check_failure_rate"])):
+        row(f"fails {check}", pa["check_failure_rate"].get(check, 0.0), pb["check_failure_rate"].get(check, 0.0))
+    for crit in sorted(set(pa["criterion_pass_rate"]) | set(pb["criterion_pass_rate"])):
+        row(f"passes {crit}", pa["criterion_pass_rate"].get(crit), pb["criterion_pass_rate"].get(crit))
+    row("product precision@k", pa.get("product_precision_at_k"), pb.get("product_precision_at_k"))
+    row("judge latency ms", pa["judge_latency_ms"], pb["judge_latency_ms"], pct=False)
+    row("judge tokens", pa["judge_tokens"], pb["judge_tokens"], pct=False)
+    out.print(table)
+
+
 def main() -> None:
     app()
 

@@ -96,7 +96,8 @@ class OfflineGenerator:
                 chosen.append(term)
             self.by_aisle[aisle] = chosen
 
-    def _aisles(self, p: PlacementSpec) -> list[str]:
+    def aisles_for(self, p: PlacementSpec) -> list[str]:
+        """Aisles that suit the placement, best first."""
         ctx = p.context
         blocked = {b.casefold() for b in ctx.blocked_categories or []}
         allowed = {a.casefold() for a in ctx.allowed_categories or []}
@@ -126,7 +127,7 @@ class OfflineGenerator:
         """Up to ``n`` candidates from different aisles, avoiding aisles already used on the page."""
         out = []
         season = (p.context.season or "").strip()
-        aisles = self._aisles(p)
+        aisles = self.aisles_for(p)
         aisles = [a for a in aisles if a not in (avoid or set())] + [a for a in aisles if a in (avoid or set())]
         for i, aisle in enumerate(aisles[:n]):
             template = TEMPLATES[(int(hashlib.sha256(f"{p.id}{i}".encode()).hexdigest(), 16)) % len(TEMPLATES)]
@@ -145,6 +146,10 @@ class OfflineGenerator:
                 )
             )
         return out
+
+    def vocabulary_for(self, p: PlacementSpec, aisles: int = 4, per_aisle: int = 12) -> dict[str, list[str]]:
+        """The keyword choices shown to an LLM generator (and kept in distilled prompts)."""
+        return {a: self.by_aisle[a][:per_aisle] for a in self.aisles_for(p)[:aisles]}
 
     def provenance(self) -> dict[str, Any]:
         return {"model": self.model, "prompt_version": self.version, "role": self.role, "offline": True}

@@ -68,9 +68,6 @@ class LLMGenerator:
         self.role = role
         self.version = f"{PROMPT_VERSION}+{template_hash()}"
 
-    def vocabulary_for(self, p: PlacementSpec, aisles: int = 4, per_aisle: int = 12) -> dict[str, list[str]]:
-        return {a: self.offline.by_aisle[a][:per_aisle] for a in self.offline._aisles(p)[:aisles]}
-
     async def generate_all(self, placements: list[PlacementSpec], n: int = 2) -> dict[str, list[Candidate]]:
         from .providers.openai_compat import OpenAICompatProvider
 
@@ -78,7 +75,7 @@ class LLMGenerator:
         try:
             out: dict[str, list[Candidate]] = {}
             for p in placements:
-                vocab = self.vocabulary_for(p)
+                vocab = self.offline.vocabulary_for(p)
                 allowed = [w for aisle in vocab for w in self.offline.aisle_terms.get(aisle, [])]
                 result = await provider.complete(messages(p, vocab), ThemeProposal, self.settings.model or "")
                 cands: list[Candidate] = []

@@ -124,3 +124,29 @@ def test_llm_generator_and_judges_are_used_with_an_endpoint(tmp_path: Path):
     assert sf["llm_judges"] == "active"
     assert any(b.get("tools", [{}])[0].get("function", {}).get("name") == "ThemeProposal" for b in bodies)
     assert sum(1 for b in bodies if "Rubric:" in json.dumps(b)) >= 4  # the judges ran on the generated candidate
+
+
+def test_distill_export_and_compare(tmp_path: Path):
+    assert runner.invoke(app, ["demo", "--out", str(tmp_path)]).exit_code == 0
+    db = tmp_path / "judge.db"
+    runs = json.loads(runner.invoke(app, ["runs", "--db", str(db), "--json"]).output)
+    storefront_run, bad_run = runs[0]["run_id"], runs[1]["run_id"]
+    out = tmp_path / "train.jsonl"
+    res = runner.invoke(app, ["distill", "export", "--out", str(out), "--db", str(db), "--run", storefront_run])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    con = sqlite3.connect(db)
+    approved = con.execute("SELECT count(*) FROM verdicts WHERE run_id = ? AND decision = 'approved'", (storefront_run,)).fetchone()[0]
+    assert len(rows) == approved > 0
+    first = rows[0]
+    assert [m["role"] for m in first["messages"]] == ["system", "user", "assistant"]
+    assert set(json.loads(first["messages"][2]["content"])) == {"theme", "keywords"}
+    assert first["metadata"]["generator"]["model"] == "offline-templates"
+    res = runner.invoke(app, ["compare", bad_run, storefront_run, "--db", str(db), "--json",
+                              "--storefront-b", str(tmp_path / "storefront.json")])
+    assert res.exit_code == 0, res.output
+    cmp = json.loads(res.output)
+    assert cmp["a"]["approval_rate"] == 0.0 and cmp["b"]["approval_rate"] > 0.5
+    assert cmp["b"]["generators"] == {"offline-templates": cmp["b"]["candidates"]}
+    assert cmp["b"]["product_precision_at_k"] > 0.5
+    assert runner.invoke(app, ["compare", bad_run, storefront_run, "--db", str(db)]).exit_code == 0
