@@ -89,6 +89,13 @@ class CoherenceConfig(_Strict):
     department_share: float = Field(0.3, gt=0, le=1)  # a department "holds" a keyword above this share
     min_products_per_keyword: int = Field(1, ge=0)
     max_departments: int = Field(3, ge=1)  # more distinct departments than this = scattered
+    # Sentence embeddings ("auto": when the `embed` extra is installed)
+    embeddings: Literal["auto", "off"] = "auto"
+    # Short grocery phrases sit close together in MiniLM's space (a good keyword scores 0.2-0.5 against
+    # its theme), so the defaults are conservative and the finding is informational unless a policy raises it.
+    min_similarity: float = Field(0.17, ge=-1, le=1)  # keyword-theme cosine below this ...
+    min_fit: float = Field(0.27, ge=-1, le=1)  # ... and mean cosine to the other keywords below this: off-theme
+    min_set_similarity: float = Field(0.15, ge=-1, le=1)  # mean keyword-theme cosine below this: unrelated set
     severity: dict[str, Severity] = {}
 
 

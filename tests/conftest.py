@@ -42,6 +42,7 @@ def no_toxicity_policy(tmp_path: Path) -> Path:
     text = text.replace("lists: [terms/garm.yaml, terms/retail.yaml]", f"lists: [{ROOT}/policies/terms/garm.yaml, {ROOT}/policies/terms/retail.yaml]")
     text = text.replace("allow: [terms/allow.yaml]", f"allow: [{ROOT}/policies/terms/allow.yaml]")
     text = text.replace("  toxicity:\n    enabled: true", "  toxicity:\n    enabled: false")
+    text = text.replace("  coherence:\n    embeddings: auto", "  coherence:\n    embeddings: \"off\"")
     text = text.replace("  rubrics: [theme_quality, placement_relevance, keyword_coherence, brand_safety, page_cohesion]", "  rubrics: []")
     p = tmp_path / "notox.yaml"
     p.write_text(text)

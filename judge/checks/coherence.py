@@ -1,6 +1,8 @@
 """Theme-keyword coherence: does each keyword belong to the theme and to the other keywords?
 
 Signals, best first:
+- sentence embeddings (when the ``embed`` extra is installed): keyword-theme cosine
+  similarity, against an absolute floor and against the other keywords;
 - catalog evidence (when a catalog is loaded in the store): the departments of the
   products each keyword retrieves (BM25 top-k) are compared with those of the other
   keywords and of the theme; a keyword that retrieves nothing is a finding too;
@@ -49,13 +51,49 @@ class CoherenceCheck(Check):
         )
         return len(hits), major
 
+    @property
+    def embedder(self) -> Any:
+        from .. import embeddings
+
+        if self.cfg.embeddings == "off" or not embeddings.available():
+            return None
+        return embeddings.shared()
+
     def check(self, subject: Subject) -> list[Finding]:
         kws = subject.candidate.keywords
         if len(kws) < 2:
             return []
+        out: list[Finding] = []
+        embedder = self.embedder
+        if embedder is not None:
+            out += self._with_embeddings(embedder, subject.candidate.theme, kws)
         if self.catalog is not None:
-            return self._with_catalog(subject.candidate.theme, kws)
-        return self._lexical(subject.candidate.theme, kws)
+            out += self._with_catalog(subject.candidate.theme, kws)
+        if embedder is None and self.catalog is None:
+            out += self._lexical(subject.candidate.theme, kws)
+        return out
+
+    def _with_embeddings(self, embedder: Any, theme: str, keywords: list[str]) -> list[Finding]:
+        vectors = embedder.vectors([theme, *keywords])
+        t, ks = vectors[0], vectors[1:]
+        sims = [float(t @ k) for k in ks]
+        out: list[Finding] = []
+        mean = sum(sims) / len(sims)
+        if mean < self.cfg.min_set_similarity:
+            out.append(self.rule("keywords_unrelated_to_theme_embedding", R, f"keywords are unrelated to the theme (mean similarity {mean:.2f})", "keywords", score=round(mean, 3)))
+            return out
+        for i, (kw, sim) in enumerate(zip(keywords, sims, strict=True)):
+            peers = [float(ks[i] @ ks[j]) for j in range(len(ks)) if j != i]
+            fit = sum(peers) / len(peers)
+            if sim < self.cfg.min_similarity and fit < self.cfg.min_fit:
+                out.append(
+                    self.rule(
+                        "keyword_off_theme_embedding", I,
+                        f"keyword {kw!r} is far from the theme (similarity {sim:.2f}) and from the other keywords ({fit:.2f})",
+                        f"keywords[{i}]", text=kw, score=round(sim, 3),
+                    )
+                )
+        return out
 
     def _with_catalog(self, theme: str, keywords: list[str]) -> list[Finding]:
         out: list[Finding] = []

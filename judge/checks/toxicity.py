@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..models import Finding
+from ..embeddings import quiet_transformers
 from ..paths import resolve_data_file
 from .base import Check, CheckStatus, Subject
 
@@ -59,6 +60,7 @@ def load_detoxify(model: str, checkpoint: str | None, config_dir: str | None, de
         checkpoint = str(cached)
     elif not Path(checkpoint).is_file():
         raise ModelUnavailable(f"detoxify checkpoint {checkpoint} does not exist")
+    quiet_transformers()
     try:
         from detoxify import Detoxify
     except ImportError as e:
