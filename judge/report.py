@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .paths import data_dir
-from .store import Store
+from .store import Store, in_chunks
 from .tables import RunRow
 
 MAX_ITEMS = 2000
@@ -117,12 +117,9 @@ def _items(store: Store, run: RunRow, max_items: int) -> tuple[list[dict[str, An
         run.id,
     ):
         reasons.setdefault(line, []).append(f"{rubric}.{criterion} {outcome}: {reason or ''}")
-    ids = sorted(keep)
     findings: dict[int, list[str]] = {}
     rows = []
-    for lo in range(0, len(ids), 500):
-        part = ids[lo : lo + 500]
-        marks = ",".join("?" * len(part))
+    for part, marks in in_chunks(sorted(keep)):
         for vid, severity, check, message, text in _rows(
             store, f"SELECT verdict_id, severity, check_id, message, text FROM findings WHERE verdict_id IN ({marks}) ORDER BY id", *part
         ):

@@ -149,11 +149,8 @@ class Store:
     def cached(self, eval_keys: Sequence[str]) -> dict[str, CachedVerdict]:
         """The latest stored verdict for each evaluation key that has one (raw SQL: hot path)."""
         out: dict[str, CachedVerdict] = {}
-        keys = list(set(eval_keys))
         with self.engine.connect() as conn:
-            for lo in range(0, len(keys), 500):
-                part = keys[lo : lo + 500]
-                marks = ",".join("?" * len(part))
+            for part, marks in in_chunks(eval_keys):
                 rows = conn.exec_driver_sql(
                     f"SELECT max(id), eval_key FROM verdicts WHERE eval_key IN ({marks}) AND reusable = 1"
                     " GROUP BY eval_key",
@@ -182,11 +179,8 @@ class Store:
     def cached_calls(self, keys: Sequence[str]) -> dict[str, tuple[int, str, str | None]]:
         """The latest scored judge call per cache key: ``(id, parsed_json, raw)``."""
         out: dict[str, tuple[int, str, str | None]] = {}
-        uniq = list(set(keys))
         with self.engine.connect() as conn:
-            for lo in range(0, len(uniq), 500):
-                part = uniq[lo : lo + 500]
-                marks = ",".join("?" * len(part))
+            for part, marks in in_chunks(keys):
                 rows = conn.exec_driver_sql(
                     "SELECT c.id, c.cache_key, c.parsed_json, c.raw FROM judge_calls c JOIN ("
                     f" SELECT max(id) AS id FROM judge_calls WHERE cache_key IN ({marks}) AND status = 'scored'"
@@ -442,6 +436,14 @@ _INSERT_CANDIDATE = (
     "INSERT OR IGNORE INTO candidates (content_hash, candidate_id, placement, theme, keywords_json, first_seen_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
+
+
+def in_chunks(values: Sequence[Any], size: int = 500) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Distinct values in chunks small enough for one ``IN (?, ...)``, with the placeholders."""
+    uniq = list(dict.fromkeys(values))
+    for lo in range(0, len(uniq), size):
+        part = tuple(uniq[lo : lo + size])
+        yield part, ",".join("?" * len(part))
 
 
 def _call_row(run: RunRow, c: Any, now: str) -> tuple:
