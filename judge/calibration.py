@@ -166,6 +166,24 @@ def _inter_annotator(items: list[list[tuple[str, bool]]]) -> tuple[float | None,
     return (None if k is None or len(pairs) < 2 else round(k, 4)), max(len(people), 1)
 
 
+# Scored checks: the finding term carrying the per-candidate score, and whether a high score is bad.
+SCORED_CHECKS = {"toxicity": ("max_score", True), "coherence": ("min_similarity", False)}
+
+
+def check_scores(store: Store, run: RunRow) -> dict[Key, float]:
+    """Per (content, check) score of the scored checks, from their informational findings."""
+    out: dict[Key, float] = {}
+    with store.engine.connect() as conn:
+        for check, (term, _) in SCORED_CHECKS.items():
+            rows = conn.exec_driver_sql(
+                "SELECT v.content_hash, f.score FROM findings f JOIN verdicts v ON v.id = f.verdict_id"
+                " WHERE v.run_id = ? AND f.check_id = ? AND f.term = ? AND f.score IS NOT NULL",
+                (run.id, check, term),
+            ).all()
+            out.update({(h, check): s for h, s in rows if h})
+    return out
+
+
 def scale_scores(store: Store, run: RunRow) -> dict[Key, float]:
     """Mean 1-5 score per (content, criterion) from the stored judge answers of a run."""
     sums: dict[Key, list[int]] = defaultdict(list)
@@ -182,27 +200,38 @@ def scale_scores(store: Store, run: RunRow) -> dict[Key, float]:
     return {k: sum(v) / len(v) for k, v in sums.items()}
 
 
-def sweep(target: str, scores: dict[Key, float], truth: dict[str, bool], target_recall: float = 0.9) -> dict[str, Any] | None:
-    """The pass threshold that meets the target recall of bad content at the lowest false-rejection rate."""
+def sweep(
+    target: str, scores: dict[Key, float], truth: dict[str, bool], target_recall: float = 0.9, high_is_bad: bool = False
+) -> dict[str, Any] | None:
+    """The threshold that meets the target recall of bad content at the lowest false-rejection rate.
+
+    For 1-5 criteria and similarities a low score is bad (flag when score < threshold); for toxicity a
+    high one is (flag when score >= threshold). Thresholds tried: the observed scores (and 1-5 steps).
+    """
     points = [(scores[(h, target)], bad) for h, bad in truth.items() if (h, target) in scores]
     if len(points) < 4 or not any(bad for _, bad in points) or all(bad for _, bad in points):
         return None
+    candidates = sorted({round(s, 4) for s, _ in points} | ({1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5} if "." in target else set()))
+    if not high_is_bad:
+        candidates = [c + 1e-9 for c in candidates]  # "score < t" must be able to include the value itself
     rows = []
-    for t in (1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5):
-        tp = sum(1 for s, bad in points if s < t and bad)
-        fn = sum(1 for s, bad in points if s >= t and bad)
-        fp = sum(1 for s, bad in points if s < t and not bad)
-        tn = sum(1 for s, bad in points if s >= t and not bad)
-        rows.append({"threshold": t, "recall": tp / (tp + fn), "false_rejection_rate": fp / (fp + tn)})
+    for t in candidates:
+        flagged = (lambda s, t=t: s >= t) if high_is_bad else (lambda s, t=t: s < t)
+        tp = sum(1 for s, bad in points if flagged(s) and bad)
+        fn = sum(1 for s, bad in points if not flagged(s) and bad)
+        fp = sum(1 for s, bad in points if flagged(s) and not bad)
+        tn = sum(1 for s, bad in points if not flagged(s) and not bad)
+        rows.append({"threshold": round(t, 4), "recall": tp / (tp + fn), "false_rejection_rate": fp / (fp + tn) if fp + tn else 0.0})
     ok = [r for r in rows if r["recall"] >= target_recall]
-    best = min(ok, key=lambda r: (r["false_rejection_rate"], -r["threshold"])) if ok else None
-    return {"target_recall": target_recall, "suggested": best, "points": rows}
+    best = min(ok, key=lambda r: (r["false_rejection_rate"], -r["threshold"] if not high_is_bad else r["threshold"])) if ok else None
+    return {"target_recall": target_recall, "direction": "flag when >=" if high_is_bad else "flag when <",
+            "suggested": best, "points": rows}
 
 
 def calibrate(store: Store, run: RunRow, target_recall: float = 0.9) -> list[Metrics]:
     predicted, versions = machine_flags(store, run)
     labels = human_labels(store)
-    scores = scale_scores(store, run)
+    scores = scale_scores(store, run) | check_scores(store, run)
     by_target: dict[str, list[Key]] = defaultdict(list)
     for key in labels:
         if key in predicted:
@@ -221,7 +250,7 @@ def calibrate(store: Store, run: RunRow, target_recall: float = 0.9) -> list[Met
         m = metrics(target, pairs, excluded)
         m.inter_annotator_kappa, m.labellers = _inter_annotator([labels[k] for k in keys])
         m.version = versions.get(target)
-        m.sweep = sweep(target, scores, truth, target_recall)
+        m.sweep = sweep(target, scores, truth, target_recall, high_is_bad=SCORED_CHECKS.get(target, ("", False))[1])
         out.append(m)
     return out
 

@@ -105,3 +105,44 @@ def test_report_has_a_calibration_section(tmp_path: Path, db: Path):
     assert runner.invoke(app, ["report", "--db", str(db), "--out", str(out)]).exit_code == 0
     html = out.read_text()
     assert "<h2>Calibration</h2>" in html and "inter-annotator" in html and ">terms" in html
+
+
+def test_threshold_sweep_for_a_high_is_bad_score_and_a_scale():
+    from judge.calibration import sweep
+
+    truth = {"a": True, "b": True, "c": False, "d": False, "e": False}
+    tox = {("a", "toxicity"): 0.9, ("b", "toxicity"): 0.7, ("c", "toxicity"): 0.75, ("d", "toxicity"): 0.1, ("e", "toxicity"): 0.05}
+    res = sweep("toxicity", tox, truth, target_recall=1.0, high_is_bad=True)
+    assert res["suggested"]["threshold"] == 0.7 and res["suggested"]["false_rejection_rate"] == pytest.approx(1 / 3)
+    scale = {("a", "r.c"): 1, ("b", "r.c"): 2, ("c", "r.c"): 4, ("d", "r.c"): 5, ("e", "r.c"): 3}
+    res = sweep("r.c", scale, truth, target_recall=1.0)
+    best = res["suggested"]
+    assert best["recall"] == 1.0 and best["false_rejection_rate"] == 0.0 and 2 < best["threshold"] <= 3
+
+
+def test_calibrate_sweeps_toxicity_scores_from_a_real_tiny_model(tmp_path: Path, db: Path):
+    pytest.importorskip("detoxify")
+    import yaml
+
+    from tests.conftest import ROOT
+    from tests.tinymodels import build_tiny_detoxify
+
+    folder = tmp_path / "tiny"
+    ckpt = build_tiny_detoxify(folder)
+    data = yaml.safe_load((ROOT / "policies" / "default.yaml").read_text())
+    data["checks"]["toxicity"].update({"model": str(folder), "checkpoint": str(ckpt), "config_dir": str(folder)})
+    data["checks"]["coherence"]["embeddings"] = "off"
+    policy = tmp_path / "p.yaml"
+    policy.write_text(yaml.safe_dump(data))
+    labels = write_jsonl(tmp_path / "labels.jsonl", [
+        {**cand(f"t{i}", f"Theme {i}", ["olive oil", "rice"]), "target": "toxicity", "label": "fail" if i % 2 else "pass", "labeller": "ana"}
+        for i in range(6)
+    ])
+    runner.invoke(app, ["gate", str(write_jsonl(tmp_path / "in.jsonl", [cand(f"t{i}", f"Theme {i}", ["olive oil", "rice"]) for i in range(6)])),
+                        "--db", str(db), "--policy", str(policy), "--skip-llm"])
+    run_id = json.loads(runner.invoke(app, ["runs", "--db", str(db), "--json"]).output)[0]["run_id"]
+    res = runner.invoke(app, ["calibrate", "--db", str(db), "--run", run_id, "--labels", str(labels), "--json", "--skip-llm", "--policy", str(policy)])
+    assert res.exit_code == 0, res.output
+    tox = next(m for m in json.loads(res.output)["metrics"] if m["target"] == "toxicity")
+    assert tox["n"] == 6 and tox["sweep"] is not None and tox["sweep"]["direction"] == "flag when >="
+    assert len(tox["sweep"]["points"]) >= 1

@@ -62,7 +62,9 @@ def test_local_checkpoint_loads_and_scores_every_field(tiny, tmp_path: Path):
     assert check.status.available, check.status.detail
     subjects = [Subject(Candidate(id=str(i), placement="p", theme=f"hot taco {i}", keywords=["soup", "snack"])) for i in range(3)]
     found = check.run_batch(subjects)
-    assert [len(f) for f in found] == [3, 3, 3]  # theme + 2 keywords, insult only
+    assert [sum(1 for x in f if x.severity != "info") for f in found] == [3, 3, 3]  # theme + 2 keywords, insult only
+    top = [x for x in found[0] if x.term == "max_score"]
+    assert len(top) == 1 and top[0].category == "insult" and top[0].score >= 0.9  # the score calibration sweeps
     f = found[0][0]
     assert f.check == "toxicity" and f.term == "insult" and f.field == "theme" and 0.9 <= f.score <= 1.0
     assert f.severity == "block"

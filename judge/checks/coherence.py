@@ -79,6 +79,10 @@ class CoherenceCheck(Check):
         sims = [float(t @ k) for k in ks]
         out: list[Finding] = []
         mean = sum(sims) / len(sims)
+        lowest = min(range(len(sims)), key=sims.__getitem__)
+        out.append(  # the weakest keyword's similarity: what calibration sweeps over
+            self.rule("min_similarity", I, f"lowest keyword-theme similarity {sims[lowest]:.2f} ({keywords[lowest]!r})", f"keywords[{lowest}]", score=round(sims[lowest], 4))
+        )
         if mean < self.cfg.min_set_similarity:
             out.append(self.rule("keywords_unrelated_to_theme_embedding", R, f"keywords are unrelated to the theme (mean similarity {mean:.2f})", "keywords", score=round(mean, 3)))
             return out

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..models import Finding
+from ..models import Finding, Severity
 from ..embeddings import quiet_transformers
 from ..paths import resolve_data_file
 from .base import Check, CheckStatus, Subject
@@ -114,10 +114,14 @@ class ToxicityCheck(Check):
             return out
         items = [(i, name, nt) for i, s in enumerate(subjects) for name, nt in s.fields if nt.text.strip()]
         bs = self.cfg.batch_size
+        highest: dict[int, tuple[float, str]] = {}
         for lo in range(0, len(items), bs):
             chunk = items[lo : lo + bs]
             scores = model.predict([nt.text for _, _, nt in chunk])
             for label, values in scores.items():
+                for (i, _, _), score in zip(chunk, values if isinstance(values, list) else [values], strict=True):
+                    if score > highest.get(i, (-1.0, ""))[0]:
+                        highest[i] = (float(score), label)
                 threshold = self.cfg.thresholds.get(label)
                 if threshold is None:
                     continue
@@ -136,4 +140,6 @@ class ToxicityCheck(Check):
                                 score=round(float(score), 4),
                             )
                         )
+        for i, (score, label) in highest.items():  # every candidate's top score: what calibration sweeps over
+            out[i].append(self.finding(Severity.INFO, f"highest toxicity score {score:.2f} ({label})", term="max_score", category=label, score=round(score, 4)))
         return out
