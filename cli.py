@@ -615,7 +615,16 @@ def storefront_build(
     catalog_db: Annotated[Path, typer.Option("--catalog-db", help="Store holding the catalog (judge catalog load); verdicts go there too.", envvar="JUDGE_DB")] = Path(DEFAULT_DB),
     out_path: Annotated[Path, typer.Option("--out", help="Where to write storefront.json (candidates.jsonl goes beside it).")] = Path("storefront.json"),
     policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file or shipped name.")] = "default",
-    skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Gate with the rule tier only.")] = False,
+    skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Offline generator and rule tier only.")] = False,
+    vocabulary: Annotated[Path | None, typer.Option(help="Allowed keywords, one per line: generated keywords snap to it or are dropped.")] = None,
+    backfill: Annotated[str, typer.Option(help="When a placement's candidates fail: next (try the next, then drop), fallback (also try a fallback theme), drop.")] = "next",
+    candidates: Annotated[int, typer.Option(help="Candidates generated per placement.", min=1)] = 2,
+    role: Annotated[str, typer.Option(help="Generator role recorded in provenance: teacher or student.")] = "teacher",
+    k: Annotated[int, typer.Option("-k", help="Products retrieved per keyword.", min=1)] = 20,
+    min_products: Annotated[int, typer.Option(help="Products a placement needs in all.", min=0)] = 6,
+    min_per_keyword: Annotated[int, typer.Option(help="Products each keyword must retrieve.", min=0)] = 1,
+    min_precision: Annotated[float, typer.Option(help="Share of theme-relevant products needed in the top 10.")] = 0.3,
+    w_ranker: Annotated[float, typer.Option(help="Weight of the popularity ranker in the fusion (retrieval weighs 1).")] = 0.5,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     model: ModelOpt = None,
@@ -623,14 +632,20 @@ def storefront_build(
     concurrency: ConcurrencyOpt = 16,
 ) -> None:
     """Generate candidates for each placement, gate them, retrieve and rank products for approved ones."""
-    from judge.storefront import build, read_placements
+    from judge.checks.vocabulary import load_vocabulary
+    from judge.storefront import StorefrontConfig, build, read_placements
 
+    if backfill not in ("next", "fallback", "drop"):
+        raise _fail("--backfill must be next, fallback or drop")
     llm = _llm_settings(base_url=base_url, api_key=api_key, model=model, mode=mode, concurrency=concurrency)
+    cfg = StorefrontConfig(candidates_per_placement=candidates, backfill=backfill, role=role, k=k, min_products=min_products,
+                           min_per_keyword=min_per_keyword, min_precision=min_precision, w_ranker=w_ranker)
     try:
+        vocab = list(load_vocabulary(vocabulary.resolve())[1]) if vocabulary else None
         specs = read_placements(placements)
         store = _open_store(catalog_db)
-        sf = build(store, specs, load_policy(policy), out_path.parent, llm=llm if llm.configured and not skip_llm else None,
-                   skip_llm=skip_llm or not llm.configured)
+        sf = build(store, specs, load_policy(policy), out_path.parent, cfg=cfg, llm=llm if llm.configured and not skip_llm else None,
+                   skip_llm=skip_llm or not llm.configured, vocabulary=vocab)
     except JudgeError as e:
         raise _fail(str(e)) from None
     if out_path.name != "storefront.json":

@@ -147,6 +147,18 @@ class OfflineGenerator:
             )
         return out
 
+    def fallback(self, p: PlacementSpec, avoid: set[str] | None = None) -> Candidate | None:
+        """A conservative fallback theme for a placement nothing else could fill."""
+        for aisle in self.aisles_for(p):
+            if aisle in (avoid or set()):
+                continue
+            return Candidate(
+                id=f"{p.id}#fallback", placement=p.id, page=p.page, theme=f"Popular in {aisle}",
+                keywords=self.by_aisle[aisle][: p.keywords], context=p.context,
+                generator={"model": self.model, "prompt_version": f"{self.version}-fallback", "role": self.role, "aisle": aisle},
+            )
+        return None
+
     def vocabulary_for(self, p: PlacementSpec, aisles: int = 4, per_aisle: int = 12) -> dict[str, list[str]]:
         """The keyword choices shown to an LLM generator (and kept in distilled prompts)."""
         return {a: self.by_aisle[a][:per_aisle] for a in self.aisles_for(p)[:aisles]}

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from . import catalog
 from .gate import Gate
-from .generate import OfflineGenerator, PlacementSpec
+from .generate import OfflineGenerator, PlacementSpec, constrain
 from .normalize import simple_key
 from .policy import Policy
 from .providers import LLMSettings
@@ -44,6 +44,12 @@ class StorefrontConfig:
     w_retrieval: float = 1.0
     w_ranker: float = 0.5
     near_duplicate_threshold: float = 85.0
+    # When no generated candidate of a placement makes it: "next" (drop after the last candidate),
+    # "fallback" (gate a conservative fallback theme for the placement and use it if it passes), "drop".
+    backfill: str = "next"
+    role: str = "teacher"  # recorded in each candidate's generator provenance
+    relevance: str = "auto"  # theme-product relevance: "auto" uses embeddings when installed, else "lexical"
+    relevance_similarity: float = 0.3
 
 
 def _stems(text: str) -> set[str]:
@@ -95,11 +101,20 @@ def product_checks(store: Store, theme: str, keywords: list[str], cfg: Storefron
     theme_depts = {h.department for h in catalog.search(store, theme, 20, any_word=True)}
     theme_stems = _stems(theme)
     top = products[: cfg.relevance_k]
-    relevant = [p for p in top if p["department"] in theme_depts or _stems(p["title"]) & theme_stems]
+    close: set[str] = set()
+    from . import embeddings
+
+    if cfg.relevance == "auto" and embeddings.available() and top:
+        vectors = embeddings.shared().vectors([theme, *(p["title"] for p in top)])
+        close = {p["id"] for p, v in zip(top, vectors[1:], strict=True) if float(vectors[0] @ v) >= cfg.relevance_similarity}
+    relevant = [p for p in top if p["id"] in close or p["department"] in theme_depts or _stems(p["title"]) & theme_stems]
     precision = len(relevant) / len(top) if top else 0.0
     if top and precision < cfg.min_precision:
         problems.append(f"only {precision:.0%} of the top {len(top)} products fit the theme (minimum {cfg.min_precision:.0%})")
-    checks = {"products": len(products), "per_keyword": {k: len(v) for k, v in per_keyword.items()}, "precision_at_k": round(precision, 3)}
+    checks = {
+        "products": len(products), "per_keyword": {k: len(v) for k, v in per_keyword.items()},
+        "precision_at_k": round(precision, 3), "relevance": "embeddings+catalog" if close else "catalog+lexical",
+    }
     return products[: cfg.products_per_placement], checks, problems
 
 
@@ -111,13 +126,15 @@ def build(
     cfg: StorefrontConfig | None = None,
     llm: LLMSettings | None = None,
     skip_llm: bool = True,
+    vocabulary: list[str] | None = None,
 ) -> dict[str, Any]:
+    """Build the storefront; ``vocabulary`` (keywords allowed, e.g. from a file) constrains every candidate."""
     cfg = cfg or StorefrontConfig()
     if catalog.size(store) == 0:
         from .errors import ConfigError
 
         raise ConfigError(f"{store.path}: no catalog loaded; run `judge catalog load FILE` first")
-    offline = OfflineGenerator(store)
+    offline = OfflineGenerator(store, role=cfg.role)
     generator: Any = offline
     candidates: dict[str, list] = {}
     if llm is not None and llm.configured:
@@ -125,7 +142,7 @@ def build(
 
         from .generate_llm import LLMGenerator
 
-        generator = LLMGenerator(offline, llm)
+        generator = LLMGenerator(offline, llm, role=cfg.role)
         candidates = asyncio.run(generator.generate_all(placements, cfg.candidates_per_placement))
     else:
         used: dict[str, set[str]] = {}
@@ -133,54 +150,81 @@ def build(
             page_used = used.setdefault(p.page, set())
             candidates[p.id] = offline.generate(p, cfg.candidates_per_placement, avoid=page_used)
             page_used |= {c.generator.model_extra.get("aisle") for c in candidates[p.id][:1] if c.generator}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    gen_file = out_dir / "candidates.jsonl"
-    with gen_file.open("w", encoding="utf-8") as f:
+    if vocabulary:
         for cands in candidates.values():
             for c in cands:
-                f.write(c.model_dump_json(exclude_none=True) + "\n")
+                kept, dropped = constrain(c.keywords, vocabulary)
+                if c.generator is not None and dropped:
+                    c.generator.__pydantic_extra__["dropped_keywords"] = dropped  # type: ignore[index]
+                c.keywords = kept or c.keywords  # nothing left: keep them, the gate's vocabulary check can say so
+    out_dir.mkdir(parents=True, exist_ok=True)
     gate = Gate(policy, store, skip_llm=skip_llm or llm is None, llm=llm)
-    result = gate.run(gen_file)
-    decisions = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
+    decisions, run_id = _gate(gate, store, out_dir / "candidates.jsonl", [c for cs in candidates.values() for c in cs])
     pages: dict[str, dict[str, Any]] = {}
     for p in placements:
         page = pages.setdefault(p.page, {"page": p.page, "placements": [], "dropped": []})
-        reasons: list[str] = []
-        chosen = None
-        for c in candidates[p.id]:
-            v = decisions.get(c.id)
-            if v is None or v.row.decision != "approved":
-                why = "; ".join(f.message for f in v.findings if f.severity != "info")[:200] if v else "not gated"
-                reasons.append(f"{c.id} {v.row.decision if v else 'missing'}: {why}")
-                continue
-            dup = next((q for q in page["placements"] if near_duplicate(q, c.theme, c.keywords, cfg)), None)
-            if dup is not None:
-                reasons.append(f"{c.id}: near-duplicate of placement {dup['placement']} ({dup['theme']!r})")
-                continue
-            products, checks, problems = product_checks(store, c.theme, c.keywords, cfg)
-            if problems:
-                reasons.append(f"{c.id}: " + "; ".join(problems))
-                continue
-            chosen = {
-                "placement": p.id, "candidate_id": c.id, "theme": c.theme, "keywords": c.keywords,
-                "decision": v.row.decision, "content_hash": v.row.content_hash, "generator": c.generator.model_dump() if c.generator else None,
-                "checks": checks, "backfilled": bool(reasons), "skipped": reasons, "products": products,
-            }
-            break
+        chosen, reasons = _choose(store, page, p, candidates[p.id], decisions, cfg)
+        if chosen is None and cfg.backfill == "fallback":
+            used = {pl["generator"].get("aisle") for pl in page["placements"] if pl.get("generator")}
+            fallback = offline.fallback(p, avoid=used)
+            if fallback is not None:
+                decisions |= _gate(gate, store, out_dir / f"fallback-{p.id}.jsonl", [fallback])[0]
+                chosen, more = _choose(store, page, p, [fallback], decisions, cfg)
+                reasons += more
+                if chosen is not None:
+                    chosen["fallback"] = True
         if chosen:
             page["placements"].append(chosen)
         else:
             page["dropped"].append({"placement": p.id, "reasons": reasons})
     storefront = {
-        "run_id": result.run.id,
+        "run_id": run_id,
         "policy": {"id": policy.id, "version": policy.version},
         "generator": generator.provenance(),
         "llm_judges": gate.llm_state,
+        "backfill": cfg.backfill,
         "fusion": {"method": "weighted reciprocal-rank fusion", "k": cfg.rrf_k, "w_retrieval": cfg.w_retrieval, "w_ranker": cfg.w_ranker},
         "pages": list(pages.values()),
     }
     (out_dir / "storefront.json").write_text(json.dumps(storefront, indent=2, ensure_ascii=False))
     return storefront
+
+
+def _gate(gate: Gate, store: Store, path: Path, cands: list) -> tuple[dict[str, Any], str]:
+    """Write candidates as JSONL (the gate's own input format) and gate them; verdicts by candidate id."""
+    with path.open("w", encoding="utf-8") as f:
+        for c in cands:
+            f.write(c.model_dump_json(exclude_none=True) + "\n")
+    result = gate.run(path)
+    return {v.row.candidate_id: v for v in store.verdicts(result.run.id)}, result.run.id
+
+
+def _choose(store: Store, page: dict, p: PlacementSpec, cands: list, decisions: dict, cfg: StorefrontConfig) -> tuple[dict | None, list[str]]:
+    """The first candidate that is approved, not a near-duplicate on the page, and has the products."""
+    reasons: list[str] = []
+    if cfg.backfill == "drop":
+        cands = cands[:1]
+    for c in cands:
+        v = decisions.get(c.id)
+        if v is None or v.row.decision != "approved":
+            why = "; ".join(f.message for f in v.findings if f.severity != "info")[:200] if v else "not gated"
+            reasons.append(f"{c.id} {v.row.decision if v else 'missing'}: {why}")
+            continue
+        dup = next((q for q in page["placements"] if near_duplicate(q, c.theme, c.keywords, cfg)), None)
+        if dup is not None:
+            reasons.append(f"{c.id}: near-duplicate of placement {dup['placement']} ({dup['theme']!r})")
+            continue
+        products, checks, problems = product_checks(store, c.theme, c.keywords, cfg)
+        if problems:
+            reasons.append(f"{c.id}: " + "; ".join(problems))
+            continue
+        chosen = {
+            "placement": p.id, "candidate_id": c.id, "theme": c.theme, "keywords": c.keywords,
+            "decision": v.row.decision, "content_hash": v.row.content_hash, "generator": c.generator.model_dump() if c.generator else None,
+            "checks": checks, "backfilled": bool(reasons), "skipped": reasons, "products": products,
+        }
+        return chosen, reasons
+    return None, reasons
 
 
 def read_placements(path: Path) -> list[PlacementSpec]:

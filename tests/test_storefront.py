@@ -150,3 +150,30 @@ def test_distill_export_and_compare(tmp_path: Path):
     assert cmp["b"]["generators"] == {"offline-templates": cmp["b"]["candidates"]}
     assert cmp["b"]["product_precision_at_k"] > 0.5
     assert runner.invoke(app, ["compare", bad_run, storefront_run, "--db", str(db)]).exit_code == 0
+
+
+def test_storefront_options_vocabulary_role_and_fallback(tmp_path: Path):
+    products, placements, _ = write_sample(tmp_path / "data")
+    db = tmp_path / "j.db"
+    runner.invoke(app, ["catalog", "load", str(products), "--db", str(db)])
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("taco shells\nenchilada sauce\nrefried beans\nsalsa verde\n")
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"id": "home-row-2", "page": "home", "context": {"notes": "taco night"}}) + "\n")
+    out = tmp_path / "sf.json"
+    res = runner.invoke(app, ["storefront", "build", "--placements", str(one), "--catalog-db", str(db), "--out", str(out),
+                              "--skip-llm", "--vocabulary", str(vocab), "--role", "student", "--candidates", "1"])
+    assert res.exit_code == 0, res.output
+    (pl,) = json.loads(out.read_text())["pages"][0]["placements"]
+    assert set(pl["keywords"]) <= set(vocab.read_text().split("\n")) and pl["generator"]["role"] == "student"
+    # impossible product requirements: "next" drops with reasons; "fallback" tries a fallback theme, which fails too
+    for mode in ("next", "fallback"):
+        res = runner.invoke(app, ["storefront", "build", "--placements", str(one), "--catalog-db", str(db), "--out", str(out),
+                                  "--skip-llm", "--min-products", "999", "--backfill", mode])
+        assert res.exit_code == 0, res.output
+        page = json.loads(out.read_text())["pages"][0]
+        assert page["placements"] == [] and page["dropped"][0]["reasons"]
+        assert any("#fallback" in r for r in page["dropped"][0]["reasons"]) == (mode == "fallback")
+    res = runner.invoke(app, ["storefront", "build", "--placements", str(one), "--catalog-db", str(db), "--out", str(out),
+                              "--skip-llm", "--backfill", "fallback", "--candidates", "1", "--min-precision", "0"])
+    assert json.loads(out.read_text())["pages"][0]["placements"]
