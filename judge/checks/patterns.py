@@ -27,6 +27,7 @@ class PatternGroup(BaseModel):
     severity: Severity
     description: str
     patterns: list[str]
+    allow: list[str] = []  # phrases (brands, product names) in which a match is not a claim: "Best Foods"
     examples: Examples = Examples()
 
     @field_validator("patterns")
@@ -197,6 +198,15 @@ class PatternCheck(Check):
         return out
 
 
+def _allowed(text: str, start: int, end: int, phrases: list[str]) -> bool:
+    """Whether the match lies inside an allowed phrase (case-insensitive, word-bounded)."""
+    for phrase in phrases:
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text):
+            if m.start() <= start and end <= m.end():
+                return True
+    return False
+
+
 def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
@@ -213,6 +223,8 @@ def _matches(subject: Subject) -> list:
             for field_name, nt in subject.fields:
                 for m in rule.regex.finditer(nt.text):
                     key = (field_name, rule.group.id, m.start(), m.end())
+                    if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
+                        continue
                     if m.end() > m.start() and key not in seen:
                         seen.add(key)
                         found.append((field_name, nt, rule.group, m.start(), m.end()))
