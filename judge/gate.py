@@ -334,7 +334,8 @@ class Gate:
             if twin is not None and twin is not v and v.reused_from is None:
                 v.decision, v.findings, v.reusable = twin.decision, twin.findings, twin.reusable
         self._apply_overrides(batch.candidates)
-        write = (run, batch.verdicts, stage_out.calls, stage_out.judgements)
+        keep = [r.id for r in self.stage.rubrics] if self.stage else []
+        write = (run, batch.verdicts, stage_out.calls, stage_out.judgements, keep)
         if self.stage:
             await asyncio.to_thread(self.store.write_verdicts, *write)
         else:

@@ -191,7 +191,14 @@ class Store:
                     out[key] = (cid, parsed, raw)
         return out
 
-    def write_verdicts(self, run: RunRow, batch: list[NewVerdict], calls: Sequence[Any] = (), judgements: Sequence[Any] = ()) -> None:
+    def write_verdicts(
+        self,
+        run: RunRow,
+        batch: list[NewVerdict],
+        calls: Sequence[Any] = (),
+        judgements: Sequence[Any] = (),
+        keep_rubrics: Sequence[str] = (),
+    ) -> None:
         """Write a batch of verdicts and their findings in one transaction.
 
         Plain ``executemany`` through the driver: this is the hot write path.
@@ -229,6 +236,18 @@ class Store:
                 conn.exec_driver_sql(_INSERT_CALL, call_rows)
             if judgement_rows:
                 conn.exec_driver_sql(_INSERT_JUDGEMENT, judgement_rows)
+            reused = [(run.id, v.line, v.reused_from) for v in batch if v.reused_from is not None]
+            if reused and keep_rubrics:
+                # a reused verdict brings the criterion outcomes it was decided on (not page-level ones,
+                # which belong to the page as it is in this run)
+                marks = ",".join("?" * len(keep_rubrics))
+                conn.exec_driver_sql(
+                    "INSERT INTO judgements (run_id, line, rubric_id, rubric_version, criterion_id, outcome, votes,"
+                    " agreement, reason) SELECT ?, ?, j.rubric_id, j.rubric_version, j.criterion_id, j.outcome, j.votes,"
+                    " j.agreement, j.reason FROM judgements j JOIN verdicts v ON v.run_id = j.run_id AND v.line = j.line"
+                    f" WHERE v.id = ? AND j.rubric_id IN ({marks})",
+                    [(*r, *keep_rubrics) for r in reused],
+                )
 
     # -- human reviews -----------------------------------------------------------
 

@@ -117,8 +117,11 @@ def test_second_identical_run_makes_zero_requests_and_a_version_bump_invalidates
     rows = [GOOD, BAD, cand("c3", "Cozy soup season", ["chicken broth", "egg noodles"])]
     run(tmp_path, server, rows)
     assert len(server.llm.requests) == 3
-    result, _, _ = run(tmp_path, server, rows)
+    result, _, store = run(tmp_path, server, rows)
     assert len(server.llm.requests) == 3 and result.llm["calls"] == 0
+    # the reused verdicts bring their criterion outcomes into the new run (reports and judge show need them)
+    judgements, _ = store.judge_trail(result.run.id, 2)
+    assert {j.criterion_id for j in judgements} == {"specific", "appealing", "grammatical", "no_unverifiable_claims"}
     # rules changed, rubric unchanged: verdicts are recomputed but every LLM answer comes from the cache
     changed = make_policy(tmp_path, ["theme_quality"])
     changed.write_text(changed.read_text().replace("theme_max_chars: 60", "theme_max_chars: 61"))
