@@ -17,7 +17,6 @@ suppresses it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -381,14 +380,6 @@ class TermIndex:
         return result
 
 
-def files_digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
 @lru_cache(maxsize=16)
 def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...]) -> TermIndex:
     categories: list[Category] = []
@@ -412,7 +403,6 @@ __all__ = [
     "TermIndex",
     "TermListFile",
     "build_index",
-    "files_digest",
     "load_allow_list",
     "load_term_list",
 ]
