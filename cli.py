@@ -15,8 +15,8 @@ from rich.text import Text
 from pydantic import ValidationError
 
 from judge import DEFAULT_DB, Gate, JudgeError, LLMSettings, Store, load_policy
-from judge.checks import REGISTRY
-from judge.export import run_summary, write_approved, write_json, write_junit, write_summary_md
+from judge.rules.checks import REGISTRY
+from judge.surfaces.export import run_summary, write_approved, write_json, write_junit, write_summary_md
 
 app = typer.Typer(
     help="Gate LLM-generated storefront themes and keywords before they reach retrieval and ranking.",
@@ -249,7 +249,7 @@ def checks(
     policy: Annotated[str, typer.Option("--policy", "-p", help="Policy file or shipped name.")] = "default",
 ) -> None:
     """List the rule checks, whether the policy enables them, and whether they can run here."""
-    from judge.checks import CheckContext, CheckSuite
+    from judge.rules.checks import CheckContext, CheckSuite
 
     try:
         pol = load_policy(policy)
@@ -276,7 +276,7 @@ def report(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Write a self-contained HTML quality report of a run (no network needed to view it)."""
-    from judge.report import write_report
+    from judge.surfaces.report import write_report
 
     store = _open_store(db)
     r = store.get_run(run)
@@ -312,7 +312,7 @@ RunOpt = Annotated[str | None, typer.Option("--run", help="Run id (default: the 
 
 
 def _review_call(fn, *args, **kwargs):
-    from judge.review import ReviewError
+    from judge.surfaces.review import ReviewError
 
     try:
         return fn(*args, **kwargs)
@@ -337,7 +337,7 @@ def review_list(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """List the items of a run that need a human (rejected and needs_review by default)."""
-    from judge import review as rv
+    from judge.surfaces import review as rv
     from judge.models import Decision
 
     store = _open_store(db)
@@ -367,7 +367,7 @@ def review_show(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Show a candidate with its offending spans highlighted, every finding, judgement and the provenance."""
-    from judge import review as rv
+    from judge.surfaces import review as rv
 
     store = _open_store(db)
     r = _review_call(rv.latest_run, store, run)
@@ -394,7 +394,7 @@ def _print_item(store: Store, it) -> None:
 
 
 def _decide(ref: str, decision: str, reason: str, reviewer: str | None, run: str | None, db: Path) -> None:
-    from judge import review as rv
+    from judge.surfaces import review as rv
     from judge.models import Decision
 
     store = _open_store(db)
@@ -440,7 +440,7 @@ def review_queue(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Go through pending items one by one: [a]pprove, [r]eject, [s]kip, [q]uit. Resumable."""
-    from judge import review as rv
+    from judge.surfaces import review as rv
     from judge.models import Decision
 
     store = _open_store(db)
@@ -477,7 +477,7 @@ def labels_import(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Import human labels (several labellers per item are fine; review decisions count as labels too)."""
-    from judge.calibration import import_labels
+    from judge.surfaces.calibration import import_labels
 
     if not file.is_file():
         raise _fail(f"{file}: no such file")
@@ -512,7 +512,7 @@ def calibrate(
     recall of rejection, Cohen's kappa with a bootstrap interval, inter-annotator kappa, threshold sweep; probes."""
     import json as _json
 
-    from judge.calibrate_run import run_calibration
+    from judge.surfaces.calibrate_run import run_calibration
 
     store = _open_store(db)
     llm = _llm_settings(base_url=base_url, api_key=api_key, model=model, mode=mode, concurrency=concurrency, timeout=timeout, temperature=temperature)
@@ -575,7 +575,7 @@ def catalog_load(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Load (upsert) a product catalog and rebuild its full-text index. Bad rows are reported and skipped."""
-    from judge import catalog
+    from judge.cascade import catalog
 
     try:
         result = catalog.load(_open_store(db), file, fmt)
@@ -595,7 +595,7 @@ def catalog_search(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Top-k products for a keyword by BM25."""
-    from judge import catalog
+    from judge.cascade import catalog
 
     table = Table(show_edge=False)
     for col in ("id", "title", "aisle", "department", "bm25"):
@@ -632,8 +632,8 @@ def storefront_build(
     concurrency: ConcurrencyOpt = 16,
 ) -> None:
     """Generate candidates for each placement, gate them, retrieve and rank products for approved ones."""
-    from judge.checks.vocabulary import load_vocabulary
-    from judge.storefront import StorefrontConfig, build, read_placements
+    from judge.rules.checks.vocabulary import load_vocabulary
+    from judge.cascade.storefront import StorefrontConfig, build, read_placements
 
     if backfill not in ("next", "fallback", "drop"):
         raise _fail("--backfill must be next, fallback or drop")
@@ -672,7 +672,7 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for judge.db, storefront.json, reports/ and the sample data.")] = Path("."),
 ) -> None:
     """Run the whole cascade offline on sample data it writes itself (no key, no network)."""
-    from judge.demo import run as run_demo
+    from judge.surfaces.demo import run as run_demo
 
     try:
         r = run_demo(out_dir)
@@ -696,7 +696,7 @@ def distill_export(
     db: DbOpt = Path(DEFAULT_DB),
 ) -> None:
     """Write the approved candidates of a run, with the prompts that would produce them, as fine-tuning JSONL."""
-    from judge.distill import export
+    from judge.cascade.distill import export
 
     store = _open_store(db)
     r = store.get_run(run)
@@ -718,7 +718,7 @@ def compare(
     """Compare two generators' runs: approval rate, per check and criterion, product precision, latency, tokens."""
     import json as _json
 
-    from judge.distill import compare as do_compare
+    from judge.cascade.distill import compare as do_compare
 
     store = _open_store(db)
     a, b = store.get_run(run_a), store.get_run(run_b)

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge import Candidate, load_policy  # noqa: E402
-from judge.checks import CheckContext, CheckSuite, Subject  # noqa: E402
-from judge.checks.patterns import load_patterns, patterns_path  # noqa: E402
-from judge.lexicon import load_term_list, term_key  # noqa: E402
+from judge.rules.checks import CheckContext, CheckSuite, Subject  # noqa: E402
+from judge.rules.checks.patterns import load_patterns, patterns_path  # noqa: E402
+from judge.rules.lexicon import load_term_list, term_key  # noqa: E402
 
 BAD = [
     "Sh1t-hot sauces", "F*ck-yeah breakfast", "Better than W@lmart prices", "s.h.i.t happens snacks",

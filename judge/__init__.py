@@ -1,15 +1,15 @@
 """storefront-judge: decide automatically what generated storefront content may be published."""
 
-from .errors import CheckUnavailable, ConfigError, InputError, JudgeError, PolicyError, StoreError
-from .gate import CIResult, Gate, RunResult
-from .models import Candidate, Decision, Finding, Placement, PlacementContext, Severity, Verdict, decide
-from .normalize import NormalizedText, normalize
-from .policy import Policy, load_policy
-from .providers import LLMSettings
-from .rubric import Rubric, load_rubric
-from .reader import Record, read_records
-from .store import DEFAULT_DB, Store
-from .version import __version__, code_version
+from judge.errors import CheckUnavailable, ConfigError, InputError, JudgeError, PolicyError, StoreError
+from judge.cascade.gate import CIResult, Gate, RunResult
+from judge.models import Candidate, Decision, Finding, Placement, PlacementContext, Severity, Verdict, decide
+from judge.rules.normalize import NormalizedText, normalize
+from judge.policy import Policy, load_policy
+from judge.judges.providers import LLMSettings
+from judge.judges.rubric import Rubric, load_rubric
+from judge.surfaces.reader import Record, read_records
+from judge.store import DEFAULT_DB, Store
+from judge.version import __version__, code_version
 
 __all__ = [
     "DEFAULT_DB",

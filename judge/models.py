@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from .normalize import simple_key
+from judge.rules.normalize import simple_key
 
 
 class Decision(StrEnum):

@@ -16,9 +16,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from .errors import PolicyError
-from .models import Candidate, Severity
-from .paths import resolve_data_file
+from judge.errors import PolicyError
+from judge.models import Candidate, Severity
+from judge.resources import resolve_data_file
 
 
 class _Strict(BaseModel):

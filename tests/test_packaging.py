@@ -49,7 +49,7 @@ def test_installed_wheel_gates_with_shipped_policy_from_any_directory(installed:
     res = run_installed(installed, tmp_path, "gate", str(p), "--db", str(tmp_path / "j.db"), "--json", str(tmp_path / "o.json"), "--skip-llm")
     assert res.returncode == 0, res.stderr + res.stdout
     probe = subprocess.run(
-        [sys.executable, "-c", "from judge.paths import data_dir; print(data_dir('policies'))"],
+        [sys.executable, "-c", "from judge.resources import data_dir; print(data_dir('policies'))"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(installed)}, capture_output=True, text=True, check=True,
     )
     assert probe.stdout.strip().startswith(str(installed))

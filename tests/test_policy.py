@@ -6,7 +6,7 @@ import pytest
 
 from judge import Candidate, PolicyError, load_policy
 from judge.models import Severity
-from judge.paths import data_dir
+from judge.resources import data_dir
 
 
 @pytest.mark.parametrize("name", ["default", "strict"])

@@ -1,0 +1,392 @@
+"""The gate: read candidates, run the checks, decide, store; resumable and cached.
+
+A run is identified by its *run key* (input bytes + policy + code + options). If a
+run with the same key was interrupted, ``gate`` resumes it: lines already stored
+are skipped. Independently, every candidate's *evaluation key* (its exact
+content + the effective checks' fingerprint + code version) lets a later run reuse
+a stored verdict instead of re-checking unchanged content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from judge.rules.checks import CheckContext, CheckSuite, Subject
+from judge.errors import ConfigError
+from judge.judges.stage import JudgeItem, JudgeStage, StageResult
+from judge.judges.providers import LLMSettings
+from judge.judges.rubric import load_rubric
+from judge.models import Candidate, Decision, decide, sha256_json
+from judge.policy import Policy
+from judge.surfaces.reader import MAX_RECORD_BYTES, Record, file_sha256, input_format, read_records
+from judge.store import NewVerdict, RunRow, Store
+from judge.version import code_version
+
+ProgressFn = Callable[[int], None]
+# The candidate fields that checks read: the evaluation key covers exactly these.
+CHECKED_FIELDS = {"placement", "page", "theme", "keywords", "description", "context"}
+
+
+@dataclass
+class CIResult:
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    run: RunRow
+    counts: dict[str, int]
+    ci: CIResult
+    check_status: dict[str, dict[str, Any]]
+    resumed: bool = False
+    stopped: str | None = None  # why the run ended early (a budget), if it did
+    llm: dict[str, Any] | None = None
+    reused: int = 0
+    evaluated: int = 0
+    input_errors: list[str] = field(default_factory=list)
+
+    @property
+    def unavailable(self) -> dict[str, str]:
+        return {k: v["detail"] for k, v in self.check_status.items() if not v["available"]}
+
+
+class Gate:
+    """Gate batches of candidates with one policy into one store."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        store: Store,
+        *,
+        batch_size: int | None = None,
+        skip_llm: bool = False,
+        llm: LLMSettings | None = None,
+        store_prompts: bool = False,
+    ) -> None:
+        self.policy = policy
+        self.store = store
+        self.skip_llm = skip_llm
+        from judge.cascade.catalog import size as catalog_size
+
+        has_catalog = catalog_size(store) > 0
+        self.ctx = CheckContext(base_dir=policy.base_dir, catalog=store if has_catalog else None)
+        self._suites: dict[tuple[int, ...], CheckSuite] = {}
+        self._fingerprints: dict[tuple[int, ...], str] = {}
+        self.stage: JudgeStage | None = None
+        rubrics = [load_rubric(r) for r in policy.judges.rubrics]
+        if rubrics and not skip_llm:
+            if llm is None or not llm.configured:
+                raise ConfigError(
+                    f"policy {policy.id!r} uses LLM rubrics ({', '.join(r.id for r in rubrics)}) but no endpoint is "
+                    "configured: set OPENAI_BASE_URL (or --base-url) and JUDGE_MODEL (or --model), "
+                    "or pass --skip-llm to record the rubric stage as skipped"
+                )
+            from judge.surfaces.calibration import trust_map
+
+            self.stage = JudgeStage(
+                rubrics, llm, store, policy.unscored_severity, store_prompts,
+                trust=policy.judges.trust, calibrations=trust_map(store),
+            )
+        self.llm_state = "skipped" if rubrics and skip_llm else ("none" if not rubrics else "active")
+        # Small batches keep judge calls flowing while the next batch is prepared; without
+        # judges, large batches amortize the store's transactions.
+        self.batch_size = batch_size or (128 if self.stage else 512)
+
+    def suite(self, key: tuple[int, ...]) -> CheckSuite:
+        if key not in self._suites:
+            self._suites[key] = CheckSuite(self.policy.checks_for(key), self.ctx)
+            self._fingerprints[key] = self._suites[key].fingerprint
+        return self._suites[key]
+
+    def check_status(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for key in sorted(self._suites or {(): None}):  # type: ignore[arg-type]
+            suite = self.suite(key)
+            for check_id, st in suite.statuses.items():
+                prev = out.get(check_id)
+                if prev is None or (prev["available"] and not st.available):
+                    out[check_id] = {
+                        "available": st.available,
+                        "detail": st.detail,
+                        "on_unavailable": suite.unavailable_policy(next(c for c in suite.checks if c.id == check_id)),
+                    }
+        return out
+
+    def run_key(self, input_sha: str) -> str:
+        return sha256_json(
+            {
+                "input": input_sha,
+                "policy": self.policy.fingerprint,
+                "checks": self.suite(()).fingerprint,
+                "code": code_version(),
+                "llm": self.llm_fingerprint,
+            }
+        )
+
+    @property
+    def llm_fingerprint(self) -> str:
+        return self.stage.fingerprint if self.stage else self.llm_state
+
+    def evaluate(self, candidates: list[Candidate]) -> list[tuple[Decision, list]]:
+        """Check candidates without touching the store (used by tests and the API)."""
+        out: list[tuple[Decision, list]] = []
+        for cand in candidates:
+            suite = self.suite(self.policy.override_key(cand))
+            findings = suite.run([Subject(cand)])[0]
+            out.append((decide(findings), findings))
+        return out
+
+    def run(
+        self,
+        path: Path,
+        *,
+        on_progress: ProgressFn | None = None,
+        max_record_bytes: int = MAX_RECORD_BYTES,
+    ) -> RunResult:
+        fmt = input_format(path)
+        input_sha = file_sha256(path)
+        run_key = self.run_key(input_sha)
+        run = self.store.resumable_run(run_key)
+        resumed = run is not None
+        if run is None:
+            run = self.store.create_run(
+                run_key=run_key,
+                input_path=str(path),
+                input_sha256=input_sha,
+                input_format=fmt,
+                policy_id=self.policy.id,
+                policy_version=self.policy.version,
+                policy_hash=self.policy.fingerprint,
+                code_version=code_version(),
+                options_json=json.dumps(
+                    {"llm_stage": self.llm_state, "llm": self.stage.provenance() if self.stage else None}
+                ),
+                check_status_json=json.dumps(self.check_status()),
+            )
+        done = self.store.done_lines(run.id) if resumed else set()
+        result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
+        # A plain loop, not asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of
+        # the running task (with every pending call) on each run(), ~0.1 s per batch.
+        loop = asyncio.new_event_loop()
+        try:
+            records = read_records(path, max_record_bytes)
+            loop.run_until_complete(self._pipeline(run, records, done, result, on_progress))
+            if self.stage and self.stage.page_rubrics and not result.stopped:
+                loop.run_until_complete(self._pages(run, read_records(path, max_record_bytes)))
+        finally:
+            if self.stage:
+                loop.run_until_complete(self.stage.aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+        if self.stage:
+            result.llm = {
+                "calls": self.stage.calls_made,
+                "cache_hits": self.stage.cache_hits,
+                "tokens": self.stage.tokens_used,
+                "cost": round(self.stage.cost_used, 6),
+            }
+        result.check_status = self.check_status()
+        result.counts = self.store.counts(run.id)
+        result.ci = self.ci(result.counts, result.check_status)
+        if result.stopped:
+            result.ci = CIResult(False, [f"run stopped early: {result.stopped}", *result.ci.reasons])
+        self.store.finish_run(
+            run.id,
+            result.counts,
+            {"passed": result.ci.passed, "reasons": result.ci.reasons, "llm": result.llm},
+            result.check_status,
+            status="stopped" if result.stopped else "complete",
+        )
+        result.run = self.store.get_run(run.id) or run
+        return result
+
+    async def _pipeline(
+        self, run: RunRow, records: Iterator[Record], done: set[int], result: RunResult, on_progress: ProgressFn | None
+    ) -> None:
+        """Prepare batch k+1 (read, rules, prompts) while batch k's judge calls are in flight.
+
+        The judge calls of consecutive batches share one concurrency bound, so the endpoint
+        sees a steady stream instead of a wave per batch. Each batch is written when its own
+        calls finish (possibly out of order; resume goes by line, so that is safe).
+        """
+        in_flight: list[asyncio.Task[None]] = []
+        for batch in _batches(records, self.batch_size):
+            if self.stage and self.stage.exhausted:
+                break
+            todo = [r for r in batch if r.line not in done]
+            if todo:
+                # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
+                prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
+                in_flight.append(asyncio.ensure_future(self._finish(run, prepared)))
+            while len(in_flight) >= 2 or (in_flight and in_flight[0].done()):
+                await in_flight.pop(0)
+            if on_progress:
+                on_progress(len(batch))
+            await asyncio.sleep(0)  # let responses that arrived during preparation be handled
+        for task in in_flight:
+            await task
+        if self.stage and self.stage.exhausted:
+            result.stopped = self.stage.exhausted
+
+    async def _pages(self, run: RunRow, records: Iterator[Record]) -> None:
+        """Page-level rubrics, once every placement of the run has a verdict.
+
+        A page's prompt shows all of its candidates that the earlier tiers did not reject
+        (with cascade on); a failed page criterion becomes a finding on each of them.
+        """
+        assert self.stage is not None
+        decisions = self.store.line_decisions(run.id)
+        done = self.store.judged_lines(run.id, [r.id for r in self.stage.page_rubrics])
+        pages: dict[str, list[JudgeItem]] = {}
+        for rec in records:
+            cand = rec.candidate
+            if cand is None or not cand.page or rec.line in done:
+                continue
+            decision = decisions.get(rec.line)
+            if decision is None or decision == Decision.ERROR:
+                continue
+            if self.policy.judges.cascade and decision == Decision.REJECTED:
+                continue
+            pages.setdefault(cand.page, []).append(JudgeItem(rec.line, cand, cand.content_hash))
+        pages = {page: items for page, items in pages.items() if len(items) >= 2}
+        if not pages:
+            return
+        out = await self.stage.judge_pages(pages)
+        await asyncio.to_thread(self.store.add_findings, run, out.findings, out.calls, out.judgements)
+
+    def _prepare(self, records: list[Record], result: RunResult) -> _Batch:
+        """Everything up to the LLM tier: parse errors, cache look-up, the rule checks."""
+        pending: list[tuple[NewVerdict, tuple[int, ...], Candidate]] = []
+        verdicts: list[NewVerdict] = []
+        for rec in records:
+            if rec.candidate is None:
+                result.input_errors.append(rec.error or "unreadable record")
+                verdicts.append(NewVerdict(rec.line, rec.raw, Decision.ERROR, [], error=rec.error))
+                continue
+            cand = rec.candidate
+            key = self.policy.override_key(cand)
+            self.suite(key)
+            eval_key = sha256_json(
+                {
+                    "c": cand.model_dump(mode="json", include=CHECKED_FIELDS),
+                    "checks": self._fingerprints[key],
+                    "code": code_version(),
+                    "llm": self.llm_fingerprint,
+                }
+            )
+            v = NewVerdict(
+                rec.line,
+                rec.raw,
+                Decision.APPROVED,
+                [],
+                candidate_id=cand.id,
+                content_hash=cand.content_hash,
+                eval_key=eval_key,
+                candidate=(cand.placement, cand.theme, cand.keywords),
+                checks_fingerprint=self._fingerprints[key],
+            )
+            verdicts.append(v)
+            pending.append((v, key, cand))
+        cached = self.store.cached([v.eval_key for v, _, _ in pending if v.eval_key])
+        fresh: dict[tuple[int, ...], list[tuple[NewVerdict, Candidate]]] = {}
+        first_by_key: dict[str, NewVerdict] = {}
+        for v, key, cand in pending:
+            assert v.eval_key is not None
+            hit = cached.get(v.eval_key)
+            if hit is not None:
+                v.decision, v.findings, v.reused_from = hit.decision, hit.findings, hit.id
+                result.reused += 1
+            elif v.eval_key in first_by_key:  # duplicate content within the batch
+                continue
+            else:
+                first_by_key[v.eval_key] = v
+                fresh.setdefault(key, []).append((v, cand))
+        judge_items: list[JudgeItem] = []
+        by_line: dict[int, NewVerdict] = {}
+        for key, items in fresh.items():
+            findings = self.suite(key).run([Subject(c) for _, c in items])
+            for (v, cand), found in zip(items, findings, strict=True):
+                v.findings, v.decision = found, decide(found)
+                result.evaluated += 1
+                if self.stage and not (self.policy.judges.cascade and v.decision == Decision.REJECTED):
+                    judge_items.append(JudgeItem(v.line, cand, v.content_hash or ""))
+                    by_line[v.line] = v
+        return _Batch(verdicts, [v for v, _, _ in pending], first_by_key, judge_items, by_line)
+
+    async def _finish(self, run: RunRow, batch: _Batch) -> None:
+        """The LLM tier for one prepared batch, then one transaction with everything."""
+        stage_out = StageResult()
+        if self.stage and batch.judge_items:
+            stage_out = await self.stage.judge(batch.judge_items)
+            for line, found in stage_out.findings.items():
+                v = batch.by_line[line]
+                v.findings = v.findings + found
+                v.decision = decide(v.findings)
+                v.reusable = line not in stage_out.unscored
+        for v in batch.candidates:
+            twin = batch.first_by_key.get(v.eval_key or "")
+            if twin is not None and twin is not v and v.reused_from is None:
+                v.decision, v.findings, v.reusable = twin.decision, twin.findings, twin.reusable
+        self._apply_overrides(batch.candidates)
+        keep = [r.id for r in self.stage.rubrics] if self.stage else []
+        write = (run, batch.verdicts, stage_out.calls, stage_out.judgements, keep)
+        if self.stage:
+            await asyncio.to_thread(self.store.write_verdicts, *write)
+        else:
+            self.store.write_verdicts(*write)
+
+    def _apply_overrides(self, verdicts: list[NewVerdict]) -> None:
+        """Sticky human decisions: same content, same policy version -> the reviewer decides."""
+        hashes = [v.content_hash for v in verdicts if v.content_hash]
+        if not hashes:
+            return
+        found = self.store.overrides(hashes, self.policy.id, self.policy.version)
+        for v in verdicts:
+            review = found.get(v.content_hash or "")
+            if review is not None:
+                v.machine_decision, v.decision, v.override_id = v.decision, Decision(review.decision), review.id
+
+    def ci(self, counts: dict[str, int], check_status: dict[str, dict[str, Any]]) -> CIResult:
+        t = self.policy.ci
+        total = sum(counts.values())
+        reasons: list[str] = []
+        if total:
+            judged = total - counts.get("error", 0)
+            rej = counts.get("rejected", 0) / judged if judged else 0.0
+            rev = counts.get("needs_review", 0) / judged if judged else 0.0
+            if rej > t.max_rejected_share:
+                reasons.append(f"rejected share {rej:.1%} is over the policy's {t.max_rejected_share:.1%}")
+            if rev > t.max_needs_review_share:
+                reasons.append(f"needs_review share {rev:.1%} is over the policy's {t.max_needs_review_share:.1%}")
+        if counts.get("error", 0) > t.max_errors:
+            reasons.append(f"{counts['error']} unreadable input record(s), the policy allows {t.max_errors}")
+        for check_id, st in check_status.items():
+            if not st["available"] and (t.fail_on_unavailable or st.get("on_unavailable") == "error"):
+                reasons.append(f"check {check_id!r} is unavailable and the policy requires it: {st['detail']}")
+        return CIResult(not reasons, reasons)
+
+
+@dataclass
+class _Batch:
+    verdicts: list[NewVerdict]  # every record of the batch, in order
+    candidates: list[NewVerdict]  # the readable ones
+    first_by_key: dict[str, NewVerdict]  # duplicate content in a batch is evaluated once
+    judge_items: list[JudgeItem]
+    by_line: dict[int, NewVerdict]
+
+
+def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for r in records:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

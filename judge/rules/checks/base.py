@@ -1,0 +1,101 @@
+"""What every rule check shares: the prepared subject, the check interface, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar
+
+from judge.models import Candidate, Finding, Severity
+from judge.rules.normalize import NormalizedText, normalize
+
+
+@dataclass
+class Subject:
+    """A candidate prepared for the checks: every text field normalized once."""
+
+    candidate: Candidate
+    memo: dict[str, Any] = field(default_factory=dict)  # work shared between checks
+
+    @cached_property
+    def fields(self) -> list[tuple[str, NormalizedText]]:
+        return [(name, normalize(text)) for name, text in self.candidate.texts()]
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """Whether a check could run here; an unavailable check is reported, never silently skipped."""
+
+    available: bool = True
+    detail: str = ""
+
+
+@dataclass
+class CheckContext:
+    """Where relative data paths of a policy are resolved."""
+
+    base_dir: Path | None = None
+    data_files: list[Path] = field(default_factory=list)
+    catalog: Any = None  # a Store holding a product catalog, for catalog evidence
+
+
+class Check:
+    """A deterministic check. Subclasses set ``id`` and implement ``check``.
+
+    ``run_batch`` exists so that model-backed checks (toxicity) can batch; plain
+    checks implement ``check`` for one subject.
+    """
+
+    id: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    def __init__(self, cfg: Any, ctx: CheckContext) -> None:
+        self.cfg = cfg
+        self.ctx = ctx
+
+    @property
+    def status(self) -> CheckStatus:
+        return CheckStatus()
+
+    @property
+    def data_files(self) -> list[Path]:
+        """Data files whose content changes this check's results (for cache keys)."""
+        return []
+
+    def check(self, subject: Subject) -> list[Finding]:
+        raise NotImplementedError
+
+    def run_batch(self, subjects: list[Subject]) -> list[list[Finding]]:
+        return [self.check(s) for s in subjects]
+
+    def severity(self, rule: str, default: Severity) -> Severity:
+        overrides = getattr(self.cfg, "severity", None)
+        if isinstance(overrides, dict):
+            return overrides.get(rule, default)
+        return default
+
+    def rule(self, rule: str, default: Severity, message: str, field_name: str | None = None, **extra: Any) -> Finding:
+        """A finding of a named rule of this check; the policy may override its severity."""
+        return self.finding(self.severity(rule, default), message, field_name, term=rule, **extra)
+
+    def finding(
+        self,
+        severity: Severity,
+        message: str,
+        field_name: str | None = None,
+        nt: NormalizedText | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        **extra: Any,
+    ) -> Finding:
+        span = extra.pop("span", None)
+        text = extra.pop("text", None)
+        if span is not None or text is not None:
+            pass
+        elif nt is not None and start is not None and end is not None:
+            span = nt.span(start, end)
+            text = nt.original[span[0] : span[1]]
+        elif nt is not None:
+            span, text = (0, len(nt.original)), nt.original
+        return Finding(check=self.id, severity=severity, message=message, field=field_name, span=span, text=text, **extra)

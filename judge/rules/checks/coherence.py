@@ -1,0 +1,141 @@
+"""Theme-keyword coherence: does each keyword belong to the theme and to the other keywords?
+
+Signals, best first:
+- sentence embeddings (when the ``embed`` extra is installed): keyword-theme cosine
+  similarity, against an absolute floor and against the other keywords;
+- catalog evidence (when a catalog is loaded in the store): the departments of the
+  products each keyword retrieves (BM25 top-k) are compared with those of the other
+  keywords and of the theme; a keyword that retrieves nothing is a finding too;
+- lexical fallback (no catalog): shared word stems, reported as the weak signal it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from judge.models import Finding, Severity
+from judge.rules.normalize import simple_key
+from judge.rules.checks.base import Check, Subject
+
+R, I = Severity.REVIEW, Severity.INFO
+
+
+@lru_cache(maxsize=200_000)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2)
+
+
+class CoherenceCheck(Check):
+    id = "coherence"
+    description = "Keywords that do not fit the theme or each other, or retrieve nothing (catalog evidence or lexical fallback)"
+
+    def __init__(self, cfg: Any, ctx: Any) -> None:
+        super().__init__(cfg, ctx)
+        self._departments = lru_cache(maxsize=100_000)(self._departments_uncached)
+
+    @property
+    def catalog(self) -> Any:
+        return getattr(self.ctx, "catalog", None)
+
+    def _departments_uncached(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
+        """How many products a query retrieves, and the departments that hold most of them."""
+        from judge.cascade import catalog
+
+        hits = catalog.search(self.catalog, query, self.cfg.top_k, any_word=any_word)
+        counts = Counter(p.department or "" for p in hits)
+        major = frozenset(
+            d for d, n in counts.items()
+            if d and d not in catalog.PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
+        )
+        return len(hits), major
+
+    @property
+    def embedder(self) -> Any:
+        from judge.rules import embeddings
+
+        if self.cfg.embeddings == "off" or not embeddings.available():
+            return None
+        return embeddings.shared()
+
+    def check(self, subject: Subject) -> list[Finding]:
+        kws = subject.candidate.keywords
+        if len(kws) < 2:
+            return []
+        out: list[Finding] = []
+        embedder = self.embedder
+        if embedder is not None:
+            out += self._with_embeddings(embedder, subject.candidate.theme, kws)
+        if self.catalog is not None:
+            out += self._with_catalog(subject.candidate.theme, kws)
+        if embedder is None and self.catalog is None:
+            out += self._lexical(subject.candidate.theme, kws)
+        return out
+
+    def _with_embeddings(self, embedder: Any, theme: str, keywords: list[str]) -> list[Finding]:
+        vectors = embedder.vectors([theme, *keywords])
+        t, ks = vectors[0], vectors[1:]
+        sims = [float(t @ k) for k in ks]
+        out: list[Finding] = []
+        mean = sum(sims) / len(sims)
+        lowest = min(range(len(sims)), key=sims.__getitem__)
+        out.append(  # the weakest keyword's similarity: what calibration sweeps over
+            self.rule("min_similarity", I, f"lowest keyword-theme similarity {sims[lowest]:.2f} ({keywords[lowest]!r})", f"keywords[{lowest}]", score=round(sims[lowest], 4))
+        )
+        if mean < self.cfg.min_set_similarity:
+            out.append(self.rule("keywords_unrelated_to_theme_embedding", R, f"keywords are unrelated to the theme (mean similarity {mean:.2f})", "keywords", score=round(mean, 3)))
+            return out
+        for i, (kw, sim) in enumerate(zip(keywords, sims, strict=True)):
+            peers = [float(ks[i] @ ks[j]) for j in range(len(ks)) if j != i]
+            fit = sum(peers) / len(peers)
+            if sim < self.cfg.min_similarity and fit < self.cfg.min_fit:
+                out.append(
+                    self.rule(
+                        "keyword_off_theme_embedding", I,
+                        f"keyword {kw!r} is far from the theme (similarity {sim:.2f}) and from the other keywords ({fit:.2f})",
+                        f"keywords[{i}]", text=kw, score=round(sim, 3),
+                    )
+                )
+        return out
+
+    def _with_catalog(self, theme: str, keywords: list[str]) -> list[Finding]:
+        out: list[Finding] = []
+        evidence = [self._departments(k) for k in keywords]
+        _, theme_depts = self._departments(theme, any_word=True)
+        for i, (kw, (n, _depts)) in enumerate(zip(keywords, evidence, strict=True)):
+            if n < self.cfg.min_products_per_keyword:
+                out.append(self.rule("keyword_retrieves_nothing", R, f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
+        known = [(i, d) for i, (_, d) in enumerate(evidence) if d]
+        for i, depts in known:
+            others = set().union(*(d for j, d in known if j != i)) | theme_depts
+            if others and not depts & others:
+                out.append(
+                    self.rule(
+                        "keyword_off_theme", R,
+                        f"keyword {keywords[i]!r} retrieves {', '.join(sorted(depts))} products; the theme and the other keywords point to {', '.join(sorted(others))}",
+                        f"keywords[{i}]", text=keywords[i],
+                    )
+                )
+        spread = set().union(*(d for _, d in known)) if known else set()
+        if len(spread) > self.cfg.max_departments:
+            out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} departments: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
+        if theme_depts and known and not any(d & theme_depts for _, d in known):
+            out.append(self.rule("keywords_unrelated_to_theme", R, f"no keyword retrieves from the theme's departments ({', '.join(sorted(theme_depts))})", "keywords"))
+        return out
+
+    def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:
+        theme_stems = _stems(theme)
+        stems = [_stems(k) for k in keywords]
+        seen = Counter(w for st in stems for w in st)  # in how many keywords each stem occurs
+        out = []
+        for i, kw in enumerate(keywords):
+            if stems[i] and not any(w in theme_stems or seen[w] > 1 for w in stems[i]):
+                out.append(
+                    self.rule(
+                        "keyword_off_theme_lexical", I,
+                        f"keyword {kw!r} shares no word with the theme or the other keywords (lexical fallback: load a catalog for evidence)",
+                        f"keywords[{i}]", text=kw,
+                    )
+                )
+        return out

@@ -1,0 +1,248 @@
+"""Regex rule checks (claims, PII, prompt injection) whose patterns live in policies/patterns.yaml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from judge.errors import ConfigError
+from judge.rules.lexicon import Examples
+from judge.models import Finding, Severity
+from judge.resources import data_dir
+from judge.rules.checks.base import Check, Subject
+
+
+class PatternGroup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    check: str
+    severity: Severity
+    description: str
+    patterns: list[str]
+    allow: list[str] = []  # phrases (brands, product names) in which a match is not a claim: "Best Foods"
+    examples: Examples = Examples()
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"pattern {p!r} does not compile: {e}") from None
+        return v
+
+
+class PatternFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    groups: list[PatternGroup]
+
+
+@lru_cache(maxsize=1)
+def patterns_path() -> Path:
+    return data_dir("policies") / "patterns.yaml"
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: Path) -> PatternFile:
+    try:
+        return PatternFile.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as e:
+        raise ConfigError(f"{path}: {e}") from None
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    r"""Strings of which every match of ``pattern`` contains at least one (lowercase).
+
+    ``None`` when no such set can be derived; the pattern then always runs. This is
+    the prefilter idea of RE2 and codesearch, reduced to what our patterns need:
+    adjacent literal parts are concatenated (``\.(?:com|net)`` -> ``.com``, ``.net``).
+    """
+    return _required(_parser.parse(pattern, re.IGNORECASE))
+
+
+_CAP = 64
+
+
+def _exact(items) -> frozenset[str] | None:
+    """The finite set of strings a sequence matches, or None."""
+    out = frozenset([""])
+    for op, av in items:
+        part = _exact_item(op, av)
+        if part is None:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+        if len(out) > _CAP:
+            return None
+    return out
+
+
+def _exact_item(op, av) -> frozenset[str] | None:
+    if op is _c.LITERAL:
+        return frozenset([chr(av).lower()])
+    if op is _c.AT:
+        return frozenset([""])  # \b, ^, $ are zero-width
+    if op is _c.SUBPATTERN:
+        return _exact(av[-1])
+    if op is _c.BRANCH:
+        parts = [_exact(b) for b in av[1]]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[1] <= 3:
+        sub = _exact(av[2])
+        if sub is None:
+            return None
+        out: set[str] = set()
+        for n in range(av[0], av[1] + 1):
+            combos = frozenset([""])
+            for _ in range(n):
+                combos = frozenset(a + b for a in combos for b in sub)
+            out |= combos
+        return frozenset(out) if len(out) <= _CAP else None
+    return None
+
+
+def _required(items) -> frozenset[str] | None:
+    options: list[frozenset[str]] = []
+    run: list[frozenset[str]] = []
+
+    def flush() -> None:
+        if run:
+            joined = frozenset([""])
+            for part in run:
+                joined = frozenset(a + b for a in joined for b in part)
+            if "" not in joined and len(joined) <= _CAP:
+                options.append(joined)
+            run.clear()
+
+    for op, av in items:
+        exact = _exact_item(op, av)
+        if exact is not None:
+            run.append(exact)
+            continue
+        flush()
+        req = None
+        if op is _c.SUBPATTERN:
+            req = _required(av[-1])
+        elif op is _c.BRANCH:
+            parts = [_required(b) for b in av[1]]
+            req = None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+            sub = _exact(av[2])
+            req = frozenset(x * av[0] for x in sub) if sub and "" not in sub else _required(av[2])
+        if req:
+            options.append(req)
+    flush()
+    if not options:
+        return None
+    best = max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+    # "cure" already covers "cures": keep only the minimal strings
+    return frozenset(x for x in best if not any(y != x and y in x for y in best))
+
+
+@dataclass(frozen=True, eq=False)
+class _Rule:
+    group: PatternGroup
+    regex: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _rules(path: Path) -> tuple[dict[str, list[_Rule]], list[_Rule]]:
+    """Rules indexed by a literal they need, and the few that must always run."""
+    by_literal: dict[str, list[_Rule]] = {}
+    always: list[_Rule] = []
+    for g in load_patterns(path).groups:
+        for p in g.patterns:
+            rule = _Rule(g, re.compile(p, re.IGNORECASE | re.MULTILINE))
+            lits = required_literals(p)
+            if lits is None:
+                always.append(rule)
+            else:
+                for lit in lits:
+                    by_literal.setdefault(lit, []).append(rule)
+    return by_literal, always
+
+
+class PatternCheck(Check):
+    """One pattern family; subclasses only name it."""
+
+    @property
+    def data_files(self) -> list[Path]:
+        return [patterns_path()]
+
+    def check(self, subject: Subject) -> list[Finding]:
+        out: list[Finding] = []
+        for field_name, nt, group, start, end in _matches(subject):
+            if group.check == self.id:
+                out.append(
+                    self.finding(
+                        self.severity(group.id, group.severity),
+                        group.description,
+                        field_name,
+                        nt,
+                        start,
+                        end,
+                        term=group.id,
+                        category=group.id,
+                    )
+                )
+        return out
+
+
+def _allowed(text: str, start: int, end: int, phrases: list[str]) -> bool:
+    """Whether the match lies inside an allowed phrase (case-insensitive, word-bounded)."""
+    for phrase in phrases:
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", text):
+            if m.start() <= start and end <= m.end():
+                return True
+    return False
+
+
+def _matches(subject: Subject) -> list:
+    """Pattern matches of every group in every field, computed once per subject."""
+    found = subject.memo.get("patterns")
+    if found is None:
+        by_literal, always = _rules(patterns_path())
+        joined = "\n".join(nt.text for _, nt in subject.fields)
+        active = list(always)
+        for lit, rules in by_literal.items():
+            if lit in joined:
+                active += rules
+        found = []
+        seen: set[tuple[str, str, int, int]] = set()
+        for rule in dict.fromkeys(active):
+            for field_name, nt in subject.fields:
+                for m in rule.regex.finditer(nt.text):
+                    key = (field_name, rule.group.id, m.start(), m.end())
+                    if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
+                        continue
+                    if m.end() > m.start() and key not in seen:
+                        seen.add(key)
+                        found.append((field_name, nt, rule.group, m.start(), m.end()))
+        found.sort(key=lambda f: (f[0], f[3]))
+        subject.memo["patterns"] = found
+    return found
+
+
+class ClaimsCheck(PatternCheck):
+    id = "claims"
+    description = "Unverifiable superlatives, health claims, price and delivery promises"
+
+
+class PiiCheck(PatternCheck):
+    id = "pii"
+    description = "Email addresses, phone numbers and URLs"
+
+
+class InjectionCheck(PatternCheck):
+    id = "injection"
+    description = "Prompt-injection attempts aimed at an automated judge"

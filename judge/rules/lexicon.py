@@ -1,0 +1,408 @@
+"""Term lists and the word-boundary-aware matcher behind the brand-safety check.
+
+Term lists are YAML data (``policies/terms/*.yaml``) organised by category. The
+:class:`TermIndex` built from them matches normalized *tokens and n-grams*, never
+raw substrings, so "Scunthorpe" and "Essex" are words of their own. Look-ups are
+dict/set hits; the only per-term work is rapidfuzz's C++ scan over a length
+bucket, done once per distinct token (cached), so cost grows with the number of
+distinct tokens, not terms x tokens.
+
+Ways a token can hit a term, most to least certain:
+``exact`` (as normalized), ``leet`` (``sh1t``), ``plural`` (``guns`` -> gun),
+``repeat`` (``shiiit``), ``masked`` (``f*ck``), ``prefix`` (terms marked
+``match: prefix``: ``fucking``), ``fuzzy`` (within a small edit distance).
+An allow-list phrase ("pussy willow", "cocktail shrimp") covering the hit
+suppresses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, Levenshtein
+
+from judge.errors import ConfigError
+from judge.models import Severity
+from judge.rules.normalize import _WORD as _WORD_RE
+from judge.rules.normalize import NormalizedText, Token, collapse_repeats, normalize, word_tokens
+from judge.policy import FuzzyConfig
+
+MatchMode = Literal["word", "prefix"]
+_HAS_REPEAT = re.compile(r"(.)\1")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TermSpec(_Strict):
+    term: str
+    aliases: list[str] = []
+    match: MatchMode = "word"
+    fuzzy: bool | None = None  # None: the category's setting
+    severity: Severity | None = None  # None: the category's severity
+
+
+class Examples(_Strict):
+    hit: list[str] = []
+    ok: list[str] = []
+
+
+class Category(_Strict):
+    id: str
+    garm: str | None = None  # GARM brand-safety category name, where one applies
+    description: str = ""
+    severity: Severity = Severity.BLOCK
+    fuzzy: bool = True
+    terms: list[TermSpec | str]
+    examples: Examples = Examples()
+
+
+class TermListFile(_Strict):
+    version: str
+    categories: list[Category]
+
+
+class AllowListFile(_Strict):
+    version: str
+    allow: list[str]
+    examples: Examples = Examples()
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    term: str  # canonical display form
+    key: str  # normalized, tokens joined by one space
+    category: str
+    severity: Severity
+    match: MatchMode
+    fuzzy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: TermEntry
+    start: int  # normalized coordinates
+    end: int
+    how: str
+    distance: int = 0
+
+
+def term_key(text: str) -> str:
+    return " ".join(t.forms[-1] if len(t.forms) > 1 else t.text for t in word_tokens(normalize(text)))
+
+
+def _singulars(word: str) -> tuple[str, ...]:
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return ()
+    out = [word[:-1]]
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        out.append(word[:-2])
+    return tuple(out)
+
+
+def _load_yaml(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ConfigError(f"{path}: cannot load: {e}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"{path}: {loc}: {err['msg']}") from None
+
+
+def load_term_list(path: Path) -> TermListFile:
+    return _load_yaml(path, TermListFile)  # type: ignore[return-value]
+
+
+def load_allow_list(path: Path) -> AllowListFile:
+    return _load_yaml(path, AllowListFile)  # type: ignore[return-value]
+
+
+class TermIndex:
+    """Matcher over every term of a set of term lists, with an allow-list."""
+
+    def __init__(self, categories: list[Category], allow: list[str]) -> None:
+        self.exact: dict[str, list[TermEntry]] = defaultdict(list)
+        self.collapsed: dict[str, list[TermEntry]] = defaultdict(list)
+        self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
+        self.prefix: dict[str, list[TermEntry]] = defaultdict(list)
+        self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
+        self.fuzzy_entries: dict[str, list[TermEntry]] = defaultdict(list)
+        self.categories = {c.id: c for c in categories}
+        self.max_n = 1
+        for cat in categories:
+            for spec in cat.terms:
+                if isinstance(spec, str):
+                    spec = TermSpec(term=spec)
+                for surface in [spec.term, *spec.aliases]:
+                    key = term_key(surface)
+                    if not key:
+                        continue
+                    entry = TermEntry(
+                        term=spec.term,
+                        key=key,
+                        category=cat.id,
+                        severity=spec.severity or cat.severity,
+                        match=spec.match,
+                        fuzzy=cat.fuzzy if spec.fuzzy is None else spec.fuzzy,
+                    )
+                    self._add(entry)
+        self.allow = {term_key(a) for a in allow if term_key(a)}
+        self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
+        self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
+        self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
+        self._fuzzy_cache: dict[tuple[str, int, int], tuple[tuple[TermEntry, int], ...]] = {}
+        self._memos: dict[object, dict] = {}
+        self._last_cfg: FuzzyConfig | None = None
+        self._last_memo: dict | None = None
+        self._last_key: object = None
+        self._harmless: dict[object, dict[str, bool]] = {}
+        self._text_memo: dict[tuple[object, str], list[Hit]] = {}
+
+    def _add(self, e: TermEntry) -> None:
+        self.exact[e.key].append(e)
+        n = e.key.count(" ") + 1
+        self.max_n = max(self.max_n, n)
+        if n > 1:
+            return
+        rep = collapse_repeats(e.key)
+        self.collapsed[rep].append(e)
+        if len(e.key) >= 3:
+            self.masked[(len(e.key), e.key[0], e.key[-1])].append(e)
+        if e.match == "prefix":
+            self.prefix[e.key].append(e)
+        if e.fuzzy:
+            if e.key not in self.fuzzy_entries:
+                self.fuzzy_keys[len(e.key)].append(e.key)
+            self.fuzzy_entries[e.key].append(e)
+
+    # -- matching -------------------------------------------------------------
+
+    def find(self, nt: NormalizedText, fuzzy_cfg: FuzzyConfig | None = None) -> list[Hit]:
+        """Every term hit in ``nt`` (normalized coordinates), allow-listed phrases removed."""
+        memo = self._memo_for(fuzzy_cfg)
+        if nt.homoglyphs:
+            return self._find(nt, memo, fuzzy_cfg)
+        texts = self._text_memo
+        key = (self._last_key, nt.text)
+        hits = texts.get(key)
+        if hits is None:
+            hits = [] if self._clean(nt.text, fuzzy_cfg) else self._find(nt, memo, fuzzy_cfg)
+            if len(texts) > 200_000:
+                texts.clear()
+            texts[key] = hits
+        return list(hits)
+
+    def _find(self, nt: NormalizedText, memo: dict, fuzzy_cfg: FuzzyConfig | None) -> list[Hit]:
+        tokens = word_tokens(nt)
+        hits: list[Hit] = []
+        for tok in nt.tokens:
+            key = (tok.text, tok.obfuscated, tok.joined)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._single(tok, fuzzy_cfg)
+            hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
+        if self.max_n > 1:
+            hits += self._phrases(tokens)
+        if not hits:
+            return hits
+        allowed = self._allowed_ranges(tokens)
+        if allowed:
+            hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in allowed)]
+        seen: set[tuple[str, str, int]] = set()
+        out = []
+        for h in hits:
+            k = (h.entry.category, h.entry.term, h.start)
+            if k not in seen:
+                seen.add(k)
+                out.append(h)
+        return out
+
+    def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
+        """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
+        singles = 0
+        harmless = self._harmless_memo(fuzzy_cfg)
+        for w in _WORD_RE.findall(text.replace("_", " ") if "_" in text else text):
+            ok = harmless.get(w)
+            if ok is None:
+                ok = harmless[w] = (
+                    w.isalpha() and w not in self.first_words and not self._single(Token(w, 0, len(w)), fuzzy_cfg)
+                )
+            if not ok:
+                return False
+            if len(w) == 1:
+                singles += 1
+        return singles < 3  # runs of single letters may join into a word ("s h i t")
+
+    def _harmless_memo(self, cfg: FuzzyConfig | None) -> dict[str, bool]:
+        self._memo_for(cfg)
+        memo = self._harmless.get(self._last_key)
+        if memo is None or len(memo) > 500_000:
+            memo = self._harmless[self._last_key] = {}
+        return memo
+
+    def _memo_for(self, cfg: FuzzyConfig | None) -> dict[tuple[str, bool, bool], tuple[tuple[TermEntry, str, int], ...]]:
+        if cfg is self._last_cfg and self._last_memo is not None and len(self._last_memo) <= 500_000:
+            return self._last_memo
+        cfg_key = None if cfg is None else tuple(cfg.model_dump().values())
+        memo = self._memos.get(cfg_key)
+        if memo is None or len(memo) > 500_000:
+            memo = self._memos[cfg_key] = {}
+        self._last_cfg, self._last_memo, self._last_key = cfg, memo, cfg_key
+        return memo
+
+    def _phrases(self, tokens: list[Token]) -> list[Hit]:
+        """Multi-word terms: only n-grams whose first word starts some phrase are looked up."""
+        hits: list[Hit] = []
+        first = self.first_words
+        for i, tok in enumerate(tokens):
+            if tok.text not in first and (not tok.obfuscated or not any(f in first for f in tok.forms)):
+                continue
+            for n in range(2, min(self.max_n, len(tokens) - i) + 1):
+                gram = tokens[i : i + n]
+                for how, key in self._gram_keys(gram):
+                    entries = self.exact.get(key)
+                    if entries:
+                        hits += [Hit(e, gram[0].start, gram[-1].end, how) for e in entries]
+                        break
+        return hits
+
+    def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
+        plain = " ".join(t.text for t in gram)
+        keys = [("exact", plain)]
+        if any(len(t.forms) > 1 for t in gram):
+            for j in (1, 2):
+                alt = " ".join(t.forms[min(j, len(t.forms) - 1)] for t in gram)
+                if alt != plain:
+                    keys.append(("leet", alt))
+        last = gram[-1].forms[-1]
+        for sing in _singulars(last):
+            keys.append(("plural", " ".join([*(t.text for t in gram[:-1]), sing])))
+        return keys
+
+    def _allowed_ranges(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        if not self.allow:
+            return []
+        ranges = []
+        for n in range(1, min(self.allow_max_n, len(tokens)) + 1):
+            for i in range(len(tokens) - n + 1):
+                gram = tokens[i : i + n]
+                plain = " ".join(t.text for t in gram)
+                singular = " ".join([*(t.text for t in gram[:-1]), *(_singulars(gram[-1].text)[:1] or [gram[-1].text])])
+                if plain in self.allow or singular in self.allow:
+                    ranges.append((gram[0].start, gram[-1].end))
+        return ranges
+
+    def _single(self, tok: Token, fuzzy_cfg: FuzzyConfig | None) -> tuple[tuple[TermEntry, str, int], ...]:
+        """How one token hits single-word terms; depends only on its text and flags (memoized)."""
+        exact = self.exact
+        for form in tok.forms:
+            entries = exact.get(form)
+            if entries:
+                how = "joined" if tok.joined else ("exact" if form == tok.text else "leet")
+                return tuple((e, how, 0) for e in entries)
+        for form in tok.forms:
+            for sing in _singulars(form):
+                entries = exact.get(sing)
+                if entries:
+                    return tuple((e, "plural", 0) for e in entries)
+        out: list[tuple[TermEntry, str, int]] = []
+        for form in tok.forms:
+            if _HAS_REPEAT.search(form):
+                out += [(e, "repeat", 0) for e in self.collapsed.get(collapse_repeats(form), ())]
+            if self.prefix:
+                for pre_len in range(3, len(form)):
+                    out += [(e, "prefix", 0) for e in self.prefix.get(form[:pre_len], ())]
+            if out:
+                return tuple(out)
+        if tok.masked:
+            out = self._masked(tok)
+            if out:
+                return tuple(out)
+        if fuzzy_cfg is not None and fuzzy_cfg.enabled:
+            form = tok.forms[-1]
+            min_len = fuzzy_cfg.min_term_length if tok.obfuscated else fuzzy_cfg.clean_min_term_length
+            for entry, dist in self._fuzzy(form, min_len, fuzzy_cfg):
+                if not tok.obfuscated:
+                    if form.startswith(entry.key) or entry.key.startswith(form):
+                        continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
+                    if Indel.distance(form, entry.key) > fuzzy_cfg.max_distance:
+                        continue  # a plain word one letter *different* is another word ("rewards")
+                out.append((entry, "fuzzy", dist))
+        return tuple(out)
+
+    def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
+        text = tok.forms[-1]
+        if text[0] == "*" or text[-1] == "*" or len(text) < 3:
+            return []
+        return [
+            (e, "masked", 0)
+            for e in self.masked.get((len(text), text[0], text[-1]), ())
+            if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
+        ]
+
+    def _fuzzy(self, form: str, min_len: int, cfg: FuzzyConfig) -> tuple[tuple[TermEntry, int], ...]:
+        if len(form) < min_len - cfg.max_distance or not form.isalpha():
+            return ()
+        cache_key = (form, min_len, cfg.max_distance)
+        cached = self._fuzzy_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        max_d = cfg.max_distance + (1 if len(form) >= cfg.long_term_length else 0)
+        found: list[tuple[TermEntry, int]] = []
+        for length in range(max(min_len, len(form) - max_d), len(form) + max_d + 1):
+            bucket = self.fuzzy_keys.get(length)
+            if not bucket:
+                continue
+            allowed_d = cfg.max_distance + (1 if length >= cfg.long_term_length else 0)
+            for key, dist, _ in process.extract(
+                form, bucket, scorer=Levenshtein.distance, score_cutoff=allowed_d, limit=3
+            ):
+                if dist == 0:
+                    continue  # exact hits are found by look-up; equal only after folding
+                found += [(e, dist) for e in self.fuzzy_entries[key]]
+        result = tuple(found)
+        if len(self._fuzzy_cache) > 500_000:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[cache_key] = result
+        return result
+
+
+@lru_cache(maxsize=16)
+def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...]) -> TermIndex:
+    categories: list[Category] = []
+    seen: dict[str, Path] = {}
+    for p in list_paths:
+        for cat in load_term_list(p).categories:
+            if cat.id in seen:
+                raise ConfigError(f"{p}: category {cat.id!r} is already defined in {seen[cat.id]}")
+            seen[cat.id] = p
+            categories.append(cat)
+    allow: list[str] = []
+    for p in allow_paths:
+        allow += load_allow_list(p).allow
+    return TermIndex(categories, allow)
+
+
+__all__ = [
+    "Category",
+    "Hit",
+    "TermEntry",
+    "TermIndex",
+    "TermListFile",
+    "build_index",
+    "load_allow_list",
+    "load_term_list",
+]

@@ -1,0 +1,200 @@
+"""SQLModel tables of the verdict store.
+
+They mirror the schema that :mod:`judge.store.migrations` creates (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from judge.models import Finding, Severity
+
+
+class RunRow(SQLModel, table=True):
+    __tablename__ = "runs"
+    id: str = Field(primary_key=True)
+    run_key: str = Field(index=True)
+    status: str  # running | complete
+    input_path: str
+    input_sha256: str
+    input_format: str
+    policy_id: str
+    policy_version: str
+    policy_hash: str
+    code_version: str
+    options_json: str
+    check_status_json: str
+    counts_json: str | None = None
+    ci_json: str | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return json.loads(self.counts_json) if self.counts_json else {}
+
+    @property
+    def check_status(self) -> dict[str, dict[str, Any]]:
+        return json.loads(self.check_status_json)
+
+
+class CandidateRow(SQLModel, table=True):
+    __tablename__ = "candidates"
+    content_hash: str = Field(primary_key=True)
+    candidate_id: str
+    placement: str
+    theme: str
+    keywords_json: str
+    first_seen_at: datetime
+
+
+class VerdictRow(SQLModel, table=True):
+    __tablename__ = "verdicts"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="runs.id")
+    line: int
+    candidate_id: str | None = Field(default=None, index=True)
+    content_hash: str | None = Field(default=None, index=True)
+    eval_key: str | None = Field(default=None, index=True)
+    decision: str
+    error: str | None = None
+    raw: str
+    policy_id: str
+    policy_version: str
+    policy_hash: str
+    code_version: str
+    checks_fingerprint: str
+    reused_from: int | None = None
+    created_at: datetime
+    reusable: int = 1  # 0 when an LLM judgement was unscored: a later run must judge again
+    machine_decision: str | None = None  # what the checks and judges decided, before any human override
+    override_id: int | None = None  # the review that decided instead
+
+
+class JudgeCallRow(SQLModel, table=True):
+    """One LLM call (or a cache hit of one): the audit trail and the cache."""
+
+    __tablename__ = "judge_calls"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="runs.id")
+    line: int | None = None
+    content_hash: str
+    rubric_id: str
+    rubric_version: str
+    template_hash: str
+    schema_hash: str
+    prompt_hash: str
+    prompt: str | None = None
+    model: str
+    base_url: str
+    mode: str
+    sample: int
+    cache_key: str = Field(index=True)
+    status: str  # scored | unscored
+    raw: str | None = None
+    parsed_json: str | None = None
+    error: str | None = None
+    latency_ms: float
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    attempts: int
+    cached_from: int | None = None
+    created_at: datetime
+
+
+class JudgementRow(SQLModel, table=True):
+    """A rubric criterion's outcome for one candidate after the panel vote."""
+
+    __tablename__ = "judgements"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="runs.id")
+    line: int
+    rubric_id: str
+    rubric_version: str
+    criterion_id: str
+    outcome: str  # pass | fail | unscored
+    votes: int
+    agreement: float | None = None
+    reason: str | None = None
+
+
+class FindingRow(SQLModel, table=True):
+    __tablename__ = "findings"
+    id: int | None = Field(default=None, primary_key=True)
+    verdict_id: int = Field(foreign_key="verdicts.id", index=True)
+    check_id: str = Field(index=True)
+    severity: str
+    category: str | None = None
+    message: str
+    field: str | None = None
+    span_start: int | None = None
+    span_end: int | None = None
+    text: str | None = None
+    term: str | None = None
+    score: float | None = None
+
+    def to_finding(self) -> Finding:
+        span = (self.span_start, self.span_end) if self.span_start is not None and self.span_end is not None else None
+        return Finding(
+            check=self.check_id,
+            severity=Severity(self.severity),
+            message=self.message,
+            field=self.field,
+            span=span,
+            text=self.text,
+            term=self.term,
+            category=self.category,
+            score=self.score,
+        )
+
+
+class ReviewRow(SQLModel, table=True):
+    """A human decision. Sticky: it applies to the same content under the same policy version."""
+
+    __tablename__ = "reviews"
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(index=True)
+    policy_id: str
+    policy_version: str
+    candidate_id: str | None = None
+    run_id: str | None = None
+    decision: str  # approved | rejected
+    reason: str
+    reviewer: str
+    created_at: datetime
+
+
+class LabelRow(SQLModel, table=True):
+    """A human label: should this content be flagged by this check or criterion?"""
+
+    __tablename__ = "labels"
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(index=True)
+    candidate_id: str | None = None
+    target: str  # a check id ("terms"), a criterion ("theme_quality.specific") or "decision"
+    label: str  # pass | fail  (fail = should be flagged / not published)
+    labeller: str
+    note: str | None = None
+    source: str  # import | review | shipped
+    created_at: datetime
+
+
+class CalibrationRow(SQLModel, table=True):
+    """Agreement of one check or criterion with human labels, as measured on one run."""
+
+    __tablename__ = "calibrations"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str
+    target: str = Field(index=True)
+    version: str | None = None  # the rubric version a criterion was measured at
+    n: int
+    kappa: float | None = None
+    kappa_low: float | None = None
+    kappa_high: float | None = None
+    result_json: str
+    created_at: datetime

@@ -1,0 +1,111 @@
+"""Human review: find what needs a decision, record decisions, and make them stick.
+
+A decision is stored once per content hash and policy version (``reviews`` keeps the
+whole history; the newest row decides). The gate applies it to the same content in
+every later run under that policy version; a new policy version asks again.
+Every decision is also a human label for calibration.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from judge.errors import JudgeError
+from judge.models import Decision
+from judge.store import Store, StoredVerdict
+from judge.store.schema import CandidateRow, RunRow
+
+PENDING = (Decision.REJECTED, Decision.NEEDS_REVIEW)
+
+
+class ReviewError(JudgeError):
+    """A review command cannot be carried out (no such item, no runs)."""
+
+
+@dataclass
+class Item:
+    """A verdict with the candidate's content, ready to show."""
+
+    verdict: StoredVerdict
+    placement: str
+    theme: str
+    keywords: list[str]
+
+    @property
+    def id(self) -> str:
+        return self.verdict.row.candidate_id or f"line {self.verdict.row.line}"
+
+
+def latest_run(store: Store, run_id: str | None = None) -> RunRow:
+    run = store.get_run(run_id)
+    if run is None:
+        raise ReviewError(f"no run {run_id!r} in {store.path}" if run_id else f"no runs in {store.path} yet")
+    return run
+
+
+def _content(store: Store, content_hash: str | None) -> tuple[str, str, list[str]]:
+    if not content_hash:
+        return "", "", []
+    with Session(store.engine) as s:
+        row = s.get(CandidateRow, content_hash)
+    if row is None:
+        return "", "", []
+    return row.placement, row.theme, json.loads(row.keywords_json)
+
+
+def item(store: Store, verdict: StoredVerdict) -> Item:
+    return Item(verdict, *_content(store, verdict.row.content_hash))
+
+
+def list_items(
+    store: Store,
+    run: RunRow,
+    decisions: tuple[Decision, ...] = PENDING,
+    check: str | None = None,
+    placement: str | None = None,
+    only_unreviewed: bool = False,
+) -> list[Item]:
+    out = []
+    for v in store.verdicts(run.id):
+        if v.decision not in decisions:
+            continue
+        if only_unreviewed and v.row.override_id is not None:
+            continue
+        if check and not any(f.check == check or f.check.startswith(check + ":") for f in v.findings):
+            continue
+        it = item(store, v)
+        if placement and it.placement != placement:
+            continue
+        out.append(it)
+    return out
+
+
+def resolve(store: Store, ref: str, run: RunRow | None = None) -> StoredVerdict:
+    """A candidate id in the (latest) run, or a content-hash prefix."""
+    run = run or latest_run(store)
+    found = store.find_verdict(ref, run.id) or store.find_verdict(ref)
+    if found is None:
+        raise ReviewError(f"no candidate {ref!r} in run {run.id} (use its id or a content-hash prefix)")
+    return found
+
+
+def default_reviewer() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (containers)
+        return "unknown"
+
+
+def record(store: Store, verdict: StoredVerdict, decision: Decision, reason: str, reviewer: str | None = None) -> Any:
+    if decision not in (Decision.APPROVED, Decision.REJECTED):
+        raise ReviewError("a review approves or rejects")
+    if not reason.strip():
+        raise ReviewError("a review needs a reason")
+    if not verdict.row.content_hash:
+        raise ReviewError("an unreadable input record cannot be reviewed; fix the input")
+    return store.add_review(verdict.row, decision, reason.strip(), reviewer or default_reviewer())

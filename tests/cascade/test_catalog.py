@@ -1,0 +1,95 @@
+"""Product catalog: loading with located errors, idempotency, BM25 search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli import app
+from judge import Store
+from judge.cascade import catalog
+from tests.conftest import write_jsonl
+
+runner = CliRunner()
+
+
+def small_catalog(tmp_path: Path) -> Path:
+    p = tmp_path / "catalog.csv"
+    p.write_text(
+        "id,title,brand,category,aisle,department,popularity,available,color\n"
+        "1,Taco Seasoning Mix,Old El Paso,pantry > spices,spices seasonings,pantry,0.9,1,red\n"
+        "2,Organic Taco Shells,Siete,pantry > latino,latino foods,pantry,0.7,1,\n"
+        "3,Salsa Verde,Herdez,pantry > latino,latino foods,pantry,0.8,1,\n"
+        "4,,NoName,,,,,1,\n"
+        "5,Toilet Paper Rolls,Charmin,household > paper,paper goods,household,0.5,1,\n"
+        "6,Seasoning for tacos (discontinued),X,pantry > spices,spices seasonings,pantry,0.1,0,\n"
+        "7,Chili Crisp,Fly By Jing,pantry > condiments,condiments,pantry,lots,1,\n"
+    )
+    return p
+
+
+def test_load_reports_bad_rows_with_lines_and_is_idempotent(tmp_path: Path, db: Path):
+    store = Store(db)
+    r = catalog.load(store, small_catalog(tmp_path))
+    assert (r.loaded, r.total) == (5, 5)
+    assert len(r.errors) == 2 and ":5: missing title" in r.errors[0] and ":8: popularity 'lots'" in r.errors[1]
+    again = catalog.load(store, small_catalog(tmp_path))
+    assert again.total == 5  # upsert by id: nothing duplicated
+
+
+def test_bm25_search_ranks_titles_and_hides_unavailable(tmp_path: Path, db: Path):
+    store = Store(db)
+    catalog.load(store, small_catalog(tmp_path))
+    hits = catalog.search(store, "taco seasoning")
+    assert [h.id for h in hits] == ["1"]  # 6 matches too but is not available
+    assert {h.id for h in catalog.search(store, "taco seasoning", available_only=False)} == {"1", "6"}
+    assert {h.id for h in catalog.search(store, "taco")} == {"1", "2"}
+    assert [h.id for h in catalog.search(store, "latino")] and catalog.search(store, "latino")[0].aisle == "latino foods"
+    # user text never becomes FTS syntax
+    for q in ['taco" OR "paper', "NOT taco", "taco*", "title:paper", ""]:
+        catalog.search(store, q)
+
+
+def test_jsonl_and_instacart_formats(tmp_path: Path, db: Path):
+    store = Store(db)
+    j = write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "title": "Egg Noodles", "score": 3}, "{oops", "[1, 2]"])
+    r = catalog.load(store, j)
+    assert r.loaded == 1 and len(r.errors) == 2
+    folder = tmp_path / "ic"
+    folder.mkdir()
+    (folder / "products.csv").write_text('1,Chocolate Sandwich Cookies,61,19\n2,"All-Seasons Salt",104,13\n3,bad row\n')
+    (folder / "aisles.csv").write_text("61,cookies cakes\n104,spices seasonings\n")
+    (folder / "departments.csv").write_text("19,snacks\n13,pantry\n")
+    r = catalog.load(store, folder / "products.csv")
+    assert r.loaded == 2 and ":3: expected 4 fields" in r.errors[0]
+    (hit,) = catalog.search(store, "cookies")
+    assert (hit.aisle, hit.department) == ("cookies cakes", "snacks")
+
+
+def test_catalog_cli(tmp_path: Path, db: Path):
+    res = runner.invoke(app, ["catalog", "load", str(small_catalog(tmp_path)), "--db", str(db)])
+    assert res.exit_code == 0 and "5 products loaded (2 skipped)" in res.output
+    res = runner.invoke(app, ["catalog", "search", "salsa", "--db", str(db)])
+    assert res.exit_code == 0 and "Salsa Verde" in res.output
+    assert runner.invoke(app, ["catalog", "load", str(tmp_path / "missing.csv"), "--db", str(db)]).exit_code == 2
+
+
+def test_coherence_uses_catalog_evidence(tmp_path: Path, db: Path, no_toxicity_policy: Path):
+    from judge import Gate, load_policy
+
+    store = Store(db)
+    catalog.load(store, small_catalog(tmp_path))
+    rows = [
+        {"id": "fits", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde", "taco seasoning"]},
+        {"id": "odd", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde", "toilet paper"]},
+        {"id": "none", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "unicorn steaks"]},
+    ]
+    p = write_jsonl(tmp_path / "in.jsonl", rows)
+    result = Gate(load_policy(no_toxicity_policy), store).run(p)
+    got = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
+    assert not [f for f in got["fits"].findings if f.check == "coherence"]
+    odd = [f for f in got["odd"].findings if f.check == "coherence"]
+    assert [(f.term, f.text) for f in odd] == [("keyword_off_theme", "toilet paper")] and "household" in odd[0].message
+    assert got["odd"].row.decision == "needs_review"
+    assert any(f.term == "keyword_retrieves_nothing" and f.text == "unicorn steaks" for f in got["none"].findings)

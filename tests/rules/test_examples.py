@@ -1,0 +1,120 @@
+"""Every rule ships example cases (hit and ok); this runs them all, semgrep-rules style."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from judge.rules.checks import CheckContext
+from judge.rules.checks.base import Subject
+from judge.rules.checks.coherence import CoherenceCheck
+from judge.rules.checks.format import FormatCheck
+from judge.rules.checks.patterns import PatternCheck, load_patterns, patterns_path
+from judge.rules.checks.script import ScriptCheck
+from judge.rules.checks.vocabulary import VocabularyCheck
+from judge.rules.lexicon import build_index, load_allow_list, load_term_list
+from judge.models import Candidate
+from judge.rules.normalize import normalize
+from judge.resources import data_dir
+from judge.policy import load_policy
+
+POLICIES = data_dir("policies")
+TERM_LISTS = sorted((POLICIES / "terms").glob("*.yaml"))
+LIST_FILES = [p for p in TERM_LISTS if p.name != "allow.yaml"]
+ALLOW = POLICIES / "terms" / "allow.yaml"
+DEFAULT = load_policy("default")
+INDEX = build_index(tuple(LIST_FILES), (ALLOW,))
+FUZZY = DEFAULT.checks.terms.fuzzy
+
+
+def _categories():
+    for path in LIST_FILES:
+        for cat in load_term_list(path).categories:
+            yield path.name, cat
+
+
+def test_every_category_ships_hit_and_ok_examples():
+    for name, cat in _categories():
+        assert cat.examples.hit, f"{name}:{cat.id} has no hit examples"
+        assert cat.examples.ok, f"{name}:{cat.id} has no ok examples"
+
+
+TERM_CASES = [
+    pytest.param(cat.id, text, expect, id=f"{cat.id}-{expect}-{text[:30]}")
+    for _, cat in _categories()
+    for expect, texts in (("hit", cat.examples.hit), ("ok", cat.examples.ok))
+    for text in texts
+]
+
+
+@pytest.mark.parametrize(("category", "text", "expect"), TERM_CASES)
+def test_term_list_examples(category: str, text: str, expect: str):
+    cats = {h.entry.category for h in INDEX.find(normalize(text), FUZZY)}
+    if expect == "hit":
+        assert category in cats, f"{text!r} should hit {category}"
+    else:
+        assert category not in cats, f"{text!r} should not hit {category}"
+
+
+@pytest.mark.parametrize("text", load_allow_list(ALLOW).examples.ok)
+def test_allow_list_examples_hit_nothing(text: str):
+    assert INDEX.find(normalize(text), FUZZY) == []
+
+
+GROUPS = load_patterns(patterns_path()).groups
+PATTERN_CASES = [
+    pytest.param(g.check, g.id, text, expect, id=f"{g.id}-{expect}-{text[:30]}")
+    for g in GROUPS
+    for expect, texts in (("hit", g.examples.hit), ("ok", g.examples.ok))
+    for text in texts
+]
+
+
+def test_every_pattern_group_ships_hit_and_ok_examples():
+    for g in GROUPS:
+        assert g.examples.hit and g.examples.ok, g.id
+
+
+@pytest.mark.parametrize(("check_id", "group", "text", "expect"), PATTERN_CASES)
+def test_pattern_examples(check_id: str, group: str, text: str, expect: str):
+    check_cls = next(c for c in PatternCheck.__subclasses__() if c.id == check_id)
+    check = check_cls(getattr(DEFAULT.checks, check_id), CheckContext())
+    subject = Subject(Candidate(id="x", placement="p", theme=text, keywords=[]))
+    groups = {f.term for f in check.check(subject)}
+    assert (group in groups) == (expect == "hit"), f"{text!r} {expect} {group}: got {groups}"
+
+
+CODE_CHECKS = {"format": FormatCheck, "script": ScriptCheck, "vocabulary": VocabularyCheck, "coherence": CoherenceCheck}
+CASES = yaml.safe_load((POLICIES / "examples" / "checks.yaml").read_text())["cases"]
+
+
+def test_every_code_check_ships_hit_and_ok_examples():
+    for check_id in CODE_CHECKS:
+        kinds = {c["expect"] for c in CASES if c["check"] == check_id}
+        assert kinds == {"hit", "ok"}, check_id
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['check']}-{c['rule']}-{c['expect']}")
+def test_code_check_examples(case: dict):
+    cfg = getattr(DEFAULT.checks, case["check"])
+    if case["rule"].endswith("_lexical"):
+        cfg = cfg.model_copy(update={"embeddings": "off"})
+    if case["rule"].endswith("_embedding"):
+        from judge.rules import embeddings
+
+        if not embeddings.available() and not os.environ.get("REQUIRE_EMBED"):
+            pytest.skip("the embed extra is not installed (.ci/run installs it)")
+    if case["check"] == "vocabulary":
+        cfg = cfg.model_copy(update={"enabled": True, "path": str(POLICIES / "examples" / "vocabulary.txt")})
+    check = CODE_CHECKS[case["check"]](cfg, CheckContext())
+    cand = Candidate(id="x", placement="p", theme=case["theme"], keywords=case["keywords"])
+    rules = {f.term for f in check.check(Subject(cand))}
+    assert (case["rule"] in rules) == (case["expect"] == "hit"), f"{case}: got {rules}"
+
+
+def test_policies_folder_has_no_unused_term_lists():
+    referenced = {Path(p).name for p in DEFAULT.checks.terms.lists + DEFAULT.checks.terms.allow}
+    assert referenced == {p.name for p in TERM_LISTS}

@@ -1,0 +1,86 @@
+"""The term matcher: obfuscation robustness and the false positives it must not make."""
+
+from __future__ import annotations
+
+import pytest
+
+from judge.rules.lexicon import Category, TermIndex, TermSpec
+from judge.rules.normalize import normalize
+from judge.policy import FuzzyConfig
+from tests.rules.test_examples import FUZZY, INDEX
+
+GROCERY = [
+    "Sea bass fillets", "Glass food containers", "Shiitake mushrooms", "Hot dog buns", "Passion fruit",
+    "Assam black tea", "Cassava flour", "Spotted dick pudding", "Hoisin sauce", "Nigella seeds",
+    "Cockles and mussels", "Hancock farm eggs", "Scunthorpe pork pies", "Essex cheddar", "Middlesex honey",
+    "Pussy willow branches", "Butt joint hinges", "Boston butt roast", "Garden hoes and rakes",
+    "Cocktail shrimp", "Shrimp cocktail", "Bath bomb bundle", "Glue gun sticks", "Weed killer",
+    "Seaweed snacks", "Crackers and cheese", "Analog kitchen timer", "Title IX bake sale", "Pecan pie",
+    "Cumin seeds", "Classic pasta night", "Assorted chocolates", "Brussels sprouts", "Amazing grains",
+    "Pirate party", "Bullet journal", "Shotglass-free dinner", "Sextant cookies", "Therapist picks",
+    "Dickens Christmas feast", "Retardant-free pajamas", "Grapefruit", "Japanese knotweed tea",
+    "Loyalty rewards picks", "Ho Hos snack cakes", "Gunpowder green tea", "Naked Juice smoothies", "Rustic batard",
+]
+
+
+@pytest.mark.parametrize("text", GROCERY)
+def test_real_products_are_not_flagged_as_unsafe(text: str):
+    bad = [h for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity != "info"]
+    assert bad == [], f"{text!r}: {[(h.entry.term, h.how) for h in bad]}"
+
+
+OBFUSCATED = [
+    ("fuuuuck mondays", "fuck", "repeat"),
+    ("f u c k mondays", "fuck", "joined"),
+    ("f.u.c.k mondays", "fuck", "joined"),
+    ("fu\u200bck mondays", "fuck", "exact"),
+    ("\uff46\uff55\uff43\uff4b mondays", "fuck", "exact"),
+    ("fvck mondays", "fuck", "exact"),
+    ("f*ck mondays", "fuck", "masked"),
+    ("fucking mondays", "fuck", "prefix"),
+    ("ph\u0443ck mondays", "fuck", "fuzzy"),  # Cyrillic u
+    ("b1tch please", "bitch", "leet"),
+    ("a$$hole deals", "asshole", "leet"),
+    ("wallmart savings", "Walmart", "repeat"),
+    ("walmrt savings", "Walmart", "fuzzy"),
+    ("nazis snacks", "nazi", "plural"),
+]
+
+
+@pytest.mark.parametrize(("text", "term", "how"), OBFUSCATED)
+def test_obfuscations_are_caught(text: str, term: str, how: str):
+    hits = {(h.entry.term, h.how) for h in INDEX.find(normalize(text), FUZZY)}
+    assert (term, how) in hits, hits
+
+
+def test_hits_point_at_the_original_span():
+    text = "Great f\u200bu\u200bc\u200bk deals"
+    nt = normalize(text)
+    (hit,) = INDEX.find(nt, FUZZY)
+    a, b = nt.span(hit.start, hit.end)
+    assert text[a:b] == "f\u200bu\u200bc\u200bk"
+
+
+def test_multiword_terms_and_allow_list():
+    idx = TermIndex(
+        [Category(id="x", terms=[TermSpec(term="white power"), "hoe"], examples={"hit": ["a"], "ok": ["b"]})],
+        ["garden hoe"],
+    )
+    assert [h.entry.term for h in idx.find(normalize("Wh1te  Power grill"), None)] == ["white power"]
+    assert idx.find(normalize("new garden hoe"), None) == []
+    assert [h.entry.term for h in idx.find(normalize("hoe down"), None)] == ["hoe"]
+
+
+def test_fuzzy_results_are_cached_per_distinct_token():
+    idx = TermIndex([Category(id="x", terms=["motherfucker"])], [])
+    cfg = FuzzyConfig()
+    assert idx.find(normalize("motherfuckr"), cfg)
+    size = len(idx._fuzzy_cache)
+    for _ in range(3):
+        idx.find(normalize("motherfuckr motherfuckr"), cfg)
+    assert len(idx._fuzzy_cache) == size
+
+
+def test_fuzzy_can_be_disabled():
+    idx = TermIndex([Category(id="x", terms=["motherfucker"])], [])
+    assert idx.find(normalize("motherfuckr"), FuzzyConfig(enabled=False)) == []

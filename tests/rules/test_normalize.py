@@ -1,0 +1,56 @@
+from judge.rules.normalize import collapse_repeats, normalize, simple_key, word_tokens
+
+
+def texts(s: str) -> list[str]:
+    return [t.text for t in normalize(s).tokens]
+
+
+def test_zero_width_and_bidi_controls_are_removed_but_offsets_point_at_the_original():
+    original = "fr\u200bee \u202eshit\u202c"
+    nt = normalize(original)
+    assert nt.text == "free shit"
+    start = nt.text.index("shit")
+    a, b = nt.span(start, start + 4)
+    assert original[a:b] == "shit"
+
+
+def test_fullwidth_and_case_fold_to_ascii():
+    assert normalize("ＦＵＣＫ").text == "fuck"
+
+
+def test_cyrillic_and_greek_homoglyphs_fold_and_mark_the_token_obfuscated():
+    nt = normalize("p\u0430yp\u03b1l")  # Cyrillic a, Greek alpha
+    assert nt.text == "paypal"
+    assert nt.tokens[0].obfuscated
+
+
+def test_accents_are_stripped_without_marking_obfuscation():
+    nt = normalize("Café")
+    assert nt.text == "cafe"
+    assert not nt.tokens[0].obfuscated
+
+
+def test_leetspeak_forms_only_for_mixed_tokens():
+    toks = {t.text: t.forms for t in normalize("sh1t @ss a$$ 2024 7up").tokens}
+    assert "shit" in toks["sh1t"]
+    assert "ass" in toks["@ss"] and "ass" in toks["a$$"]
+    assert toks["2024"] == ("2024",)  # pure numbers are not letters
+
+
+def test_sentence_punctuation_is_not_leet():
+    assert [t.text for t in word_tokens(normalize("Great deals!"))] == ["great", "deals"]
+
+
+def test_separator_collapsing_joins_single_letters():
+    assert "shit" in texts("s.h.i.t happens")
+    assert "shit" in texts("s h i t")
+    assert "shit" in texts("s-h-i-t")
+    assert "shit" not in texts("s.h. it")  # two singles only
+
+
+def test_repeat_collapse():
+    assert collapse_repeats("shiiiit") == "shit"
+
+
+def test_simple_key_is_stable_across_case_and_spacing():
+    assert simple_key("  Weeknight   FLAVOR builders ") == simple_key("weeknight flavor builders")
