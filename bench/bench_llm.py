@@ -52,7 +52,7 @@ def main() -> None:
             time.sleep(0.05)
         base = f"http://127.0.0.1:{port_file.read_text().strip()}/v1"
         cmd = [
-            sys.executable, "-c", "from cli import main; import sys; sys.argv=['judge', *sys.argv[1:]]; main()",
+            sys.executable, "-c", "from judge.cli import main; import sys; sys.argv=['judge', *sys.argv[1:]]; main()",
             "gate", str(cands), "--policy", str(ROOT / "bench" / "bench_policy.yaml"), "--db", str(work / "j.db"),
             "--json", str(work / "v.json"), "--base-url", base, "--model", "bench-judge", "-q",
             "--concurrency", str(args.concurrency), "--mode", args.mode,

@@ -22,7 +22,7 @@ BAD = ["Sh1t-hot sauces", "Better than Walmart prices", "Detox teas that cure co
 
 
 def judge(*args: str) -> subprocess.CompletedProcess:
-    code = "import sys; from cli import main; sys.argv = ['judge', *sys.argv[1:]]; main()"
+    code = "import sys; from judge.cli import main; sys.argv = ['judge', *sys.argv[1:]]; main()"
     return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True)
 
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge import Candidate, load_policy  # noqa: E402
-from judge.rules.checks import CheckContext, CheckSuite, Subject  # noqa: E402
+from judge.rules.checks import CheckEnv, CheckSuite, Subject  # noqa: E402
 from judge.rules.checks.patterns import load_patterns, patterns_path  # noqa: E402
 from judge.rules.lexicon import load_term_list, term_key  # noqa: E402
 
@@ -125,7 +125,7 @@ def main() -> None:
     # the tier: normalization + term lists + claims/PII/injection + format (+ script)
     checks_cfg = full_cfg.model_copy(update={"coherence": full_cfg.coherence.model_copy(update={"enabled": False})})
     t0 = time.perf_counter()
-    suite = CheckSuite(checks_cfg, CheckContext(policy.base_dir))
+    suite = CheckSuite(checks_cfg, CheckEnv(policy.base_dir))
     index = suite.checks[0].index  # type: ignore[attr-defined]
     build_s = time.perf_counter() - t0
     gc.freeze()
@@ -139,7 +139,7 @@ def main() -> None:
         return time.perf_counter() - t0, flagged
 
     tier_s, flagged = timed(suite)
-    full_s, _ = timed(CheckSuite(full_cfg, CheckContext(policy.base_dir)))
+    full_s, _ = timed(CheckSuite(full_cfg, CheckEnv(policy.base_dir)))
 
     all_terms = []
     for p in [*terms.lists, str(extra_file)]:

@@ -30,7 +30,7 @@ def main() -> int:
     for p in work.glob("judge.db*"):
         p.unlink()
     cmd = [
-        sys.executable, "-c", "from cli import main; import sys; sys.argv=['judge', *sys.argv[1:]]; main()",
+        sys.executable, "-c", "from judge.cli import main; import sys; sys.argv=['judge', *sys.argv[1:]]; main()",
         "gate", str(cands), "--policy", str(HERE / "bench_policy.yaml"), "--db", str(db), "--json", str(out),
         "--base-url", os.environ["PEERBENCH_BASE_URL"], "--model", "bench-judge", "-q",
         "--concurrency", os.environ.get("PEERBENCH_CONCURRENCY", "16"), "--mode", os.environ.get("JUDGE_MODE", "tools"),

@@ -1,8 +1,8 @@
 """storefront-judge: decide automatically what generated storefront content may be published."""
 
-from judge.errors import CheckUnavailable, ConfigError, InputError, JudgeError, PolicyError, StoreError
+from judge.errors import CheckUnavailable, ConfigError, InputError, JudgeError, NotFoundError, PolicyError, StoreError
 from judge.cascade.gate import CIResult, Gate, RunResult
-from judge.models import Candidate, Decision, Finding, Placement, PlacementContext, Severity, Verdict, decide
+from judge.models import Candidate, Decision, Finding, Placement, PlacementBrief, Severity, decide
 from judge.rules.normalize import NormalizedText, normalize
 from judge.policy import Policy, load_policy
 from judge.judges.providers import LLMSettings
@@ -23,9 +23,10 @@ __all__ = [
     "InputError",
     "JudgeError",
     "LLMSettings",
+    "NotFoundError",
     "NormalizedText",
     "Placement",
-    "PlacementContext",
+    "PlacementBrief",
     "Policy",
     "PolicyError",
     "Record",
@@ -34,7 +35,6 @@ __all__ = [
     "Severity",
     "Store",
     "StoreError",
-    "Verdict",
     "__version__",
     "code_version",
     "decide",

@@ -10,6 +10,7 @@ Hierarchy::
     │   └── PolicyError        a policy file failed validation (names file and key)
     ├── InputError             an input file cannot be opened or read at all
     ├── StoreError             the SQLite store cannot be opened or migrated
+    ├── NotFoundError          a named run or candidate is not in the store
     └── CheckUnavailable       a check cannot run (e.g. no toxicity model);
                                the policy decides whether that is a warning or an error
 """
@@ -35,6 +36,10 @@ class InputError(JudgeError):
 
 class StoreError(JudgeError):
     """The verdict store cannot be opened or migrated."""
+
+
+class NotFoundError(JudgeError):
+    """A run or candidate that a command names is not in the store."""
 
 
 class CheckUnavailable(JudgeError):

@@ -1,15 +1,16 @@
-"""The content model: placements, candidates, findings and verdicts."""
+"""The content model: placements, candidates, findings, decisions; shared text keys and catalog words."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
-
-from judge.rules.normalize import simple_key
 
 
 class Decision(StrEnum):
@@ -29,7 +30,7 @@ class Severity(StrEnum):
         return {"block": 2, "review": 1, "info": 0}[self.value]
 
 
-class PlacementContext(BaseModel):
+class PlacementBrief(BaseModel):
     """Merchandising context of a placement. Unknown keys are kept."""
 
     model_config = ConfigDict(extra="allow")
@@ -58,7 +59,7 @@ class Placement(BaseModel):
 
     id: StrictStr
     page: StrictStr | None = None
-    context: PlacementContext = Field(default_factory=PlacementContext)
+    context: PlacementBrief = Field(default_factory=PlacementBrief)
 
 
 class Candidate(BaseModel):
@@ -76,7 +77,7 @@ class Candidate(BaseModel):
     keywords: list[StrictStr]
     page: StrictStr | None = None
     description: StrictStr | None = None
-    context: PlacementContext = Field(default_factory=PlacementContext)
+    context: PlacementBrief = Field(default_factory=PlacementBrief)
     generator: Generator | None = None
 
     @property
@@ -117,21 +118,33 @@ class Finding(BaseModel):
     score: float | None = None
 
 
-class Verdict(BaseModel):
-    """The decision for one candidate, with its findings and provenance."""
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One input record: a candidate, or an error that says what was wrong."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    candidate_id: str | None
     line: int
-    decision: Decision
-    findings: list[Finding] = Field(default_factory=list)
-    content_hash: str | None = None
-    policy_id: str
-    policy_version: str
-    code_version: str
+    raw: str
+    candidate: Candidate | None = None
     error: str | None = None
-    reused: bool = False
+
+
+@dataclass(frozen=True)
+class InputBatch:
+    """A batch of candidates to gate, read once: where it came from, its hash, and its records."""
+
+    source: str  # a path, or a label for candidates made in memory
+    format: str  # jsonl | csv
+    sha256: str
+    count: int | None  # records, when known before parsing (for progress)
+    records: Iterable[Record]  # may be iterated more than once
+
+    @classmethod
+    def of(cls, candidates: Iterable[Candidate], source: str = "<memory>") -> InputBatch:
+        """Candidates made in memory, each record as the JSONL line it would be."""
+        raws = [c.model_dump_json(exclude_none=True) for c in candidates]
+        digest = hashlib.sha256("".join(r + "\n" for r in raws).encode("utf-8")).hexdigest()
+        records = [Record(i, raw, candidate=Candidate.model_validate_json(raw)) for i, raw in enumerate(raws, 1)]
+        return cls(source, "jsonl", digest, len(records), records)
 
 
 def sha256_json(payload: Any) -> str:
@@ -147,3 +160,23 @@ def decide(findings: list[Finding]) -> Decision:
     if worst == 1:
         return Decision.NEEDS_REVIEW
     return Decision.APPROVED
+
+
+def simple_key(text: str) -> str:
+    """Cheap canonical form for hashing and equality: NFKC, casefold, single spaces."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# Catalog words: what says nothing about which products a phrase means.
+STOPWORDS = frozenset(
+    "a an and or of the with for in on to by from at as is oz fl lb lbs ct pk pack count g kg ml l free "
+    "original classic new size family value each per".split()
+)
+# Words of merchandising copy that say nothing about products ("Weeknight pasta favorites").
+MERCH_WORDS = frozenset(
+    "favorites favourites favorite stock up finds fresh picks made easy weeknight night season seasonal ideas "
+    "essentials must haves best top great everyday day days time go whole".split()
+)
+PLACEHOLDER_TAXONOMY = frozenset({"missing", "other"})  # Instacart's catch-all aisle and department

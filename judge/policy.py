@@ -13,9 +13,9 @@ import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from judge.config import read_yaml, validate, validation_message
 from judge.errors import PolicyError
 from judge.models import Candidate, Severity
 from judge.resources import resolve_data_file
@@ -203,7 +203,7 @@ class Policy(_Strict):
             try:
                 ChecksConfig.model_validate(deep_merge(base, ov.checks))
             except ValidationError as e:
-                raise ValueError(f"override {ov.name!r}: {_first_error(e)}") from None
+                raise ValueError(f"override {ov.name!r}: {validation_message(e)}") from None
         return self
 
     @property
@@ -246,33 +246,16 @@ def deep_merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _first_error(e: ValidationError) -> str:
-    err = e.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    return f"{loc}: {err['msg']}" if loc else err["msg"]
-
-
 def load_policy(ref: str | Path = "default") -> Policy:
     """Load a policy by path or shipped name (``default``, ``strict``)."""
     try:
         path = resolve_data_file(ref, "policies")
     except FileNotFoundError as e:
         raise PolicyError(f"policy {e}") from None
-    raw = path.read_bytes()
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as e:
-        raise PolicyError(f"{path}: not valid YAML: {e}") from None
+    data, raw = read_yaml(path, PolicyError)
     if not isinstance(data, dict):
         raise PolicyError(f"{path}: expected a mapping at the top level")
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as e:
-        msgs = []
-        for err in e.errors()[:8]:
-            loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-            msgs.append(f"  {loc}: {err['msg']}")
-        raise PolicyError(f"{path}: invalid policy\n" + "\n".join(msgs)) from None
+    policy = validate(path, data, Policy, "policy", PolicyError, limit=8)
     policy._source = path.resolve()
     policy._hash = hashlib.sha256(raw).hexdigest()
     return policy

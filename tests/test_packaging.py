@@ -33,7 +33,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def run_installed(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(site)}
-    code = "import sys; from cli import main; sys.argv = ['judge', *sys.argv[1:]]; main()"
+    code = "import sys; from judge.cli import main; sys.argv = ['judge', *sys.argv[1:]]; main()"
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
@@ -41,7 +41,9 @@ def test_wheel_ships_data_folders(installed: Path):
     assert (installed / "judge" / "_data" / "policies" / "default.yaml").is_file()
     assert (installed / "judge" / "_data" / "policies" / "terms" / "garm.yaml").is_file()
     assert (installed / "judge" / "_data" / "rubrics").is_dir()
-    assert (installed / "cli.py").is_file()
+    assert not (installed / "cli.py").exists()  # nothing named `cli` at the top of site-packages
+    (entry_points,) = installed.glob("storefront_judge-*.dist-info/entry_points.txt")
+    assert "judge = judge.cli:main" in entry_points.read_text()
 
 
 def test_installed_wheel_gates_with_shipped_policy_from_any_directory(installed: Path, tmp_path: Path):

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from judge.errors import InputError
-from judge.store import Store
+from judge.models import PLACEHOLDER_TAXONOMY, STOPWORDS
+from judge.store import Product, Store
 
 KNOWN = ("id", "title", "brand", "category", "aisle", "department", "popularity", "available")
-_FTS_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass
@@ -32,16 +33,20 @@ class LoadResult:
     total: int
 
 
-@dataclass(frozen=True)
-class Product:
-    id: str
-    title: str
-    brand: str | None
-    category: str | None
-    aisle: str | None
-    department: str | None
-    popularity: float | None
-    bm25: float  # lower is better (SQLite's convention)
+class StoreEvidence:
+    """The catalog in a store, as the rule checks' :class:`~judge.rules.checks.CatalogEvidence`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.fingerprint = store.catalog_fingerprint()
+
+    def search(self, query: str, k: int, any_word: bool = False) -> list[Product]:
+        return self.store.search_products(query, k, any_word=any_word)
+
+
+def evidence(store: Store) -> StoreEvidence | None:
+    """Catalog evidence for the checks, when the store holds a catalog."""
+    return StoreEvidence(store) if store.product_count() else None
 
 
 def _rows_generic(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
@@ -84,29 +89,30 @@ def _rows_instacart(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, st
                          "category": f"{departments.get(dept_id, '')} > {aisles.get(aisle_id, '')}"}, None
 
 
-def _clean(obj: dict[str, Any]) -> tuple[tuple, str | None]:
+def _clean(obj: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     pid = str(obj.get("id") or obj.get("product_id") or "").strip()
     title = str(obj.get("title") or obj.get("name") or obj.get("product_name") or "").strip()
     if not pid:
-        return (), "missing id"
+        return {}, "missing id"
     if not title:
-        return (), "missing title"
+        return {}, "missing title"
     if len(title) > 1000:
-        return (), "title over 1,000 characters"
+        return {}, "title over 1,000 characters"
     pop = obj.get("popularity", obj.get("score"))
     try:
         popularity = float(pop) if pop not in (None, "") else None
     except (TypeError, ValueError):
-        return (), f"popularity {pop!r} is not a number"
+        return {}, f"popularity {pop!r} is not a number"
     available = str(obj.get("available", "1")).strip().lower() not in ("0", "false", "no", "")
     extra = {k: v for k, v in obj.items() if k not in KNOWN and k not in ("product_id", "name", "product_name", "score")}
-    return (
-        pid, title, obj.get("brand") or None, obj.get("category") or None, obj.get("aisle") or None,
-        obj.get("department") or None, popularity, int(available), json.dumps(extra, ensure_ascii=False) if extra else None,
-    ), None
+    return {
+        "id": pid, "title": title, "brand": obj.get("brand") or None, "category": obj.get("category") or None,
+        "aisle": obj.get("aisle") or None, "department": obj.get("department") or None, "popularity": popularity,
+        "available": int(available), "extra_json": json.dumps(extra, ensure_ascii=False) if extra else None,
+    }, None
 
 
-def load(store: Store, path: Path, fmt: str = "auto", batch: int = 5000) -> LoadResult:
+def load(store: Store, path: Path, fmt: str = "auto") -> LoadResult:
     """Upsert products by id (loading the same file twice changes nothing), then rebuild the index."""
     if not path.is_file():
         raise InputError(f"{path}: no such catalog file")
@@ -114,85 +120,17 @@ def load(store: Store, path: Path, fmt: str = "auto", batch: int = 5000) -> Load
         fmt = "instacart" if path.name == "products.csv" and (path.parent / "aisles.csv").is_file() else "generic"
     rows = _rows_instacart(path) if fmt == "instacart" else _rows_generic(path)
     errors: list[str] = []
-    pending: list[tuple] = []
-    loaded = 0
-    sql = (
-        "INSERT INTO products (id, title, brand, category, aisle, department, popularity, available, extra_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
-        " brand = excluded.brand, category = excluded.category, aisle = excluded.aisle,"
-        " department = excluded.department, popularity = excluded.popularity, available = excluded.available,"
-        " extra_json = excluded.extra_json"
-    )
-    with store.engine.begin() as conn:
+
+    def products() -> Iterator[dict[str, Any]]:
         for line, obj, error in rows:
-            if error:
-                errors.append(error)
+            values, problem = _clean(obj) if obj is not None else ({}, None)
+            if error or problem:
+                errors.append(error or f"{path}:{line}: {problem}")
                 continue
-            assert obj is not None
-            values, problem = _clean(obj)
-            if problem:
-                errors.append(f"{path}:{line}: {problem}")
-                continue
-            pending.append(values)
-            if len(pending) >= batch:
-                conn.exec_driver_sql(sql, pending)
-                loaded += len(pending)
-                pending = []
-        if pending:
-            conn.exec_driver_sql(sql, pending)
-            loaded += len(pending)
-        conn.exec_driver_sql("INSERT INTO products_fts(products_fts) VALUES ('rebuild')")
-        total = conn.exec_driver_sql("SELECT count(*) FROM products").scalar() or 0
+            yield values
+
+    loaded, total = store.load_products(products())
     return LoadResult(loaded, errors, total)
-
-
-def fts_query(text: str, any_word: bool = False) -> str:
-    """A safe FTS5 query: every word quoted (no operators from user text); all words required,
-    or any of them (minus stopwords) with ``any_word``."""
-    words = _FTS_TOKEN.findall(text.lower())
-    if any_word:
-        words = [w for w in words if w not in STOPWORDS and w not in MERCH_WORDS and len(w) > 2] or words
-        return " OR ".join(f'"{w}"' for w in words)
-    return " ".join(f'"{w}"' for w in words)
-
-
-def search(store: Store, keyword: str, k: int = 20, available_only: bool = True, any_word: bool = False) -> list[Product]:
-    """Top-k products for a keyword by BM25 (title weighted above brand and category)."""
-    query = fts_query(keyword, any_word)
-    if not query:
-        return []
-    sql = (
-        "SELECT p.id, p.title, p.brand, p.category, p.aisle, p.department, p.popularity,"
-        " bm25(products_fts, 10.0, 3.0, 2.0, 1.0, 1.0) AS score FROM products_fts JOIN products p"
-        " ON p.rowid = products_fts.rowid WHERE products_fts MATCH ?"
-        + (" AND p.available = 1" if available_only else "")
-        + " ORDER BY score LIMIT ?"
-    )
-    with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql(sql, (query, k)).all()
-    return [Product(*r) for r in rows]
-
-
-def retrieve(store: Store, keywords: list[str], k: int = 20) -> dict[str, list[Product]]:
-    """Per keyword, its top-k; the union is de-duplicated by the caller as it needs."""
-    return {kw: search(store, kw, k) for kw in keywords}
-
-
-def size(store: Store) -> int:
-    with store.engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT count(*) FROM products").scalar() or 0
-
-
-STOPWORDS = frozenset(
-    "a an and or of the with for in on to by from at as is oz fl lb lbs ct pk pack count g kg ml l free "
-    "original classic new size family value each per".split()
-)
-# Words of merchandising copy that say nothing about products ("Weeknight pasta favorites").
-MERCH_WORDS = frozenset(
-    "favorites favourites favorite stock up finds fresh picks made easy weeknight night season seasonal ideas "
-    "essentials must haves best top great everyday day days time go whole".split()
-)
-PLACEHOLDER_TAXONOMY = frozenset({"missing", "other"})  # Instacart's catch-all aisle and department
 
 
 def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str, float]]:
@@ -206,11 +144,10 @@ def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20
 
     counts: Counter[str] = Counter()
     where: dict[str, Counter[str]] = defaultdict(Counter)
-    with store.engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT title, aisle, department, brand FROM products WHERE available = 1").all()
+    rows = store.available_products()
     for title, aisle, department, brand in rows:
-        brand_words = set(_FTS_TOKEN.findall((brand or "").lower()))
-        words = [w for w in _FTS_TOKEN.findall(title.lower()) if not w.isdigit() and w not in brand_words]
+        brand_words = set(_WORD.findall((brand or "").lower()))
+        words = [w for w in _WORD.findall(title.lower()) if not w.isdigit() and w not in brand_words]
         seen: set[str] = set()
         for n in range(1, max_n + 1):
             for i in range(len(words) - n + 1):
@@ -233,14 +170,3 @@ def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20
     out += [(name, sum(where[name].values()), *top(name)) for name in names if name not in counts]
     out.sort(key=lambda r: (-r[1], r[0]))
     return out[:limit]
-
-
-def fingerprint(store: Store) -> str:
-    """Changes when the catalog changes (count and a digest of ids, titles and departments)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with store.engine.connect() as conn:
-        for row in conn.exec_driver_sql("SELECT id, title, department, available FROM products ORDER BY rowid"):
-            h.update("\x1f".join(str(x) for x in row).encode())
-    return h.hexdigest()

@@ -13,23 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from judge.cascade.generate import PlacementSpec
+from judge.cascade.generate import OfflineGenerator, PlacementSpec
 from judge.cascade.generate_llm import messages
 from judge.models import Candidate
-from judge.surfaces.report import run_stats
-from judge.store import Store
-from judge.store.schema import RunRow
+from judge.store import RunRow, Store
 
 
 def export(store: Store, run: RunRow, out: Path) -> tuple[int, int]:
     """Approved candidates of a JSONL run as chat fine-tuning rows. Returns (written, skipped)."""
-    from judge.cascade import catalog
-
-    offline = None
-    if catalog.size(store):
-        from judge.cascade.generate import OfflineGenerator
-
-        offline = OfflineGenerator(store)
+    offline = OfflineGenerator(store) if store.product_count() else None
     written = skipped = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
@@ -53,28 +45,23 @@ def export(store: Store, run: RunRow, out: Path) -> tuple[int, int]:
 
 
 def _run_profile(store: Store, run: RunRow, storefront: Path | None) -> dict[str, Any]:
-    stats = run_stats(store, run)
-    with store.engine.connect() as conn:
-        lat = conn.exec_driver_sql(
-            "SELECT avg(latency_ms), sum(prompt_tokens + completion_tokens), count(*) FROM judge_calls"
-            " WHERE run_id = ? AND cached_from IS NULL AND attempts > 0",
-            (run.id,),
-        ).one()
-        generators: dict[str, int] = {}
-        for (raw,) in conn.exec_driver_sql("SELECT raw FROM verdicts WHERE run_id = ?", (run.id,)):
-            try:
-                model = (json.loads(raw).get("generator") or {}).get("model") or "unknown"
-            except (ValueError, AttributeError):
-                model = "unknown"
-            generators[model] = generators.get(model, 0) + 1
-    criteria = {k: v["pass"] / max(1, v["pass"] + v["fail"]) for k, v in stats["criteria"].items()}
+    stats = store.run_stats(run.id)
+    latency, tokens, calls = store.call_usage(run.id)
+    generators: dict[str, int] = {}
+    for raw in store.raw_records(run.id):
+        try:
+            model = (json.loads(raw).get("generator") or {}).get("model") or "unknown"
+        except (ValueError, AttributeError):
+            model = "unknown"
+        generators[model] = generators.get(model, 0) + 1
+    criteria = {k: v["pass"] / max(1, v["pass"] + v["fail"]) for k, v in stats.criteria.items()}
     profile: dict[str, Any] = {
-        "run_id": run.id, "generators": generators, "candidates": stats["total"], "approval_rate": stats["pass_rate"],
-        "check_failure_rate": stats["per_check"], "criterion_pass_rate": criteria,
-        "judge_latency_ms": lat[0], "judge_tokens": lat[1] or 0, "judge_calls": lat[2],
+        "run_id": run.id, "generators": generators, "candidates": stats.total, "approval_rate": stats.pass_rate,
+        "check_failure_rate": stats.per_check, "criterion_pass_rate": criteria,
+        "judge_latency_ms": latency, "judge_tokens": tokens, "judge_calls": calls,
     }
     if storefront is not None and storefront.is_file():
-        sf = json.loads(storefront.read_text())
+        sf = json.loads(storefront.read_bytes())
         placed = [pl for page in sf["pages"] for pl in page["placements"]]
         dropped = sum(len(page["dropped"]) for page in sf["pages"])
         profile["product_precision_at_k"] = sum(pl["checks"]["precision_at_k"] for pl in placed) / len(placed) if placed else None

@@ -1,6 +1,7 @@
-"""The gate: read candidates, run the checks, decide, store; resumable and cached.
+"""The gate: run the checks and judges over a batch of records, decide, store; resumable and cached.
 
-A run is identified by its *run key* (input bytes + policy + code + options). If a
+The gate takes records (an :class:`~judge.models.InputBatch`), never a path: the caller
+reads its input once. A run is identified by its *run key* (input hash + policy + code + options). If a
 run with the same key was interrupted, ``gate`` resumes it: lines already stored
 are skipped. Independently, every candidate's *evaluation key* (its exact
 content + the effective checks' fingerprint + code version) lets a later run reuse
@@ -11,20 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from judge.rules.checks import CheckContext, CheckSuite, Subject
+from judge.cascade.catalog import evidence
 from judge.errors import ConfigError
-from judge.judges.stage import JudgeItem, JudgeStage, StageResult
 from judge.judges.providers import LLMSettings
 from judge.judges.rubric import load_rubric
-from judge.models import Candidate, Decision, decide, sha256_json
+from judge.judges.stage import JudgeItem, JudgeStage, StageResult
+from judge.models import Candidate, Decision, InputBatch, Record, decide, sha256_json
 from judge.policy import Policy
-from judge.surfaces.reader import MAX_RECORD_BYTES, Record, file_sha256, input_format, read_records
-from judge.store import NewVerdict, RunRow, Store
+from judge.rules.checks import CheckEnv, CheckSuite, Subject
+from judge.store import Calibration, RunRow, Store, VerdictDraft
 from judge.version import code_version
 
 ProgressFn = Callable[[int], None]
@@ -68,14 +68,13 @@ class Gate:
         skip_llm: bool = False,
         llm: LLMSettings | None = None,
         store_prompts: bool = False,
+        calibrations: dict[str, Calibration] | None = None,
     ) -> None:
+        """``calibrations`` (the store's latest, by target) decide which rubric criteria may block."""
         self.policy = policy
         self.store = store
         self.skip_llm = skip_llm
-        from judge.cascade.catalog import size as catalog_size
-
-        has_catalog = catalog_size(store) > 0
-        self.ctx = CheckContext(base_dir=policy.base_dir, catalog=store if has_catalog else None)
+        self.ctx = CheckEnv(base_dir=policy.base_dir, catalog=evidence(store))
         self._suites: dict[tuple[int, ...], CheckSuite] = {}
         self._fingerprints: dict[tuple[int, ...], str] = {}
         self.stage: JudgeStage | None = None
@@ -87,11 +86,9 @@ class Gate:
                     "configured: set OPENAI_BASE_URL (or --base-url) and JUDGE_MODEL (or --model), "
                     "or pass --skip-llm to record the rubric stage as skipped"
                 )
-            from judge.surfaces.calibration import trust_map
-
             self.stage = JudgeStage(
                 rubrics, llm, store, policy.unscored_severity, store_prompts,
-                trust=policy.judges.trust, calibrations=trust_map(store),
+                trust=policy.judges.trust, calibrations=calibrations,
             )
         self.llm_state = "skipped" if rubrics and skip_llm else ("none" if not rubrics else "active")
         # Small batches keep judge calls flowing while the next batch is prepared; without
@@ -133,33 +130,17 @@ class Gate:
     def llm_fingerprint(self) -> str:
         return self.stage.fingerprint if self.stage else self.llm_state
 
-    def evaluate(self, candidates: list[Candidate]) -> list[tuple[Decision, list]]:
-        """Check candidates without touching the store (used by tests and the API)."""
-        out: list[tuple[Decision, list]] = []
-        for cand in candidates:
-            suite = self.suite(self.policy.override_key(cand))
-            findings = suite.run([Subject(cand)])[0]
-            out.append((decide(findings), findings))
-        return out
-
-    def run(
-        self,
-        path: Path,
-        *,
-        on_progress: ProgressFn | None = None,
-        max_record_bytes: int = MAX_RECORD_BYTES,
-    ) -> RunResult:
-        fmt = input_format(path)
-        input_sha = file_sha256(path)
-        run_key = self.run_key(input_sha)
+    def run(self, batch: InputBatch, *, on_progress: ProgressFn | None = None) -> RunResult:
+        """Gate every record of ``batch``; resume the run of the same key if one was interrupted."""
+        run_key = self.run_key(batch.sha256)
         run = self.store.resumable_run(run_key)
         resumed = run is not None
         if run is None:
             run = self.store.create_run(
                 run_key=run_key,
-                input_path=str(path),
-                input_sha256=input_sha,
-                input_format=fmt,
+                input_path=batch.source,
+                input_sha256=batch.sha256,
+                input_format=batch.format,
                 policy_id=self.policy.id,
                 policy_version=self.policy.version,
                 policy_hash=self.policy.fingerprint,
@@ -174,11 +155,11 @@ class Gate:
         # A plain loop, not asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of
         # the running task (with every pending call) on each run(), ~0.1 s per batch.
         loop = asyncio.new_event_loop()
+        pages: dict[str, list[JudgeItem]] = {}
         try:
-            records = read_records(path, max_record_bytes)
-            loop.run_until_complete(self._pipeline(run, records, done, result, on_progress))
+            loop.run_until_complete(self._pipeline(run, batch.records, done, result, pages, on_progress))
             if self.stage and self.stage.page_rubrics and not result.stopped:
-                loop.run_until_complete(self._pages(run, read_records(path, max_record_bytes)))
+                loop.run_until_complete(self._pages(run, pages))
         finally:
             if self.stage:
                 loop.run_until_complete(self.stage.aclose())
@@ -196,18 +177,18 @@ class Gate:
         result.ci = self.ci(result.counts, result.check_status)
         if result.stopped:
             result.ci = CIResult(False, [f"run stopped early: {result.stopped}", *result.ci.reasons])
-        self.store.finish_run(
+        result.run = self.store.finish_run(
             run.id,
             result.counts,
             {"passed": result.ci.passed, "reasons": result.ci.reasons, "llm": result.llm},
             result.check_status,
             status="stopped" if result.stopped else "complete",
         )
-        result.run = self.store.get_run(run.id) or run
         return result
 
     async def _pipeline(
-        self, run: RunRow, records: Iterator[Record], done: set[int], result: RunResult, on_progress: ProgressFn | None
+        self, run: RunRow, records: Iterable[Record], done: set[int], result: RunResult,
+        pages: dict[str, list[JudgeItem]], on_progress: ProgressFn | None,
     ) -> None:
         """Prepare batch k+1 (read, rules, prompts) while batch k's judge calls are in flight.
 
@@ -219,6 +200,8 @@ class Gate:
         for batch in _batches(records, self.batch_size):
             if self.stage and self.stage.exhausted:
                 break
+            if self.stage and self.stage.page_rubrics:
+                _gather_pages(batch, pages)
             todo = [r for r in batch if r.line not in done]
             if todo:
                 # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
@@ -234,7 +217,7 @@ class Gate:
         if self.stage and self.stage.exhausted:
             result.stopped = self.stage.exhausted
 
-    async def _pages(self, run: RunRow, records: Iterator[Record]) -> None:
+    async def _pages(self, run: RunRow, members: dict[str, list[JudgeItem]]) -> None:
         """Page-level rubrics, once every placement of the run has a verdict.
 
         A page's prompt shows all of its candidates that the earlier tiers did not reject
@@ -243,18 +226,12 @@ class Gate:
         assert self.stage is not None
         decisions = self.store.line_decisions(run.id)
         done = self.store.judged_lines(run.id, [r.id for r in self.stage.page_rubrics])
+        skip = {Decision.ERROR, Decision.REJECTED} if self.policy.judges.cascade else {Decision.ERROR}
         pages: dict[str, list[JudgeItem]] = {}
-        for rec in records:
-            cand = rec.candidate
-            if cand is None or not cand.page or rec.line in done:
-                continue
-            decision = decisions.get(rec.line)
-            if decision is None or decision == Decision.ERROR:
-                continue
-            if self.policy.judges.cascade and decision == Decision.REJECTED:
-                continue
-            pages.setdefault(cand.page, []).append(JudgeItem(rec.line, cand, cand.content_hash))
-        pages = {page: items for page, items in pages.items() if len(items) >= 2}
+        for page, items in members.items():
+            kept = [i for i in items if i.line not in done and decisions.get(i.line) not in (None, *skip)]
+            if len(kept) >= 2:
+                pages[page] = kept
         if not pages:
             return
         out = await self.stage.judge_pages(pages)
@@ -262,12 +239,12 @@ class Gate:
 
     def _prepare(self, records: list[Record], result: RunResult) -> _Batch:
         """Everything up to the LLM tier: parse errors, cache look-up, the rule checks."""
-        pending: list[tuple[NewVerdict, tuple[int, ...], Candidate]] = []
-        verdicts: list[NewVerdict] = []
+        pending: list[tuple[VerdictDraft, tuple[int, ...], Candidate]] = []
+        verdicts: list[VerdictDraft] = []
         for rec in records:
             if rec.candidate is None:
                 result.input_errors.append(rec.error or "unreadable record")
-                verdicts.append(NewVerdict(rec.line, rec.raw, Decision.ERROR, [], error=rec.error))
+                verdicts.append(VerdictDraft(rec.line, rec.raw, Decision.ERROR, [], error=rec.error))
                 continue
             cand = rec.candidate
             key = self.policy.override_key(cand)
@@ -280,7 +257,7 @@ class Gate:
                     "llm": self.llm_fingerprint,
                 }
             )
-            v = NewVerdict(
+            v = VerdictDraft(
                 rec.line,
                 rec.raw,
                 Decision.APPROVED,
@@ -293,9 +270,9 @@ class Gate:
             )
             verdicts.append(v)
             pending.append((v, key, cand))
-        cached = self.store.cached([v.eval_key for v, _, _ in pending if v.eval_key])
-        fresh: dict[tuple[int, ...], list[tuple[NewVerdict, Candidate]]] = {}
-        first_by_key: dict[str, NewVerdict] = {}
+        cached = self.store.reusable_verdicts([v.eval_key for v, _, _ in pending if v.eval_key])
+        fresh: dict[tuple[int, ...], list[tuple[VerdictDraft, Candidate]]] = {}
+        first_by_key: dict[str, VerdictDraft] = {}
         for v, key, cand in pending:
             assert v.eval_key is not None
             hit = cached.get(v.eval_key)
@@ -308,7 +285,7 @@ class Gate:
                 first_by_key[v.eval_key] = v
                 fresh.setdefault(key, []).append((v, cand))
         judge_items: list[JudgeItem] = []
-        by_line: dict[int, NewVerdict] = {}
+        by_line: dict[int, VerdictDraft] = {}
         for key, items in fresh.items():
             findings = self.suite(key).run([Subject(c) for _, c in items])
             for (v, cand), found in zip(items, findings, strict=True):
@@ -341,7 +318,7 @@ class Gate:
         else:
             self.store.write_verdicts(*write)
 
-    def _apply_overrides(self, verdicts: list[NewVerdict]) -> None:
+    def _apply_overrides(self, verdicts: list[VerdictDraft]) -> None:
         """Sticky human decisions: same content, same policy version -> the reviewer decides."""
         hashes = [v.content_hash for v in verdicts if v.content_hash]
         if not hashes:
@@ -374,14 +351,14 @@ class Gate:
 
 @dataclass
 class _Batch:
-    verdicts: list[NewVerdict]  # every record of the batch, in order
-    candidates: list[NewVerdict]  # the readable ones
-    first_by_key: dict[str, NewVerdict]  # duplicate content in a batch is evaluated once
+    verdicts: list[VerdictDraft]  # every record of the batch, in order
+    candidates: list[VerdictDraft]  # the readable ones
+    first_by_key: dict[str, VerdictDraft]  # duplicate content in a batch is evaluated once
     judge_items: list[JudgeItem]
-    by_line: dict[int, NewVerdict]
+    by_line: dict[int, VerdictDraft]
 
 
-def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     batch: list[Record] = []
     for r in records:
         batch.append(r)
@@ -390,3 +367,11 @@ def _batches(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
             batch = []
     if batch:
         yield batch
+
+
+def _gather_pages(records: list[Record], pages: dict[str, list[JudgeItem]]) -> None:
+    """The members of each page, for the page rubrics that run after every placement is decided."""
+    for rec in records:
+        cand = rec.candidate
+        if cand is not None and cand.page:
+            pages.setdefault(cand.page, []).append(JudgeItem(rec.line, cand, cand.content_hash))

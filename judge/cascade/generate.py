@@ -16,8 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 from judge.cascade import catalog
-from judge.models import Candidate, PlacementContext
-from judge.rules.normalize import simple_key
+from judge.models import MERCH_WORDS, PLACEHOLDER_TAXONOMY, Candidate, PlacementBrief, simple_key
 from judge.store import Store
 
 TEMPLATES = [
@@ -38,7 +37,7 @@ class PlacementSpec(BaseModel):
 
     id: str
     page: str = "home"
-    context: PlacementContext = Field(default_factory=PlacementContext)
+    context: PlacementBrief = Field(default_factory=PlacementBrief)
     keywords: int = Field(4, ge=1, le=12)  # how many keywords to generate
 
 
@@ -72,18 +71,15 @@ class OfflineGenerator:
         self.store = store
         self.role = role
         self.vocab = catalog.vocabulary(store, min_count=2)
-        self.department: dict[str, str] = {}
-        with store.engine.connect() as conn:
-            for aisle, dept in conn.exec_driver_sql("SELECT DISTINCT aisle, department FROM products WHERE aisle IS NOT NULL"):
-                self.department[aisle] = dept or ""
+        self.department = store.aisle_departments()
         names = set(self.department) | set(self.department.values())
         # keywords per aisle: product phrases specific to the aisle, multi-word phrases first
         ranked: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for term, count, aisle, share in self.vocab:
-            if not aisle or term in names or aisle in catalog.PLACEHOLDER_TAXONOMY or share < 0.6:
+            if not aisle or term in names or aisle in PLACEHOLDER_TAXONOMY or share < 0.6:
                 continue  # a keyword must say what aisle it is about
             words = term.count(" ") + 1
-            if words == 1 and (term in catalog.MERCH_WORDS or len(term) < 4):
+            if words == 1 and (term in MERCH_WORDS or len(term) < 4):
                 continue
             ranked[aisle].append((count * share * (1 + 1.0 * (words - 1)), term))
         self.by_aisle: dict[str, list[str]] = {}
@@ -103,7 +99,7 @@ class OfflineGenerator:
         allowed = {a.casefold() for a in ctx.allowed_categories or []}
         aisles = [
             a for a in self.by_aisle
-            if len(self.by_aisle[a]) >= p.keywords and self.department.get(a) not in catalog.PLACEHOLDER_TAXONOMY
+            if len(self.by_aisle[a]) >= p.keywords and self.department.get(a) not in PLACEHOLDER_TAXONOMY
         ]
         if ctx.audience and ctx.audience.casefold() == "kids":
             aisles = [a for a in aisles if self.department.get(a) in KIDS_DEPARTMENTS and a not in NEVER_FOR_KIDS]
@@ -114,7 +110,7 @@ class OfflineGenerator:
         if hint:  # aisles whose products the context words retrieve most come first
             from collections import Counter
 
-            votes = Counter(h.aisle for h in catalog.search(self.store, hint, 30, any_word=True) if h.aisle in aisles)
+            votes = Counter(h.aisle for h in self.store.search_products(hint, 30, any_word=True) if h.aisle in aisles)
             hinted = [a for a, _ in votes.most_common()]
             aisles = hinted + [a for a in aisles if a not in votes]
         seed = int(hashlib.sha256(p.id.encode()).hexdigest(), 16)

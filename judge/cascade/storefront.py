@@ -15,20 +15,19 @@ every product keeps both scores.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from judge.cascade import catalog
 from judge.cascade.gate import Gate
 from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
-from judge.rules.normalize import simple_key
-from judge.policy import Policy
+from judge.errors import ConfigError, InputError
 from judge.judges.providers import LLMSettings
-from judge.store import Store
+from judge.models import Candidate, InputBatch, simple_key
+from judge.policy import Policy
+from judge.store import Product, StoredVerdict, Store
 
 
 @dataclass
@@ -52,13 +51,30 @@ class StorefrontConfig:
     relevance_similarity: float = 0.3
 
 
+@dataclass
+class Storefront:
+    """A built storefront: per page, its placements (theme, keywords, ranked products, checks) and the
+    placements dropped, with why; plus the provenance of the gate run and the generator."""
+
+    run_id: str
+    policy: dict[str, str]
+    generator: dict[str, Any]
+    llm_judges: str
+    backfill: str
+    fusion: dict[str, Any]
+    pages: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2}
 
 
-def fuse(per_keyword: dict[str, list[catalog.Product]], cfg: StorefrontConfig) -> list[dict[str, Any]]:
+def fuse(per_keyword: dict[str, list[Product]], cfg: StorefrontConfig) -> list[dict[str, Any]]:
     """Union of the keywords' results (de-duplicated), fused with the popularity ranker."""
-    best: dict[str, tuple[float, catalog.Product]] = {}
+    best: dict[str, tuple[float, Product]] = {}
     for hits in per_keyword.values():
         for p in hits:
             if p.id not in best or p.bm25 < best[p.id][0]:
@@ -90,7 +106,7 @@ def near_duplicate(placed: dict[str, Any], theme: str, keywords: list[str], cfg:
 
 
 def product_checks(store: Store, theme: str, keywords: list[str], cfg: StorefrontConfig) -> tuple[list[dict], dict[str, Any], list[str]]:
-    per_keyword = catalog.retrieve(store, keywords, cfg.k)
+    per_keyword = {kw: store.search_products(kw, cfg.k) for kw in keywords}
     products = fuse(per_keyword, cfg)
     problems = []
     short = {kw: len(h) for kw, h in per_keyword.items() if len(h) < cfg.min_per_keyword}
@@ -98,7 +114,7 @@ def product_checks(store: Store, theme: str, keywords: list[str], cfg: Storefron
         problems.append("keywords retrieve too few products: " + ", ".join(f"{k!r} ({n})" for k, n in short.items()))
     if len(products) < cfg.min_products:
         problems.append(f"{len(products)} products in all, fewer than {cfg.min_products}")
-    theme_depts = {h.department for h in catalog.search(store, theme, 20, any_word=True)}
+    theme_depts = {h.department for h in store.search_products(theme, 20, any_word=True)}
     theme_stems = _stems(theme)
     top = products[: cfg.relevance_k]
     close: set[str] = set()
@@ -122,17 +138,14 @@ def build(
     store: Store,
     placements: list[PlacementSpec],
     policy: Policy,
-    out_dir: Path,
     cfg: StorefrontConfig | None = None,
     llm: LLMSettings | None = None,
     skip_llm: bool = True,
     vocabulary: list[str] | None = None,
-) -> dict[str, Any]:
+) -> Storefront:
     """Build the storefront; ``vocabulary`` (keywords allowed, e.g. from a file) constrains every candidate."""
     cfg = cfg or StorefrontConfig()
-    if catalog.size(store) == 0:
-        from judge.errors import ConfigError
-
+    if store.product_count() == 0:
         raise ConfigError(f"{store.path}: no catalog loaded; run `judge catalog load FILE` first")
     offline = OfflineGenerator(store, role=cfg.role)
     generator: Any = offline
@@ -157,9 +170,8 @@ def build(
                 if c.generator is not None and dropped:
                     c.generator.__pydantic_extra__["dropped_keywords"] = dropped  # type: ignore[index]
                 c.keywords = kept or c.keywords  # nothing left: keep them, the gate's vocabulary check can say so
-    out_dir.mkdir(parents=True, exist_ok=True)
-    gate = Gate(policy, store, skip_llm=skip_llm or llm is None, llm=llm)
-    decisions, run_id = _gate(gate, store, out_dir / "candidates.jsonl", [c for cs in candidates.values() for c in cs])
+    gate = Gate(policy, store, skip_llm=skip_llm or llm is None, llm=llm, calibrations=store.latest_calibrations())
+    decisions, run_id = _gate(gate, store, "storefront candidates", [c for cs in candidates.values() for c in cs])
     pages: dict[str, dict[str, Any]] = {}
     for p in placements:
         page = pages.setdefault(p.page, {"page": p.page, "placements": [], "dropped": []})
@@ -168,7 +180,7 @@ def build(
             used = {pl["generator"].get("aisle") for pl in page["placements"] if pl.get("generator")}
             fallback = offline.fallback(p, avoid=used)
             if fallback is not None:
-                decisions |= _gate(gate, store, out_dir / f"fallback-{p.id}.jsonl", [fallback])[0]
+                decisions |= _gate(gate, store, f"storefront fallback for {p.id}", [fallback])[0]
                 chosen, more = _choose(store, page, p, [fallback], decisions, cfg)
                 reasons += more
                 if chosen is not None:
@@ -177,25 +189,20 @@ def build(
             page["placements"].append(chosen)
         else:
             page["dropped"].append({"placement": p.id, "reasons": reasons})
-    storefront = {
-        "run_id": run_id,
-        "policy": {"id": policy.id, "version": policy.version},
-        "generator": generator.provenance(),
-        "llm_judges": gate.llm_state,
-        "backfill": cfg.backfill,
-        "fusion": {"method": "weighted reciprocal-rank fusion", "k": cfg.rrf_k, "w_retrieval": cfg.w_retrieval, "w_ranker": cfg.w_ranker},
-        "pages": list(pages.values()),
-    }
-    (out_dir / "storefront.json").write_text(json.dumps(storefront, indent=2, ensure_ascii=False))
-    return storefront
+    return Storefront(
+        run_id=run_id,
+        policy={"id": policy.id, "version": policy.version},
+        generator=generator.provenance(),
+        llm_judges=gate.llm_state,
+        backfill=cfg.backfill,
+        fusion={"method": "weighted reciprocal-rank fusion", "k": cfg.rrf_k, "w_retrieval": cfg.w_retrieval, "w_ranker": cfg.w_ranker},
+        pages=list(pages.values()),
+    )
 
 
-def _gate(gate: Gate, store: Store, path: Path, cands: list) -> tuple[dict[str, Any], str]:
-    """Write candidates as JSONL (the gate's own input format) and gate them; verdicts by candidate id."""
-    with path.open("w", encoding="utf-8") as f:
-        for c in cands:
-            f.write(c.model_dump_json(exclude_none=True) + "\n")
-    result = gate.run(path)
+def _gate(gate: Gate, store: Store, source: str, cands: list[Candidate]) -> tuple[dict[str | None, StoredVerdict], str]:
+    """Gate candidates held in memory; their verdicts by candidate id."""
+    result = gate.run(InputBatch.of(cands, source))
     return {v.row.candidate_id: v for v in store.verdicts(result.run.id)}, result.run.id
 
 
@@ -229,12 +236,14 @@ def _choose(store: Store, page: dict, p: PlacementSpec, cands: list, decisions: 
 
 def read_placements(path: Path) -> list[PlacementSpec]:
     out = []
-    for i, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read placements: {e}") from None
+    for i, line in enumerate(lines, 1):
         if line.strip():
             try:
                 out.append(PlacementSpec.model_validate_json(line))
             except ValueError as e:
-                from judge.errors import InputError
-
                 raise InputError(f"{path}:{i}: invalid placement: {str(e).splitlines()[0]}") from None
     return out

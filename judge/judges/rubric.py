@@ -19,11 +19,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model, model_validator
 
+from judge.config import load_yaml
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.resources import data_dir, resolve_data_file
@@ -171,20 +171,9 @@ def load_rubric(ref: str) -> Rubric:
         path = resolve_data_file(ref, "rubrics")
     except FileNotFoundError as e:
         raise ConfigError(f"rubric {e}") from None
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-        rubric = Rubric.model_validate(data)
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise ConfigError(f"{path}: invalid rubric: {loc}: {err['msg']}") from None
+    rubric = load_yaml(path, Rubric, "rubric")
     rubric._dir = path.parent
     if not (path.parent / rubric.template).is_file():
         raise ConfigError(f"{path}: template {rubric.template!r} not found beside it")
     return rubric
 
-
-def shipped_rubrics() -> list[Path]:
-    return sorted(data_dir("rubrics").glob("*.yaml"))

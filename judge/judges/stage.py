@@ -11,12 +11,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
 
-from judge.models import Candidate, Finding, Severity, sha256_json
 from judge.judges.providers import CallResult, LLMSettings
 from judge.judges.rubric import Rubric, candidate_payload, criterion_passed
+from judge.models import Candidate, Finding, Severity, sha256_json
+from judge.store.types import CachedCall, Calibration
+
+
+class CallCache(Protocol):
+    """What the stage needs of a store: the latest scored call per cache key."""
+
+    def cached_calls(self, keys: Sequence[str]) -> dict[str, CachedCall]: ...
 
 
 @dataclass
@@ -52,6 +60,20 @@ class CallRecord:
     mode: str = ""
     cost: float = 0.0
 
+    def to_row(self) -> dict[str, Any]:
+        """The ``judge_calls`` columns of this call (the store adds the run and the time)."""
+        r, rubric = self.result, self.rubric
+        parsed = json.dumps(r.parsed.model_dump(mode="json")) if r.parsed is not None else None
+        return {
+            "line": self.line, "content_hash": self.content_hash, "rubric_id": rubric.id,
+            "rubric_version": rubric.version, "template_hash": rubric.template_hash, "schema_hash": rubric.schema_hash,
+            "prompt_hash": self.prompt_hash, "prompt": self.prompt, "model": self.model, "base_url": self.base_url,
+            "mode": self.mode, "sample": self.sample, "cache_key": self.cache_key, "status": r.status, "raw": r.raw,
+            "parsed_json": parsed, "error": r.error, "latency_ms": r.latency_ms, "prompt_tokens": r.prompt_tokens,
+            "completion_tokens": r.completion_tokens, "cost": self.cost, "attempts": r.attempts,
+            "cached_from": self.cached_from,
+        }
+
 
 @dataclass
 class JudgementRecord:
@@ -63,6 +85,9 @@ class JudgementRecord:
     votes: int
     agreement: float | None
     reason: str | None
+
+    def to_row(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
@@ -91,11 +116,11 @@ class JudgeStage:
         self,
         rubrics: list[Rubric],
         settings: LLMSettings,
-        store: Any,
+        store: CallCache,
         unscored_severity: Severity,
         store_prompts: bool = False,
         trust: Any = None,
-        calibrations: dict[str, dict[str, Any]] | None = None,
+        calibrations: dict[str, Calibration] | None = None,
     ) -> None:
         self.rubrics = [r for r in rubrics if r.level in ("placement", "keywords")]
         self.page_rubrics = [r for r in rubrics if r.level == "page"]
@@ -134,14 +159,14 @@ class JudgeStage:
         if t is None or t.min_kappa is None:
             return True, ""
         cal = self.calibrations.get(f"{rubric.id}.{criterion}")
-        if cal is None or cal.get("kappa") is None:
+        if cal is None or cal.kappa is None:
             return False, "not calibrated"
-        if cal.get("version") not in (None, rubric.version):
-            return False, f"calibrated at rubric version {cal['version']}, not {rubric.version}"
-        if cal["n"] < t.min_labels:
-            return False, f"{cal['n']} labels < {t.min_labels}"
-        if cal["kappa"] < t.min_kappa:
-            return False, f"kappa {cal['kappa']:.2f} < {t.min_kappa:.2f}"
+        if cal.version not in (None, rubric.version):
+            return False, f"calibrated at rubric version {cal.version}, not {rubric.version}"
+        if cal.n < t.min_labels:
+            return False, f"{cal.n} labels < {t.min_labels}"
+        if cal.kappa < t.min_kappa:
+            return False, f"kappa {cal.kappa:.2f} < {t.min_kappa:.2f}"
         return True, ""
 
     def untrusted_blocking(self) -> list[str]:
@@ -243,9 +268,8 @@ class JudgeStage:
         for i, t in enumerate(tasks):
             hit = cached.get(t.cache_key)
             if hit is not None:
-                call_id, parsed, raw = hit
-                results[i] = CallResult("scored", parsed=t.rubric.response_model.model_validate_json(parsed), raw=raw)
-                out.calls.append(self._record(t, results[i], cached_from=call_id))  # type: ignore[arg-type]
+                results[i] = CallResult("scored", parsed=t.rubric.response_model.model_validate_json(hit.parsed_json), raw=hit.raw)
+                out.calls.append(self._record(t, results[i], cached_from=hit.id))  # type: ignore[arg-type]
                 self.cache_hits += 1
             else:
                 pending.append((i, asyncio.ensure_future(self._call(t))))

@@ -24,11 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
+from judge.config import load_yaml
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.rules.normalize import _WORD as _WORD_RE
@@ -109,25 +109,12 @@ def _singulars(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _load_yaml(path: Path, model: type[BaseModel]) -> BaseModel:
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: cannot load: {e}") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: {loc}: {err['msg']}") from None
-
-
 def load_term_list(path: Path) -> TermListFile:
-    return _load_yaml(path, TermListFile)  # type: ignore[return-value]
+    return load_yaml(path, TermListFile)
 
 
 def load_allow_list(path: Path) -> AllowListFile:
-    return _load_yaml(path, AllowListFile)  # type: ignore[return-value]
+    return load_yaml(path, AllowListFile)
 
 
 class TermIndex:

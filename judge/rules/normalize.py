@@ -247,13 +247,6 @@ def word_tokens(nt: NormalizedText) -> list[Token]:
     return [t for t in nt.tokens if not t.joined]
 
 
-def simple_key(text: str) -> str:
-    """Cheap canonical form for hashing and equality: NFKC, casefold, single spaces."""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 SCRIPT_OF_CACHE: dict[str, str] = {}
 
 

@@ -1,7 +1,13 @@
-"""Named, append-only schema migrations for the SQLite store.
+"""Named, append-only schema migrations.
 
-Each migration runs once, in order, and is recorded in ``_migrations``. Never edit
-or reorder a released migration; add a new one at the end.
+Each migration runs once, in order, and is recorded in ``_migrations``. Never edit,
+rename or reorder a released migration; add a new one at the end.
+
+A migration names the tables it creates and the columns it adds; their definitions
+come from :mod:`judge.store.schema`, the schema's one source. Both steps are
+idempotent: a table that exists is left alone, a column that exists is not added
+again. So a new store, created with today's tables by ``m001``, meets later
+migrations as no-ops, while an older store gets exactly the columns it lacks.
 """
 
 from __future__ import annotations
@@ -9,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.schema import CreateColumn
+
+from judge.store.schema import PRODUCTS_FTS_DDL, table
 
 Migration = Callable[[Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -20,84 +29,53 @@ def migration(fn: Migration) -> Migration:
     return fn
 
 
-def _exec(conn: Connection, script: str) -> None:
-    for stmt in script.split(";"):
-        if stmt.strip():
-            conn.execute(text(stmt))
+def create_tables(conn: Connection, *names: str) -> None:
+    """Create each named table (with its indexes) as the schema defines it, unless it exists."""
+    for name in names:
+        table(name).create(conn, checkfirst=True)
+
+
+def add_columns(conn: Connection, table_name: str, *columns: str) -> None:
+    """Add the named columns of a schema table that the stored table lacks."""
+    have = {c["name"] for c in inspect(conn).get_columns(table_name)}
+    for name in columns:
+        if name not in have:
+            ddl = CreateColumn(table(table_name).c[name]).compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {ddl}"))
 
 
 @migration
 def m001_initial(conn: Connection) -> None:
-    _exec(
-        conn,
-        """
-        CREATE TABLE runs (
-            id TEXT PRIMARY KEY,
-            run_key TEXT NOT NULL,
-            status TEXT NOT NULL,
-            input_path TEXT NOT NULL,
-            input_sha256 TEXT NOT NULL,
-            input_format TEXT NOT NULL,
-            policy_id TEXT NOT NULL,
-            policy_version TEXT NOT NULL,
-            policy_hash TEXT NOT NULL,
-            code_version TEXT NOT NULL,
-            options_json TEXT NOT NULL,
-            check_status_json TEXT NOT NULL,
-            counts_json TEXT,
-            ci_json TEXT,
-            started_at TIMESTAMP NOT NULL,
-            finished_at TIMESTAMP
-        );
-        CREATE INDEX ix_runs_run_key ON runs (run_key);
-        CREATE TABLE candidates (
-            content_hash TEXT PRIMARY KEY,
-            candidate_id TEXT NOT NULL,
-            placement TEXT NOT NULL,
-            theme TEXT NOT NULL,
-            keywords_json TEXT NOT NULL,
-            first_seen_at TIMESTAMP NOT NULL
-        );
-        CREATE TABLE verdicts (
-            id INTEGER PRIMARY KEY,
-            run_id TEXT NOT NULL REFERENCES runs (id),
-            line INTEGER NOT NULL,
-            candidate_id TEXT,
-            content_hash TEXT,
-            eval_key TEXT,
-            decision TEXT NOT NULL,
-            error TEXT,
-            raw TEXT NOT NULL,
-            policy_id TEXT NOT NULL,
-            policy_version TEXT NOT NULL,
-            policy_hash TEXT NOT NULL,
-            code_version TEXT NOT NULL,
-            checks_fingerprint TEXT NOT NULL,
-            reused_from INTEGER,
-            created_at TIMESTAMP NOT NULL,
-            UNIQUE (run_id, line)
-        );
-        CREATE INDEX ix_verdicts_eval_key ON verdicts (eval_key);
-        CREATE INDEX ix_verdicts_content_hash ON verdicts (content_hash);
-        CREATE INDEX ix_verdicts_candidate_id ON verdicts (candidate_id);
-        CREATE TABLE findings (
-            id INTEGER PRIMARY KEY,
-            verdict_id INTEGER NOT NULL REFERENCES verdicts (id),
-            check_id TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            category TEXT,
-            message TEXT NOT NULL,
-            field TEXT,
-            span_start INTEGER,
-            span_end INTEGER,
-            text TEXT,
-            term TEXT,
-            score FLOAT
-        );
-        CREATE INDEX ix_findings_verdict_id ON findings (verdict_id);
-        CREATE INDEX ix_findings_check_id ON findings (check_id)
-        """,
-    )
+    """Runs, candidates, verdicts and their findings."""
+    create_tables(conn, "runs", "candidates", "verdicts", "findings")
+
+
+@migration
+def m002_judge_calls(conn: Connection) -> None:
+    """LLM judge calls (the cache and the audit trail), per-criterion judgements, reusable flag."""
+    create_tables(conn, "judge_calls", "judgements")
+    add_columns(conn, "verdicts", "reusable")
+
+
+@migration
+def m003_reviews(conn: Connection) -> None:
+    """Human review decisions (sticky overrides, never deleted) and the verdict's machine decision."""
+    create_tables(conn, "reviews")
+    add_columns(conn, "verdicts", "machine_decision", "override_id")
+
+
+@migration
+def m004_labels_calibrations(conn: Connection) -> None:
+    """Human labels per check or criterion, and stored calibration results."""
+    create_tables(conn, "labels", "calibrations")
+
+
+@migration
+def m005_catalog(conn: Connection) -> None:
+    """A product catalog with a full-text (BM25) index, for retrieval and catalog evidence."""
+    create_tables(conn, "products")
+    if "products_fts" not in inspect(conn).get_table_names():
+        conn.execute(text(PRODUCTS_FTS_DDL))
 
 
 def apply(conn: Connection) -> list[str]:
@@ -115,142 +93,3 @@ def apply(conn: Connection) -> list[str]:
         )
         applied.append(name)
     return applied
-
-
-@migration
-def m002_judge_calls(conn: Connection) -> None:
-    """LLM judge calls (the cache and the audit trail), per-criterion judgements, reusable flag."""
-    _exec(
-        conn,
-        """
-        CREATE TABLE judge_calls (
-            id INTEGER PRIMARY KEY,
-            run_id TEXT NOT NULL REFERENCES runs (id),
-            line INTEGER,
-            content_hash TEXT NOT NULL,
-            rubric_id TEXT NOT NULL,
-            rubric_version TEXT NOT NULL,
-            template_hash TEXT NOT NULL,
-            schema_hash TEXT NOT NULL,
-            prompt_hash TEXT NOT NULL,
-            prompt TEXT,
-            model TEXT NOT NULL,
-            base_url TEXT NOT NULL,
-            mode TEXT NOT NULL,
-            sample INTEGER NOT NULL,
-            cache_key TEXT NOT NULL,
-            status TEXT NOT NULL,
-            raw TEXT,
-            parsed_json TEXT,
-            error TEXT,
-            latency_ms FLOAT NOT NULL,
-            prompt_tokens INTEGER NOT NULL,
-            completion_tokens INTEGER NOT NULL,
-            cost FLOAT NOT NULL,
-            attempts INTEGER NOT NULL,
-            cached_from INTEGER,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE INDEX ix_judge_calls_cache_key ON judge_calls (cache_key);
-        CREATE INDEX ix_judge_calls_run_line ON judge_calls (run_id, line);
-        CREATE TABLE judgements (
-            id INTEGER PRIMARY KEY,
-            run_id TEXT NOT NULL REFERENCES runs (id),
-            line INTEGER NOT NULL,
-            rubric_id TEXT NOT NULL,
-            rubric_version TEXT NOT NULL,
-            criterion_id TEXT NOT NULL,
-            outcome TEXT NOT NULL,
-            votes INTEGER NOT NULL,
-            agreement FLOAT,
-            reason TEXT
-        );
-        CREATE INDEX ix_judgements_run_line ON judgements (run_id, line);
-        ALTER TABLE verdicts ADD COLUMN reusable INTEGER NOT NULL DEFAULT 1
-        """,
-    )
-
-
-@migration
-def m003_reviews(conn: Connection) -> None:
-    """Human review decisions (sticky overrides, never deleted) and the verdict's machine decision."""
-    _exec(
-        conn,
-        """
-        CREATE TABLE reviews (
-            id INTEGER PRIMARY KEY,
-            content_hash TEXT NOT NULL,
-            policy_id TEXT NOT NULL,
-            policy_version TEXT NOT NULL,
-            candidate_id TEXT,
-            run_id TEXT,
-            decision TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            reviewer TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE INDEX ix_reviews_key ON reviews (content_hash, policy_id, policy_version);
-        ALTER TABLE verdicts ADD COLUMN machine_decision TEXT;
-        ALTER TABLE verdicts ADD COLUMN override_id INTEGER
-        """,
-    )
-
-
-@migration
-def m004_labels_calibrations(conn: Connection) -> None:
-    """Human labels per check or criterion, and stored calibration results."""
-    _exec(
-        conn,
-        """
-        CREATE TABLE labels (
-            id INTEGER PRIMARY KEY,
-            content_hash TEXT NOT NULL,
-            candidate_id TEXT,
-            target TEXT NOT NULL,
-            label TEXT NOT NULL,
-            labeller TEXT NOT NULL,
-            note TEXT,
-            source TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE INDEX ix_labels_content_hash ON labels (content_hash);
-        CREATE TABLE calibrations (
-            id INTEGER PRIMARY KEY,
-            run_id TEXT NOT NULL,
-            target TEXT NOT NULL,
-            version TEXT,
-            n INTEGER NOT NULL,
-            kappa FLOAT,
-            kappa_low FLOAT,
-            kappa_high FLOAT,
-            result_json TEXT NOT NULL,
-            created_at TIMESTAMP NOT NULL
-        );
-        CREATE INDEX ix_calibrations_target ON calibrations (target)
-        """,
-    )
-
-
-@migration
-def m005_catalog(conn: Connection) -> None:
-    """A product catalog with a full-text (BM25) index, for retrieval and catalog evidence."""
-    _exec(
-        conn,
-        """
-        CREATE TABLE products (
-            id TEXT NOT NULL UNIQUE,
-            title TEXT NOT NULL,
-            brand TEXT,
-            category TEXT,
-            aisle TEXT,
-            department TEXT,
-            popularity FLOAT,
-            available INTEGER NOT NULL DEFAULT 1,
-            extra_json TEXT
-        );
-        CREATE VIRTUAL TABLE products_fts USING fts5(
-            title, brand, category, aisle, department,
-            content='products', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
-        )
-        """,
-    )

@@ -1,6 +1,8 @@
-"""SQLModel tables of the verdict store.
+"""The verdict store's schema: its one source.
 
-They mirror the schema that :mod:`judge.store.migrations` creates (a test keeps the two in step).
+The migrations create tables and add columns from these definitions, and the store's
+inserts take their column lists from them. Only the product catalog's full-text index
+(an FTS5 virtual table, SQLite's own) is DDL text, kept here too.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Column, Float, Index, Integer, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from judge.models import Finding, Severity
@@ -54,6 +57,7 @@ class CandidateRow(SQLModel, table=True):
 
 class VerdictRow(SQLModel, table=True):
     __tablename__ = "verdicts"
+    __table_args__ = (UniqueConstraint("run_id", "line"),)
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="runs.id")
     line: int
@@ -70,7 +74,7 @@ class VerdictRow(SQLModel, table=True):
     checks_fingerprint: str
     reused_from: int | None = None
     created_at: datetime
-    reusable: int = 1  # 0 when an LLM judgement was unscored: a later run must judge again
+    reusable: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # 0 when an LLM judgement was unscored: a later run must judge again
     machine_decision: str | None = None  # what the checks and judges decided, before any human override
     override_id: int | None = None  # the review that decided instead
 
@@ -79,6 +83,7 @@ class JudgeCallRow(SQLModel, table=True):
     """One LLM call (or a cache hit of one): the audit trail and the cache."""
 
     __tablename__ = "judge_calls"
+    __table_args__ = (Index("ix_judge_calls_run_line", "run_id", "line"),)
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="runs.id")
     line: int | None = None
@@ -111,6 +116,7 @@ class JudgementRow(SQLModel, table=True):
     """A rubric criterion's outcome for one candidate after the panel vote."""
 
     __tablename__ = "judgements"
+    __table_args__ = (Index("ix_judgements_run_line", "run_id", "line"),)
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="runs.id")
     line: int
@@ -157,8 +163,9 @@ class ReviewRow(SQLModel, table=True):
     """A human decision. Sticky: it applies to the same content under the same policy version."""
 
     __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_key", "content_hash", "policy_id", "policy_version"),)
     id: int | None = Field(default=None, primary_key=True)
-    content_hash: str = Field(index=True)
+    content_hash: str
     policy_id: str
     policy_version: str
     candidate_id: str | None = None
@@ -198,3 +205,30 @@ class CalibrationRow(SQLModel, table=True):
     kappa_high: float | None = None
     result_json: str
     created_at: datetime
+
+
+# The product catalog: rows keyed by SQLite's rowid (the full-text index's content_rowid).
+PRODUCTS = Table(
+    "products",
+    SQLModel.metadata,
+    Column("id", String, nullable=False, unique=True),
+    Column("title", String, nullable=False),
+    Column("brand", String),
+    Column("category", String),
+    Column("aisle", String),
+    Column("department", String),
+    Column("popularity", Float),
+    Column("available", Integer, nullable=False, server_default="1"),
+    Column("extra_json", String),
+)
+
+# BM25 over the catalog (SQLite FTS5; user text never becomes FTS syntax: see store.catalog).
+PRODUCTS_FTS_DDL = (
+    "CREATE VIRTUAL TABLE products_fts USING fts5(title, brand, category, aisle, department,"
+    " content='products', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2')"
+)
+
+
+def table(name: str) -> Table:
+    """A table of the schema by name."""
+    return SQLModel.metadata.tables[name]

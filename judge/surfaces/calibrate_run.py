@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from judge.surfaces import calibration as cal
-from judge.rules.checks import CheckContext, CheckSuite
-from judge.errors import ConfigError
+from judge.rules.checks import CheckEnv, CheckSuite
 from judge.cascade.gate import Gate
 from judge.judges.stage import JudgeItem
 from judge.policy import Policy
 from judge.surfaces.probes import injection_probe, position_probe, repeat_probe
 from judge.judges.providers import LLMSettings
-from judge.surfaces.reader import read_records
+from judge.surfaces.reader import read_input, read_records
 from judge.store import Store
+
+
+@dataclass
+class CalibrationResult:
+    run_id: str
+    labels: int  # labels in the store
+    metrics: list[dict[str, Any]]  # per target: agreement, sweep, and whether it may block
+    probes: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def run_calibration(
@@ -30,27 +40,24 @@ def run_calibration(
     probes: bool = True,
     repeat: int = 3,
     target_recall: float = 0.9,
-) -> dict[str, Any]:
+) -> CalibrationResult:
     notes: list[str] = []
     for path in label_files or []:
         added, errors = cal.import_labels(store, path)
         notes += errors[:10]
     if run_id:
-        run = store.get_run(run_id)
-        if run is None:
-            raise ConfigError(f"no run {run_id!r}")
+        run = store.require_run(run_id)
     else:
         # no run named: gate the shipped, hand-labelled examples with this policy and judges
         cal.import_labels(store, cal.shipped_examples(), source="shipped")
         use_llm = not skip_llm and bool(policy.judges.rubrics) and llm is not None and llm.configured
         if policy.judges.rubrics and not use_llm:
             notes.append("rubric criteria are not measured: no endpoint configured (or --skip-llm)")
-        gate = Gate(policy, store, skip_llm=not use_llm, llm=llm if use_llm else None)
-        run = gate.run(cal.shipped_examples()).run
+        gate = Gate(policy, store, skip_llm=not use_llm, llm=llm if use_llm else None, calibrations=store.latest_calibrations())
+        run = gate.run(read_input(cal.shipped_examples())).run
     results = cal.calibrate(store, run, target_recall)
     cal.save(store, run, results)
-    with store.engine.connect() as conn:
-        n_labels = conn.exec_driver_sql("SELECT count(*) FROM labels").scalar() or 0
+    n_labels = store.label_count()
     trust = policy.judges.trust
     rows = []
     for m in results:
@@ -61,15 +68,10 @@ def run_calibration(
             if not ok:
                 row["why"] = "too few labels" if m.n < trust.min_labels else f"kappa < {trust.min_kappa}"
         rows.append(row)
-    result: dict[str, Any] = {"run_id": run.id, "labels": n_labels, "metrics": rows, "probes": [], "notes": notes}
+    result = CalibrationResult(run.id, n_labels, rows, notes=notes)
     if probes and not skip_llm and llm is not None and llm.configured and policy.judges.rubrics:
-        result["probes"] = asyncio.run(_probes(store, policy, llm, repeat))
-        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        with store.engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO calibrations (run_id, target, version, n, result_json, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [(run.id, f"probe:{p['probe']}", None, p["n"], json.dumps(p), now) for p in result["probes"]],
-            )
+        result.probes = asyncio.run(_probes(store, policy, llm, repeat))
+        store.add_calibrations(run.id, [{**p, "target": f"probe:{p['probe']}"} for p in result.probes])
     elif probes:
         notes.append("probes need an LLM endpoint: set OPENAI_BASE_URL and JUDGE_MODEL")
     return result
@@ -80,10 +82,10 @@ def _items(path: Path) -> list[JudgeItem]:
 
 
 async def _probes(store: Store, policy: Policy, llm: LLMSettings, repeat: int) -> list[dict[str, Any]]:
-    gate = Gate(policy, store, llm=llm)
+    gate = Gate(policy, store, llm=llm, calibrations=store.latest_calibrations())
     stage = gate.stage
     assert stage is not None
-    suite = CheckSuite(policy.checks, CheckContext(policy.base_dir))
+    suite = CheckSuite(policy.checks, CheckEnv(policy.base_dir))
     try:
         examples = _items(cal.shipped_examples())
         out = [await injection_probe(stage, suite, _items(cal.injection_probe_file()))]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from judge.cascade import catalog
-from judge.cascade.gate import Gate
+from judge.cascade.gate import Gate, RunResult
+from judge.cascade.storefront import Storefront, build, read_placements
 from judge.policy import load_policy
-from judge.surfaces.report import write_report
-from judge.cascade.storefront import build, read_placements
 from judge.store import Store
+from judge.surfaces.output import write_output
+from judge.surfaces.reader import read_input
+from judge.surfaces.report import write_report
 
 AISLES = {
     "latino foods": ("pantry", ["taco shells", "taco seasoning", "salsa verde", "refried beans", "enchilada sauce", "tortilla chips", "green chiles"]),
@@ -60,28 +62,29 @@ def write_sample(folder: Path, seed: int = 7) -> tuple[Path, Path, Path]:
                     variant = rng.choice(["", "Organic ", "Family Size ", "Classic "])
                     w.writerow([f"p{n}", f"{brand} {variant}{item.title()}", brand, f"{dept} > {aisle}", aisle, dept, round(rng.random(), 3), 1])
     placements = folder / "placements.jsonl"
-    placements.write_text("".join(json.dumps(p) + "\n" for p in PLACEMENTS))
-    bad = folder / "bad_candidates.jsonl"
-    bad.write_text("".join(json.dumps(b) + "\n" for b in BAD))
+    write_output(placements, "".join(json.dumps(p) + "\n" for p in PLACEMENTS))
+    bad = write_output(folder / "bad_candidates.jsonl", "".join(json.dumps(b) + "\n" for b in BAD))
     return products, placements, bad
 
 
-def run(out: Path) -> dict[str, Any]:
+@dataclass
+class DemoResult:
+    db: Path
+    storefront_path: Path
+    report: Path
+    bad_run: RunResult
+    storefront: Storefront
+
+
+def run(out: Path) -> DemoResult:
     """Write sample data, load it, gate the bad candidates, build the storefront, write a report."""
     data = out / "demo-data"
     products, placements, bad = write_sample(data)
     store = Store(out / "judge.db")
     catalog.load(store, products)
     policy = load_policy("default")
-    bad_run = Gate(policy, store, skip_llm=True).run(bad)
-    storefront = build(store, read_placements(placements), policy, out)
-    run_row = store.get_run(storefront["run_id"])
-    assert run_row is not None
-    report = write_report(store, run_row, out / "reports" / "demo.html", baseline=bad_run.run)
-    return {
-        "db": out / "judge.db",
-        "storefront": out / "storefront.json",
-        "report": report,
-        "bad_run": bad_run,
-        "storefront_data": storefront,
-    }
+    bad_run = Gate(policy, store, skip_llm=True).run(read_input(bad))
+    storefront = build(store, read_placements(placements), policy)
+    sf_path = write_output(out / "storefront.json", json.dumps(storefront.to_json(), indent=2, ensure_ascii=False))
+    report = write_report(store, store.require_run(storefront.run_id), out / "reports" / "demo.html", baseline=bad_run.run)
+    return DemoResult(out / "judge.db", sf_path, report, bad_run, storefront)

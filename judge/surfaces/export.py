@@ -11,6 +11,7 @@ from typing import Any
 
 from judge.models import Decision
 from judge.store import RunRow, Store, StoredVerdict
+from judge.surfaces.output import write_output
 
 
 def _item(v: StoredVerdict) -> dict[str, Any]:
@@ -130,16 +131,14 @@ def _csv_header(path: Path) -> str:
 
 def write_summary_md(store: Store, run: RunRow, path: Path) -> None:
     """A short Markdown summary for a CI job summary (e.g. $GITHUB_STEP_SUMMARY)."""
-    from judge.surfaces.report import run_stats
-
-    stats = run_stats(store, run)
+    stats = store.run_stats(run.id)
     ci = json.loads(run.ci_json) if run.ci_json else {"passed": None, "reasons": []}
-    c = stats["counts"]
+    c = stats.counts
     lines = [
         f"### storefront-judge: {'✅ PASS' if ci.get('passed') else '❌ FAIL'}",
         "",
-        f"Run `{run.id}` · policy `{run.policy_id}@{run.policy_version}` · {stats['total']} candidates · "
-        f"pass rate {100 * stats['pass_rate']:.1f}%",
+        f"Run `{run.id}` · policy `{run.policy_id}@{run.policy_version}` · {stats.total} candidates · "
+        f"pass rate {100 * stats.pass_rate:.1f}%",
         "",
         "| approved | rejected | needs review | error |",
         "|---:|---:|---:|---:|",
@@ -150,11 +149,10 @@ def write_summary_md(store: Store, run: RunRow, path: Path) -> None:
     unavailable = [k for k, v in run.check_status.items() if not v["available"]]
     if unavailable:
         lines.append(f"- unavailable checks: {', '.join(unavailable)}")
-    if stats["reasons"]:
+    if stats.reasons:
         lines += ["", "| top reasons | findings |", "|---|---:|"]
-        lines += [f"| {check} {term} | {n} |".replace("\n", " ") for check, term, _, n in stats["reasons"][:10]]
-    if stats["llm"]["calls"] or stats["llm"]["cache_hits"]:
-        llm = stats["llm"]
-        lines += ["", f"LLM: {llm['calls']} calls, {llm['cache_hits']} cached, {llm['tokens']:,} tokens, {llm['unscored']} unscored"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines += [f"| {check} {term} | {n} |".replace("\n", " ") for check, term, _, n in stats.reasons[:10]]
+    llm = stats.llm
+    if llm.calls or llm.cache_hits:
+        lines += ["", f"LLM: {llm.calls} calls, {llm.cache_hits} cached, {llm.tokens:,} tokens, {llm.unscored} unscored"]
+    write_output(path, "\n".join(lines) + "\n")

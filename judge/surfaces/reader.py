@@ -1,8 +1,11 @@
 """Read candidates from JSONL or CSV, turning every bad record into a located error.
 
-A bad record never stops the read: it is yielded as a :class:`Record` with
-``error`` set (naming the file and line) and the following records go on.
-Only a file that cannot be opened at all raises :class:`~judge.errors.InputError`.
+The file is read once: :func:`read_input` takes its bytes, hashes and counts them,
+and returns an :class:`~judge.models.InputBatch` whose records are parsed lazily
+as the gate consumes them. A bad record never stops the read: it is a
+:class:`~judge.models.Record` with ``error`` set (naming the file and line) and the
+following records go on. Only a file that cannot be read at all raises
+:class:`~judge.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -12,27 +15,18 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
+from judge.config import validation_message
 from judge.errors import InputError
-from judge.models import Candidate
+from judge.models import Candidate, InputBatch, Record
 
 MAX_RECORD_BYTES = 256 * 1024
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 CSV_SUFFIXES = {".csv"}
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One input record: a candidate, or an error that says what was wrong."""
-
-    line: int
-    raw: str
-    candidate: Candidate | None = None
-    error: str | None = None
 
 
 def input_format(path: Path) -> str:
@@ -44,45 +38,44 @@ def input_format(path: Path) -> str:
     raise InputError(f"{path}: unknown input format {suffix!r}; use .jsonl or .csv")
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError as e:
-        raise InputError(f"{path}: cannot read input: {e.strerror or e}") from e
-    return h.hexdigest()
-
-
-def read_records(path: Path, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
-    """Yield every non-blank record of ``path`` in order."""
+def read_input(path: Path, max_record_bytes: int = MAX_RECORD_BYTES) -> InputBatch:
+    """Read ``path`` once: its hash, its record count (JSONL) and its records, parsed lazily."""
     fmt = input_format(path)
     if not path.is_file():
         raise InputError(f"{path}: no such input file")
-    if fmt == "jsonl":
-        yield from _read_jsonl(path, max_record_bytes)
-    else:
-        yield from _read_csv(path, max_record_bytes)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read input: {e.strerror or e}") from e
+    count = sum(1 for line in data.split(b"\n") if line.strip()) if fmt == "jsonl" else None
+    return InputBatch(str(path), fmt, hashlib.sha256(data).hexdigest(), count, _Parsed(str(path), fmt, data, max_record_bytes))
 
 
-def _validation_message(err: ValidationError) -> str:
-    parts = []
-    for e in err.errors()[:5]:
-        loc = ".".join(str(p) for p in e["loc"]) or "record"
-        kind = "missing required field" if e["type"] == "missing" else e["msg"]
-        parts.append(f"{loc}: {kind}")
-    return "; ".join(parts)
+def read_records(path: Path, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
+    """Every non-blank record of ``path`` in order."""
+    yield from read_input(path, max_record_bytes).records
 
 
-def _candidate(path: Path, line: int, raw: str, obj: object) -> Record:
+class _Parsed:
+    """The records of an input's bytes, parsed anew on each iteration."""
+
+    def __init__(self, name: str, fmt: str, data: bytes, limit: int) -> None:
+        self.name, self.fmt, self.data, self.limit = name, fmt, data, limit
+
+    def __iter__(self) -> Iterator[Record]:
+        if self.fmt == "jsonl":
+            return _read_jsonl(io.BytesIO(self.data), self.name, self.limit)
+        return _read_csv(io.BytesIO(self.data), self.name, self.limit)
+
+
+def _candidate(path: str, line: int, raw: str, obj: object) -> Record:
     where = f"{path}:{line}"
     if not isinstance(obj, dict):
         return Record(line, raw, error=f"{where}: expected a JSON object, got {type(obj).__name__}")
     try:
         return Record(line, raw, candidate=Candidate.model_validate(obj))
     except ValidationError as e:
-        return Record(line, raw, error=f"{where}: {_validation_message(e)}")
+        return Record(line, raw, error=f"{where}: {validation_message(e, 5)}")
 
 
 def _excerpt(data: bytes | str, limit: int = 200) -> str:
@@ -91,45 +84,44 @@ def _excerpt(data: bytes | str, limit: int = 200) -> str:
     return data[:limit]
 
 
-def _read_jsonl(path: Path, limit: int) -> Iterator[Record]:
-    with path.open("rb") as f:
-        line_no = 0
-        while True:
-            data = f.readline(limit + 1)
-            if not data:
-                return
-            line_no += 1
-            where = f"{path}:{line_no}"
-            if len(data) > limit and not data.endswith(b"\n"):
-                size = len(data)
-                while True:  # skip the rest of an oversized line without holding it
-                    more = f.readline(1 << 20)
-                    size += len(more)
-                    if not more or more.endswith(b"\n"):
-                        break
-                yield Record(
-                    line_no,
-                    _excerpt(data),
-                    error=f"{where}: record is {size:,} bytes, over the {limit:,}-byte limit",
-                )
-                continue
-            if not data.strip():
-                continue
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as e:
-                yield Record(line_no, _excerpt(data), error=f"{where}: invalid UTF-8 at byte {e.start}")
-                continue
-            if "\x00" in text:
-                yield Record(line_no, _excerpt(text), error=f"{where}: NUL byte in record")
-                continue
-            text = text.rstrip("\r\n")
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as e:
-                yield Record(line_no, _excerpt(text), error=f"{where}: malformed JSON: {e.msg} at column {e.colno}")
-                continue
-            yield _candidate(path, line_no, text, obj)
+def _read_jsonl(f: BinaryIO, path: str, limit: int) -> Iterator[Record]:
+    line_no = 0
+    while True:
+        data = f.readline(limit + 1)
+        if not data:
+            return
+        line_no += 1
+        where = f"{path}:{line_no}"
+        if len(data) > limit and not data.endswith(b"\n"):
+            size = len(data)
+            while True:  # skip the rest of an oversized line without holding it
+                more = f.readline(1 << 20)
+                size += len(more)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield Record(
+                line_no,
+                _excerpt(data),
+                error=f"{where}: record is {size:,} bytes, over the {limit:,}-byte limit",
+            )
+            continue
+        if not data.strip():
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield Record(line_no, _excerpt(data), error=f"{where}: invalid UTF-8 at byte {e.start}")
+            continue
+        if "\x00" in text:
+            yield Record(line_no, _excerpt(text), error=f"{where}: NUL byte in record")
+            continue
+        text = text.rstrip("\r\n")
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as e:
+            yield Record(line_no, _excerpt(text), error=f"{where}: malformed JSON: {e.msg} at column {e.colno}")
+            continue
+        yield _candidate(path, line_no, text, obj)
 
 
 def _csv_row_to_obj(row: dict[str, str | None]) -> dict:
@@ -142,8 +134,8 @@ def _csv_row_to_obj(row: dict[str, str | None]) -> dict:
     return obj
 
 
-def _read_csv(path: Path, limit: int) -> Iterator[Record]:
-    with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as f:
+def _read_csv(data: BinaryIO, path: str, limit: int) -> Iterator[Record]:
+    with io.TextIOWrapper(data, encoding="utf-8", errors="surrogateescape", newline="") as f:
         reader = csv.DictReader(f)
         try:
             header = reader.fieldnames

@@ -9,16 +9,11 @@ Every decision is also a human label for calibration.
 from __future__ import annotations
 
 import getpass
-import json
 from dataclasses import dataclass
-from typing import Any
-
-from sqlmodel import Session
 
 from judge.errors import JudgeError
 from judge.models import Decision
-from judge.store import Store, StoredVerdict
-from judge.store.schema import CandidateRow, RunRow
+from judge.store import ReviewRow, RunRow, Store, StoredVerdict
 
 PENDING = (Decision.REJECTED, Decision.NEEDS_REVIEW)
 
@@ -41,25 +36,9 @@ class Item:
         return self.verdict.row.candidate_id or f"line {self.verdict.row.line}"
 
 
-def latest_run(store: Store, run_id: str | None = None) -> RunRow:
-    run = store.get_run(run_id)
-    if run is None:
-        raise ReviewError(f"no run {run_id!r} in {store.path}" if run_id else f"no runs in {store.path} yet")
-    return run
-
-
-def _content(store: Store, content_hash: str | None) -> tuple[str, str, list[str]]:
-    if not content_hash:
-        return "", "", []
-    with Session(store.engine) as s:
-        row = s.get(CandidateRow, content_hash)
-    if row is None:
-        return "", "", []
-    return row.placement, row.theme, json.loads(row.keywords_json)
-
-
 def item(store: Store, verdict: StoredVerdict) -> Item:
-    return Item(verdict, *_content(store, verdict.row.content_hash))
+    content = store.candidate_content(verdict.row.content_hash)
+    return Item(verdict, content.placement, content.theme, content.keywords) if content else Item(verdict, "", "", [])
 
 
 def list_items(
@@ -87,7 +66,7 @@ def list_items(
 
 def resolve(store: Store, ref: str, run: RunRow | None = None) -> StoredVerdict:
     """A candidate id in the (latest) run, or a content-hash prefix."""
-    run = run or latest_run(store)
+    run = run or store.require_run()
     found = store.find_verdict(ref, run.id) or store.find_verdict(ref)
     if found is None:
         raise ReviewError(f"no candidate {ref!r} in run {run.id} (use its id or a content-hash prefix)")
@@ -101,7 +80,7 @@ def default_reviewer() -> str:
         return "unknown"
 
 
-def record(store: Store, verdict: StoredVerdict, decision: Decision, reason: str, reviewer: str | None = None) -> Any:
+def record(store: Store, verdict: StoredVerdict, decision: Decision, reason: str, reviewer: str | None = None) -> ReviewRow:
     if decision not in (Decision.APPROVED, Decision.REJECTED):
         raise ReviewError("a review approves or rejects")
     if not reason.strip():

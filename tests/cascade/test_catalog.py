@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from judge.surfaces.reader import read_input
+
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Store
 from judge.cascade import catalog
 from tests.conftest import write_jsonl
@@ -41,14 +43,14 @@ def test_load_reports_bad_rows_with_lines_and_is_idempotent(tmp_path: Path, db: 
 def test_bm25_search_ranks_titles_and_hides_unavailable(tmp_path: Path, db: Path):
     store = Store(db)
     catalog.load(store, small_catalog(tmp_path))
-    hits = catalog.search(store, "taco seasoning")
+    hits = store.search_products("taco seasoning")
     assert [h.id for h in hits] == ["1"]  # 6 matches too but is not available
-    assert {h.id for h in catalog.search(store, "taco seasoning", available_only=False)} == {"1", "6"}
-    assert {h.id for h in catalog.search(store, "taco")} == {"1", "2"}
-    assert [h.id for h in catalog.search(store, "latino")] and catalog.search(store, "latino")[0].aisle == "latino foods"
+    assert {h.id for h in store.search_products("taco seasoning", available_only=False)} == {"1", "6"}
+    assert {h.id for h in store.search_products("taco")} == {"1", "2"}
+    assert [h.id for h in store.search_products("latino")] and store.search_products("latino")[0].aisle == "latino foods"
     # user text never becomes FTS syntax
     for q in ['taco" OR "paper', "NOT taco", "taco*", "title:paper", ""]:
-        catalog.search(store, q)
+        store.search_products(q)
 
 
 def test_jsonl_and_instacart_formats(tmp_path: Path, db: Path):
@@ -63,7 +65,7 @@ def test_jsonl_and_instacart_formats(tmp_path: Path, db: Path):
     (folder / "departments.csv").write_text("19,snacks\n13,pantry\n")
     r = catalog.load(store, folder / "products.csv")
     assert r.loaded == 2 and ":3: expected 4 fields" in r.errors[0]
-    (hit,) = catalog.search(store, "cookies")
+    (hit,) = store.search_products("cookies")
     assert (hit.aisle, hit.department) == ("cookies cakes", "snacks")
 
 
@@ -86,7 +88,7 @@ def test_coherence_uses_catalog_evidence(tmp_path: Path, db: Path, no_toxicity_p
         {"id": "none", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "unicorn steaks"]},
     ]
     p = write_jsonl(tmp_path / "in.jsonl", rows)
-    result = Gate(load_policy(no_toxicity_policy), store).run(p)
+    result = Gate(load_policy(no_toxicity_policy), store).run(read_input(p))
     got = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
     assert not [f for f in got["fits"].findings if f.check == "coherence"]
     odd = [f for f in got["odd"].findings if f.check == "coherence"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from judge.surfaces.reader import read_input
+
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Gate, Store, load_policy
 from judge.rules.checks import CheckSuite
 from tests.conftest import cand, write_jsonl
@@ -111,9 +113,9 @@ def test_usage_and_configuration_errors_exit_2(tmp_path: Path, db: Path):
 def test_second_run_reuses_every_stored_verdict(mixed: Path, db: Path, no_toxicity_policy: Path):
     store = Store(db)
     policy = load_policy(no_toxicity_policy)
-    first = Gate(policy, store).run(mixed)
+    first = Gate(policy, store).run(read_input(mixed))
     assert first.evaluated == 13 and first.reused == 0
-    second = Gate(policy, store).run(mixed)
+    second = Gate(policy, store).run(read_input(mixed))
     assert second.run.id != first.run.id
     assert second.evaluated == 0 and second.reused == 13
     assert second.counts == first.counts
@@ -122,13 +124,13 @@ def test_second_run_reuses_every_stored_verdict(mixed: Path, db: Path, no_toxici
 def test_changed_policy_or_content_is_evaluated_again(tmp_path: Path, db: Path, no_toxicity_policy: Path):
     store = Store(db)
     p = write_jsonl(tmp_path / "a.jsonl", MIXED[:3])
-    Gate(load_policy(no_toxicity_policy), store).run(p)
+    Gate(load_policy(no_toxicity_policy), store).run(read_input(p))
     p2 = write_jsonl(tmp_path / "b.jsonl", [*MIXED[:2], cand("profane", "Shit-hot sauce", ["hot sauce", "sriracha"])])
-    r = Gate(load_policy(no_toxicity_policy), store).run(p2)
+    r = Gate(load_policy(no_toxicity_policy), store).run(read_input(p2))
     assert (r.reused, r.evaluated) == (2, 1)
     changed = tmp_path / "p2.yaml"
     changed.write_text(no_toxicity_policy.read_text().replace("theme_max_chars: 60", "theme_max_chars: 61"))
-    r = Gate(load_policy(changed), store).run(p2)
+    r = Gate(load_policy(changed), store).run(read_input(p2))
     assert (r.reused, r.evaluated) == (0, 3)
 
 
@@ -149,14 +151,14 @@ def test_a_crash_mid_run_loses_nothing_and_the_same_command_completes_it(
 
     monkeypatch.setattr(CheckSuite, "run", crashing)
     with pytest.raises(KeyboardInterrupt):
-        Gate(policy, Store(db), batch_size=10).run(p)
+        Gate(policy, Store(db), batch_size=10).run(read_input(p))
     store = Store(db)
     (run,) = store.runs()
     assert run.status == "running"
     assert store.done_lines(run.id) == set(range(1, 21))  # two committed batches survive
 
     monkeypatch.setattr(CheckSuite, "run", real_run)
-    result = Gate(policy, store, batch_size=10).run(p)
+    result = Gate(policy, store, batch_size=10).run(read_input(p))
     assert result.resumed and result.run.id == run.id
     assert result.evaluated == 30
     assert result.counts["approved"] == 50
@@ -166,7 +168,7 @@ def test_a_crash_mid_run_loses_nothing_and_the_same_command_completes_it(
 def test_duplicate_content_in_one_batch_is_checked_once(tmp_path: Path, db: Path, no_toxicity_policy: Path):
     rows = [cand("a", "Shit-hot sauces"), cand("b", "Shit-hot sauces")]
     p = write_jsonl(tmp_path / "in.jsonl", rows)
-    r = Gate(load_policy(no_toxicity_policy), Store(db)).run(p)
+    r = Gate(load_policy(no_toxicity_policy), Store(db)).run(read_input(p))
     assert r.evaluated == 1 and r.counts["rejected"] == 2
 
 
@@ -179,7 +181,7 @@ def test_kids_override_blocks_alcohol_but_default_placement_allows_it(tmp_path: 
     ]
     p = write_jsonl(tmp_path / "in.jsonl", rows)
     store = Store(db)
-    r = Gate(load_policy(no_toxicity_policy), store).run(p)
+    r = Gate(load_policy(no_toxicity_policy), store).run(read_input(p))
     got = {v.row.candidate_id: v.row.decision for v in store.verdicts(r.run.id)}
     assert got == {"adult": "approved", "kids": "rejected", "kids-id": "rejected", "blocked": "rejected"}
 

@@ -25,7 +25,7 @@ def count(db: Path) -> int:
 
 
 def judge(*args: str) -> list[str]:
-    return [sys.executable, "-c", "import sys; from cli import main; sys.argv=['judge', *sys.argv[1:]]; main()", *args]
+    return [sys.executable, "-c", "import sys; from judge.cli import main; sys.argv=['judge', *sys.argv[1:]]; main()", *args]
 
 
 def test_sigkill_mid_run_then_rerun_completes(tmp_path: Path, no_toxicity_policy: Path):

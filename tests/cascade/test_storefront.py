@@ -9,9 +9,10 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Store, load_policy
 from judge.cascade import catalog
+from judge.store import Product
 from judge.surfaces.demo import write_sample
 from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
 from judge.cascade.storefront import StorefrontConfig, build, fuse, read_placements
@@ -27,7 +28,7 @@ def test_constrain_snaps_or_drops_keywords():
 
 
 def test_weighted_reciprocal_rank_fusion_keeps_both_scores():
-    p = lambda i, bm25, pop: catalog.Product(str(i), f"t{i}", None, None, None, None, pop, bm25)  # noqa: E731
+    p = lambda i, bm25, pop: Product(str(i), f"t{i}", None, None, None, None, pop, bm25)  # noqa: E731
     fused = fuse({"a": [p(1, -9.0, 0.1), p(2, -5.0, 0.9)], "b": [p(2, -8.0, 0.9), p(3, -1.0, None)]}, StorefrontConfig())
     assert [x["id"] for x in fused] == ["1", "2", "3"]  # retrieval weighs more by default
     top = fused[0]
@@ -73,7 +74,7 @@ def test_a_rejected_candidate_is_backfilled_and_the_reason_recorded(tmp_path: Pa
     policy_file = tmp_path / "p.yaml"
     policy_file.write_text(yaml.safe_dump(data))
     hero = [p for p in read_placements(placements) if p.id == "home-hero"]
-    sf = build(store, hero, load_policy(policy_file), tmp_path / "out")
+    sf = build(store, hero, load_policy(policy_file)).to_json()
     (page,) = sf["pages"]
     placed = page["placements"][0] if page["placements"] else None
     assert placed is not None and placed["backfilled"] and "soup" not in placed["theme"].lower()
@@ -115,7 +116,7 @@ def test_llm_generator_and_judges_are_used_with_an_endpoint(tmp_path: Path):
     specs = [p for p in read_placements(placements) if p.id == "home-row-2"]
     with LLMServer() as srv:
         srv.llm.generation = {"theme": "Taco Tuesday at home", "keywords": ["taco shells", "salsa verdee", "unicorn steaks", "refried beans"]}
-        sf = build(store, specs, load_policy("default"), tmp_path / "out", llm=LLMSettings(base_url=srv.base_url, model="gen"), skip_llm=False)
+        sf = build(store, specs, load_policy("default"), llm=LLMSettings(base_url=srv.base_url, model="gen"), skip_llm=False).to_json()
         bodies = [r.body for r in srv.llm.requests]
     (pl,) = sf["pages"][0]["placements"]
     assert pl["theme"] == "Taco Tuesday at home"

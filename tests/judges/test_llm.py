@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from judge.surfaces.reader import read_input
+
 import json
 import sqlite3
 import time
@@ -11,7 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Gate, LLMSettings, Store, load_policy
 from judge.errors import ConfigError
 from judge.judges.rubric import load_rubric
@@ -49,7 +51,7 @@ def run(tmp_path: Path, srv: LLMServer, rows: list[dict], rubrics=("theme_qualit
     p = write_jsonl(tmp_path / "in.jsonl", rows)
     store = Store(db or tmp_path / "j.db")
     pol = load_policy(policy or make_policy(tmp_path, list(rubrics)))
-    result = Gate(pol, store, llm=settings(srv, **kw)).run(p)
+    result = Gate(pol, store, llm=settings(srv, **kw), calibrations=store.latest_calibrations()).run(read_input(p))
     verdicts = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
     return result, verdicts, store
 
@@ -109,7 +111,7 @@ def test_every_failure_fails_closed_and_is_explained(tmp_path: Path, server: LLM
     assert status == "unscored" and error
     assert verdict.row.reusable == 0
     # an unscored verdict is never reused: the next run asks again and now gets an answer
-    again = Gate(load_policy(policy), store, llm=settings(server)).run(tmp_path / "in.jsonl")
+    again = Gate(load_policy(policy), store, llm=settings(server)).run(read_input(tmp_path / "in.jsonl"))
     assert again.reused == 0 and again.counts["approved"] == 1
 
 
@@ -143,7 +145,7 @@ def test_budget_stops_the_run_cleanly(tmp_path: Path, server: LLMServer):
     p = write_jsonl(tmp_path / "in.jsonl", rows)
     pol = load_policy(make_policy(tmp_path, ["theme_quality"]))
     store = Store(tmp_path / "j.db")
-    result = Gate(pol, store, batch_size=10, llm=settings(server, max_total_tokens=2000, concurrency=2)).run(p)
+    result = Gate(pol, store, batch_size=10, llm=settings(server, max_total_tokens=2000, concurrency=2)).run(read_input(p))
     assert result.stopped and "budget" in result.stopped
     assert not result.ci.passed and any("budget" in r for r in result.ci.reasons)
     assert result.run.status == "stopped"

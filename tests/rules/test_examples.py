@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from judge.rules.checks import CheckContext
+from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
@@ -81,7 +81,7 @@ def test_every_pattern_group_ships_hit_and_ok_examples():
 @pytest.mark.parametrize(("check_id", "group", "text", "expect"), PATTERN_CASES)
 def test_pattern_examples(check_id: str, group: str, text: str, expect: str):
     check_cls = next(c for c in PatternCheck.__subclasses__() if c.id == check_id)
-    check = check_cls(getattr(DEFAULT.checks, check_id), CheckContext())
+    check = check_cls(getattr(DEFAULT.checks, check_id), CheckEnv())
     subject = Subject(Candidate(id="x", placement="p", theme=text, keywords=[]))
     groups = {f.term for f in check.check(subject)}
     assert (group in groups) == (expect == "hit"), f"{text!r} {expect} {group}: got {groups}"
@@ -109,7 +109,7 @@ def test_code_check_examples(case: dict):
             pytest.skip("the embed extra is not installed (.ci/run installs it)")
     if case["check"] == "vocabulary":
         cfg = cfg.model_copy(update={"enabled": True, "path": str(POLICIES / "examples" / "vocabulary.txt")})
-    check = CODE_CHECKS[case["check"]](cfg, CheckContext())
+    check = CODE_CHECKS[case["check"]](cfg, CheckEnv())
     cand = Candidate(id="x", placement="p", theme=case["theme"], keywords=case["keywords"])
     rules = {f.term for f in check.check(Subject(cand))}
     assert (case["rule"] in rules) == (case["expect"] == "hit"), f"{case}: got {rules}"

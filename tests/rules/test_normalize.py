@@ -1,4 +1,5 @@
-from judge.rules.normalize import collapse_repeats, normalize, simple_key, word_tokens
+from judge.models import simple_key
+from judge.rules.normalize import collapse_repeats, normalize, word_tokens
 
 
 def texts(s: str) -> list[str]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from judge.surfaces.reader import read_input
+
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Candidate, Gate, Store, load_policy
-from judge.rules.checks import CheckContext
+from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
 from judge.rules.checks.toxicity import ToxicityCheck, load_detoxify
 from judge.policy import ToxicityConfig
@@ -58,7 +60,7 @@ def tiny_policy(tmp_path: Path, ckpt: Path, folder: Path, **extra: str) -> Path:
 def test_local_checkpoint_loads_and_scores_every_field(tiny, tmp_path: Path):
     ckpt, folder = tiny
     cfg = ToxicityConfig(model=str(folder), checkpoint=str(ckpt), config_dir=str(folder), thresholds={"insult": 0.9, "toxicity": 0.5})
-    check = ToxicityCheck(cfg, CheckContext())
+    check = ToxicityCheck(cfg, CheckEnv())
     assert check.status.available, check.status.detail
     subjects = [Subject(Candidate(id=str(i), placement="p", theme=f"hot taco {i}", keywords=["soup", "snack"])) for i in range(3)]
     found = check.run_batch(subjects)
@@ -81,7 +83,7 @@ def test_gate_rejects_on_toxicity_findings(tiny, tmp_path: Path):
     ckpt, folder = tiny
     policy = load_policy(tiny_policy(tmp_path, ckpt, folder))
     p = write_jsonl(tmp_path / "in.jsonl", [cand("a", "Cozy soup season")])
-    r = Gate(policy, Store(tmp_path / "j.db"), skip_llm=True).run(p)
+    r = Gate(policy, Store(tmp_path / "j.db"), skip_llm=True).run(read_input(p))
     assert r.counts["rejected"] == 1
     assert r.check_status["toxicity"]["available"] is True
 
@@ -115,6 +117,6 @@ def test_detoxify_not_installed_is_unavailable_with_a_hint(monkeypatch: pytest.M
     import sys
 
     monkeypatch.setitem(sys.modules, "detoxify", None)
-    check = ToxicityCheck(ToxicityConfig(), CheckContext())
+    check = ToxicityCheck(ToxicityConfig(), CheckEnv())
     assert not check.status.available
     assert "pip install" in check.status.detail

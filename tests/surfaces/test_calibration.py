@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Store
-from judge.surfaces.calibration import bootstrap_ci, cohen_kappa, human_labels, import_labels, metrics
+from judge.surfaces.agreement import bootstrap_ci, cohen_kappa, metrics
+from judge.surfaces.calibration import human_labels, import_labels
 from tests.conftest import cand, write_jsonl
 from tests.llm_server import LLMServer
 
@@ -108,7 +109,7 @@ def test_report_has_a_calibration_section(tmp_path: Path, db: Path):
 
 
 def test_threshold_sweep_for_a_high_is_bad_score_and_a_scale():
-    from judge.surfaces.calibration import sweep
+    from judge.surfaces.agreement import sweep
 
     truth = {"a": True, "b": True, "c": False, "d": False, "e": False}
     tox = {("a", "toxicity"): 0.9, ("b", "toxicity"): 0.7, ("c", "toxicity"): 0.75, ("d", "toxicity"): 0.1, ("e", "toxicity"): 0.05}

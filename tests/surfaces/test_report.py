@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from judge.surfaces.reader import read_input
+
 import json
 import os
 import shutil
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Gate, Store, load_policy
 from judge.surfaces.report import build, write_report
 from tests.conftest import cand, write_jsonl
@@ -31,8 +33,8 @@ def report_run(tmp_path: Path, no_toxicity_policy: Path):
     ]
     p = write_jsonl(tmp_path / "in.jsonl", rows)
     store = Store(tmp_path / "j.db")
-    first = Gate(load_policy(no_toxicity_policy), store).run(write_jsonl(tmp_path / "base.jsonl", rows[:3]))
-    second = Gate(load_policy(no_toxicity_policy), store).run(p)
+    first = Gate(load_policy(no_toxicity_policy), store).run(read_input(write_jsonl(tmp_path / "base.jsonl", rows[:3])))
+    second = Gate(load_policy(no_toxicity_policy), store).run(read_input(p))
     return store, second.run, first.run
 
 
@@ -44,7 +46,7 @@ def test_report_is_self_contained_and_escapes_candidate_text(report_run, tmp_pat
     assert "http://" not in html and "https://" not in html  # no CDN, fonts or remote scripts
     assert f"Compared with run {base.id}" in html
     ctx = build(store, run)
-    assert ctx["stats"]["counts"] == {"approved": 2, "rejected": 1, "needs_review": 2, "error": 0}
+    assert ctx["stats"].counts == {"approved": 2, "rejected": 1, "needs_review": 2, "error": 0}
 
 
 def test_report_in_a_real_browser(report_run, tmp_path: Path):

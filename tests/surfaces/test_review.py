@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli import app
+from judge.cli import app
 from judge import Store, load_policy
 from tests.conftest import cand, write_jsonl
 

@@ -1,5 +1,5 @@
 """LLM providers. ``openai_compat`` (and the openai SDK) load only when a judge runs."""
 
-from judge.judges.providers.base import CallResult, LLMSettings, Mode, parsed_json
+from judge.judges.providers.base import CallResult, LLMSettings, Mode
 
-__all__ = ["CallResult", "LLMSettings", "Mode", "parsed_json"]
+__all__ = ["CallResult", "LLMSettings", "Mode"]

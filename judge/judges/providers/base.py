@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -57,7 +56,3 @@ class CallResult:
 
     def cost(self, s: LLMSettings) -> float:
         return self.prompt_tokens / 1000 * s.prompt_price_per_1k + self.completion_tokens / 1000 * s.completion_price_per_1k
-
-
-def parsed_json(result: CallResult) -> str | None:
-    return json.dumps(result.parsed.model_dump(mode="json")) if result.parsed is not None else None

@@ -32,6 +32,7 @@ import openai
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
+from judge.config import validation_message
 from judge.judges.providers.base import CallResult, LLMSettings
 
 INSTRUCTOR_MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
@@ -212,10 +213,8 @@ class OpenAICompatProvider:
         try:
             parsed = shape.parse(response=completion, response_model=shape.model, validation_context=None, strict=True, stream=False, is_async=True)
         except ValidationError as e:
-            first = e.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"]) or "answer"
-            kind = "malformed JSON" if first["type"] == "json_invalid" else "schema-invalid answer"
-            result.error = f"{kind}: {loc}: {first['msg']}"
+            kind = "malformed JSON" if e.errors()[0]["type"] == "json_invalid" else "schema-invalid answer"
+            result.error = f"{kind}: {validation_message(e)}"
             return result
         except Exception as e:  # instructor's own parse errors (no tool call, bad JSON ...)
             result.error = _describe(e)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from judge.models import Finding, Severity
 from judge.policy import ChecksConfig
-from judge.rules.checks.base import Check, CheckContext, CheckStatus, Subject
+from judge.rules.checks.base import CatalogEvidence, Check, CheckEnv, CheckStatus, Subject
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
 from judge.rules.checks.patterns import ClaimsCheck, InjectionCheck, PiiCheck
@@ -29,7 +29,7 @@ REGISTRY: dict[str, type[Check]] = {
 class CheckSuite:
     """The enabled checks of one effective check configuration."""
 
-    def __init__(self, cfg: ChecksConfig, ctx: CheckContext) -> None:
+    def __init__(self, cfg: ChecksConfig, ctx: CheckEnv) -> None:
         self.cfg = cfg
         self.checks: list[Check] = []
         for check_id, cls in REGISTRY.items():
@@ -53,11 +53,9 @@ class CheckSuite:
             h.update(p.name.encode())
             h.update(p.read_bytes())
         h.update(json.dumps({k: s.available for k, s in self.statuses.items()}, sort_keys=True).encode())
-        catalog = getattr(self.checks[0].ctx, "catalog", None) if self.checks else None
+        catalog = self.checks[0].ctx.catalog if self.checks else None
         if catalog is not None and any(c.id == "coherence" for c in self.checks):
-            from judge.cascade.catalog import fingerprint
-
-            h.update(fingerprint(catalog).encode())  # a new catalog is new evidence
+            h.update(catalog.fingerprint.encode())  # a new catalog is new evidence
         return h.hexdigest()
 
     def run(self, subjects: list[Subject]) -> list[list[Finding]]:
@@ -80,4 +78,4 @@ class CheckSuite:
         return results
 
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "CheckStatus", "CheckSuite", "Subject"]
+__all__ = ["REGISTRY", "CatalogEvidence", "Check", "CheckEnv", "CheckStatus", "CheckSuite", "Subject"]

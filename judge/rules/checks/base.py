@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from judge.models import Candidate, Finding, Severity
 from judge.rules.normalize import NormalizedText, normalize
@@ -31,13 +32,25 @@ class CheckStatus:
     detail: str = ""
 
 
+class ProductHit(Protocol):
+    department: str | None
+
+
+class CatalogEvidence(Protocol):
+    """What a check may read of a product catalog: a BM25 search, and a fingerprint that
+    changes when the catalog does (it is part of the checks' cache key)."""
+
+    fingerprint: str
+
+    def search(self, query: str, k: int, any_word: bool = False) -> Sequence[ProductHit]: ...
+
+
 @dataclass
-class CheckContext:
-    """Where relative data paths of a policy are resolved."""
+class CheckEnv:
+    """What checks get from outside: where a policy's relative data paths resolve, and catalog evidence."""
 
     base_dir: Path | None = None
-    data_files: list[Path] = field(default_factory=list)
-    catalog: Any = None  # a Store holding a product catalog, for catalog evidence
+    catalog: CatalogEvidence | None = None
 
 
 class Check:
@@ -50,7 +63,7 @@ class Check:
     id: ClassVar[str]
     description: ClassVar[str] = ""
 
-    def __init__(self, cfg: Any, ctx: CheckContext) -> None:
+    def __init__(self, cfg: Any, ctx: CheckEnv) -> None:
         self.cfg = cfg
         self.ctx = ctx
 

@@ -15,9 +15,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from judge.models import Finding, Severity
-from judge.rules.normalize import simple_key
-from judge.rules.checks.base import Check, Subject
+from judge.models import PLACEHOLDER_TAXONOMY, Finding, Severity, simple_key
+from judge.rules.checks.base import CatalogEvidence, Check, Subject
 
 R, I = Severity.REVIEW, Severity.INFO
 
@@ -36,18 +35,17 @@ class CoherenceCheck(Check):
         self._departments = lru_cache(maxsize=100_000)(self._departments_uncached)
 
     @property
-    def catalog(self) -> Any:
-        return getattr(self.ctx, "catalog", None)
+    def catalog(self) -> CatalogEvidence | None:
+        return self.ctx.catalog
 
     def _departments_uncached(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
         """How many products a query retrieves, and the departments that hold most of them."""
-        from judge.cascade import catalog
-
-        hits = catalog.search(self.catalog, query, self.cfg.top_k, any_word=any_word)
+        assert self.catalog is not None
+        hits = self.catalog.search(query, self.cfg.top_k, any_word=any_word)
         counts = Counter(p.department or "" for p in hits)
         major = frozenset(
             d for d, n in counts.items()
-            if d and d not in catalog.PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
+            if d and d not in PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
         )
         return len(hits), major
 

@@ -9,10 +9,9 @@ from re import _parser  # type: ignore[attr-defined]
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from judge.errors import ConfigError
+from judge.config import load_yaml
 from judge.rules.lexicon import Examples
 from judge.models import Finding, Severity
 from judge.resources import data_dir
@@ -55,10 +54,7 @@ def patterns_path() -> Path:
 
 @lru_cache(maxsize=4)
 def load_patterns(path: Path) -> PatternFile:
-    try:
-        return PatternFile.model_validate(yaml.safe_load(path.read_text("utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as e:
-        raise ConfigError(f"{path}: {e}") from None
+    return load_yaml(path, PatternFile)
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

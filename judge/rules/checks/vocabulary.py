@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 
 from judge.errors import ConfigError
 from judge.models import Finding, Severity
-from judge.rules.normalize import simple_key
+from judge.models import simple_key
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 

@@ -1,0 +1,73 @@
+"""What every command shares: consoles, typed options, the usage-error exit, opening the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from judge.config import validation_message
+from judge.errors import JudgeError
+from judge.judges.providers import LLMSettings
+from judge.store import DEFAULT_DB, Store
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_FAIL = 1  # the batch does not meet the policy's CI thresholds
+EXIT_USAGE = 2  # usage, configuration or unreadable-input errors
+
+DbOpt = Annotated[Path, typer.Option("--db", help="SQLite verdict store.", envvar="JUDGE_DB")]
+DEFAULT_DB_PATH = Path(DEFAULT_DB)
+RunOpt = Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")]
+RunArg = Annotated[str | None, typer.Argument(help="Run id (default: the latest run).")]
+PolicyOpt = Annotated[str, typer.Option("--policy", "-p", help="Policy file, or a shipped policy name (default, strict).")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+P = "LLM judges"
+BaseUrlOpt = Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1.", envvar="OPENAI_BASE_URL", rich_help_panel=P)]
+ApiKeyOpt = Annotated[str | None, typer.Option(help="API key (never stored or printed).", envvar="OPENAI_API_KEY", show_default=False, rich_help_panel=P)]
+ModelOpt = Annotated[str | None, typer.Option(help="Judge model name.", envvar="JUDGE_MODEL", rich_help_panel=P)]
+ModeOpt = Annotated[str, typer.Option(help="Structured-output mode: tools, json_schema, json (json_object; llama.cpp) or md_json.", rich_help_panel=P)]
+TemperatureOpt = Annotated[float, typer.Option(help="Sampling temperature.", rich_help_panel=P)]
+MaxTokensOpt = Annotated[int, typer.Option(help="Max completion tokens per call.", rich_help_panel=P)]
+TimeoutOpt = Annotated[float, typer.Option(help="Seconds per attempt.", rich_help_panel=P)]
+ConcurrencyOpt = Annotated[int, typer.Option(help="Concurrent LLM calls.", min=1, rich_help_panel=P)]
+MaxRetriesOpt = Annotated[int, typer.Option(help="Retries on 429/5xx/timeouts (honouring Retry-After).", min=0, rich_help_panel=P)]
+MaxTotalTokensOpt = Annotated[int | None, typer.Option(help="Token budget: stop cleanly when spent.", rich_help_panel=P)]
+MaxCostOpt = Annotated[float | None, typer.Option(help="Cost budget (with the prices below): stop cleanly when spent.", rich_help_panel=P)]
+PromptPriceOpt = Annotated[float, typer.Option(help="Price per 1k prompt tokens, for the cost estimate.", rich_help_panel=P)]
+CompletionPriceOpt = Annotated[float, typer.Option(help="Price per 1k completion tokens.", rich_help_panel=P)]
+StorePromptsOpt = Annotated[bool, typer.Option(help="Store rendered prompts, not only their hashes.", rich_help_panel=P)]
+
+
+def fail(message: str) -> typer.Exit:
+    """Print an error and return the usage-error exit (never the policy-FAIL code) for ``raise``."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(EXIT_USAGE)
+
+
+@contextmanager
+def usage_errors() -> Iterator[None]:
+    """Turn the engine's errors into a clear message and the usage-error exit."""
+    try:
+        yield
+    except JudgeError as e:
+        raise fail(str(e)) from None
+
+
+def open_store(db: Path) -> Store:
+    with usage_errors():
+        return Store(db)
+
+
+def llm_settings(**kwargs: Any) -> LLMSettings:
+    try:
+        return LLMSettings(**kwargs)
+    except ValidationError as e:
+        raise fail(f"invalid LLM option: {validation_message(e)}") from None

@@ -1,0 +1,185 @@
+"""`judge gate` and the commands that read runs back: runs, show, summary, checks, report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from judge.cascade.gate import Gate, RunResult
+from judge.cli import common as c
+from judge.cli.common import err, out
+from judge.cli.render import counts_table, print_verdict, runs_table
+from judge.models import InputBatch
+from judge.policy import load_policy
+from judge.rules.checks import REGISTRY, CheckEnv, CheckSuite
+from judge.store import Store
+from judge.surfaces import export
+from judge.surfaces.reader import read_input
+from judge.surfaces.report import write_report
+
+MAX_SHOWN_ERRORS = 20
+
+
+def gate(
+    input: Annotated[Path, typer.Argument(help="Candidates as JSONL (one per line) or CSV (keywords separated by '|').")],
+    policy: c.PolicyOpt = "default",
+    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's verdicts as JSON.")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML, one test case per candidate.")] = None,
+    approved_out: Annotated[Path | None, typer.Option("--approved-out", help="Write only approved records, unchanged.")] = None,
+    summary_md: Annotated[Path | None, typer.Option("--summary-md", help="Write a short Markdown summary (for a CI job summary).")] = None,
+    skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Record the LLM rubric stage as skipped.")] = False,
+    base_url: c.BaseUrlOpt = None,
+    api_key: c.ApiKeyOpt = None,
+    model: c.ModelOpt = None,
+    mode: c.ModeOpt = "tools",
+    temperature: c.TemperatureOpt = 0.0,
+    max_tokens: c.MaxTokensOpt = 600,
+    timeout: c.TimeoutOpt = 30.0,
+    concurrency: c.ConcurrencyOpt = 16,
+    max_retries: c.MaxRetriesOpt = 3,
+    max_total_tokens: c.MaxTotalTokensOpt = None,
+    max_cost: c.MaxCostOpt = None,
+    prompt_price: c.PromptPriceOpt = 0.0,
+    completion_price: c.CompletionPriceOpt = 0.0,
+    store_prompts: c.StorePromptsOpt = False,
+    batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
+) -> None:
+    """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
+    llm = c.llm_settings(
+        base_url=base_url, api_key=api_key, model=model, mode=mode, temperature=temperature, max_tokens=max_tokens,
+        timeout=timeout, concurrency=concurrency, max_retries=max_retries, max_total_tokens=max_total_tokens,
+        max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price,
+    )
+    with c.usage_errors():
+        pol = load_policy(policy)
+        store = c.open_store(db)
+        engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts,
+                      calibrations=store.latest_calibrations())
+        batch = read_input(input)
+        result = _run(engine, batch, show_progress=out.is_terminal and not quiet)
+    _report_problems(result)
+    _write_outputs(store, result, json_out, junit, approved_out, summary_md)
+    if not quiet:
+        out.print(counts_table(result))
+        out.print(f"policy {pol.id}@{pol.version}; {result.evaluated} checked, {result.reused} reused from the store", highlight=False)
+        if result.llm is not None:
+            u = result.llm
+            out.print(f"LLM judges ({model}): {u['calls']} calls, {u['cache_hits']} cached, {u['tokens']:,} tokens, cost {u['cost']:.4f}", highlight=False)
+        elif engine.llm_state == "skipped":
+            out.print("LLM judges: skipped (--skip-llm)")
+    if result.ci.passed:
+        out.print("[bold green]PASS[/] the batch meets the policy's CI thresholds")
+    else:
+        out.print("[bold red]FAIL[/] " + "; ".join(result.ci.reasons), highlight=False)
+        raise typer.Exit(c.EXIT_FAIL)
+
+
+def _run(engine: Gate, batch: InputBatch, show_progress: bool) -> RunResult:
+    if not show_progress:
+        return engine.run(batch)
+    columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=out, transient=True) as bar:
+        task = bar.add_task("gate", total=batch.count)
+        return engine.run(batch, on_progress=lambda n: bar.advance(task, n))
+
+
+def _report_problems(result: RunResult) -> None:
+    for message in result.input_errors[:MAX_SHOWN_ERRORS]:
+        err.print(Text("input error: " + message, style="magenta"))
+    if len(result.input_errors) > MAX_SHOWN_ERRORS:
+        err.print(f"[magenta]... and {len(result.input_errors) - MAX_SHOWN_ERRORS} more input errors[/]")
+    for check_id, detail in result.unavailable.items():
+        err.print(f"[bold yellow]WARNING: check {check_id!r} is UNAVAILABLE:[/] {detail}", highlight=False)
+
+
+def _write_outputs(store: Store, result: RunResult, json_out: Path | None, junit: Path | None,
+                   approved_out: Path | None, summary_md: Path | None) -> None:
+    writers = ((json_out, export.write_json), (junit, export.write_junit), (approved_out, export.write_approved),
+               (summary_md, export.write_summary_md))
+    for path, write in writers:
+        if path:
+            write(store, result.run, path)
+
+
+def runs(
+    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    limit: Annotated[int, typer.Option(help="How many runs to list, newest first.", min=1)] = 20,
+    as_json: c.JsonFlag = False,
+) -> None:
+    """List stored runs, newest first."""
+    stored = c.open_store(db).runs(limit)
+    if as_json:
+        sys.stdout.write(json.dumps([export.run_summary(r) for r in stored], indent=2) + "\n")
+        return
+    out.print(runs_table(stored))
+
+
+def show(
+    ref: Annotated[str, typer.Argument(help="Candidate id, or a content-hash prefix (8+ hex digits).")],
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest verdict for it).")] = None,
+    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    as_json: c.JsonFlag = False,
+) -> None:
+    """Show one candidate's verdict, findings and provenance."""
+    store = c.open_store(db)
+    v = store.find_verdict(ref, run)
+    if v is None:
+        raise c.fail(f"no verdict for {ref!r}" + (f" in run {run}" if run else ""))
+    judgements, calls = store.judge_trail(v.row.run_id, v.row.line)
+    if as_json:
+        data = v.row.model_dump(mode="json") | {
+            "findings": [f.model_dump(mode="json", exclude_none=True) for f in v.findings],
+            "judgements": [j.model_dump(mode="json", exclude={"id", "run_id"}) for j in judgements],
+            "judge_calls": [k.model_dump(mode="json", exclude={"id", "run_id", "prompt"}) for k in calls],
+        }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    print_verdict(v, judgements, calls)
+
+
+def checks(policy: c.PolicyOpt = "default") -> None:
+    """List the rule checks, whether the policy enables them, and whether they can run here."""
+    with c.usage_errors():
+        pol = load_policy(policy)
+        statuses = CheckSuite(pol.checks, CheckEnv(pol.base_dir)).statuses
+    table = Table(title=f"policy {pol.id}@{pol.version}", show_edge=False)
+    for col in ("check", "enabled", "status", "description"):
+        table.add_column(col)
+    for check_id, cls in REGISTRY.items():
+        st = statuses.get(check_id)
+        status = "-" if st is None else ("[green]ok[/]" if st.available else f"[yellow]unavailable[/]: {st.detail}")
+        table.add_row(check_id, "yes" if st else "no", status, cls.description)
+    out.print(table)
+
+
+def report(
+    run: c.RunArg = None,
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path("reports/report.html"),
+    baseline: Annotated[str | None, typer.Option("--baseline", help="Compare with this run.")] = None,
+    max_items: Annotated[int, typer.Option(help="Cap on item rows (the least approved first).", min=1)] = 2000,
+    db: c.DbOpt = c.DEFAULT_DB_PATH,
+) -> None:
+    """Write a self-contained HTML quality report of a run (no network needed to view it)."""
+    store = c.open_store(db)
+    with c.usage_errors():
+        r = store.require_run(run)
+        base = store.require_run(baseline) if baseline else None
+    path = write_report(store, r, out_path, base, max_items)
+    out.print(f"report: {path} ({path.stat().st_size / 1024:.0f} KiB)", highlight=False)
+
+
+def summary(run: c.RunArg = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
+    """Print a stored run's summary and provenance as JSON."""
+    store = c.open_store(db)
+    with c.usage_errors():
+        r = store.require_run(run)
+    sys.stdout.write(json.dumps(export.run_summary(r), indent=2) + "\n")

@@ -1,0 +1,212 @@
+"""Verdicts, their findings and the candidates' content: written in batches, read back typed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func
+from sqlmodel import Session, select
+
+from judge.models import Decision, Finding, Severity, decide
+from judge.store.base import StoreBase, in_chunks, insert_rows, insert_sql, now_text
+from judge.store.calls import copy_judgements, insert_calls
+from judge.store.schema import CandidateRow, FindingRow, RunRow, VerdictRow
+from judge.store.types import CandidateContent, ReusableVerdict, StoredVerdict, VerdictDraft
+
+_FINDING_COLS = "check_id, severity, message, field, span_start, span_end, text, term, category, score"
+
+
+def _finding(r: Sequence[Any]) -> Finding:
+    """A Finding from a stored row (``_FINDING_COLS`` order), without re-validation."""
+    return Finding.model_construct(
+        check=r[0], severity=Severity(r[1]), message=r[2], field=r[3],
+        span=(r[4], r[5]) if r[4] is not None else None, text=r[6], term=r[7], category=r[8], score=r[9],
+    )
+
+
+def _finding_row(f: Finding, **key: Any) -> dict[str, Any]:
+    return {
+        **key, "check_id": f.check, "severity": f.severity.value, "category": f.category, "message": f.message,
+        "field": f.field, "span_start": f.span[0] if f.span else None, "span_end": f.span[1] if f.span else None,
+        "text": f.text, "term": f.term, "score": f.score,
+    }
+
+
+def _verdict_row(run: RunRow, v: VerdictDraft, created_at: str) -> dict[str, Any]:
+    return {
+        "run_id": run.id, "line": v.line, "candidate_id": v.candidate_id, "content_hash": v.content_hash,
+        "eval_key": v.eval_key, "decision": v.decision.value, "error": v.error, "raw": v.raw,
+        "policy_id": run.policy_id, "policy_version": run.policy_version, "policy_hash": run.policy_hash,
+        "code_version": run.code_version, "checks_fingerprint": v.checks_fingerprint, "reused_from": v.reused_from,
+        "created_at": created_at, "reusable": int(v.reusable),
+        "machine_decision": (v.machine_decision or v.decision).value, "override_id": v.override_id,
+    }
+
+
+class VerdictsMixin(StoreBase):
+    def write_verdicts(
+        self, run: RunRow, batch: list[VerdictDraft], calls: Sequence[Any] = (), judgements: Sequence[Any] = (),
+        keep_rubrics: Sequence[str] = (),
+    ) -> None:
+        """Write a batch of verdicts with their findings, content, judge calls and judgements in one transaction.
+
+        A reused verdict brings the criterion outcomes it was decided on, for the rubrics in
+        ``keep_rubrics`` (not page-level ones, which belong to the page as it is in this run).
+        """
+        if not batch:
+            return
+        created = now_text()
+        findings = [_finding_row(f, run_id=run.id, line=v.line) for v in batch for f in v.findings]
+        content = {
+            v.content_hash: {"content_hash": v.content_hash, "candidate_id": v.candidate_id, "placement": v.candidate[0],
+                             "theme": v.candidate[1], "keywords_json": json.dumps(v.candidate[2], ensure_ascii=False),
+                             "first_seen_at": created}
+            for v in batch if v.content_hash and v.candidate
+        }
+        with self.engine.begin() as conn:
+            insert_rows(conn, "verdicts", [_verdict_row(run, v, created) for v in batch])
+            _insert_findings_by_line(conn, findings)
+            insert_rows(conn, "candidates", list(content.values()), prefix="OR IGNORE")
+            insert_calls(conn, run, calls, judgements, created)
+            reused = [(run.id, v.line, v.reused_from) for v in batch if v.reused_from is not None]
+            if reused and keep_rubrics:
+                copy_judgements(conn, reused, keep_rubrics)
+
+    def add_findings(
+        self, run: RunRow, findings: dict[int, list[Finding]], calls: Sequence[Any] = (), judgements: Sequence[Any] = ()
+    ) -> None:
+        """Append findings to stored verdicts (page-level judgements) and re-decide them, in one transaction.
+
+        A verdict that gains findings this way depends on its page, not only on its own
+        content, so it is marked not reusable: the next run evaluates it again.
+        """
+        with self.engine.begin() as conn:
+            for line, new in findings.items():
+                row = conn.exec_driver_sql("SELECT id FROM verdicts WHERE run_id = ? AND line = ?", (run.id, line)).first()
+                if not new or row is None:
+                    continue
+                vid = row[0]
+                old = [_finding(r) for r in conn.exec_driver_sql(f"SELECT {_FINDING_COLS} FROM findings WHERE verdict_id = ?", (vid,))]
+                insert_rows(conn, "findings", [_finding_row(f.model_copy(update={"span": None}), verdict_id=vid) for f in new])
+                machine = decide(old + new).value
+                conn.exec_driver_sql(
+                    "UPDATE verdicts SET machine_decision = ?, reusable = 0,"
+                    " decision = CASE WHEN override_id IS NULL THEN ? ELSE decision END WHERE id = ?",
+                    (machine, machine, vid),
+                )
+            insert_calls(conn, run, calls, judgements, now_text())
+
+    def reusable_verdicts(self, eval_keys: Sequence[str]) -> dict[str, ReusableVerdict]:
+        """The latest reusable stored verdict for each evaluation key that has one (raw SQL: hot path)."""
+        out: dict[str, ReusableVerdict] = {}
+        with self.engine.connect() as conn:
+            for part, marks in in_chunks(eval_keys):
+                rows = conn.exec_driver_sql(
+                    f"SELECT max(id), eval_key FROM verdicts WHERE eval_key IN ({marks}) AND reusable = 1 GROUP BY eval_key",
+                    part,
+                ).all()
+                if not rows:
+                    continue
+                ids = {vid: key for vid, key in rows}
+                idmarks = ",".join("?" * len(ids))
+                decisions = dict(conn.exec_driver_sql(
+                    f"SELECT id, coalesce(machine_decision, decision) FROM verdicts WHERE id IN ({idmarks})", tuple(ids)
+                ).all())
+                found: dict[int, list[Finding]] = {}
+                for r in conn.exec_driver_sql(
+                    f"SELECT verdict_id, {_FINDING_COLS} FROM findings WHERE verdict_id IN ({idmarks}) ORDER BY id", tuple(ids)
+                ):
+                    found.setdefault(r[0], []).append(_finding(r[1:]))
+                for vid, key in ids.items():
+                    out[key] = ReusableVerdict(vid, Decision(decisions[vid]), found.get(vid, []))
+        return out
+
+    def done_lines(self, run_id: str) -> set[int]:
+        with Session(self.engine) as s:
+            return set(s.exec(select(VerdictRow.line).where(VerdictRow.run_id == run_id)))
+
+    def line_decisions(self, run_id: str) -> dict[int, str]:
+        return dict(self._rows("SELECT line, decision FROM verdicts WHERE run_id = ?", run_id))
+
+    def counts(self, run_id: str) -> dict[str, int]:
+        with Session(self.engine) as s:
+            stmt = select(VerdictRow.decision, func.count()).where(VerdictRow.run_id == run_id).group_by(VerdictRow.decision)
+            got = dict(s.exec(stmt).all())
+        return {d.value: int(got.get(d.value, 0)) for d in Decision}
+
+    def verdicts(self, run_id: str, batch: int = 2000) -> Iterator[StoredVerdict]:
+        """Every verdict of a run in input order, with findings, streamed in batches."""
+        last_line = -1
+        while True:
+            with Session(self.engine) as s:
+                stmt = (
+                    select(VerdictRow).where(VerdictRow.run_id == run_id, VerdictRow.line > last_line)
+                    .order_by(VerdictRow.line).limit(batch)  # type: ignore[arg-type]
+                )
+                rows = list(s.exec(stmt))
+                if not rows:
+                    return
+                found = _findings_of(s, [r.id for r in rows if r.id is not None])
+            for r in rows:
+                yield StoredVerdict(r, found.get(r.id or -1, []))
+            last_line = rows[-1].line
+
+    def find_verdict(self, ref: str, run_id: str | None = None) -> StoredVerdict | None:
+        """Latest verdict for a candidate id or content hash (prefix of 8+ hex digits)."""
+        with Session(self.engine) as s:
+            stmt = select(VerdictRow).where(VerdictRow.candidate_id == ref)
+            if run_id:
+                stmt = stmt.where(VerdictRow.run_id == run_id)
+            row = s.exec(stmt.order_by(VerdictRow.id.desc())).first()  # type: ignore[union-attr]
+            if row is None and len(ref) >= 8:
+                stmt = select(VerdictRow).where(VerdictRow.content_hash.startswith(ref))  # type: ignore[union-attr]
+                if run_id:
+                    stmt = stmt.where(VerdictRow.run_id == run_id)
+                row = s.exec(stmt.order_by(VerdictRow.id.desc())).first()  # type: ignore[union-attr]
+            if row is None or row.id is None:
+                return None
+            return StoredVerdict(row, _findings_of(s, [row.id]).get(row.id, []))
+
+    def candidate_content(self, content_hash: str | None) -> CandidateContent | None:
+        if not content_hash:
+            return None
+        with Session(self.engine) as s:
+            row = s.get(CandidateRow, content_hash)
+        return None if row is None else CandidateContent(row.placement, row.theme, json.loads(row.keywords_json))
+
+    def finding_scores(self, run_id: str, check: str, term: str) -> list[tuple[str | None, float]]:
+        """``(content_hash, score)`` of a run's findings of one check and term that carry a score."""
+        return self._rows(
+            "SELECT v.content_hash, f.score FROM findings f JOIN verdicts v ON v.id = f.verdict_id"
+            " WHERE v.run_id = ? AND f.check_id = ? AND f.term = ? AND f.score IS NOT NULL",
+            run_id, check, term,
+        )
+
+    def raw_records(self, run_id: str) -> Iterator[str]:
+        """The input records of a run as they were read, in input order."""
+        with self.engine.connect() as conn:
+            for (raw,) in conn.exec_driver_sql("SELECT raw FROM verdicts WHERE run_id = ? ORDER BY line", (run_id,)):
+                yield raw
+
+
+def _insert_findings_by_line(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Findings keyed by (run, line): the verdict's id is looked up in the same statement."""
+    if not rows:
+        return
+    cols = [k for k in rows[0] if k not in ("run_id", "line")]
+    sql = insert_sql("findings", ("verdict_id", *cols)).split(" VALUES ")[0]
+    conn.exec_driver_sql(
+        f"{sql} SELECT id, {', '.join('?' * len(cols))} FROM verdicts WHERE run_id = ? AND line = ?",
+        [(*(r[c] for c in cols), r["run_id"], r["line"]) for r in rows],
+    )
+
+
+def _findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
+    out: dict[int, list[Finding]] = {}
+    for part, _ in in_chunks(verdict_ids):
+        stmt = select(FindingRow).where(FindingRow.verdict_id.in_(part)).order_by(FindingRow.id)  # type: ignore[attr-defined]
+        for f in s.exec(stmt):
+            out.setdefault(f.verdict_id, []).append(f.to_finding())
+    return out
