@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 from judge import Candidate, load_policy  # noqa: E402
 from judge.rules.checks import CheckEnv, CheckSuite, Subject  # noqa: E402
 from judge.rules.checks.patterns import load_patterns, patterns_path  # noqa: E402
-from judge.rules.lexicon import load_term_list, term_key  # noqa: E402
+from judge.rules.lexicon import term_key  # noqa: E402
+from judge.rules.termlists import load_term_list  # noqa: E402
 
 BAD = [
     "Sh1t-hot sauces", "F*ck-yeah breakfast", "Better than W@lmart prices", "s.h.i.t happens snacks",

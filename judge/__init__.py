@@ -1,14 +1,30 @@
 """storefront-judge: decide automatically what generated storefront content may be published."""
 
-from judge.errors import CheckUnavailable, ConfigError, InputError, JudgeError, NotFoundError, PolicyError, StoreError
 from judge.cascade.gate import CIResult, Gate, RunResult
-from judge.models import Candidate, Decision, Finding, Placement, PlacementBrief, Severity, decide
-from judge.rules.normalize import NormalizedText, normalize
-from judge.policy import Policy, load_policy
+from judge.errors import (
+    CheckUnavailable,
+    ConfigError,
+    InputError,
+    JudgeError,
+    NotFoundError,
+    PolicyError,
+    StoreError,
+)
 from judge.judges.providers import LLMSettings
 from judge.judges.rubric import Rubric, load_rubric
-from judge.surfaces.reader import Record, read_records
+from judge.models import (
+    Candidate,
+    Decision,
+    Finding,
+    Placement,
+    PlacementBrief,
+    Severity,
+    decide,
+)
+from judge.policy import Policy, load_policy
+from judge.rules.normalize import NormalizedText, normalize
 from judge.store import DEFAULT_DB, Store
+from judge.surfaces.reader import Record, read_records
 from judge.version import __version__, code_version
 
 __all__ = [

@@ -7,18 +7,18 @@ a wheel carries them inside it as ``judge/_data/``.
 from __future__ import annotations
 
 from functools import cache
+from importlib import resources
 from pathlib import Path
-
-_PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
 def data_dir(name: str) -> Path:
-    """Folder of shipped data: ``data_dir("policies")`` or ``data_dir("rubrics")``."""
-    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+    """Folder of shipped data: ``data_dir("policies")``, ``data_dir("rubrics")`` or ``data_dir("reports")``."""
+    package = resources.files("judge")
+    for candidate in (package / "_data" / name, package / ".." / name):
         if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"shipped data folder {name!r} not found beside {_PACKAGE}")
+            return Path(str(candidate)).resolve()
+    raise FileNotFoundError(f"shipped data folder {name!r} not found beside {package}")
 
 
 def resolve_data_file(ref: str | Path, kind: str, base: Path | None = None) -> Path:

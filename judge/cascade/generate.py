@@ -16,7 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
 
 from judge.cascade import catalog
-from judge.models import MERCH_WORDS, PLACEHOLDER_TAXONOMY, Candidate, PlacementBrief, simple_key
+from judge.models import (
+    MERCH_WORDS,
+    PLACEHOLDER_TAXONOMY,
+    Candidate,
+    PlacementBrief,
+    simple_key,
+)
 from judge.store import Store
 
 TEMPLATES = [

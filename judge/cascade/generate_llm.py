@@ -17,9 +17,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, Field
 
 from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
+from judge.judges.providers import LLMSettings
 from judge.models import Candidate
 from judge.resources import data_dir
-from judge.judges.providers import LLMSettings
 
 PROMPT_VERSION = "generate-v1"
 

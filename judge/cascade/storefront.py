@@ -27,7 +27,7 @@ from judge.errors import ConfigError, InputError
 from judge.judges.providers import LLMSettings
 from judge.models import Candidate, InputBatch, simple_key
 from judge.policy import Policy
-from judge.store import Product, StoredVerdict, Store
+from judge.store import Product, Store, StoredVerdict
 
 
 @dataclass

@@ -54,10 +54,6 @@ class Embedder:
                 self._memo = {t: self._memo[t] for t in texts}
         return [self._memo[t] for t in texts]
 
-    def similarity(self, a: str, b: str) -> float:
-        va, vb = self.vectors([a, b])
-        return float(va @ vb)
-
 
 @lru_cache(maxsize=1)
 def shared() -> Embedder:

@@ -22,59 +22,30 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from judge.config import load_yaml
 from judge.errors import ConfigError
 from judge.models import Severity
-from judge.rules.normalize import _WORD as _WORD_RE
-from judge.rules.normalize import NormalizedText, Token, collapse_repeats, normalize, word_tokens
 from judge.policy import FuzzyConfig
+from judge.rules.normalize import _WORD as _WORD_RE
+from judge.rules.normalize import (
+    NormalizedText,
+    Token,
+    collapse_repeats,
+    normalize,
+    word_tokens,
+)
+from judge.rules.termlists import (
+    Category,
+    MatchMode,
+    TermSpec,
+    load_allow_list,
+    load_term_list,
+)
 
-MatchMode = Literal["word", "prefix"]
 _HAS_REPEAT = re.compile(r"(.)\1")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TermSpec(_Strict):
-    term: str
-    aliases: list[str] = []
-    match: MatchMode = "word"
-    fuzzy: bool | None = None  # None: the category's setting
-    severity: Severity | None = None  # None: the category's severity
-
-
-class Examples(_Strict):
-    hit: list[str] = []
-    ok: list[str] = []
-
-
-class Category(_Strict):
-    id: str
-    garm: str | None = None  # GARM brand-safety category name, where one applies
-    description: str = ""
-    severity: Severity = Severity.BLOCK
-    fuzzy: bool = True
-    terms: list[TermSpec | str]
-    examples: Examples = Examples()
-
-
-class TermListFile(_Strict):
-    version: str
-    categories: list[Category]
-
-
-class AllowListFile(_Strict):
-    version: str
-    allow: list[str]
-    examples: Examples = Examples()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +78,6 @@ def _singulars(word: str) -> tuple[str, ...]:
     if word.endswith(("ses", "xes", "zes", "ches", "shes")):
         out.append(word[:-2])
     return tuple(out)
-
-
-def load_term_list(path: Path) -> TermListFile:
-    return load_yaml(path, TermListFile)
-
-
-def load_allow_list(path: Path) -> AllowListFile:
-    return load_yaml(path, AllowListFile)
 
 
 class TermIndex:
@@ -383,13 +346,4 @@ def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...]) -> 
     return TermIndex(categories, allow)
 
 
-__all__ = [
-    "Category",
-    "Hit",
-    "TermEntry",
-    "TermIndex",
-    "TermListFile",
-    "build_index",
-    "load_allow_list",
-    "load_term_list",
-]
+__all__ = ["Hit", "TermEntry", "TermIndex", "build_index", "term_key"]

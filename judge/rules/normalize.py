@@ -48,9 +48,7 @@ _SEPARATORS = frozenset(" .-_·•/\\'\"`~^,:;")
 @lru_cache(maxsize=1)
 def _confusable_map() -> dict[str, str]:
     """Map non-ASCII look-alikes to a single lowercase ASCII letter or digit."""
-    data = json.loads(
-        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
-    )
+    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_bytes())
     table: dict[str, str] = {}
     for char, glyphs in data.items():
         if len(char) != 1 or char.isascii():
@@ -124,10 +122,6 @@ class NormalizedText:
         while o_end < len(self.original) and unicodedata.combining(self.original[o_end]):
             o_end += 1
         return (o_start, o_end)
-
-    def original_span_text(self, start: int, end: int) -> str:
-        a, b = self.span(start, end)
-        return self.original[a:b]
 
     @property
     def tokens(self) -> list[Token]:

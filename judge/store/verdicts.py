@@ -13,7 +13,12 @@ from judge.models import Decision, Finding, Severity, decide
 from judge.store.base import StoreBase, in_chunks, insert_rows, insert_sql, now_text
 from judge.store.calls import copy_judgements, insert_calls
 from judge.store.schema import CandidateRow, FindingRow, RunRow, VerdictRow
-from judge.store.types import CandidateContent, ReusableVerdict, StoredVerdict, VerdictDraft
+from judge.store.types import (
+    CandidateContent,
+    ReusableVerdict,
+    StoredVerdict,
+    VerdictDraft,
+)
 
 _FINDING_COLS = "check_id, severity, message, field, span_start, span_end, text, term, category, score"
 

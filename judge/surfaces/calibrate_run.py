@@ -7,15 +7,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from judge.surfaces import calibration as cal
-from judge.rules.checks import CheckEnv, CheckSuite
 from judge.cascade.gate import Gate
+from judge.judges.providers import LLMSettings
 from judge.judges.stage import JudgeItem
 from judge.policy import Policy
-from judge.surfaces.probes import injection_probe, position_probe, repeat_probe
-from judge.judges.providers import LLMSettings
-from judge.surfaces.reader import read_input, read_records
+from judge.rules.checks import CheckEnv, CheckSuite
 from judge.store import Store
+from judge.surfaces import calibration as cal
+from judge.surfaces.probes import injection_probe, position_probe, repeat_probe
+from judge.surfaces.reader import read_input, read_records
 
 
 @dataclass

@@ -16,8 +16,14 @@ from typing import Any
 from judge.models import Candidate
 from judge.resources import data_dir
 from judge.store import RunRow, Store
-from judge.surfaces.agreement import Key, Metrics, inter_annotator, majority, metrics, sweep
-
+from judge.surfaces.agreement import (
+    Key,
+    Metrics,
+    inter_annotator,
+    majority,
+    metrics,
+    sweep,
+)
 
 # -- where predictions and labels come from ---------------------------------------------
 

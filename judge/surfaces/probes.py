@@ -15,10 +15,10 @@ import random
 from collections import defaultdict
 from typing import Any
 
-from judge.rules.checks import CheckSuite, Subject
+from judge.judges.rubric import Panel
 from judge.judges.stage import JudgeItem, JudgeStage, StageResult
 from judge.models import Severity
-from judge.judges.rubric import Panel
+from judge.rules.checks import CheckSuite, Subject
 
 
 def _judge_approved(out: StageResult, line: int) -> bool:

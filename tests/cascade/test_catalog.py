@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from judge.surfaces.reader import read_input
-
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Store
 from judge.cascade import catalog
+from judge.cli import app
+from judge.surfaces.reader import read_input
 from tests.conftest import write_jsonl
 
 runner = CliRunner()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from judge.surfaces.reader import read_input
-
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,9 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Gate, Store, load_policy
+from judge.cli import app
 from judge.rules.checks import CheckSuite
+from judge.surfaces.reader import read_input
 from tests.conftest import cand, write_jsonl
 
 runner = CliRunner()

@@ -9,13 +9,13 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Store, load_policy
 from judge.cascade import catalog
-from judge.store import Product
-from judge.surfaces.demo import write_sample
 from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
 from judge.cascade.storefront import StorefrontConfig, build, fuse, read_placements
+from judge.cli import app
+from judge.store import Product
+from judge.surfaces.demo import write_sample
 from tests.conftest import ROOT
 
 runner = CliRunner()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from judge.surfaces.reader import read_input
-
 import json
 import sqlite3
 import time
@@ -13,10 +11,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Gate, LLMSettings, Store, load_policy
+from judge.cli import app
 from judge.errors import ConfigError
 from judge.judges.rubric import load_rubric
+from judge.surfaces.reader import read_input
 from tests.conftest import ROOT, cand, write_jsonl
 from tests.llm_server import LLMServer
 

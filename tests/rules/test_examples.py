@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from judge.models import Candidate
+from judge.policy import load_policy
+from judge.resources import data_dir
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
 from judge.rules.checks.coherence import CoherenceCheck
@@ -15,11 +18,9 @@ from judge.rules.checks.format import FormatCheck
 from judge.rules.checks.patterns import PatternCheck, load_patterns, patterns_path
 from judge.rules.checks.script import ScriptCheck
 from judge.rules.checks.vocabulary import VocabularyCheck
-from judge.rules.lexicon import build_index, load_allow_list, load_term_list
-from judge.models import Candidate
+from judge.rules.lexicon import build_index
 from judge.rules.normalize import normalize
-from judge.resources import data_dir
-from judge.policy import load_policy
+from judge.rules.termlists import load_allow_list, load_term_list
 
 POLICIES = data_dir("policies")
 TERM_LISTS = sorted((POLICIES / "terms").glob("*.yaml"))

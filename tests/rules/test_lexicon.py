@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from judge.rules.lexicon import Category, TermIndex, TermSpec
-from judge.rules.normalize import normalize
 from judge.policy import FuzzyConfig
+from judge.rules.lexicon import TermIndex
+from judge.rules.normalize import normalize
+from judge.rules.termlists import Category, TermSpec
 from tests.rules.test_examples import FUZZY, INDEX
 
 GROCERY = [

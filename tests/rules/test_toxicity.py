@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from judge.surfaces.reader import read_input
-
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Candidate, Gate, Store, load_policy
+from judge.cli import app
+from judge.policy import ToxicityConfig
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
 from judge.rules.checks.toxicity import ToxicityCheck, load_detoxify
-from judge.policy import ToxicityConfig
+from judge.surfaces.reader import read_input
 from tests.conftest import ROOT, cand, write_jsonl
 
 pytest.importorskip("detoxify", reason="install the 'detoxify' extra")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Store
+from judge.cli import app
 from judge.surfaces.agreement import bootstrap_ci, cohen_kappa, metrics
 from judge.surfaces.calibration import human_labels, import_labels
 from tests.conftest import cand, write_jsonl

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from judge.surfaces.reader import read_input
-
 import json
 import os
 import shutil
@@ -12,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Gate, Store, load_policy
+from judge.cli import app
+from judge.surfaces.reader import read_input
 from judge.surfaces.report import build, write_report
 from tests.conftest import cand, write_jsonl
 

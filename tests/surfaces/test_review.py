@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from judge.cli import app
 from judge import Store, load_policy
+from judge.cli import app
 from tests.conftest import cand, write_jsonl
 
 runner = CliRunner()

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from judge.models import Finding, Severity
 from judge.policy import ChecksConfig
-from judge.rules.checks.base import CatalogEvidence, Check, CheckEnv, CheckStatus, Subject
+from judge.rules.checks.base import (
+    CatalogEvidence,
+    Check,
+    CheckEnv,
+    CheckStatus,
+    Subject,
+)
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
 from judge.rules.checks.patterns import ClaimsCheck, InjectionCheck, PiiCheck

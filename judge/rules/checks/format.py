@@ -7,8 +7,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-from judge.models import Finding, Severity
-from judge.models import simple_key
+from judge.models import Finding, Severity, simple_key
 from judge.rules.checks.base import Check, Subject
 
 R, I, B = Severity.REVIEW, Severity.INFO, Severity.BLOCK

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from re import _constants as _c  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from judge.config import load_yaml
-from judge.rules.lexicon import Examples
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
+from judge.rules.termlists import Examples
+
+_parser: ModuleType | None
+try:  # CPython's own regex parser: private, so tests/rules/test_patterns.py checks the shape we rely on
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # elsewhere there is no prefilter: every pattern runs (same findings, slower)
+    _parser = None
 
 
 class PatternGroup(BaseModel):
@@ -64,7 +70,12 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     the prefilter idea of RE2 and codesearch, reduced to what our patterns need:
     adjacent literal parts are concatenated (``\.(?:com|net)`` -> ``.com``, ``.net``).
     """
-    return _required(_parser.parse(pattern, re.IGNORECASE))
+    if _parser is None:
+        return None
+    try:
+        return _required(_parser.parse(pattern, re.IGNORECASE))
+    except (AttributeError, TypeError, ValueError):  # a parser whose shape changed: no prefilter
+        return None
 
 
 _CAP = 64

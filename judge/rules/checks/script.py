@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from judge.models import Finding, Severity
-from judge.rules.normalize import script_of
 from judge.rules.checks.base import Check, Subject
+from judge.rules.normalize import script_of
 
 
 class ScriptCheck(Check):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from judge.rules.lexicon import TermIndex, build_index
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
+from judge.rules.lexicon import TermIndex, build_index
 
 
 class TermsCheck(Check):

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from judge.models import Finding, Severity
-from judge.rules.embeddings import quiet_transformers
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, CheckStatus, Subject
+from judge.rules.embeddings import quiet_transformers
 
 
 class ModelUnavailable(Exception):

@@ -8,8 +8,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from judge.errors import ConfigError
-from judge.models import Finding, Severity
-from judge.models import simple_key
+from judge.models import Finding, Severity, simple_key
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 
@@ -17,7 +16,7 @@ from judge.rules.checks.base import Check, Subject
 @lru_cache(maxsize=8)
 def load_vocabulary(path: Path) -> tuple[frozenset[str], tuple[str, ...]]:
     try:
-        lines = path.read_text("utf-8").splitlines()
+        lines = path.read_bytes().decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read vocabulary: {e}") from None
     entries = tuple(dict.fromkeys(k for k in (simple_key(x) for x in lines) if k and not k.startswith("#")))

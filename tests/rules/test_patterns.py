@@ -1,0 +1,54 @@
+"""The regex prefilter rests on CPython's private ``re._parser``: these tests pin what it relies on,
+and show that without it (another Python) the checks find exactly the same."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from judge.models import Candidate
+from judge.policy import load_policy
+from judge.rules.checks import CheckEnv
+from judge.rules.checks import patterns as pat
+from judge.rules.checks.base import Subject
+
+
+def test_literals_are_derived_from_the_regex_ast():
+    assert pat.required_literals(r"\bfree\s+shipping\b") == frozenset({"shipping"})  # the longer literal
+    assert pat.required_literals(r"\.(?:com|net)\b") == frozenset({".com", ".net"})
+    assert pat.required_literals(r"[a-z]+\d+") is None  # nothing literal: the pattern always runs
+
+
+def _all_examples() -> list[tuple[str, str]]:
+    out = []
+    for g in pat.load_patterns(pat.patterns_path()).groups:
+        out += [(p, text) for p in g.patterns for text in (g.examples.hit + g.examples.ok)]
+    return out
+
+
+@pytest.mark.parametrize(("pattern", "text"), _all_examples())
+def test_a_pattern_that_matches_always_contains_one_of_its_literals(pattern: str, text: str):
+    lits = pat.required_literals(pattern)
+    if lits is not None and re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
+        assert any(lit in text.lower() for lit in lits), (pattern, text, lits)
+
+
+def test_without_the_private_parser_every_pattern_runs_and_finds_the_same(monkeypatch: pytest.MonkeyPatch):
+    checks = load_policy("default").checks
+    subjects = [Candidate(id=str(i), placement="p", theme=text, keywords=["salsa"]) for i, (_, text) in enumerate(_all_examples())]
+
+    def findings() -> list[list[tuple[str, str | None]]]:
+        out = []
+        for cls in (pat.ClaimsCheck, pat.PiiCheck, pat.InjectionCheck):
+            check = cls(getattr(checks, cls.id), CheckEnv())
+            out += [[(f.check, f.term) for f in check.check(Subject(c))] for c in subjects]
+        return out
+
+    with_prefilter = findings()
+    assert sum(map(len, with_prefilter)) >= 10  # the examples do hit
+    pat._rules.cache_clear()
+    monkeypatch.setattr(pat, "_parser", None)
+    assert pat.required_literals(r"\bfree\b") is None
+    assert findings() == with_prefilter
+    pat._rules.cache_clear()
