@@ -56,16 +56,21 @@ class StoreBase:
             return conn.exec_driver_sql(sql, args).scalar()
 
 
-def insert_rows(conn: Connection, table_name: str, rows: Sequence[Mapping[str, Any]], prefix: str = "") -> None:
-    """``executemany`` of rows given as ``{column: value}`` dicts (all with the same keys).
+def insert_rows(conn: Connection, table_name: str, columns: tuple[str, ...], rows: Sequence[tuple], prefix: str = "") -> None:
+    """``executemany`` of value tuples in ``columns`` order: the hot write path.
 
-    The statement is compiled from the schema's table, so a key that is not one of its
-    columns fails loudly; the values go to the driver as they are (this is the hot path).
+    The statement is built from the schema's table, so a name that is not one of its
+    columns fails loudly; the values go to the driver as they are.
     """
-    if not rows:
-        return
-    keys = tuple(rows[0])
-    conn.exec_driver_sql(insert_sql(table_name, keys, prefix), [tuple(r[k] for k in keys) for r in rows])
+    if rows:
+        conn.exec_driver_sql(insert_sql(table_name, columns, prefix), rows)
+
+
+def insert_dicts(conn: Connection, table_name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Rows given as ``{column: value}`` dicts, all with the same keys (for the few, wide records)."""
+    if rows:
+        columns = tuple(rows[0])
+        insert_rows(conn, table_name, columns, [tuple(r[c] for c in columns) for r in rows])
 
 
 @cache

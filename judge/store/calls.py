@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 from sqlmodel import Session, select
 
-from judge.store.base import StoreBase, in_chunks, insert_rows
+from judge.store.base import StoreBase, in_chunks, insert_dicts
 from judge.store.schema import JudgeCallRow, JudgementRow, RunRow
 from judge.store.types import CachedCall
 
@@ -23,8 +23,8 @@ class RowSource(Protocol):
 def insert_calls(
     conn: Connection, run: RunRow, calls: Sequence[RowSource], judgements: Sequence[RowSource], created: str
 ) -> None:
-    insert_rows(conn, "judge_calls", [{"run_id": run.id, **c.to_row(), "created_at": created} for c in calls])
-    insert_rows(conn, "judgements", [{"run_id": run.id, **j.to_row()} for j in judgements])
+    insert_dicts(conn, "judge_calls", [{"run_id": run.id, **c.to_row(), "created_at": created} for c in calls])
+    insert_dicts(conn, "judgements", [{"run_id": run.id, **j.to_row()} for j in judgements])
 
 
 def copy_judgements(conn: Connection, reused: list[tuple[str, int, int]], rubrics: Sequence[str]) -> None:

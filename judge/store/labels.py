@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from judge.store.base import StoreBase, insert_rows, now_text
+from judge.store.base import StoreBase, insert_dicts, now_text
 from judge.store.types import Calibration
 
 
@@ -19,7 +19,7 @@ class LabelsMixin(StoreBase):
         """Store labels given as ``{content_hash, candidate_id, target, label, labeller, note, source}``."""
         created = now_text()
         with self.engine.begin() as conn:
-            insert_rows(conn, "labels", [{**r, "created_at": created} for r in rows])
+            insert_dicts(conn, "labels", [{**r, "created_at": created} for r in rows])
 
     def label_count(self) -> int:
         return self._scalar("SELECT count(*) FROM labels") or 0
@@ -36,7 +36,7 @@ class LabelsMixin(StoreBase):
                 "result_json": json.dumps(r, default=str), "created_at": created,
             })
         with self.engine.begin() as conn:
-            insert_rows(conn, "calibrations", rows)
+            insert_dicts(conn, "calibrations", rows)
 
     def latest_calibrations(self) -> dict[str, Calibration]:
         """The newest calibration of every target (checks, criteria and ``probe:*``)."""

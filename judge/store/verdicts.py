@@ -31,23 +31,32 @@ def _finding(r: Sequence[Any]) -> Finding:
     )
 
 
-def _finding_row(f: Finding, **key: Any) -> dict[str, Any]:
-    return {
-        **key, "check_id": f.check, "severity": f.severity.value, "category": f.category, "message": f.message,
-        "field": f.field, "span_start": f.span[0] if f.span else None, "span_end": f.span[1] if f.span else None,
-        "text": f.text, "term": f.term, "score": f.score,
-    }
+FINDING_COLUMNS = ("check_id", "severity", "category", "message", "field", "span_start", "span_end", "text", "term", "score")
 
 
-def _verdict_row(run: RunRow, v: VerdictDraft, created_at: str) -> dict[str, Any]:
-    return {
-        "run_id": run.id, "line": v.line, "candidate_id": v.candidate_id, "content_hash": v.content_hash,
-        "eval_key": v.eval_key, "decision": v.decision.value, "error": v.error, "raw": v.raw,
-        "policy_id": run.policy_id, "policy_version": run.policy_version, "policy_hash": run.policy_hash,
-        "code_version": run.code_version, "checks_fingerprint": v.checks_fingerprint, "reused_from": v.reused_from,
-        "created_at": created_at, "reusable": int(v.reusable),
-        "machine_decision": (v.machine_decision or v.decision).value, "override_id": v.override_id,
-    }
+def _finding_values(f: Finding, span: bool = True) -> tuple:
+    """A finding's values in ``FINDING_COLUMNS`` order."""
+    start, end = f.span if span and f.span else (None, None)
+    return (f.check, f.severity.value, f.category, f.message, f.field, start, end, f.text, f.term, f.score)
+
+
+VERDICT_COLUMNS = (
+    "run_id", "line", "candidate_id", "content_hash", "eval_key", "decision", "error", "raw", "policy_id",
+    "policy_version", "policy_hash", "code_version", "checks_fingerprint", "reused_from", "created_at", "reusable",
+    "machine_decision", "override_id",
+)
+
+
+def _verdict_values(run: RunRow, v: VerdictDraft, created_at: str) -> tuple:
+    """A verdict's values in ``VERDICT_COLUMNS`` order."""
+    return (
+        run.id, v.line, v.candidate_id, v.content_hash, v.eval_key, v.decision.value, v.error, v.raw, run.policy_id,
+        run.policy_version, run.policy_hash, run.code_version, v.checks_fingerprint, v.reused_from, created_at,
+        int(v.reusable), (v.machine_decision or v.decision).value, v.override_id,
+    )
+
+
+CANDIDATE_COLUMNS = ("content_hash", "candidate_id", "placement", "theme", "keywords_json", "first_seen_at")
 
 
 class VerdictsMixin(StoreBase):
@@ -63,17 +72,16 @@ class VerdictsMixin(StoreBase):
         if not batch:
             return
         created = now_text()
-        findings = [_finding_row(f, run_id=run.id, line=v.line) for v in batch for f in v.findings]
+        findings = [(*_finding_values(f), run.id, v.line) for v in batch for f in v.findings]
         content = {
-            v.content_hash: {"content_hash": v.content_hash, "candidate_id": v.candidate_id, "placement": v.candidate[0],
-                             "theme": v.candidate[1], "keywords_json": json.dumps(v.candidate[2], ensure_ascii=False),
-                             "first_seen_at": created}
+            v.content_hash: (v.content_hash, v.candidate_id, v.candidate[0], v.candidate[1],
+                             json.dumps(v.candidate[2], ensure_ascii=False), created)
             for v in batch if v.content_hash and v.candidate
         }
         with self.engine.begin() as conn:
-            insert_rows(conn, "verdicts", [_verdict_row(run, v, created) for v in batch])
+            insert_rows(conn, "verdicts", VERDICT_COLUMNS, [_verdict_values(run, v, created) for v in batch])
             _insert_findings_by_line(conn, findings)
-            insert_rows(conn, "candidates", list(content.values()), prefix="OR IGNORE")
+            insert_rows(conn, "candidates", CANDIDATE_COLUMNS, list(content.values()), prefix="OR IGNORE")
             insert_calls(conn, run, calls, judgements, created)
             reused = [(run.id, v.line, v.reused_from) for v in batch if v.reused_from is not None]
             if reused and keep_rubrics:
@@ -94,7 +102,7 @@ class VerdictsMixin(StoreBase):
                     continue
                 vid = row[0]
                 old = [_finding(r) for r in conn.exec_driver_sql(f"SELECT {_FINDING_COLS} FROM findings WHERE verdict_id = ?", (vid,))]
-                insert_rows(conn, "findings", [_finding_row(f.model_copy(update={"span": None}), verdict_id=vid) for f in new])
+                insert_rows(conn, "findings", ("verdict_id", *FINDING_COLUMNS), [(vid, *_finding_values(f, span=False)) for f in new])
                 machine = decide(old + new).value
                 conn.exec_driver_sql(
                     "UPDATE verdicts SET machine_decision = ?, reusable = 0,"
@@ -196,16 +204,12 @@ class VerdictsMixin(StoreBase):
                 yield raw
 
 
-def _insert_findings_by_line(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Findings keyed by (run, line): the verdict's id is looked up in the same statement."""
-    if not rows:
-        return
-    cols = [k for k in rows[0] if k not in ("run_id", "line")]
-    sql = insert_sql("findings", ("verdict_id", *cols)).split(" VALUES ")[0]
-    conn.exec_driver_sql(
-        f"{sql} SELECT id, {', '.join('?' * len(cols))} FROM verdicts WHERE run_id = ? AND line = ?",
-        [(*(r[c] for c in cols), r["run_id"], r["line"]) for r in rows],
-    )
+def _insert_findings_by_line(conn: Connection, rows: list[tuple]) -> None:
+    """Findings as ``(*FINDING_COLUMNS values, run_id, line)``: the verdict's id is looked up in the same statement."""
+    if rows:
+        head = insert_sql("findings", ("verdict_id", *FINDING_COLUMNS)).split(" VALUES ")[0]
+        marks = ", ".join("?" * len(FINDING_COLUMNS))
+        conn.exec_driver_sql(f"{head} SELECT id, {marks} FROM verdicts WHERE run_id = ? AND line = ?", rows)
 
 
 def _findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
