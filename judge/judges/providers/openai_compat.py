@@ -180,7 +180,7 @@ class OpenAICompatProvider:
                     completion = ChatCompletion.model_validate_json(response.content)
                 except ValidationError as e:
                     raw = response.text[:4000]
-                    return self._failed(f"invalid reply: not a chat completion ({e.errors()[0]['msg']})", start, attempts, raw)
+                    return self._failed(f"invalid reply: not a chat completion ({validation_message(e)})", start, attempts, raw)
                 return self._parse(shape, completion, start, attempts)
 
     def _parse(self, shape: _Shape, completion: Any, start: float, attempts: int) -> CallResult:
