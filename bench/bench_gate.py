@@ -62,6 +62,7 @@ def main() -> None:
     ap.add_argument("--baseline-module", default="cli", help="module whose main() is the CLI in the baseline")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "gate.json")
     args = ap.parse_args()
+    args.out = args.out.resolve()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     inputs = args.out.parent / f"gate-input-{args.n}.jsonl"
     cands = make_candidates(load_catalog(args.catalog), args.n, random.Random(7))

@@ -43,10 +43,14 @@ class FuzzyConfig(_Strict):
     long_term_length: int = Field(10, ge=4)  # terms this long allow one more edit
 
 
+LEXICON_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl")  # policies/terms/lexicon_*.yaml
+
+
 class TermsConfig(_Strict):
     enabled: bool = True
-    lists: list[str] = ["terms/garm.yaml", "terms/retail.yaml"]
+    lists: list[str] = ["terms/garm.yaml", "terms/retail.yaml", *(f"terms/lexicon_{lang}.yaml" for lang in LEXICON_LANGUAGES)]
     allow: list[str] = ["terms/allow.yaml"]
+    morphology: str | None = "terms/morphology.yaml"  # compounds of strong roots; null turns it off
     severity: dict[str, Severity] = {}  # category id -> severity (overrides the list's)
     fuzzy: FuzzyConfig = FuzzyConfig()
 
@@ -131,8 +135,15 @@ class ToxicityConfig(_Strict):
     on_unavailable: Literal["warn", "error"] = "warn"
 
 
+class ThreatsConfig(_Strict):
+    enabled: bool = True
+    grammar: str = "grammars/threats.yaml"
+    severity: dict[str, Severity] = {}  # {"threat": review} to send to review instead
+
+
 class ChecksConfig(_Strict):
     terms: TermsConfig = TermsConfig()
+    threats: ThreatsConfig = ThreatsConfig()
     claims: PatternsConfig = PatternsConfig()
     pii: PatternsConfig = PatternsConfig()
     injection: PatternsConfig = PatternsConfig()

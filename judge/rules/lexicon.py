@@ -19,56 +19,35 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel
 
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.policy import FuzzyConfig
+from judge.rules.morphology import Morphology, load_morphology, look_alikes, phonetic
 from judge.rules.normalize import _WORD as _WORD_RE
 from judge.rules.normalize import (
     NormalizedText,
     Token,
     collapse_repeats,
-    normalize,
     word_tokens,
 )
 from judge.rules.termlists import (
     Category,
-    MatchMode,
+    Hit,
+    TermEntry,
     TermSpec,
     load_allow_list,
     load_term_list,
+    term_key,
 )
 
 _HAS_REPEAT = re.compile(r"(.)\1")
-
-
-@dataclass(frozen=True, slots=True)
-class TermEntry:
-    term: str  # canonical display form
-    key: str  # normalized, tokens joined by one space
-    category: str
-    severity: Severity
-    match: MatchMode
-    fuzzy: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    entry: TermEntry
-    start: int  # normalized coordinates
-    end: int
-    how: str
-    distance: int = 0
-
-
-def term_key(text: str) -> str:
-    return " ".join(t.forms[-1] if len(t.forms) > 1 else t.text for t in word_tokens(normalize(text)))
+_TRIPLE = re.compile(r"(.)\1\1")
 
 
 def _singulars(word: str) -> tuple[str, ...]:
@@ -83,7 +62,7 @@ def _singulars(word: str) -> tuple[str, ...]:
 class TermIndex:
     """Matcher over every term of a set of term lists, with an allow-list."""
 
-    def __init__(self, categories: list[Category], allow: list[str]) -> None:
+    def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
         self.exact: dict[str, list[TermEntry]] = defaultdict(list)
         self.collapsed: dict[str, list[TermEntry]] = defaultdict(list)
         self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
@@ -91,6 +70,7 @@ class TermIndex:
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
         self.fuzzy_entries: dict[str, list[TermEntry]] = defaultdict(list)
         self.categories = {c.id: c for c in categories}
+        self.morphology = morphology
         self.max_n = 1
         for cat in categories:
             for spec in cat.terms:
@@ -109,7 +89,12 @@ class TermIndex:
                         fuzzy=cat.fuzzy if spec.fuzzy is None else spec.fuzzy,
                     )
                     self._add(entry)
+        self.phonetic_exact: dict[str, list[TermEntry]] = defaultdict(list)  # "fuk" -> fuck
+        for key, entries in self.exact.items():
+            if " " not in key and phonetic(key) != key:
+                self.phonetic_exact[phonetic(key)] += [e for e in entries if e.severity == Severity.BLOCK]
         self.allow = {term_key(a) for a in allow if term_key(a)}
+        self.allow_words = frozenset(w for a in self.allow for w in a.split())
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
         self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
@@ -133,7 +118,8 @@ class TermIndex:
             self.masked[(len(e.key), e.key[0], e.key[-1])].append(e)
         if e.match == "prefix":
             self.prefix[e.key].append(e)
-        if e.fuzzy:
+        strong = self.morphology is not None and e.severity == Severity.BLOCK and self.morphology.strong(e.key)
+        if e.fuzzy or strong:  # near misspellings of strong terms are looked for in every list
             if e.key not in self.fuzzy_entries:
                 self.fuzzy_keys[len(e.key)].append(e.key)
             self.fuzzy_entries[e.key].append(e)
@@ -271,7 +257,7 @@ class TermIndex:
         out: list[tuple[TermEntry, str, int]] = []
         for form in tok.forms:
             if _HAS_REPEAT.search(form):
-                out += [(e, "repeat", 0) for e in self.collapsed.get(collapse_repeats(form), ())]
+                out += [(e, "repeat", 0) for e in self.collapsed.get(collapse_repeats(form), ()) if self._stretched(form, e)]
             if self.prefix:
                 for pre_len in range(3, len(form)):
                     out += [(e, "prefix", 0) for e in self.prefix.get(form[:pre_len], ())]
@@ -281,17 +267,70 @@ class TermIndex:
             out = self._masked(tok)
             if out:
                 return tuple(out)
+        compound = self._compound(tok)
+        if compound:
+            return compound
         if fuzzy_cfg is not None and fuzzy_cfg.enabled:
             form = tok.forms[-1]
+            if self.morphology is not None and self.morphology.is_word(form):
+                return ()  # a real word is never a misspelling of a term ("meatballs", "rewards")
             min_len = fuzzy_cfg.min_term_length if tok.obfuscated else fuzzy_cfg.clean_min_term_length
-            for entry, dist in self._fuzzy(form, min_len, fuzzy_cfg):
-                if not tok.obfuscated:
-                    if form.startswith(entry.key) or entry.key.startswith(form):
-                        continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
-                    if Indel.distance(form, entry.key) > fuzzy_cfg.max_distance:
-                        continue  # a plain word one letter *different* is another word ("rewards")
-                out.append((entry, "fuzzy", dist))
+            for variant in dict.fromkeys((form, form.replace("v", "u"))):  # "fcvking"
+                for entry, dist in self._fuzzy(variant, min_len, fuzzy_cfg):
+                    if not tok.obfuscated:
+                        if variant.startswith(entry.key) or entry.key.startswith(variant):
+                            continue  # "pirate" vs "pirated": another word's inflection, not a misspelling
+                        if self.morphology is None and Indel.distance(variant, entry.key) > fuzzy_cfg.max_distance:
+                            continue  # without a dictionary: one letter *different* is likely another word
+                    out.append((entry, "fuzzy", dist))
         return tuple(out)
+
+    def _stretched(self, form: str, entry: TermEntry) -> bool:
+        """Whether repeated letters hide a term: a letter three times ("fuuuck"), or twice in a token that is no
+        real word and hides a strong or hand-listed term ("wallmart"). Doubled letters are spelling too:
+        "sloppy", "moose", "teff" must not become "slopy", "mose", "teef"."""
+        if _TRIPLE.search(form) or self.morphology is None:
+            return True
+        return not self.morphology.is_word(form) and (entry.fuzzy or self.morphology.strong(entry.key))
+
+    def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
+        """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
+        is no real word."""
+        m = self.morphology
+        if m is None:
+            return ()
+        for form in dict.fromkeys(tok.forms):
+            root = m.root_of(form, self.allow_words)
+            if root is not None:
+                return tuple((e, "compound", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK)
+            if not form.isalpha() or len(form) < 3 or form in self.allow_words:
+                continue
+            if m.is_word(form):
+                continue
+            inflected = self._inflection(form)
+            if inflected:
+                return inflected
+            spelled = self.phonetic_exact.get(phonetic(form), ())
+            if spelled:
+                return tuple((e, "spelling", 0) for e in spelled)
+            for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"
+                found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and e.key in m.roots.values()]
+                if found:
+                    return tuple((e, "scrambled", 0) for e in found)
+        return ()
+
+    def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
+        """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas"); real
+        words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in")."""
+        assert self.morphology is not None
+        for affix in self.morphology.affixes:
+            if len(form) > len(affix) + 2 and form.endswith(affix):
+                base = form[: -len(affix)]
+                for stem in (base, base + "e"):
+                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK]
+                    if found:
+                        return tuple((e, "inflection", 0) for e in found)
+        return ()
 
     def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
         text = tok.forms[-1]
@@ -317,9 +356,7 @@ class TermIndex:
             if not bucket:
                 continue
             allowed_d = cfg.max_distance + (1 if length >= cfg.long_term_length else 0)
-            for key, dist, _ in process.extract(
-                form, bucket, scorer=Levenshtein.distance, score_cutoff=allowed_d, limit=3
-            ):
+            for key, dist, _ in process.extract(form, bucket, scorer=OSA.distance, score_cutoff=allowed_d, limit=3):
                 if dist == 0:
                     continue  # exact hits are found by look-up; equal only after folding
                 found += [(e, dist) for e in self.fuzzy_entries[key]]
@@ -331,7 +368,7 @@ class TermIndex:
 
 
 @lru_cache(maxsize=16)
-def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...]) -> TermIndex:
+def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...], morphology: Path | None = None) -> TermIndex:
     categories: list[Category] = []
     seen: dict[str, Path] = {}
     for p in list_paths:
@@ -343,7 +380,7 @@ def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...]) -> 
     allow: list[str] = []
     for p in allow_paths:
         allow += load_allow_list(p).allow
-    return TermIndex(categories, allow)
+    return TermIndex(categories, allow, load_morphology(morphology) if morphology else None)
 
 
 __all__ = ["Hit", "TermEntry", "TermIndex", "build_index", "term_key"]

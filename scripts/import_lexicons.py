@@ -1,0 +1,276 @@
+"""Import public profanity lexicons into policies/terms/, reproducibly.
+
+    python scripts/import_lexicons.py            # fetch the pinned packages, check their sha256, write the lists
+    python scripts/import_lexicons.py --from DIR # use package files already in DIR (same names, same sha256)
+
+Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
+- LDNOOBW, "List of Dirty, Naughty, Obscene and Otherwise Bad Words" (npm ``naughty-words``), CC-BY-4.0;
+- ``cuss`` (npm), MIT: words with a sureness rating (2 likely, 1 maybe, 0 possibly profane);
+- ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
+
+Output:
+- ``policies/terms/lexicon_<lang>.yaml``: one category per source and language. Severity: LDNOOBW and cuss 2
+  -> block; cuss 1 -> review; cuss 0 is not imported. A term that is an everyday word in its language
+  (wordfreq Zipf >= 2) that only cuss lists (not LDNOOBW) is left out, unless it is built on an LDNOOBW
+  word ("cocksucker", "asshat" stay): "crack", "balls",
+  "devil", "booty", "whiz" would otherwise reject crackers, meatballs, devilled eggs, Pirate's Booty and
+  Cheez Whiz; they are insults or innuendo at most, which the LLM rubric judges in context. A term that
+  is an ordinary word of another imported language (Zipf >= 3 there, and more frequent there than in its own
+  language: French "bite", Dutch "pot", Spanish "trio") is left out too: the storefront's language is not known. Imported lists are not fuzzy-matched as a
+  whole (a plain word near a mild or foreign term is likely a word of its own); the matcher looks for near
+  misspellings of the *strong* terms only (those holding a root no clean word holds: see morphology.yaml).
+- ``policies/terms/morphology.yaml``: the English roots that compounds are built on (single-word block terms of
+  four letters or more in common use, Zipf >= 2.5, and three-letter ones the lexicon itself shows to be productive: the first part of at
+  least three other terms), split into *unambiguous* roots (no real word contains them, bar profanity
+  itself and their inflections) and *ambiguous* ones ("cock" is in "peacock").
+- ``policies/terms/known_words.txt``: real English words (wordfreq Zipf >= ``--known-zipf``) that contain a
+  root: "cocktail", "Scunthorpe", "therapist" are words, not compounds; ``known_words_other.txt`` the same
+  for the other languages ("nudeln", "dicke"), which no English root may claim.
+- ``policies/terms/common_words_en.txt``: common English words (Zipf >= ``--common-zipf``, 3 to 16 letters),
+  the pieces a compound may be segmented into ("cock" + "face").
+
+Tests never run this script; they run the examples of what it wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unicodedata
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TERMS = ROOT / "policies" / "terms"
+
+# name, version, sha256 of the package file as the registry serves it
+NPM = {
+    "naughty-words": ("1.2.0", "naughty-words-1.2.0.tgz", "c34b05e10a97ec7b9e0c3dd91d09888187c0f08d0812eaea79679795585b217e"),
+    "cuss": ("2.2.0", "cuss-2.2.0.tgz", "66b19c6086d3fb3eac3769daf97dd695290ecc24b0fddbc30688418c629b776f"),
+}
+LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT"}
+WORDFREQ = ("wordfreq", "3.1.1")
+LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
+ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
+CUSS_ONLY_EVERYDAY_ZIPF = 2.0  # a cuss-only word this frequent is a real word first ("kumquat", "whiz", "booty")
+OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more than in its own, is that language's word
+CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
+_CUSS_ENTRY = re.compile(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([^\s:'\"]+)):\s*([012]),?\s*$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fetch_npm(name: str, version: str, filename: str, cache: Path) -> bytes:
+    path = cache / filename
+    if not path.is_file():
+        subprocess.run(["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache)], check=True,
+                       capture_output=True)
+    return path.read_bytes()
+
+
+def members(tgz: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(tgz)) as tar:
+        return {m.name.removeprefix("package/"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
+
+
+def fold(term: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", term).casefold().split())
+
+
+def ldnoobw(files: dict[str, bytes]) -> dict[str, list[str]]:
+    return {lang: sorted({fold(t) for t in json.loads(files[f"{lang}.json"]) if fold(t)}) for lang in LANGS if f"{lang}.json" in files}
+
+
+def cuss(files: dict[str, bytes]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for lang, name in CUSS_FILES.items():
+        ratings: dict[str, int] = {}
+        for line in files[name].decode("utf-8").splitlines():
+            m = _CUSS_ENTRY.match(line)
+            if m:
+                ratings[fold(m.group(1) or m.group(2) or m.group(3))] = int(m.group(4))
+        out[lang] = ratings
+    return out
+
+
+def zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def _usable(term: str) -> bool:
+    """Words of letters (spaces, hyphens, apostrophes between): leetspeak entries ("brea5t") are left to
+    the normalizer, which folds "5" to "s" and would turn them into ordinary words."""
+    return len(term) >= 3 and all(c.isalpha() or c in " -'" for c in term)
+
+
+def category(cat_id: str, description: str, severity: str, terms: list[str], examples: dict[str, list[str]], fuzzy: bool) -> dict:
+    return {"id": cat_id, "description": description, "severity": severity, "fuzzy": fuzzy,
+            "terms": terms, "examples": examples}
+
+
+def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes]) -> dict[str, dict]:
+    """Per language, the categories to write."""
+    ld, cu = ldnoobw(files_ld), cuss(files_cuss)
+    out: dict[str, dict] = {}
+    for lang in LANGS:
+        listed = set(ld.get(lang, []))
+        ratings = cu.get(lang, {})
+        def everyday(t: str) -> bool:
+            return " " not in t and zipf(t, lang) >= CUSS_ONLY_EVERYDAY_ZIPF
+
+        def elsewhere(t: str) -> bool:  # an ordinary word of another language: "bite", "pot", "con", "trio"
+            # (English terms are not tested: English slang is frequent in every language's corpus; nor are
+            # words that the other language's lists call profane too: "merda" is Italian and Portuguese)
+            if lang == "en" or " " in t:
+                return False
+            if zipf(t, "en") >= OTHER_LANGUAGE_ZIPF and t not in ld["en"] and cu["en"].get(t, 0) < 2:
+                return True  # English is every storefront's second language: "pinto beans", "pot roast"
+            return any(zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and t not in ld.get(o, ()) and t not in cu.get(o, {})
+                       for o in LANGS if o != lang)
+
+        def built_on_listed(t: str) -> bool:  # "cocksucker", "asshat": an everyday word made of a listed one
+            return any(w in t and (len(w) >= 4 or t.startswith(w) or t.endswith(w)) for w in ld_singles)
+
+        ld_singles = {w for w in ld.get("en", []) if " " not in w and len(w) >= 3}
+        sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) or built_on_listed(t))}
+        block = sorted(t for t in listed | sure if not elsewhere(t))
+        review = sorted(t for t, r in ratings.items() if r == 1 and t not in listed and not everyday(t) and not elsewhere(t)
+                        and lang == "en")  # cuss's other languages rate "maybe" too loosely (Italian "ditalini")
+        out[lang] = {"block": [t for t in block if _usable(t)], "review": [t for t in review if _usable(t)]}
+    return out
+
+
+def english_roots(block_en: list[str]) -> list[str]:
+    """Profane words in common use (Zipf >= ROOT_ZIPF), four letters or more, and the three-letter ones
+    that the lexicon itself shows to be productive (the start of at least three other terms)."""
+    singles = {t for t in block_en if " " not in t and t.isalpha() and t.isascii()}
+    productive = {r for r in singles if len(r) == 3 and sum(1 for t in singles if t != r and t.startswith(r)) >= 3}
+    return sorted({r for r in singles if len(r) >= 4 and zipf(r, "en") >= ROOT_ZIPF} | productive)
+
+
+def known_words(roots: list[str], known_zipf: float, langs: list[str]) -> dict[str, float]:
+    """Real words of ``langs`` that contain a root, with their highest Zipf frequency there."""
+    from wordfreq import top_n_list
+
+    pattern = re.compile("|".join(sorted((re.escape(r) for r in roots), key=len, reverse=True)))
+    words: dict[str, float] = {}
+    for lang in langs:
+        for w in top_n_list(lang, 200_000):
+            if w.isalpha() and len(w) >= 3 and pattern.search(w):
+                z = zipf(w, lang)
+                if z >= known_zipf:
+                    words[fold(w)] = max(z, words.get(fold(w), 0.0))
+    return words
+
+
+def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str], min_zipf: float) -> set[str]:
+    """Roots that a real, clean English word (Zipf >= ``min_zipf``) contains: "cock" in "peacock".
+
+    Clean means not a lexicon term nor a term with an ending ("motherfuckers", "fucked"). Other languages'
+    words ("abgefuckt", "dicke") do not make an English root ambiguous: they are known words, so they stay
+    clean on their own."""
+    def inflected(w: str) -> bool:
+        return w in profane or any(w.endswith(a) and w[: -len(a)] in profane for a in AFFIXES)
+
+    clean = [w for w, z in known.items() if z >= min_zipf and zipf(w, "en") >= min_zipf and not inflected(w)]
+    return {r for r in roots if any(r in w for w in clean)}
+
+
+def common_words_en(min_zipf: float) -> list[str]:
+    from wordfreq import top_n_list
+
+    return sorted({w for w in top_n_list("en", 50_000) if w.isalpha() and w.isascii() and 3 <= len(w) <= 16
+                   and zipf(w, "en") >= min_zipf})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--from", dest="source", type=Path, help="folder holding the package files already")
+    ap.add_argument("--common-zipf", type=float, default=2.5)
+    ap.add_argument("--known-zipf", type=float, default=1.5)
+    ap.add_argument("--ambiguous-zipf", type=float, default=2.5)
+    args = ap.parse_args()
+    if metadata.version(WORDFREQ[0]) != WORDFREQ[1]:
+        sys.exit(f"pip install {WORDFREQ[0]}=={WORDFREQ[1]} first (the known-word list depends on its data)")
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = args.source or Path(tmp)
+        blobs = {name: fetch_npm(name, v, f, cache) for name, (v, f, _) in NPM.items()}
+    provenance = {name: {"version": NPM[name][0], "sha256": sha256(b), "licence": LICENCES[name]} for name, b in blobs.items()}
+    for name, (_, _, expected) in NPM.items():
+        if expected and provenance[name]["sha256"] != expected:
+            sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
+    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]))
+    profane: set[str] = set()
+    for lang, groups in cats.items():
+        data = {
+            "version": f"naughty-words {NPM['naughty-words'][0]} + cuss {NPM['cuss'][0]}",
+            "source": provenance,
+            "categories": [
+                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): LDNOOBW and cuss (sure)",
+                         "block", groups["block"], EXAMPLES[lang]["block"], False),
+                *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
+                            "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),
+            ],
+        }
+        header = f"# Generated by scripts/import_lexicons.py from {data['version']}: do not edit; see SOURCES.md.\n"
+        (TERMS / f"lexicon_{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
+        profane |= set(groups["block"]) | set(groups["review"])
+    roots = english_roots(cats["en"]["block"])
+    known = known_words(roots, args.known_zipf, ["en"])
+    other = {w: z for w, z in known_words(roots, args.known_zipf, LANGS[1:]).items() if w not in known}
+    ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf)
+    common = common_words_en(args.common_zipf)
+    morphology = {
+        "version": f"wordfreq {WORDFREQ[1]} + lexicon_en",
+        "unambiguous": [r for r in roots if r not in ambiguous],
+        "ambiguous": sorted(ambiguous),
+        "affixes": AFFIXES,
+        "known_words": "known_words.txt",
+        "known_words_other": "known_words_other.txt",
+        "common_words": "common_words_en.txt",
+        "examples": {"hit": ["Assfuckers bundle", "Cockface cookies", "Fagshit fries", "Cuntbollock crisps"],
+                     "ok": ["Cocktail shrimp platter", "Scunthorpe sausages", "Shiitake mushrooms", "Assorted biscuits",
+                            "Hancock farms honey", "Peacock tea", "Grape juice", "Essex cheddar"]},
+    }
+    header = "# Generated by scripts/import_lexicons.py (roots from lexicon_en, word lists from wordfreq): see SOURCES.md.\n"
+    (TERMS / "morphology.yaml").write_text(header + yaml.safe_dump(morphology, allow_unicode=True, sort_keys=False, width=120))
+    note = f"# Generated by scripts/import_lexicons.py from wordfreq {WORDFREQ[1]} (data CC-BY-SA-4.0); see SOURCES.md.\n"
+    (TERMS / "known_words.txt").write_text(note + "".join(w + "\n" for w in sorted(known)))
+    (TERMS / "known_words_other.txt").write_text(note + "".join(w + "\n" for w in sorted(other)))
+    (TERMS / "common_words_en.txt").write_text(note + "".join(w + "\n" for w in common))
+    print(json.dumps({"provenance": provenance, "terms": {l: {k: len(v) for k, v in g.items()} for l, g in cats.items()},
+                      "roots": {"unambiguous": len(morphology["unambiguous"]), "ambiguous": len(ambiguous)},
+                      "known_words": len(known), "known_words_other": len(other), "common_words_en": len(common)}, indent=2))
+
+
+# Inflections and agent-noun endings a compound may end in (and phonetic spellings of them).
+AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing", "ings", "ed", "d", "y", "ie", "ies",
+           "o", "os", "ness", "ish", "ery"]
+
+EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
+    "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks"], "ok": ["Cocktail shrimp platter", "Assorted biscuits"]},
+           "review": {"hit": ["Buttplug party favors"], "ok": ["Ritz crackers", "Spaghetti and meatballs"]}},
+    "es": {"block": {"hit": ["Ofertas de mierda"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
+    "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
+    "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},
+    "it": {"block": {"hit": ["Offerte di merda"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
+    "pt": {"block": {"hit": ["Ofertas de merda"], "ok": ["Pão de queijo", "Pinto beans"]}},
+    "nl": {"block": {"hit": ["Kut aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
+}
+
+if __name__ == "__main__":
+    main()
