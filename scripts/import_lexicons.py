@@ -166,11 +166,14 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str]) -> dict[s
     """Real words of ``langs`` that contain a root, with their highest Zipf frequency there."""
     from wordfreq import top_n_list
 
+    sys.path.insert(0, str(ROOT))
+    from judge.rules.normalize import collapse_repeats
+
     pattern = re.compile("|".join(sorted((re.escape(r) for r in roots), key=len, reverse=True)))
     words: dict[str, float] = {}
     for lang in langs:
-        for w in top_n_list(lang, 200_000):
-            if w.isalpha() and len(w) >= 3 and pattern.search(w):
+        for w in top_n_list(lang, 200_000):  # "shiitake" holds "shit" once its letters are single
+            if w.isalpha() and len(w) >= 3 and (pattern.search(w) or pattern.search(collapse_repeats(w))):
                 z = zipf(w, lang)
                 if z >= known_zipf:
                     words[fold(w)] = max(z, words.get(fold(w), 0.0))
@@ -188,6 +191,24 @@ def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str]
 
     clean = [w for w, z in known.items() if z >= min_zipf and zipf(w, "en") >= min_zipf and not inflected(w)]
     return {r for r in roots if any(r in w for w in clean)}
+
+
+def partners(block_en: list[str], roots: list[str], common: list[str]) -> list[str]:
+    """The common words that the lexicon's compounds join to a root: "face" (fuckface), "head" (dickhead),
+    "dumb" (dumbass). A real word made the same way ("dickface") is a compound, not a clean word."""
+    words = set(common)
+    found: dict[str, int] = {}
+    for term in block_en:
+        if " " in term or not term.isalpha():
+            continue
+        for r in roots:
+            if len(term) - len(r) < 3:
+                continue
+            for rest in (term[len(r):] if term.startswith(r) else None, term[: -len(r)] if term.endswith(r) else None):
+                if rest and rest in words and rest not in roots:
+                    found[rest] = found.get(rest, 0) + 1
+    # a real word (not an ending such as "ing") seen in two compounds at least
+    return sorted(w for w, n in found.items() if n >= 2 and w not in AFFIXES and zipf(w, "en") >= 3.0)
 
 
 def common_words_en(min_zipf: float) -> list[str]:
@@ -230,15 +251,16 @@ def main() -> None:
         (TERMS / f"lexicon_{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
         profane |= set(groups["block"]) | set(groups["review"])
     roots = english_roots(cats["en"]["block"])
+    common = common_words_en(args.common_zipf)
     known = known_words(roots, args.known_zipf, ["en"])
     other = {w: z for w, z in known_words(roots, args.known_zipf, LANGS[1:]).items() if w not in known}
     ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf)
-    common = common_words_en(args.common_zipf)
     morphology = {
         "version": f"wordfreq {WORDFREQ[1]} + lexicon_en",
         "unambiguous": [r for r in roots if r not in ambiguous],
         "ambiguous": sorted(ambiguous),
         "affixes": AFFIXES,
+        "partners": partners(cats["en"]["block"], roots, common),
         "known_words": "known_words.txt",
         "known_words_other": "known_words_other.txt",
         "common_words": "common_words_en.txt",

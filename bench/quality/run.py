@@ -84,6 +84,16 @@ def default_without_extras():
     return policy
 
 
+def is_everyday(term: str) -> bool:
+    """An ordinary English word (wordfreq Zipf >= 3.5, or a phrase of such words): "fat", "facial", "balls".
+    The held-out lists hold many; the "strong" recall leaves them out. Without wordfreq, nothing is."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    return all(zipf_frequency(w, "en") >= 3.5 for w in term.split())
+
+
 def gate(cands: list[Candidate], db: Path) -> dict[str, Decision]:
     store = Store(db)
     result = Gate(default_without_extras(), store, skip_llm=True).run(InputBatch.of(cands, "quality"))
@@ -101,16 +111,20 @@ def profanity(lists: dict[str, list[str]], out: Path) -> dict:
                 keys.append((cid, kind, term))
         decisions = gate(cands, out / f"quality-{name}.db")
         caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        strong: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         missed: dict[str, list[str]] = defaultdict(list)
+        everyday = {t for t in terms if is_everyday(t)}
         for cid, kind, term in keys:
-            c = caught[kind]
-            c[1] += 1
-            if decisions[cid] != Decision.APPROVED:
-                c[0] += 1
-            elif len(missed[kind]) < 25:
+            hit = decisions[cid] != Decision.APPROVED
+            for tally in (caught[kind], *(() if term in everyday else (strong[kind],))):
+                tally[0] += hit
+                tally[1] += 1
+            if not hit and term not in everyday and len(missed[kind]) < 40:
                 missed[kind].append(term)
-        report[name] = {"terms": len(terms), "recall": {k: round(a / b, 4) for k, (a, b) in caught.items()},
-                        "missed_examples": dict(missed)}
+        report[name] = {"terms": len(terms), "strong_terms": len(terms) - len(everyday),
+                        "recall": {k: round(a / b, 4) for k, (a, b) in caught.items()},
+                        "recall_strong": {k: round(a / b, 4) for k, (a, b) in strong.items()},
+                        "missed_strong_examples": dict(missed)}
     return report
 
 
@@ -176,6 +190,7 @@ def main() -> None:
     (out / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     for name, r in result["profanity"].items():
         print(f"{name} ({r['terms']} terms): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items()))
+        print(f"  strong ({r['strong_terms']} terms, not everyday words): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_strong"].items()))
     for name, r in result["prompts"].items():
         print(f"{name}: {r}")
     c = result["catalog"]

@@ -19,9 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from judge.config import load_yaml
+from judge.rules.normalize import collapse_repeats
 from judge.rules.termlists import MorphologyFile
 
-_PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"))
+_PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 MIN_LENGTH = 4  # shorter tokens are words or exact terms, never compounds
 
 
@@ -35,12 +36,15 @@ class Morphology:
     def __init__(self, data: MorphologyFile, known: frozenset[str], common: frozenset[str],
                  foreign: frozenset[str] = frozenset()) -> None:
         self.roots = {phonetic(r): r for r in (*data.unambiguous, *data.ambiguous)}
+        # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
+        self.collapsed = {k: r for k, r in ((collapse_repeats(k), r) for k, r in self.roots.items()) if len(k) >= 3}
+        self.partners = frozenset(data.partners)
         self.known = known
         self.foreign = foreign
         self.common = frozenset(phonetic(w) for w in common)
         self.affixes = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)
-        self._max_root = max((len(k) for k in self.roots), default=0)
+        self._max_root = max((len(k) for k in self.roots), default=0) + 2  # room for doubled letters
 
     def strong(self, term: str) -> bool:
         """Whether a term holds a root that no clean word holds: its misspellings are worth looking for."""
@@ -59,9 +63,26 @@ class Morphology:
             m = self._unambiguous.search(key)
             if m:  # no clean word holds it: "motherfucker" is a real word, and a compound all the same
                 return self.roots[m.group(0)]
-        if word in self.known or key in self.common:
+        if key in self.common:
             return None
+        if word in self.known:  # a real word, unless it is a root and a piece that roots take ("dickface")
+            return self._with_partner(key)
         return self._segment(key)
+
+    def _with_partner(self, key: str) -> str | None:
+        for k, root in self.roots.items():
+            if key.startswith(k) and self._partnered(key[len(k):]) or key.endswith(k) and self._partnered(key[: -len(k)]):
+                return root
+        return None
+
+    def _partnered(self, rest: str) -> bool:
+        """The piece beside a root in the lexicon's own compounds ("face", "head", "hole", "dumb")."""
+        if rest in self.partners:
+            return True
+        return any(rest.endswith(a) and rest[: -len(a)] in self.partners for a in self.affixes)
+
+    def _root(self, piece: str) -> str | None:
+        return self.roots.get(piece) or self.collapsed.get(collapse_repeats(piece))
 
     def _segment(self, key: str) -> str | None:
         """The first root of a split of ``key`` into roots, common words and (last) an ending, if one exists
@@ -85,12 +106,12 @@ class Morphology:
             pieces, root = best[i]  # type: ignore[misc]
             for j in range(i + 3, min(n, i + max(self._max_root, 16)) + 1):
                 piece = key[i:j]
-                is_root = piece in self.roots
-                if is_root and (not roots or not self._at_boundary(key, i, j)):
+                found = self._root(piece)
+                if found and (not roots or not self._at_boundary(key, i, j)):
                     continue
-                if not is_root and piece not in self.common:
+                if not found and piece not in self.common:
                     continue
-                cand = (pieces + 1, root or (self.roots[piece] if is_root else None))
+                cand = (pieces + 1, root or found)
                 old = best[j]
                 if old is None or (cand[1] is not None, -cand[0]) > (old[1] is not None, -old[0]):
                     best[j] = cand
@@ -106,8 +127,8 @@ class Morphology:
         "fat|ass", "cock|face", "shit|ass|fuck|face", but not "sus|tit|ute"."""
         if i == 0 or j == len(key) or key[j:] in self.affixes:
             return True
-        return any(key[k:i] in self.roots for k in range(max(0, i - self._max_root), i - 2)) or any(
-            key[j:k] in self.roots for k in range(j + 3, min(len(key), j + self._max_root) + 1))
+        return any(self._root(key[k:i]) for k in range(max(0, i - self._max_root - 2), i - 2)) or any(
+            self._root(key[j:k]) for k in range(j + 3, min(len(key), j + self._max_root + 2) + 1))
 
 
 def look_alikes(word: str) -> list[str]:

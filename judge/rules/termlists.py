@@ -74,6 +74,7 @@ class MorphologyFile(_Strict):
     unambiguous: list[str]  # no real word contains them
     ambiguous: list[str]  # some real word does ("cock" in "peacock"): only whole splits count
     affixes: list[str]  # endings a compound may close with ("-ers", "-az")
+    partners: list[str] = []  # pieces the lexicon's own compounds join to a root ("face", "head", "dumb")
     known_words: str = "known_words.txt"  # beside this file: English words that hold a root
     known_words_other: str = "known_words_other.txt"  # the other languages' ("nudeln")
     common_words: str = "common_words_en.txt"
