@@ -99,6 +99,8 @@ class Candidate(BaseModel):
         out += [(f"keywords[{i}]", k) for i, k in enumerate(self.keywords)]
         if self.description:
             out.append(("description", self.description))
+        if self.page:
+            out.append(("page", self.page))  # generated too: it reaches the page-level judge's prompt
         return out
 
 

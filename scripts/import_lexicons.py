@@ -62,6 +62,7 @@ WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
 CUSS_ONLY_EVERYDAY_ZIPF = 2.0  # a cuss-only word this frequent is a real word first ("kumquat", "whiz", "booty")
+ENGLISH_ZIPF = 2.5  # another list's term this frequent in English (accents aside) is an English word first
 OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more than in its own, is that language's word
 CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
 _CUSS_ENTRY = re.compile(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([^\s:'\"]+)):\s*([012]),?\s*$")
@@ -83,6 +84,10 @@ def fetch_npm(name: str, version: str, filename: str, cache: Path) -> bytes:
 def members(tgz: bytes) -> dict[str, bytes]:
     with tarfile.open(fileobj=io.BytesIO(tgz)) as tar:
         return {m.name.removeprefix("package/"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
+
+
+def strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def fold(term: str) -> str:
@@ -135,10 +140,13 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes]) -> dict[str,
         def elsewhere(t: str) -> bool:  # an ordinary word of another language: "bite", "pot", "con", "trio"
             # (English terms are not tested: English slang is frequent in every language's corpus; nor are
             # words that the other language's lists call profane too: "merda" is Italian and Portuguese)
-            if lang == "en" or " " in t:
+            if " " in t:
                 return False
-            if zipf(t, "en") >= OTHER_LANGUAGE_ZIPF and t not in ld["en"] and cu["en"].get(t, 0) < 2:
-                return True  # English is every storefront's second language: "pinto beans", "pot roast"
+            if lang == "en":  # a Spanish or Italian word first ("negro" in "frijoles negros")
+                return any(zipf(t, o) >= max(4.0, zipf(t, "en")) for o in LANGS[1:])
+            plain = strip_accents(t)
+            if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and cu["en"].get(plain, 0) < 2:
+                return True  # English is every storefront's second language: "pinto beans", "fava", "Peter"
             return any(zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and t not in ld.get(o, ()) and t not in cu.get(o, {})
                        for o in LANGS if o != lang)
 
@@ -180,7 +188,8 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str]) -> dict[s
     return words
 
 
-def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str], min_zipf: float) -> set[str]:
+def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str], min_zipf: float,
+                    pieces: list[str]) -> set[str]:
     """Roots that a real, clean English word (Zipf >= ``min_zipf``) contains: "cock" in "peacock".
 
     Clean means not a lexicon term nor a term with an ending ("motherfuckers", "fucked"). Other languages'
@@ -189,7 +198,15 @@ def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str]
     def inflected(w: str) -> bool:
         return w in profane or any(w.endswith(a) and w[: -len(a)] in profane for a in AFFIXES)
 
-    clean = [w for w, z in known.items() if z >= min_zipf and zipf(w, "en") >= min_zipf and not inflected(w)]
+    sys.path.insert(0, str(ROOT))
+    from judge.rules.morphology import Morphology, phonetic
+    from judge.rules.termlists import MorphologyFile
+
+    # a root beside a piece that the lexicon's compounds take ("mother" + "fucking") is profanity, not a clean word
+    m = Morphology(MorphologyFile(version="", unambiguous=[], ambiguous=roots, affixes=AFFIXES, partners=pieces),
+                   frozenset(), frozenset())
+    clean = [w for w, z in known.items() if z >= min_zipf and zipf(w, "en") >= min_zipf and not inflected(w)
+             and m._with_partner(phonetic(w)) is None]
     return {r for r in roots if any(r in w for w in clean)}
 
 
@@ -254,13 +271,14 @@ def main() -> None:
     common = common_words_en(args.common_zipf)
     known = known_words(roots, args.known_zipf, ["en"])
     other = {w: z for w, z in known_words(roots, args.known_zipf, LANGS[1:]).items() if w not in known}
-    ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf)
+    pieces = partners(cats["en"]["block"], roots, common)
+    ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf, pieces)
     morphology = {
         "version": f"wordfreq {WORDFREQ[1]} + lexicon_en",
         "unambiguous": [r for r in roots if r not in ambiguous],
         "ambiguous": sorted(ambiguous),
         "affixes": AFFIXES,
-        "partners": partners(cats["en"]["block"], roots, common),
+        "partners": pieces,
         "known_words": "known_words.txt",
         "known_words_other": "known_words_other.txt",
         "common_words": "common_words_en.txt",
@@ -280,7 +298,7 @@ def main() -> None:
 
 
 # Inflections and agent-noun endings a compound may end in (and phonetic spellings of them).
-AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing", "ings", "ed", "d", "y", "ie", "ies",
+AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing", "ings", "ed", "d", "en", "y", "ie", "ies",
            "o", "os", "ness", "ish", "ery"]
 
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {

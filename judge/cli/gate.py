@@ -21,10 +21,11 @@ from rich.text import Text
 from judge.cascade.gate import Gate, RunResult
 from judge.cli import common as c
 from judge.cli.common import err, out
-from judge.cli.render import counts_table, print_verdict, runs_table
+from judge.cli.render import counts_table, print_verdict, runs_table, term_lists_table
 from judge.models import InputBatch
 from judge.policy import load_policy
 from judge.rules.checks import REGISTRY, CheckEnv, CheckSuite
+from judge.rules.checks.terms import TermsCheck, describe_lists
 from judge.store import Store
 from judge.surfaces import export
 from judge.surfaces.reader import read_input
@@ -165,6 +166,10 @@ def checks(policy: c.PolicyOpt = "default") -> None:
         status = "-" if st is None else ("[green]ok[/]" if st.available else f"[yellow]unavailable[/]: {st.detail}")
         table.add_row(check_id, "yes" if st else "no", status, cls.description)
     out.print(table)
+    if pol.checks.terms.enabled:
+        with c.usage_errors():
+            lists = describe_lists(TermsCheck(pol.checks.terms, CheckEnv(pol.base_dir)))
+        out.print(term_lists_table(lists))
 
 
 def report(

@@ -11,6 +11,7 @@ from rich.text import Text
 from judge.cascade.gate import RunResult
 from judge.cascade.storefront import Storefront
 from judge.cli.common import out
+from judge.rules.checks.terms import TermListInfo
 from judge.store import JudgeCallRow, JudgementRow, ReviewRow, RunRow, StoredVerdict
 from judge.surfaces.review import Item
 
@@ -23,6 +24,15 @@ def counts_table(result: RunResult) -> Table:
     for name in DECISIONS:
         table.add_column(name, style=DECISION_STYLE[name], justify="right")
     table.add_row(*(str(result.counts.get(k, 0)) for k in DECISIONS))
+    return table
+
+
+def term_lists_table(lists: list[TermListInfo]) -> Table:
+    table = Table(title="term lists", show_edge=False)
+    for col in ("file", "version", "source", "licence", "categories", "terms"):
+        table.add_column(col, justify="right" if col in ("categories", "terms") else "left")
+    for t in lists:
+        table.add_row(t.file, t.version, t.source, t.licence, str(t.categories), f"{t.terms:,}")
     return table
 
 

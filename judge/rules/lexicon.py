@@ -118,8 +118,7 @@ class TermIndex:
             self.masked[(len(e.key), e.key[0], e.key[-1])].append(e)
         if e.match == "prefix":
             self.prefix[e.key].append(e)
-        strong = self.morphology is not None and e.severity == Severity.BLOCK and self.morphology.strong(e.key)
-        if e.fuzzy or strong:  # near misspellings of strong terms are looked for in every list
+        if e.fuzzy:
             if e.key not in self.fuzzy_entries:
                 self.fuzzy_keys[len(e.key)].append(e.key)
             self.fuzzy_entries[e.key].append(e)
@@ -314,7 +313,7 @@ class TermIndex:
             if spelled:
                 return tuple((e, "spelling", 0) for e in spelled)
             for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"
-                found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and e.key in m.roots.values()]
+                found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and m.strong_or_root(e.key)]
                 if found:
                     return tuple((e, "scrambled", 0) for e in found)
         return ()
@@ -327,7 +326,7 @@ class TermIndex:
             if len(form) > len(affix) + 2 and form.endswith(affix):
                 base = form[: -len(affix)]
                 for stem in (base, base + "e"):
-                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK]
+                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK and self.morphology.strong_or_root(e.key)]
                     if found:
                         return tuple((e, "inflection", 0) for e in found)
         return ()

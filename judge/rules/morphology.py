@@ -36,6 +36,9 @@ class Morphology:
     def __init__(self, data: MorphologyFile, known: frozenset[str], common: frozenset[str],
                  foreign: frozenset[str] = frozenset()) -> None:
         self.roots = {phonetic(r): r for r in (*data.unambiguous, *data.ambiguous)}
+        for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
+            if key.endswith("s") and len(key) >= 5:
+                self.roots.setdefault(key[:-1], root)
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
         self.collapsed = {k: r for k, r in ((collapse_repeats(k), r) for k, r in self.roots.items()) if len(k) >= 3}
         self.partners = frozenset(data.partners)
@@ -49,6 +52,10 @@ class Morphology:
     def strong(self, term: str) -> bool:
         """Whether a term holds a root that no clean word holds: its misspellings are worth looking for."""
         return self._unambiguous is not None and self._unambiguous.search(phonetic(term)) is not None
+
+    def strong_or_root(self, term: str) -> bool:
+        """A root, or a term holding an unambiguous one: English profanity, whose spellings are worth a look."""
+        return phonetic(term) in self.roots or self.strong(term)
 
     def is_word(self, word: str) -> bool:
         """A real word (or a common one): never a compound, and never a misspelling of a term."""
@@ -70,6 +77,16 @@ class Morphology:
         return self._segment(key)
 
     def _with_partner(self, key: str) -> str | None:
+        """The root of a root + partner compound ("dick" + "face", "mother" + "fuck" + "ing")."""
+        for affix in ("", *self.affixes):
+            if affix and (not key.endswith(affix) or len(key) - len(affix) < 6):
+                continue
+            found = self._partner_split(key[: len(key) - len(affix)] if affix else key)
+            if found:
+                return found
+        return None
+
+    def _partner_split(self, key: str) -> str | None:
         for k, root in self.roots.items():
             if key.startswith(k) and self._partnered(key[len(k):]) or key.endswith(k) and self._partnered(key[: -len(k)]):
                 return root
@@ -82,7 +99,11 @@ class Morphology:
         return any(rest.endswith(a) and rest[: -len(a)] in self.partners for a in self.affixes)
 
     def _root(self, piece: str) -> str | None:
-        return self.roots.get(piece) or self.collapsed.get(collapse_repeats(piece))
+        """A root, as spelled or with a letter doubled ("fukk"); a common word is itself ("cook" is no "cock")."""
+        found = self.roots.get(piece)
+        if found or piece in self.common or collapse_repeats(piece) == piece:
+            return found
+        return self.collapsed.get(collapse_repeats(piece))
 
     def _segment(self, key: str) -> str | None:
         """The first root of a split of ``key`` into roots, common words and (last) an ending, if one exists
@@ -109,8 +130,8 @@ class Morphology:
                 found = self._root(piece)
                 if found and (not roots or not self._at_boundary(key, i, j)):
                     continue
-                if not found and piece not in self.common:
-                    continue
+                if not found and (piece not in self.common or len(piece) < 4 and piece not in self.partners):
+                    continue  # a three-letter word joins a root only as the lexicon's compounds do ("fat")
                 cand = (pieces + 1, root or found)
                 old = best[j]
                 if old is None or (cand[1] is not None, -cand[0]) > (old[1] is not None, -old[0]):
@@ -133,8 +154,11 @@ class Morphology:
 
 def look_alikes(word: str) -> list[str]:
     """One swap of neighbouring letters, or "l" read as "i": how a word is scrambled to slip past a list."""
-    out = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
-    return out + [word[:i] + "i" + word[i + 1 :] for i, c in enumerate(word) if c == "l"]
+    out: list[str] = []
+    for w in dict.fromkeys((word, word.replace("v", "u"))):  # "fcvking" -> "fcuking" -> "fucking"
+        out += [w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(len(w) - 1) if w[i] != w[i + 1]]
+        out += [w[:i] + "i" + w[i + 1 :] for i, c in enumerate(w) if c == "l"]
+    return out
 
 
 def _alternation(keys) -> re.Pattern[str] | None:

@@ -8,7 +8,7 @@ from judge.policy import FuzzyConfig
 from judge.rules.lexicon import TermIndex, build_index
 from judge.rules.normalize import normalize
 from judge.rules.termlists import Category, TermSpec
-from tests.rules.test_examples import ALLOW, FUZZY, INDEX, MORPHOLOGY, POLICIES
+from tests.rules.test_examples import ALLOW, DEFAULT, FUZZY, INDEX, MORPHOLOGY, POLICIES
 
 # The matcher's own mechanics, on the hand-written lists (the imported lexicons would add more hits).
 HAND_INDEX = build_index((POLICIES / "terms" / "garm.yaml", POLICIES / "terms" / "retail.yaml"), (ALLOW,), MORPHOLOGY)
@@ -88,3 +88,43 @@ def test_fuzzy_results_are_cached_per_distinct_token():
 def test_fuzzy_can_be_disabled():
     idx = TermIndex([Category(id="x", terms=["motherfucker"])], [])
     assert idx.find(normalize("motherfuckr"), FuzzyConfig(enabled=False)) == []
+
+
+CLEAN_REAL_WORDS = [
+    "Peacock feather cookies", "Analysis paralysis snacks", "Sunbutter sandwiches", "Nudeln mit Tomaten",
+    "Sassafras tea", "Cockatiel treats", "Titmouse bird seed", "Bassoon-shaped breadsticks", "Pinto beans",
+    "Pot roast", "Bite-size crackers", "Sloppy joes", "Moong dal", "Ditalini pasta", "Cheez Whiz dip",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_REAL_WORDS)
+def test_real_words_and_other_languages_stay_clean(text: str):
+    bad = [h for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity != "info"]
+    assert bad == [], f"{text!r}: {[(h.entry.term, h.how) for h in bad]}"
+
+
+UNLISTED = [  # compounds, inflections and spellings that no list holds as such
+    "assfuckers", "muthafuckas", "cuntlick", "fagshit", "jizzfucker", "clusterfucking", "cockface", "fcvking",
+    "phuks", "shitassfuckface", "cuntbollock", "cnut", "dickface", "assfukka",
+]
+
+
+@pytest.mark.parametrize("word", UNLISTED)
+def test_unlisted_compounds_and_spellings_are_caught(word: str):
+    hits = INDEX.find(normalize(f"{word} party snacks"), FUZZY)
+    assert any(h.entry.severity == "block" for h in hits), word
+
+
+def test_judge_checks_lists_every_term_list_with_its_source_and_licence():
+    from typer.testing import CliRunner
+
+    from judge.cli import app
+    from judge.rules.checks import CheckEnv
+    from judge.rules.checks.terms import TermsCheck, describe_lists
+
+    res = CliRunner().invoke(app, ["checks"])
+    assert res.exit_code == 0 and "term lists" in res.output, res.output
+    lists = {t.file: t for t in describe_lists(TermsCheck(DEFAULT.checks.terms, CheckEnv(POLICIES)))}
+    en = lists["lexicon_en.yaml"]
+    assert "naughty-words@1.2.0" in en.source and "CC-BY-4.0" in en.licence and en.terms > 1000
+    assert lists["garm.yaml"].source == "hand-written"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 from judge.rules.lexicon import TermIndex, build_index
-from judge.rules.termlists import MorphologyFile
+from judge.rules.termlists import MorphologyFile, load_term_list
 
 
 class TermsCheck(Check):
@@ -63,3 +64,26 @@ class TermsCheck(Check):
                     )
                 )
         return out
+
+
+@dataclass(frozen=True)
+class TermListInfo:
+    """What ``judge checks`` shows of a term list: where it comes from, under what licence, how big."""
+
+    file: str
+    version: str
+    source: str  # "hand-written" or "package@version, ..."
+    licence: str
+    categories: int
+    terms: int
+
+
+def describe_lists(check: TermsCheck) -> list[TermListInfo]:
+    out = []
+    for path in check._paths(check.cfg.lists):
+        data = load_term_list(path)
+        source = ", ".join(f"{name}@{meta.get('version', '?')}" for name, meta in data.source.items()) or "hand-written"
+        licence = ", ".join(sorted({meta.get("licence", "?") for meta in data.source.values()})) or "project (MIT)"
+        terms = sum(len(c.terms) for c in data.categories)
+        out.append(TermListInfo(path.name, data.version, source, licence, len(data.categories), terms))
+    return out
