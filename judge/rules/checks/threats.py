@@ -7,7 +7,7 @@ expression per template; the text matched is normalized text, so ``k1ll all migr
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +20,7 @@ from judge.rules.normalize import word_tokens
 from judge.rules.termlists import Examples
 
 _SLOT = re.compile(r"\{(\w+)\}")
+_OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
 
 
 class ThreatGrammar(BaseModel):
@@ -31,26 +32,29 @@ class ThreatGrammar(BaseModel):
     templates: list[str]
     examples: Examples = Examples()
 
-    def compiled(self) -> list[re.Pattern[str]]:
-        def alternation(slot: str) -> str:
-            words = sorted(self.slots[slot], key=len, reverse=True)
-            return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + ")"
+    def alternation(self, slot: str) -> str:
+        words = sorted(self.slots[slot], key=len, reverse=True)
+        return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + ")"
 
-        return [re.compile(r"\b" + _SLOT.sub(lambda m: alternation(m.group(1)), t).replace(" ", r"\s+") + r"\b")
-                for t in self.templates]
+    def compiled(self) -> re.Pattern[str]:
+        """All templates as one expression; template ``i`` is the named group ``t{i}``."""
+        parts = [f"(?P<t{i}>" + _SLOT.sub(lambda m: self.alternation(m.group(1)), t).replace(" ", r"\s+") + ")"
+                 for i, t in enumerate(self.templates)]
+        return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
 
 
 @lru_cache(maxsize=4)
-def load_grammar(path: Path) -> tuple[ThreatGrammar, list[re.Pattern[str]]]:
+def load_grammar(path: Path) -> tuple[ThreatGrammar, re.Pattern[str], re.Pattern[str]]:
+    """The grammar, its expression, and a quick screen: every template names a group."""
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
-    return grammar, grammar.compiled()
+    return grammar, grammar.compiled(), re.compile(r"\b" + grammar.alternation("group") + r"\b")
 
 
 class ThreatsCheck(Check):
     id = "threats"
     description = "Threats and incitement against groups (verb + quantifier + group, 'X should die', ...); implicit hate is the LLM rubric's"
 
-    @property
+    @cached_property
     def path(self) -> Path:
         return resolve_data_file(self.cfg.grammar, "policies", self.ctx.base_dir).resolve()
 
@@ -59,16 +63,16 @@ class ThreatsCheck(Check):
         return [self.path]
 
     def check(self, subject: Subject) -> list[Finding]:
-        grammar, patterns = load_grammar(self.path)
+        grammar, pattern, groups = load_grammar(self.path)
         out: list[Finding] = []
-        severity = self.severity("threat", grammar.severity)
         for field_name, nt in subject.fields:
-            folded = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
-            for i, pattern in enumerate(patterns):
-                m = pattern.search(nt.text)
-                if m or pattern.search(folded):
-                    span = (m.start(), m.end()) if m else (None, None)  # a folded match points at the whole field
-                    out.append(self.finding(severity, "threat or incitement against a group", field_name, nt, *span,
-                                            term=f"template {i + 1}", category="threat"))
-                    break
+            text = nt.text
+            if not text.isalpha() and _OBFUSCATED.search(text):
+                text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
+            m = pattern.search(text) if groups.search(text) else None
+            if m:
+                span = (m.start(), m.end()) if text is nt.text else (None, None)  # a folded match: the whole field
+                template = next(k for k, v in m.groupdict().items() if v is not None)
+                out.append(self.finding(self.severity("threat", grammar.severity), "threat or incitement against a group",
+                                        field_name, nt, *span, term=f"template {int(template[1:]) + 1}", category="threat"))
         return out
