@@ -62,7 +62,7 @@ WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
 CUSS_ONLY_EVERYDAY_ZIPF = 2.0  # a cuss-only word this frequent is a real word first ("kumquat", "whiz", "booty")
-ENGLISH_ZIPF = 2.5  # another list's term this frequent in English (accents aside) is an English word first
+ENGLISH_ZIPF = 2.0  # another list's term this frequent in English (accents aside) is an English word first
 OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more than in its own, is that language's word
 CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
 _CUSS_ENTRY = re.compile(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([^\s:'\"]+)):\s*([012]),?\s*$")
@@ -270,7 +270,7 @@ def main() -> None:
     roots = english_roots(cats["en"]["block"])
     common = common_words_en(args.common_zipf)
     known = known_words(roots, args.known_zipf, ["en"])
-    other = {w: z for w, z in known_words(roots, args.known_zipf, LANGS[1:]).items() if w not in known}
+    other = known_words(roots, args.known_zipf, LANGS[1:])  # "petits" is French whatever English makes of it
     pieces = partners(cats["en"]["block"], roots, common)
     ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf, pieces)
     morphology = {
@@ -309,7 +309,7 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},
     "it": {"block": {"hit": ["Offerte di merda"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
     "pt": {"block": {"hit": ["Ofertas de merda"], "ok": ["Pão de queijo", "Pinto beans"]}},
-    "nl": {"block": {"hit": ["Kut aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
+    "nl": {"block": {"hit": ["Klootzak aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
 }
 
 if __name__ == "__main__":
