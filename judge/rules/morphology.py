@@ -70,11 +70,19 @@ class Morphology:
             m = self._unambiguous.search(key)
             if m:  # no clean word holds it: "motherfucker" is a real word, and a compound all the same
                 return self.roots[m.group(0)]
-        if key in self.common:
-            return None
-        if word in self.known:  # a real word, unless it is a root and a piece that roots take ("dickface")
+        if key in self.common:  # a common word, unless made like the lexicon's compounds ("shithole", "jackass")
             return self._with_partner(key)
+        if word in self.known:  # a rarer real word: also a root with an ending ("wanky")
+            return self._with_partner(key) or self._inflected(key)
         return self._segment(key)
+
+    def _inflected(self, key: str) -> str | None:
+        for affix in self.affixes:
+            if key.endswith(affix) and len(key) - len(affix) >= 4:
+                root = self.roots.get(key[: -len(affix)])
+                if root:
+                    return root
+        return None
 
     def _with_partner(self, key: str) -> str | None:
         """The root of a root + partner compound ("dick" + "face", "mother" + "fuck" + "ing")."""
@@ -101,8 +109,10 @@ class Morphology:
     def _root(self, piece: str) -> str | None:
         """A root, as spelled or with a letter doubled ("fukk"); a common word is itself ("cook" is no "cock")."""
         found = self.roots.get(piece)
-        if found or piece in self.common or collapse_repeats(piece) == piece:
+        if found or piece in self.common:
             return found
+        if collapse_repeats(piece) == piece:  # "cuming" is "cumming"; short pieces stay themselves ("con")
+            return self.collapsed.get(piece) if len(piece) >= 5 else None
         return self.collapsed.get(collapse_repeats(piece))
 
     def _segment(self, key: str) -> str | None:
