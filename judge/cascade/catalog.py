@@ -43,6 +43,9 @@ class StoreEvidence:
     def search(self, query: str, k: int, any_word: bool = False) -> list[Product]:
         return self.store.search_products(query, k, any_word=any_word)
 
+    def titles(self) -> list[tuple[str, str]]:
+        return self.store.product_titles()
+
 
 def evidence(store: Store) -> StoreEvidence | None:
     """Catalog evidence for the checks, when the store holds a catalog."""

@@ -70,6 +70,10 @@ class CatalogMixin(StoreBase):
         """``(title, aisle, department, brand)`` of every available product."""
         return self._rows("SELECT title, aisle, department, brand FROM products WHERE available = 1")
 
+    def product_titles(self) -> list[tuple[str, str]]:
+        """``(id, title)`` of every available product."""
+        return self._rows("SELECT id, title FROM products WHERE available = 1 ORDER BY rowid")
+
     def aisle_departments(self) -> dict[str, str]:
         """The department of every aisle that has one."""
         return {a: d or "" for a, d in self._rows("SELECT DISTINCT aisle, department FROM products WHERE aisle IS NOT NULL")}

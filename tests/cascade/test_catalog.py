@@ -94,3 +94,23 @@ def test_coherence_uses_catalog_evidence(tmp_path: Path, db: Path, no_toxicity_p
     assert [(f.term, f.text) for f in odd] == [("keyword_off_theme", "toilet paper")] and "household" in odd[0].message
     assert got["odd"].row.decision == "needs_review"
     assert any(f.term == "keyword_retrieves_nothing" and f.text == "unicorn steaks" for f in got["none"].findings)
+
+
+def test_product_phrases_from_the_catalog_are_allowed_and_nothing_else(tmp_path: Path, no_toxicity_policy: Path):
+    """ "faggots in (gravy)" is a product of the loaded catalog: in that exact pair the term is informational
+    (with the product ids as evidence); on its own, or beside another word, it still counts."""
+    from judge import Gate, load_policy
+
+    p = tmp_path / "catalog.csv"
+    p.write_text("id,title,aisle,department\n91,Mr Brain's Faggots in Rich Gravy,frozen meals,frozen\n92,Spotted Dick Pudding,desserts,bakery\n")
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, p)
+    rows = [
+        {"id": "roast", "placement": "p", "theme": "Faggots in gravy, British style", "keywords": ["mashed potatoes", "peas"]},
+        {"id": "rude", "placement": "p", "theme": "Faggots party snacks", "keywords": ["pretzels", "popcorn"]},
+    ]
+    result = Gate(load_policy(no_toxicity_policy), store).run(read_input(write_jsonl(tmp_path / "in.jsonl", rows)))
+    v = {x.row.candidate_id: x for x in store.verdicts(result.run.id)}
+    allowed = [f for f in v["roast"].findings if f.check == "terms"]
+    assert allowed and all(f.severity == "info" for f in allowed) and "91" in allowed[0].message
+    assert v["rude"].row.decision != "approved"

@@ -44,6 +44,10 @@ class CatalogEvidence(Protocol):
 
     def search(self, query: str, k: int, any_word: bool = False) -> Sequence[ProductHit]: ...
 
+    def titles(self) -> Sequence[tuple[str, str]]:
+        """``(product id, title)`` of every available product."""
+        ...
+
 
 @dataclass
 class CheckEnv:

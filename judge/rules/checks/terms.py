@@ -9,6 +9,7 @@ from pathlib import Path
 from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
+from judge.rules import product_phrases
 from judge.rules.checks.base import Check, Subject
 from judge.rules.lexicon import TermIndex, build_index
 from judge.rules.termlists import MorphologyFile, load_term_list
@@ -35,6 +36,14 @@ class TermsCheck(Check):
             files += [path, *(path.parent / f for f in (data.known_words, data.known_words_other, data.common_words))]
         return files
 
+    @cached_property
+    def product_phrases(self) -> dict[str, tuple[str, ...]]:
+        """Pairs of words around lexicon terms in the catalog's product titles ("pork butt"), when one is loaded."""
+        catalog = self.ctx.catalog
+        if catalog is None:
+            return {}
+        return product_phrases.learn(self.index, catalog.fingerprint, tuple(catalog.titles()))
+
     def check(self, subject: Subject) -> list[Finding]:
         blocked = {c.casefold() for c in subject.candidate.context.blocked_categories or []}
         out: list[Finding] = []
@@ -43,6 +52,10 @@ class TermsCheck(Check):
                 entry = hit.entry
                 severity = self.cfg.severity.get(entry.category, entry.severity)
                 note = ""
+                product = product_phrases.evidence_for(self.product_phrases, nt, hit) if self.product_phrases else None
+                if product is not None:
+                    severity = Severity.INFO
+                    note = f" (allowed as the product phrase {product[0]!r}: products {', '.join(product[1])})"
                 if entry.category.casefold() in blocked:
                     severity, note = Severity.BLOCK, " (blocked for this placement)"
                 how = "" if hit.how == "exact" else f", matched as {hit.how}"
