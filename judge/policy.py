@@ -51,6 +51,9 @@ class TermsConfig(_Strict):
     lists: list[str] = ["terms/garm.yaml", "terms/retail.yaml", *(f"terms/lexicon_{lang}.yaml" for lang in LEXICON_LANGUAGES)]
     allow: list[str] = ["terms/allow.yaml"]
     morphology: str | None = "terms/morphology.yaml"  # compounds of strong roots; null turns it off
+    # categories whose words a loaded catalog's product titles may clear in their exact pair ("pork butt");
+    # restricted goods (alcohol, tobacco, arms...) are never cleared by being on sale
+    product_phrases: list[str] = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]
     severity: dict[str, Severity] = {}  # category id -> severity (overrides the list's)
     fuzzy: FuzzyConfig = FuzzyConfig()
 

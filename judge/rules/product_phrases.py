@@ -8,6 +8,7 @@ Built once per catalog version (the evidence's fingerprint) and memoized.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -34,12 +35,16 @@ def pairs_around(nt: NormalizedText, hit: Hit) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def learn(index: TermIndex, fingerprint: str, titles: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
-    """``{pair: product ids}`` for every pair around a hit in a product title."""
+def learn(
+    index: TermIndex, fingerprint: str, titles: tuple[tuple[str, str], ...], categories: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """``{pair: product ids}`` for every pair around a hit of one of ``categories`` (glob patterns) in a title."""
     phrases: dict[str, list[str]] = {}
     for product_id, title in titles:
         nt = normalize(title)
         for hit in index.find(nt):
+            if not any(fnmatch.fnmatchcase(hit.entry.category, c) for c in categories):
+                continue
             for pair in pairs_around(nt, hit):
                 ids = phrases.setdefault(pair, [])
                 if len(ids) < MAX_EVIDENCE:

@@ -42,7 +42,7 @@ class TermsCheck(Check):
         catalog = self.ctx.catalog
         if catalog is None:
             return {}
-        return product_phrases.learn(self.index, catalog.fingerprint, tuple(catalog.titles()))
+        return product_phrases.learn(self.index, catalog.fingerprint, tuple(catalog.titles()), tuple(self.cfg.product_phrases))
 
     def check(self, subject: Subject) -> list[Finding]:
         blocked = {c.casefold() for c in subject.candidate.context.blocked_categories or []}
