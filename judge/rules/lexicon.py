@@ -290,7 +290,7 @@ class TermIndex:
         "sloppy", "moose", "teff" must not become "slopy", "mose", "teef"."""
         if _TRIPLE.search(form) or self.morphology is None:
             return True
-        return not self.morphology.is_word(form) and (entry.fuzzy or self.morphology.strong(entry.key))
+        return not self.morphology.is_word(form) and (entry.fuzzy or self.morphology.strong_or_root(entry.key))
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
         """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token

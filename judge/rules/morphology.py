@@ -24,6 +24,7 @@ from judge.rules.termlists import MorphologyFile
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 MIN_LENGTH = 4  # shorter tokens are words or exact terms, never compounds
+VOWELS = "aeiou"
 
 
 def phonetic(word: str) -> str:
@@ -168,6 +169,8 @@ def look_alikes(word: str) -> list[str]:
     for w in dict.fromkeys((word, word.replace("v", "u"))):  # "fcvking" -> "fcuking" -> "fucking"
         out += [w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(len(w) - 1) if w[i] != w[i + 1]]
         out += [w[:i] + "i" + w[i + 1 :] for i, c in enumerate(w) if c == "l"]
+        if len(w) >= 6:  # one vowel for another in a long word: "faggit"
+            out += [w[:i] + v + w[i + 1 :] for i, c in enumerate(w) if c in VOWELS for v in VOWELS if v != c]
     return out
 
 
