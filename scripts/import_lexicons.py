@@ -270,7 +270,10 @@ def main() -> None:
     roots = english_roots(cats["en"]["block"])
     common = common_words_en(args.common_zipf)
     known = known_words(roots, args.known_zipf, ["en"])
-    other = known_words(roots, args.known_zipf, LANGS[1:])  # "petits" is French whatever English makes of it
+    other = known_words(roots, args.known_zipf, LANGS[1:])
+    # a word of both goes where it is more frequent: "petits" is French, "shithole" an English loan in German
+    known = {w: z for w, z in known.items() if other.get(w, 0.0) <= z}
+    other = {w: z for w, z in other.items() if w not in known}
     pieces = partners(cats["en"]["block"], roots, common)
     ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf, pieces)
     morphology = {

@@ -64,9 +64,11 @@ class Morphology:
 
     def root_of(self, word: str, extra_words: frozenset[str] = frozenset()) -> str | None:
         """The root that makes ``word`` (lowercase letters) a compound or spelling of it, if any."""
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in extra_words or word in self.foreign:
-            return None  # another language's word ("nudeln") is no English compound
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in extra_words:
+            return None
         key = phonetic(word)
+        if word in self.foreign:
+            return None  # another language's word ("nudeln", "petits") is no English compound
         if self._unambiguous is not None:
             m = self._unambiguous.search(key)
             if m:  # no clean word holds it: "motherfucker" is a real word, and a compound all the same
@@ -79,7 +81,7 @@ class Morphology:
 
     def _inflected(self, key: str) -> str | None:
         for affix in self.affixes:
-            if key.endswith(affix) and len(key) - len(affix) >= 4:
+            if key.endswith(affix) and len(key) - len(affix) >= 3:
                 root = self.roots.get(key[: -len(affix)])
                 if root:
                     return root
