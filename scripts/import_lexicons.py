@@ -206,7 +206,7 @@ def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str]
     m = Morphology(MorphologyFile(version="", unambiguous=[], ambiguous=roots, affixes=AFFIXES, partners=pieces),
                    frozenset(), frozenset())
     clean = [w for w, z in known.items() if z >= min_zipf and zipf(w, "en") >= min_zipf and not inflected(w)
-             and m._with_partner(phonetic(w)) is None]
+             and m.partner_root(phonetic(w)) is None]
     return {r for r in roots if any(r in w for w in clean)}
 
 

@@ -74,9 +74,9 @@ class Morphology:
             if m:  # no clean word holds it: "motherfucker" is a real word, and a compound all the same
                 return self.roots[m.group(0)]
         if key in self.common:  # a common word, unless made like the lexicon's compounds ("shithole", "jackass")
-            return self._with_partner(key)
+            return self.partner_root(key)
         if word in self.known:  # a rarer real word: also a root with an ending ("wanky")
-            return self._with_partner(key) or self._inflected(key)
+            return self.partner_root(key) or self._inflected(key)
         return self._segment(key)
 
     def _inflected(self, key: str) -> str | None:
@@ -87,7 +87,7 @@ class Morphology:
                     return root
         return None
 
-    def _with_partner(self, key: str) -> str | None:
+    def partner_root(self, key: str) -> str | None:
         """The root of a root + partner compound ("dick" + "face", "mother" + "fuck" + "ing")."""
         for affix in ("", *self.affixes):
             if affix and (not key.endswith(affix) or len(key) - len(affix) < 6):
