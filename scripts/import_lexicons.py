@@ -6,6 +6,7 @@
 Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - LDNOOBW, "List of Dirty, Naughty, Obscene and Otherwise Bad Words" (npm ``naughty-words``), CC-BY-4.0;
 - ``cuss`` (npm), MIT: words with a sureness rating (2 likely, 1 maybe, 0 possibly profane);
+- ``better-profanity`` (PyPI), MIT: its English word list, taken as cuss's "likely" words;
 - ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
 
 Output:
@@ -43,6 +44,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 import unicodedata
 from importlib import metadata
 from pathlib import Path
@@ -57,7 +59,11 @@ NPM = {
     "naughty-words": ("1.2.0", "naughty-words-1.2.0.tgz", "c34b05e10a97ec7b9e0c3dd91d09888187c0f08d0812eaea79679795585b217e"),
     "cuss": ("2.2.0", "cuss-2.2.0.tgz", "66b19c6086d3fb3eac3769daf97dd695290ecc24b0fddbc30688418c629b776f"),
 }
-LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT"}
+PIP = {
+    "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
+                         "bd4c529ea6aa2db1aaa50524be1ed14d0fe5c664f1fd88c8bc388c7e9f9f00e8"),
+}
+LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT"}
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
@@ -79,6 +85,20 @@ def fetch_npm(name: str, version: str, filename: str, cache: Path) -> bytes:
         subprocess.run(["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache)], check=True,
                        capture_output=True)
     return path.read_bytes()
+
+
+def fetch_pip(name: str, version: str, filename: str, cache: Path) -> bytes:
+    path = cache / filename
+    if not path.is_file():
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", f"{name}=={version}", "-d", str(cache)],
+                       check=True, capture_output=True)
+    return path.read_bytes()
+
+
+def better_profanity(wheel: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(wheel)) as z:
+        text = z.read("better_profanity/profanity_wordlist.txt").decode("utf-8")
+    return sorted({fold(w) for w in text.splitlines() if w.strip()})
 
 
 def members(tgz: bytes) -> dict[str, bytes]:
@@ -127,9 +147,11 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
             "terms": terms, "examples": examples}
 
 
-def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes]) -> dict[str, dict]:
-    """Per language, the categories to write."""
+def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], bp: list[str]) -> dict[str, dict]:
+    """Per language, the categories to write. better-profanity's English words count as cuss's sure ones."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
+    for word in bp:
+        cu["en"][word] = max(cu["en"].get(word, 0), 2)
     out: dict[str, dict] = {}
     for lang in LANGS:
         listed = set(ld.get(lang, []))
@@ -145,7 +167,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes]) -> dict[str,
             if lang == "en":  # a Spanish or Italian word first ("negro" in "frijoles negros")
                 return any(zipf(t, o) >= max(4.0, zipf(t, "en")) for o in LANGS[1:])
             plain = strip_accents(t)
-            if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and cu["en"].get(plain, 0) < 2:
+            if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"]:
                 return True  # English is every storefront's second language: "pinto beans", "fava", "Peter"
             return any(zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and t not in ld.get(o, ()) and t not in cu.get(o, {})
                        for o in LANGS if o != lang)
@@ -247,18 +269,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cache = args.source or Path(tmp)
         blobs = {name: fetch_npm(name, v, f, cache) for name, (v, f, _) in NPM.items()}
-    provenance = {name: {"version": NPM[name][0], "sha256": sha256(b), "licence": LICENCES[name]} for name, b in blobs.items()}
-    for name, (_, _, expected) in NPM.items():
-        if expected and provenance[name]["sha256"] != expected:
+        blobs |= {name: fetch_pip(name, v, f, cache) for name, (v, f, _) in PIP.items()}
+    pinned = NPM | PIP
+    provenance = {name: {"version": pinned[name][0], "sha256": sha256(b), "licence": LICENCES[name]} for name, b in blobs.items()}
+    for name, (_, _, expected) in pinned.items():
+        if provenance[name]["sha256"] != expected:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
-    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]))
+    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), better_profanity(blobs["better-profanity"]))
     profane: set[str] = set()
     for lang, groups in cats.items():
         data = {
-            "version": f"naughty-words {NPM['naughty-words'][0]} + cuss {NPM['cuss'][0]}",
+            "version": f"naughty-words {NPM['naughty-words'][0]} + cuss {NPM['cuss'][0]} + better-profanity {PIP['better-profanity'][0]}",
             "source": provenance,
             "categories": [
-                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): LDNOOBW and cuss (sure)",
+                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): LDNOOBW, cuss (sure), better-profanity (en)",
                          "block", groups["block"], EXAMPLES[lang]["block"], False),
                 *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
                             "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),

@@ -2,9 +2,10 @@
 
     python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0]
 
-- Profanity recall on lexicons that are *not* imported (better-profanity 0.7.0's word list, MIT;
-  @coffeeandfun/google-profanity-words 3.0.7, English, MIT), fetched with pip/npm by name and version into
-  bench/out/quality/, each term as a theme word, plain and in five obfuscations.
+- Profanity recall on lexicons that are *not* imported (@coffeeandfun/google-profanity-words 3.0.7, English,
+  MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/, each term as a
+  theme word, plain and in five obfuscations; "unseen" recall leaves out the terms that the imported lists
+  hold as such and the everyday words.
 - False rejects on real grocery product names: every product of the catalog as a theme, with three
   product names from the same aisle as keywords (rules only, default policy, no catalog loaded), split
   into a dev half (even ids) and a held-out half (odd ids).
@@ -23,7 +24,7 @@ import random
 import subprocess
 import sys
 import tarfile
-import zipfile
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -36,8 +37,8 @@ from judge.policy import load_policy  # noqa: E402
 from judge.store import Store  # noqa: E402
 
 HELD_OUT = {
-    "better-profanity": ("pip", "better-profanity==0.7.0", "better_profanity-0.7.0-py3-none-any.whl"),
     "google-profanity-words": ("npm", "@coffeeandfun/google-profanity-words@3.0.7", "coffeeandfun-google-profanity-words-3.0.7.tgz"),
+    "badwords-list": ("npm", "badwords-list@1.0.0", "badwords-list-1.0.0.tgz"),
 }
 LEET = str.maketrans({"a": "@", "s": "$", "i": "1", "o": "0", "e": "3", "t": "7"})
 HOMOGLYPH = str.maketrans({"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"})
@@ -63,14 +64,11 @@ def fetch(cache: Path) -> dict[str, list[str]]:
     for name, (kind, spec, filename) in HELD_OUT.items():
         path = cache / filename
         if not path.is_file():
-            cmd = (["npm", "pack", spec, "--pack-destination", str(cache)] if kind == "npm"
-                   else [sys.executable, "-m", "pip", "download", "-q", "--no-deps", spec, "-d", str(cache)])
-            subprocess.run(cmd, check=True, capture_output=True)
-        if kind == "pip":
-            with zipfile.ZipFile(path) as z:
-                text = z.read("better_profanity/profanity_wordlist.txt").decode("utf-8")
-        else:
-            with tarfile.open(path) as t:
+            subprocess.run(["npm", "pack", spec, "--pack-destination", str(cache)], check=True, capture_output=True)
+        with tarfile.open(path) as t:
+            if name == "badwords-list":
+                text = "\n".join(re.findall(r'"([^"]+)"', t.extractfile("package/lib/array.js").read().decode("utf-8")))  # type: ignore[union-attr]
+            else:
                 text = t.extractfile("package/data/en.txt").read().decode("utf-8")  # type: ignore[union-attr]
         out[name] = sorted({w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")})
     return out
@@ -82,6 +80,14 @@ def default_without_extras():
     policy.checks.coherence.embeddings = "off"
     policy.checks.toxicity.enabled = False
     return policy
+
+
+def imported_terms() -> set[str]:
+    """Every term of the imported English lexicon: "unseen" recall leaves them out."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "policies" / "terms" / "lexicon_en.yaml").read_text("utf-8"))
+    return {t for c in data["categories"] for t in c["terms"]}
 
 
 def is_everyday(term: str) -> bool:
@@ -113,7 +119,7 @@ def profanity(lists: dict[str, list[str]], out: Path) -> dict:
         caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         strong: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         missed: dict[str, list[str]] = defaultdict(list)
-        everyday = {t for t in terms if is_everyday(t)}
+        everyday = {t for t in terms if is_everyday(t)} | (set(terms) & imported_terms())
         for cid, kind, term in keys:
             hit = decisions[cid] != Decision.APPROVED
             for tally in (caught[kind], *(() if term in everyday else (strong[kind],))):
@@ -190,7 +196,7 @@ def main() -> None:
     (out / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     for name, r in result["profanity"].items():
         print(f"{name} ({r['terms']} terms): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items()))
-        print(f"  strong ({r['strong_terms']} terms, not everyday words): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_strong"].items()))
+        print(f"  unseen ({r['strong_terms']} terms: not everyday words, not in the imported lists): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_strong"].items()))
     for name, r in result["prompts"].items():
         print(f"{name}: {r}")
     c = result["catalog"]
