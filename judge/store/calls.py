@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from judge.store.base import StoreBase, in_chunks, insert_dicts
-from judge.store.schema import JudgeCallRow, JudgementRow, RunRow
+from judge.store.schema import JudgeCallRow, JudgementRow, RunRow, table
 from judge.store.types import CachedCall
 
 
@@ -30,10 +30,10 @@ def insert_calls(
 def copy_judgements(conn: Connection, reused: list[tuple[str, int, int]], rubrics: Sequence[str]) -> None:
     """Give each ``(run, line, reused verdict id)`` the judgements of the verdict it reuses."""
     marks = ",".join("?" * len(rubrics))
+    copied = [c for c in table("judgements").c.keys() if c not in ("id", "run_id", "line")]
     conn.exec_driver_sql(
-        "INSERT INTO judgements (run_id, line, rubric_id, rubric_version, criterion_id, outcome, votes,"
-        " agreement, reason) SELECT ?, ?, j.rubric_id, j.rubric_version, j.criterion_id, j.outcome, j.votes,"
-        " j.agreement, j.reason FROM judgements j JOIN verdicts v ON v.run_id = j.run_id AND v.line = j.line"
+        f"INSERT INTO judgements (run_id, line, {', '.join(copied)}) SELECT ?, ?, {', '.join('j.' + c for c in copied)}"
+        " FROM judgements j JOIN verdicts v ON v.run_id = j.run_id AND v.line = j.line"
         f" WHERE v.id = ? AND j.rubric_id IN ({marks})",
         [(*r, *rubrics) for r in reused],
     )

@@ -20,18 +20,16 @@ from judge.store.types import (
     VerdictDraft,
 )
 
-_FINDING_COLS = "check_id, severity, message, field, span_start, span_end, text, term, category, score"
+FINDING_COLUMNS = ("check_id", "severity", "category", "message", "field", "span_start", "span_end", "text", "term", "score")
+_FINDING_COLS = ", ".join(FINDING_COLUMNS)
 
 
 def _finding(r: Sequence[Any]) -> Finding:
-    """A Finding from a stored row (``_FINDING_COLS`` order), without re-validation."""
+    """A Finding from a stored row (``FINDING_COLUMNS`` order), without re-validation."""
     return Finding.model_construct(
-        check=r[0], severity=Severity(r[1]), message=r[2], field=r[3],
-        span=(r[4], r[5]) if r[4] is not None else None, text=r[6], term=r[7], category=r[8], score=r[9],
+        check=r[0], severity=Severity(r[1]), category=r[2], message=r[3], field=r[4],
+        span=(r[5], r[6]) if r[5] is not None else None, text=r[7], term=r[8], score=r[9],
     )
-
-
-FINDING_COLUMNS = ("check_id", "severity", "category", "message", "field", "span_start", "span_end", "text", "term", "score")
 
 
 def _finding_values(f: Finding, span: bool = True) -> tuple:

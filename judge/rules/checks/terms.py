@@ -27,7 +27,7 @@ class TermsCheck(Check):
         morphology = self._paths([self.cfg.morphology])[0] if self.cfg.morphology else None
         return build_index(self._paths(self.cfg.lists), self._paths(self.cfg.allow), morphology)
 
-    @property
+    @cached_property
     def data_files(self) -> list[Path]:
         files = [*self._paths(self.cfg.lists), *self._paths(self.cfg.allow)]
         if self.cfg.morphology:
