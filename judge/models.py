@@ -130,6 +130,21 @@ class Record:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record of a file before it is a candidate: where it is, its text, and its object or what was wrong."""
+
+    line: int  # the record's key: its first line (JSONL, CSV) or its position (JSON array)
+    raw: str
+    obj: dict[str, Any] | None = None
+    error: str | None = None
+    at: str | None = None  # where to point a reader, when not ``line``
+
+    @property
+    def where(self) -> str:
+        return self.at or str(self.line)
+
+
 @dataclass(frozen=True)
 class InputBatch:
     """A batch of candidates to gate, read once: where it came from, its hash, and its records."""
@@ -173,12 +188,10 @@ def simple_key(text: str) -> str:
 
 # Catalog words: what says nothing about which products a phrase means.
 STOPWORDS = frozenset(
-    "a an and or of the with for in on to by from at as is oz fl lb lbs ct pk pack count g kg ml l free "
-    "original classic new size family value each per".split()
+    ["a", "an", "and", "or", "of", "the", "with", "for", "in", "on", "to", "by", "from", "at", "as", "is", "oz", "fl", "lb", "lbs", "ct", "pk", "pack", "count", "g", "kg", "ml", "l", "free", "original", "classic", "new", "size", "family", "value", "each", "per"]
 )
 # Words of merchandising copy that say nothing about products ("Weeknight pasta favorites").
 MERCH_WORDS = frozenset(
-    "favorites favourites favorite stock up finds fresh picks made easy weeknight night season seasonal ideas "
-    "essentials must haves best top great everyday day days time go whole".split()
+    ["favorites", "favourites", "favorite", "stock", "up", "finds", "fresh", "picks", "made", "easy", "weeknight", "night", "season", "seasonal", "ideas", "essentials", "must", "haves", "best", "top", "great", "everyday", "day", "days", "time", "go", "whole"]
 )
 PLACEHOLDER_TAXONOMY = frozenset({"missing", "other"})  # Instacart's catch-all aisle and department

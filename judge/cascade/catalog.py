@@ -1,25 +1,19 @@
-"""The product catalog: load (idempotent, bad rows reported), full-text index, BM25 retrieval.
+"""The product catalog: load rows (idempotent, bad rows reported), evidence for the checks, vocabulary.
 
-Formats:
-- CSV with a header or JSONL: ``id``, ``title`` and optionally ``brand``, ``category`` (a path such as
-  ``pantry > spices``), ``aisle``, ``department``, ``popularity`` (or a ranker ``score``), ``available``;
-  other columns are kept as ``extra_json``.
-- ``instacart``: the public Instacart files (``products.csv`` without a header:
-  ``product_id,product_name,aisle_id,department_id``, with ``aisles.csv`` and ``departments.csv`` beside it).
+Rows come from :mod:`judge.surfaces.catalog_files` (or any caller): ``id``, ``title`` and optionally
+``brand``, ``category``, ``aisle``, ``department``, ``popularity`` (or ``score``), ``available``; other
+keys are kept as ``extra_json``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from judge.errors import InputError
-from judge.models import PLACEHOLDER_TAXONOMY, STOPWORDS
+from judge.models import PLACEHOLDER_TAXONOMY, STOPWORDS, Row
 from judge.store import Product, Store
 
 KNOWN = ("id", "title", "brand", "category", "aisle", "department", "popularity", "available")
@@ -52,46 +46,6 @@ def evidence(store: Store) -> StoreEvidence | None:
     return StoreEvidence(store) if store.product_count() else None
 
 
-def _rows_generic(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        with path.open("rb") as f:
-            for i, raw in enumerate(f, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    obj = json.loads(raw.decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as e:
-                    yield i, None, f"{path}:{i}: unreadable row: {e}"
-                    continue
-                yield (i, obj, None) if isinstance(obj, dict) else (i, None, f"{path}:{i}: expected a JSON object")
-        return
-    with path.open(encoding="utf-8", errors="replace", newline="") as f:
-        reader = csv.DictReader(f)
-        for row in reader:
-            yield reader.line_num, dict(row), None
-
-
-def _rows_instacart(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    def table(name: str) -> dict[str, str]:
-        p = path.parent / name
-        if not p.is_file():
-            raise InputError(f"{p}: missing (the instacart format needs aisles.csv and departments.csv beside products.csv)")
-        with p.open(encoding="utf-8", errors="replace", newline="") as f:
-            return {r[0]: r[1] for r in csv.reader(f) if len(r) >= 2}
-
-    aisles, departments = table("aisles.csv"), table("departments.csv")
-    with path.open(encoding="utf-8", errors="replace", newline="") as f:
-        reader = csv.reader(f)
-        for row in reader:
-            line = reader.line_num
-            if len(row) != 4:
-                yield line, None, f"{path}:{line}: expected 4 fields, got {len(row)}"
-                continue
-            pid, name, aisle_id, dept_id = row
-            yield line, {"id": pid, "title": name, "aisle": aisles.get(aisle_id), "department": departments.get(dept_id),
-                         "category": f"{departments.get(dept_id, '')} > {aisles.get(aisle_id, '')}"}, None
-
-
 def _clean(obj: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     pid = str(obj.get("id") or obj.get("product_id") or "").strip()
     title = str(obj.get("title") or obj.get("name") or obj.get("product_name") or "").strip()
@@ -115,20 +69,15 @@ def _clean(obj: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     }, None
 
 
-def load(store: Store, path: Path, fmt: str = "auto") -> LoadResult:
-    """Upsert products by id (loading the same file twice changes nothing), then rebuild the index."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such catalog file")
-    if fmt == "auto":
-        fmt = "instacart" if path.name == "products.csv" and (path.parent / "aisles.csv").is_file() else "generic"
-    rows = _rows_instacart(path) if fmt == "instacart" else _rows_generic(path)
+def load(store: Store, rows: Iterable[Row]) -> LoadResult:
+    """Upsert products by id (loading the same rows twice changes nothing), then rebuild the index."""
     errors: list[str] = []
 
     def products() -> Iterator[dict[str, Any]]:
-        for line, obj, error in rows:
-            values, problem = _clean(obj) if obj is not None else ({}, None)
-            if error or problem:
-                errors.append(error or f"{path}:{line}: {problem}")
+        for row in rows:
+            values, problem = _clean(row.obj) if row.obj is not None else ({}, None)
+            if row.error or problem:
+                errors.append(row.error or f"{row.where}: {problem}")
                 continue
             yield values
 

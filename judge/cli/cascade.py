@@ -20,6 +20,7 @@ from judge.cli.common import err, out
 from judge.cli.render import compare_table, storefront_table
 from judge.policy import load_policy
 from judge.rules.checks.vocabulary import load_vocabulary
+from judge.surfaces.catalog_files import read_catalog
 from judge.surfaces.demo import run as run_demo
 from judge.surfaces.output import write_output
 
@@ -37,7 +38,7 @@ def catalog_load(
 ) -> None:
     """Load (upsert) a product catalog and rebuild its full-text index. Bad rows are reported and skipped."""
     with c.usage_errors():
-        result = catalog.load(c.open_store(db), file, fmt)
+        result = catalog.load(c.open_store(db), read_catalog(file, fmt))
     for e in result.errors[:20]:
         err.print(Text("catalog row skipped: " + e, style="magenta"))
     if len(result.errors) > 20:

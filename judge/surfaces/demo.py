@@ -13,6 +13,7 @@ from judge.cascade.gate import Gate, RunResult
 from judge.cascade.storefront import Storefront, build, read_placements
 from judge.policy import load_policy
 from judge.store import Store
+from judge.surfaces.catalog_files import read_catalog
 from judge.surfaces.output import write_output
 from judge.surfaces.reader import read_input
 from judge.surfaces.report import write_report
@@ -81,7 +82,7 @@ def run(out: Path) -> DemoResult:
     data = out / "demo-data"
     products, placements, bad = write_sample(data)
     store = Store(out / "judge.db")
-    catalog.load(store, products)
+    catalog.load(store, read_catalog(products))
     policy = load_policy("default")
     bad_run = Gate(policy, store, skip_llm=True).run(read_input(bad))
     storefront = build(store, read_placements(placements), policy)

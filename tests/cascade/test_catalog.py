@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from judge import Store
 from judge.cascade import catalog
 from judge.cli import app
+from judge.surfaces.catalog_files import read_catalog
 from judge.surfaces.reader import read_input
 from tests.conftest import write_jsonl
 
@@ -32,16 +33,16 @@ def small_catalog(tmp_path: Path) -> Path:
 
 def test_load_reports_bad_rows_with_lines_and_is_idempotent(tmp_path: Path, db: Path):
     store = Store(db)
-    r = catalog.load(store, small_catalog(tmp_path))
+    r = catalog.load(store, read_catalog(small_catalog(tmp_path)))
     assert (r.loaded, r.total) == (5, 5)
     assert len(r.errors) == 2 and ":5: missing title" in r.errors[0] and ":8: popularity 'lots'" in r.errors[1]
-    again = catalog.load(store, small_catalog(tmp_path))
+    again = catalog.load(store, read_catalog(small_catalog(tmp_path)))
     assert again.total == 5  # upsert by id: nothing duplicated
 
 
 def test_bm25_search_ranks_titles_and_hides_unavailable(tmp_path: Path, db: Path):
     store = Store(db)
-    catalog.load(store, small_catalog(tmp_path))
+    catalog.load(store, read_catalog(small_catalog(tmp_path)))
     hits = store.search_products("taco seasoning")
     assert [h.id for h in hits] == ["1"]  # 6 matches too but is not available
     assert {h.id for h in store.search_products("taco seasoning", available_only=False)} == {"1", "6"}
@@ -55,14 +56,14 @@ def test_bm25_search_ranks_titles_and_hides_unavailable(tmp_path: Path, db: Path
 def test_jsonl_and_instacart_formats(tmp_path: Path, db: Path):
     store = Store(db)
     j = write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "title": "Egg Noodles", "score": 3}, "{oops", "[1, 2]"])
-    r = catalog.load(store, j)
+    r = catalog.load(store, read_catalog(j))
     assert r.loaded == 1 and len(r.errors) == 2
     folder = tmp_path / "ic"
     folder.mkdir()
     (folder / "products.csv").write_text('1,Chocolate Sandwich Cookies,61,19\n2,"All-Seasons Salt",104,13\n3,bad row\n')
     (folder / "aisles.csv").write_text("61,cookies cakes\n104,spices seasonings\n")
     (folder / "departments.csv").write_text("19,snacks\n13,pantry\n")
-    r = catalog.load(store, folder / "products.csv")
+    r = catalog.load(store, read_catalog(folder / "products.csv"))
     assert r.loaded == 2 and ":3: expected 4 fields" in r.errors[0]
     (hit,) = store.search_products("cookies")
     assert (hit.aisle, hit.department) == ("cookies cakes", "snacks")
@@ -80,7 +81,7 @@ def test_coherence_uses_catalog_evidence(tmp_path: Path, db: Path, no_toxicity_p
     from judge import Gate, load_policy
 
     store = Store(db)
-    catalog.load(store, small_catalog(tmp_path))
+    catalog.load(store, read_catalog(small_catalog(tmp_path)))
     rows = [
         {"id": "fits", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde", "taco seasoning"]},
         {"id": "odd", "placement": "p", "theme": "Weeknight taco night", "keywords": ["taco shells", "salsa verde", "toilet paper"]},
@@ -104,7 +105,7 @@ def test_product_phrases_from_the_catalog_are_allowed_and_nothing_else(tmp_path:
     p = tmp_path / "catalog.csv"
     p.write_text("id,title,aisle,department\n91,Mr Brain's Faggots in Rich Gravy,frozen meals,frozen\n92,Spotted Dick Pudding,desserts,bakery\n")
     store = Store(tmp_path / "j.db")
-    catalog.load(store, p)
+    catalog.load(store, read_catalog(p))
     rows = [
         {"id": "roast", "placement": "p", "theme": "Faggots in gravy, British style", "keywords": ["mashed potatoes", "peas"]},
         {"id": "rude", "placement": "p", "theme": "Faggots party snacks", "keywords": ["pretzels", "popcorn"]},

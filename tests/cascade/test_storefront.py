@@ -15,6 +15,7 @@ from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
 from judge.cascade.storefront import StorefrontConfig, build, fuse, read_placements
 from judge.cli import app
 from judge.store import Product
+from judge.surfaces.catalog_files import read_catalog
 from judge.surfaces.demo import write_sample
 from tests.conftest import ROOT
 
@@ -28,7 +29,7 @@ def test_constrain_snaps_or_drops_keywords():
 
 
 def test_weighted_reciprocal_rank_fusion_keeps_both_scores():
-    p = lambda i, bm25, pop: Product(str(i), f"t{i}", None, None, None, None, pop, bm25)  # noqa: E731
+    p = lambda i, bm25, pop: Product(str(i), f"t{i}", None, None, None, None, pop, bm25)
     fused = fuse({"a": [p(1, -9.0, 0.1), p(2, -5.0, 0.9)], "b": [p(2, -8.0, 0.9), p(3, -1.0, None)]}, StorefrontConfig())
     assert [x["id"] for x in fused] == ["1", "2", "3"]  # retrieval weighs more by default
     top = fused[0]
@@ -64,7 +65,7 @@ def test_demo_builds_a_storefront_without_rejected_content(tmp_path: Path):
 def test_a_rejected_candidate_is_backfilled_and_the_reason_recorded(tmp_path: Path):
     products, placements, _ = write_sample(tmp_path / "data")
     store = Store(tmp_path / "j.db")
-    catalog.load(store, products)
+    catalog.load(store, read_catalog(products))
     terms = tmp_path / "no_soup.yaml"
     terms.write_text(yaml.safe_dump({"version": "t", "categories": [
         {"id": "no_soup", "severity": "block", "terms": ["broth", "soup"], "examples": {"hit": ["soup"], "ok": ["x"]}}]}))
@@ -84,7 +85,7 @@ def test_a_rejected_candidate_is_backfilled_and_the_reason_recorded(tmp_path: Pa
 def test_offline_generator_respects_context(tmp_path: Path):
     products, _, _ = write_sample(tmp_path / "data")
     store = Store(tmp_path / "j.db")
-    catalog.load(store, products)
+    catalog.load(store, read_catalog(products))
     gen = OfflineGenerator(store)
     kids = PlacementSpec(id="k", page="kids", context={"audience": "kids"})
     for c in gen.generate(kids, 5):
@@ -112,7 +113,7 @@ def test_llm_generator_and_judges_are_used_with_an_endpoint(tmp_path: Path):
 
     products, placements, _ = write_sample(tmp_path / "data")
     store = Store(tmp_path / "j.db")
-    catalog.load(store, products)
+    catalog.load(store, read_catalog(products))
     specs = [p for p in read_placements(placements) if p.id == "home-row-2"]
     with LLMServer() as srv:
         srv.llm.generation = {"theme": "Taco Tuesday at home", "keywords": ["taco shells", "salsa verdee", "unicorn steaks", "refried beans"]}
