@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "judge"
-FOUNDATION = {"judge.errors", "judge.models", "judge.version", "judge.resources", "judge.config", "judge.policy"}
+FOUNDATION = {"judge.errors", "judge.models", "judge.version", "judge.resources", "judge.config", "judge.policy", "judge.redact"}
 # what each layer may import, besides itself and the foundation
 ALLOWED = {
     "foundation": set(),

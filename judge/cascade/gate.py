@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from judge.cascade.catalog import evidence
+from judge.cascade.duplicates import DuplicateIds
 from judge.errors import ConfigError
 from judge.judges.providers import LLMSettings
 from judge.judges.rubric import load_rubric
@@ -126,6 +127,15 @@ class Gate:
             }
         )
 
+    def progress_note(self) -> str:
+        """What the LLM tier is doing, for a progress line."""
+        if self.stage is None:
+            return ""
+        note = f"{self.stage.calls_made} calls"
+        if self.stage.waited >= 1:
+            note += f", {self.stage.waited:,.0f} s waiting on rate limits"
+        return note + (f" (stopping: {self.stage.exhausted})" if self.stage.exhausted else "")
+
     @property
     def llm_fingerprint(self) -> str:
         return self.stage.fingerprint if self.stage else self.llm_state
@@ -150,6 +160,8 @@ class Gate:
                 ),
                 check_status_json=json.dumps(self.check_status()),
             )
+        if self.stage:
+            self.stage.start_clock()
         done = self.store.done_lines(run.id) if resumed else set()
         result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
         # A plain loop, not asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of
@@ -157,7 +169,7 @@ class Gate:
         loop = asyncio.new_event_loop()
         pages: dict[str, list[JudgeItem]] = {}
         try:
-            loop.run_until_complete(self._pipeline(run, batch.records, done, result, pages, on_progress))
+            loop.run_until_complete(self._pipeline(run, batch, done, result, pages, on_progress))
             if self.stage and self.stage.page_rubrics and not result.stopped:
                 loop.run_until_complete(self._pages(run, pages))
         finally:
@@ -171,6 +183,7 @@ class Gate:
                 "cache_hits": self.stage.cache_hits,
                 "tokens": self.stage.tokens_used,
                 "cost": round(self.stage.cost_used, 6),
+                "waited_s": round(self.stage.waited, 1),
             }
         result.check_status = self.check_status()
         result.counts = self.store.counts(run.id)
@@ -187,7 +200,7 @@ class Gate:
         return result
 
     async def _pipeline(
-        self, run: RunRow, records: Iterable[Record], done: set[int], result: RunResult,
+        self, run: RunRow, source: InputBatch, done: set[int], result: RunResult,
         pages: dict[str, list[JudgeItem]], on_progress: ProgressFn | None,
     ) -> None:
         """Prepare batch k+1 (read, rules, prompts) while batch k's judge calls are in flight.
@@ -197,12 +210,13 @@ class Gate:
         calls finish (possibly out of order; resume goes by line, so that is safe).
         """
         in_flight: list[asyncio.Task[None]] = []
-        for batch in _batches(records, self.batch_size):
-            if self.stage and self.stage.exhausted:
-                break
+        duplicates = DuplicateIds(self.store, run.id, source.source)
+        for chunk in _batches(source.records, self.batch_size):
+            if self.stage and self.stage.exhausted and self.stage.deadline_at is None:
+                break  # a spent budget ends the run; past a deadline, the rest is gated with its judges unscored
             if self.stage and self.stage.page_rubrics:
-                _gather_pages(batch, pages)
-            todo = [r for r in batch if r.line not in done]
+                _gather_pages(chunk, pages)
+            todo = duplicates.mark([r for r in chunk if r.line not in done])
             if todo:
                 # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
                 prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
@@ -210,7 +224,7 @@ class Gate:
             while len(in_flight) >= 2 or (in_flight and in_flight[0].done()):
                 await in_flight.pop(0)
             if on_progress:
-                on_progress(len(batch))
+                on_progress(len(chunk))
             await asyncio.sleep(0)  # let responses that arrived during preparation be handled
         for task in in_flight:
             await task

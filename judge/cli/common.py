@@ -20,7 +20,8 @@ out = Console()
 err = Console(stderr=True)
 
 EXIT_FAIL = 1  # the batch does not meet the policy's CI thresholds
-EXIT_USAGE = 2  # usage, configuration or unreadable-input errors
+EXIT_USAGE = 2  # usage, configuration, unreadable input, store or output errors
+EXIT_CRASH = 3  # an internal error (a bug): never mistaken for a policy FAIL
 
 DbOpt = Annotated[Path, typer.Option("--db", help="SQLite verdict store.", envvar="JUDGE_DB")]
 DEFAULT_DB_PATH = Path(DEFAULT_DB)
@@ -43,6 +44,7 @@ MaxTotalTokensOpt = Annotated[int | None, typer.Option(help="Token budget: stop 
 MaxCostOpt = Annotated[float | None, typer.Option(help="Cost budget (with the prices below): stop cleanly when spent.", rich_help_panel=P)]
 PromptPriceOpt = Annotated[float, typer.Option(help="Price per 1k prompt tokens, for the cost estimate.", rich_help_panel=P)]
 CompletionPriceOpt = Annotated[float, typer.Option(help="Price per 1k completion tokens.", rich_help_panel=P)]
+DeadlineOpt = Annotated[float | None, typer.Option(help="Seconds for the whole run: then calls stop, the unscored go to review and the run is marked stopped.", min=0.001, rich_help_panel=P)]
 StorePromptsOpt = Annotated[bool, typer.Option(help="Store rendered prompts, not only their hashes.", rich_help_panel=P)]
 
 

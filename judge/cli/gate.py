@@ -57,6 +57,7 @@ def gate(
     prompt_price: c.PromptPriceOpt = 0.0,
     completion_price: c.CompletionPriceOpt = 0.0,
     store_prompts: c.StorePromptsOpt = False,
+    deadline: c.DeadlineOpt = None,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
@@ -64,7 +65,7 @@ def gate(
     llm = c.llm_settings(
         base_url=base_url, api_key=api_key, model=model, mode=mode, temperature=temperature, max_tokens=max_tokens,
         timeout=timeout, concurrency=concurrency, max_retries=max_retries, max_total_tokens=max_total_tokens,
-        max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price,
+        max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price, deadline=deadline,
     )
     with c.usage_errors():
         pol = load_policy(policy)
@@ -80,7 +81,9 @@ def gate(
         out.print(f"policy {pol.id}@{pol.version}; {result.evaluated} checked, {result.reused} reused from the store", highlight=False)
         if result.llm is not None:
             u = result.llm
-            out.print(f"LLM judges ({model}): {u['calls']} calls, {u['cache_hits']} cached, {u['tokens']:,} tokens, cost {u['cost']:.4f}", highlight=False)
+            waited = f", waited {u['waited_s']:,.0f} s to retry" if u["waited_s"] >= 1 else ""
+            out.print(f"LLM judges ({model}): {u['calls']} calls, {u['cache_hits']} cached, {u['tokens']:,} tokens, "
+                      f"cost {u['cost']:.4f}{waited}", highlight=False)
         elif engine.llm_state == "skipped":
             out.print("LLM judges: skipped (--skip-llm)")
     if result.ci.passed:
@@ -93,10 +96,10 @@ def gate(
 def _run(engine: Gate, batch: InputBatch, show_progress: bool) -> RunResult:
     if not show_progress:
         return engine.run(batch)
-    columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[note]}"))
     with Progress(*columns, console=out, transient=True) as bar:
-        task = bar.add_task("gate", total=batch.count)
-        return engine.run(batch, on_progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("gate", total=batch.count, note="")
+        return engine.run(batch, on_progress=lambda n: bar.update(task, advance=n, note=engine.progress_note()))
 
 
 def _report_problems(result: RunResult) -> None:

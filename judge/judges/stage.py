@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 from judge.judges.providers import CallResult, LLMSettings
 from judge.judges.rubric import Rubric, candidate_payload, criterion_passed
 from judge.models import Candidate, Finding, Severity, sha256_json
+from judge.redact import redact_url
 from judge.store.types import CachedCall, Calibration
 
 
@@ -138,6 +140,17 @@ class JudgeStage:
         self.calls_made = 0
         self.cache_hits = 0
         self.exhausted: str | None = None
+        self.deadline_at: float | None = None  # time.monotonic() when the LLM tier must stop
+
+    def start_clock(self) -> None:
+        """The run starts now: its ``deadline`` (if any) counts from here."""
+        if self.settings.deadline is not None:
+            self.deadline_at = time.monotonic() + self.settings.deadline
+
+    @property
+    def waited(self) -> float:
+        """Seconds spent waiting to retry (Retry-After, backoff), summed over calls."""
+        return self.provider.waited if self.provider is not None else 0.0
 
     @property
     def fingerprint(self) -> str:
@@ -218,7 +231,9 @@ class JudgeStage:
         s = self.settings
         if self.exhausted:
             return self.exhausted
-        if s.max_total_tokens is not None and self.tokens_used >= s.max_total_tokens:
+        if self.deadline_at is not None and time.monotonic() >= self.deadline_at:
+            self.exhausted = f"deadline of {s.deadline:g} s reached"
+        elif s.max_total_tokens is not None and self.tokens_used >= s.max_total_tokens:
             self.exhausted = f"token budget exhausted ({self.tokens_used:,} of {s.max_total_tokens:,})"
         elif s.max_cost is not None and self.cost_used >= s.max_cost:
             self.exhausted = f"cost budget exhausted ({self.cost_used:.4f} of {s.max_cost:.4f})"
@@ -229,7 +244,9 @@ class JudgeStage:
         if stop:
             return CallResult("unscored", error=stop)
         assert self.provider is not None
-        result = await self.provider.complete(task.messages, task.rubric.response_model, task.model, stop=self._stop_reason)
+        result = await self.provider.complete(
+            task.messages, task.rubric.response_model, task.model, stop=self._stop_reason, deadline=self.deadline_at
+        )
         self.tokens_used += result.prompt_tokens + result.completion_tokens
         self.cost_used += result.cost(self.settings)
         if result.attempts:
@@ -285,7 +302,7 @@ class JudgeStage:
         line = t.unit.lines[0] if len(t.unit.lines) == 1 else None  # a page's call belongs to no one line
         return CallRecord(
             line, t.unit.content_hash, t.rubric, t.prompt_hash, t.model, t.sample, t.cache_key, r, cached_from,
-            prompt, s.base_url or "", s.mode, 0.0 if cached_from else r.cost(s),
+            prompt, redact_url(s.base_url) or "", s.mode, 0.0 if cached_from else r.cost(s),
         )
 
     def _vote(self, tasks: list[_Task], results: list[CallResult], out: StageResult) -> None:

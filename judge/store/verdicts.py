@@ -138,6 +138,14 @@ class VerdictsMixin(StoreBase):
         with Session(self.engine) as s:
             return set(s.exec(select(VerdictRow.line).where(VerdictRow.run_id == run_id)))
 
+    def first_lines(self, run_id: str, candidate_ids: Sequence[str]) -> dict[str, int]:
+        """The first stored line of each of ``candidate_ids`` in a run (those it has)."""
+        out: dict[str, int] = {}
+        for part, marks in in_chunks(candidate_ids):
+            sql = f"SELECT candidate_id, MIN(line) FROM verdicts WHERE run_id = ? AND candidate_id IN ({marks}) GROUP BY candidate_id"
+            out.update(self._rows(sql, run_id, *part))
+        return out
+
     def line_decisions(self, run_id: str) -> dict[int, str]:
         return dict(self._rows("SELECT line, decision FROM verdicts WHERE run_id = ?", run_id))
 

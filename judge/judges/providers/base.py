@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from judge.redact import redact_url
+
 Mode = Literal["tools", "json_schema", "json", "md_json"]
 
 
@@ -30,6 +32,7 @@ class LLMSettings(BaseModel):
     max_cost: float | None = Field(None, ge=0)
     prompt_price_per_1k: float = Field(0.0, ge=0)  # cost estimate, in your currency
     completion_price_per_1k: float = Field(0.0, ge=0)
+    deadline: float | None = Field(None, gt=0)  # seconds for the run's LLM tier; then it stops cleanly
 
     @property
     def configured(self) -> bool:
@@ -37,10 +40,11 @@ class LLMSettings(BaseModel):
 
     def decoding(self) -> dict[str, Any]:
         """Everything besides the prompt that can change an answer (for cache keys)."""
-        return {"base_url": self.base_url, "temperature": self.temperature, "max_tokens": self.max_tokens, "mode": self.mode}
+        return {"base_url": redact_url(self.base_url), "temperature": self.temperature, "max_tokens": self.max_tokens, "mode": self.mode}
 
     def public(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"api_key"})
+        """What may be stored and shown: no API key, no credentials in the URL."""
+        return self.model_dump(exclude={"api_key"}) | {"base_url": redact_url(self.base_url)}
 
 
 @dataclass

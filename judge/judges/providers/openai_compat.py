@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,11 +36,34 @@ from pydantic import BaseModel, ValidationError
 
 from judge.config import validation_message
 from judge.judges.providers.base import CallResult, LLMSettings
+from judge.redact import redact_text
 
 INSTRUCTOR_MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
 # We record every failure ourselves; instructor's own error log would only duplicate it on stderr.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
+
+
+CONNECTION_CAUSES = (
+    (ConnectionRefusedError, "connection refused"),
+    (ConnectionResetError, "connection reset by the server"),
+    (ConnectionAbortedError, "connection aborted"),
+    (socket.gaierror, "host name not resolved"),
+    (ssl.SSLError, "TLS error"),
+)
+
+
+def _connection_failure(e: BaseException) -> str:
+    """The real cause of a failed request: the transports report a refused connection as a timeout."""
+    seen: set[int] = set()
+    cause: BaseException | None = e
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        for kind, label in CONNECTION_CAUSES:
+            if isinstance(cause, kind):
+                return f"{label} ({redact_text(str(cause))[:160]})"
+        cause = cause.__cause__ or cause.__context__
+    return "timeout" if isinstance(e, openai.APITimeoutError) else f"connection error ({redact_text(str(e))[:160]})"
 
 
 def retry_after(err: Exception) -> float | None:
@@ -96,6 +121,7 @@ class OpenAICompatProvider:
             http_client=http_client,
         )
         self.semaphore = asyncio.Semaphore(settings.concurrency)
+        self.waited = 0.0  # seconds spent waiting to retry (Retry-After, backoff), summed over calls
         self._shapes: dict[type[BaseModel], _Shape] = {}
 
     async def aclose(self) -> None:
@@ -139,18 +165,20 @@ class OpenAICompatProvider:
         response_model: type[BaseModel],
         model: str,
         stop: Callable[[], str | None] | None = None,
+        deadline: float | None = None,
     ) -> CallResult:
-        """One structured call. ``stop`` is asked after the concurrency slot is won (budget)."""
+        """One structured call, retried. ``stop`` is asked each time a concurrency slot is won (budget,
+        deadline); ``deadline`` (``time.monotonic()``) bounds each attempt and every wait."""
         s = self.settings
         shape = self.shape(response_model)
         request = self._messages(shape, messages)
         attempts = 0
         start = time.perf_counter()
-        async with self.semaphore:
-            reason = stop() if stop else None
-            if reason:
-                return self._failed(reason, start, 0)
-            while True:
+        while True:
+            async with self.semaphore:  # a slot is held for one attempt, never while waiting
+                reason = stop() if stop else None
+                if reason:
+                    return self._failed(reason, start, attempts)
                 attempts += 1
                 try:
                     # client.post skips the SDK's typed-params transform, and taking the raw
@@ -158,30 +186,44 @@ class OpenAICompatProvider:
                     response = await self.client.post(
                         "/chat/completions",
                         cast_to=httpx2.Response,
-                        body={
-                            "model": model,
-                            "messages": request,
-                            "temperature": s.temperature,
-                            "max_tokens": s.max_tokens,
-                            **shape.extra,
-                        },
+                        body={"model": model, "messages": request, "temperature": s.temperature,
+                              "max_tokens": s.max_tokens, **shape.extra},
+                        options={"timeout": self._attempt_timeout(deadline)},
                     )
                 except RETRYABLE as e:
-                    if attempts > s.max_retries:
-                        return self._failed(f"{_describe(e)}; gave up after {attempts} attempts", start, attempts)
-                    wait = retry_after(e)
-                    if wait is None:
-                        wait = random.uniform(0, min(s.backoff_max, s.backoff_base * 2 ** (attempts - 1)))
-                    await asyncio.sleep(min(wait, s.backoff_max))
-                    continue
+                    failure: Exception | None = e
                 except openai.APIError as e:
                     return self._failed(_describe(e), start, attempts)
-                try:
-                    completion = ChatCompletion.model_validate_json(response.content)
-                except ValidationError as e:
-                    raw = response.text[:4000]
-                    return self._failed(f"invalid reply: not a chat completion ({validation_message(e)})", start, attempts, raw)
-                return self._parse(shape, completion, start, attempts)
+                else:
+                    failure = None
+            if failure is None:
+                break
+            wait = self._backoff(failure, attempts)
+            if attempts > s.max_retries:
+                return self._failed(f"{_describe(failure)}; gave up after {attempts} attempts", start, attempts)
+            if deadline is not None and time.monotonic() + wait >= deadline:
+                return self._failed(f"{_describe(failure)}; the run's deadline comes before the retry", start, attempts)
+            self.waited += wait
+            await asyncio.sleep(wait)
+        try:
+            completion = ChatCompletion.model_validate_json(response.content)
+        except ValidationError as e:
+            raw = response.text[:4000]
+            return self._failed(f"invalid reply: not a chat completion ({validation_message(e)})", start, attempts, raw)
+        return self._parse(shape, completion, start, attempts)
+
+    def _attempt_timeout(self, deadline: float | None) -> float:
+        if deadline is None:
+            return self.settings.timeout
+        return max(0.05, min(self.settings.timeout, deadline - time.monotonic()))
+
+    def _backoff(self, failure: Exception, attempts: int) -> float:
+        """Seconds before the next attempt: the server's Retry-After, else full-jitter exponential; capped."""
+        s = self.settings
+        wait = retry_after(failure)
+        if wait is None:
+            wait = random.uniform(0, min(s.backoff_max, s.backoff_base * 2 ** (attempts - 1)))
+        return min(wait, s.backoff_max)
 
     def _parse(self, shape: _Shape, completion: Any, start: float, attempts: int) -> CallResult:
         usage = getattr(completion, "usage", None)
@@ -222,10 +264,8 @@ class OpenAICompatProvider:
 def _describe(e: BaseException) -> str:
     if isinstance(e, openai.APIStatusError):
         return f"HTTP {e.status_code} ({type(e).__name__})"
-    if isinstance(e, openai.APITimeoutError):
-        return "timeout"
     if isinstance(e, openai.APIConnectionError):
-        return "connection error"
+        return _connection_failure(e)
     text = " ".join(str(e).split())
     if "refus" in text.lower() or "unable to generate a response" in text.lower():
         return f"refusal: {text[:200]}"
