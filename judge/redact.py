@@ -6,8 +6,9 @@ safe on any string (a malformed URL is returned with what can be found redacted)
 
 from __future__ import annotations
 
+import base64
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 # query parameters whose value is a credential (compared case-insensitively, ``-`` and ``_`` alike)
@@ -38,6 +39,17 @@ def redact_url(url: str | None) -> str | None:
         return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
     except ValueError:  # e.g. an invalid port or IPv6 literal: mask everything between :// and the host
         return re.sub(r"://[^/@]*@", f"://{MASK}@", url)
+
+
+def split_credentials(url: str) -> tuple[str, str | None]:
+    """``(url without userinfo, "Basic ..." header value or None)``: HTTP clients refuse credentials in a URL."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode("ascii")
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)), f"Basic {token}"
 
 
 def redact_text(text: str) -> str:

@@ -8,7 +8,7 @@ A criterion fails when the prompt contains one of ``fail_markers``.
 Faults are queued per test: ``server.faults.extend([...])`` with items such as
 ``("status", 429, {"Retry-After": "0"})``, ``("status", 500, {})``, ``("sleep", 2.0)``
 (longer than the client's timeout), ``("malformed",)``, ``("wrong_schema",)``,
-``("refusal",)``. Each request pops one fault, if any; ``latency`` applies to all.
+``("refusal",)``. Each request pops one fault, if any, else gets ``always``; ``latency`` applies to all.
 """
 
 from __future__ import annotations
@@ -42,9 +42,11 @@ class ScriptedLLM:
     max_in_flight: int = 0
     generation: dict[str, Any] | None = None  # the answer to a ThemeProposal (generation) request
 
+    always: tuple | None = None  # a fault for every request once the queue is empty
+
     def next_fault(self) -> tuple | None:
         with self.lock:
-            return self.faults.pop(0) if self.faults else None
+            return self.faults.pop(0) if self.faults else self.always
 
     def passed(self, criterion: str, prompt: str, body: dict) -> bool:
         if self.verdict is not None:

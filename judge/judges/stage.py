@@ -140,7 +140,8 @@ class JudgeStage:
         self.calls_made = 0
         self.cache_hits = 0
         self.exhausted: str | None = None
-        self.deadline_at: float | None = None  # time.monotonic() when the LLM tier must stop
+        self.deadline_at: float | None = None
+        self.waited_before = 0.0  # waits of providers already closed  # time.monotonic() when the LLM tier must stop
 
     def start_clock(self) -> None:
         """The run starts now: its ``deadline`` (if any) counts from here."""
@@ -150,7 +151,7 @@ class JudgeStage:
     @property
     def waited(self) -> float:
         """Seconds spent waiting to retry (Retry-After, backoff), summed over calls."""
-        return self.provider.waited if self.provider is not None else 0.0
+        return self.waited_before + (self.provider.waited if self.provider is not None else 0.0)
 
     @property
     def fingerprint(self) -> str:
@@ -247,6 +248,8 @@ class JudgeStage:
         result = await self.provider.complete(
             task.messages, task.rubric.response_model, task.model, stop=self._stop_reason, deadline=self.deadline_at
         )
+        if result.past_deadline and not self.exhausted:
+            self.exhausted = f"deadline of {self.settings.deadline:g} s: the endpoint asked to wait past it"
         self.tokens_used += result.prompt_tokens + result.completion_tokens
         self.cost_used += result.cost(self.settings)
         if result.attempts:
@@ -377,4 +380,5 @@ class JudgeStage:
     async def aclose(self) -> None:
         if self.provider is not None:
             await self.provider.aclose()
+            self.waited_before += self.provider.waited
             self.provider = None

@@ -57,6 +57,7 @@ class CallResult:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     attempts: int = 0
+    past_deadline: bool = False  # given up because the next attempt would come after the run's deadline
 
     def cost(self, s: LLMSettings) -> float:
         return self.prompt_tokens / 1000 * s.prompt_price_per_1k + self.completion_tokens / 1000 * s.completion_price_per_1k

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ValidationError
 
 from judge.config import validation_message
 from judge.judges.providers.base import CallResult, LLMSettings
-from judge.redact import redact_text
+from judge.redact import redact_text, split_credentials
 
 INSTRUCTOR_MODES = {"tools": "TOOLS", "json_schema": "JSON_SCHEMA", "json": "JSON", "md_json": "MD_JSON"}
 # We record every failure ourselves; instructor's own error log would only duplicate it on stderr.
@@ -63,7 +63,15 @@ def _connection_failure(e: BaseException) -> str:
             if isinstance(cause, kind):
                 return f"{label} ({redact_text(str(cause))[:160]})"
         cause = cause.__cause__ or cause.__context__
-    return "timeout" if isinstance(e, openai.APITimeoutError) else f"connection error ({redact_text(str(e))[:160]})"
+    if isinstance(e, openai.APITimeoutError):
+        return "timeout"
+    root = e
+    for _ in range(20):  # the innermost cause (a chain is short; a cycle must not hang)
+        inner = root.__cause__ or root.__context__
+        if inner is None:
+            break
+        root = inner
+    return f"connection error ({type(root).__name__}: {redact_text(str(root))[:160]})"
 
 
 def retry_after(err: Exception) -> float | None:
@@ -113,9 +121,12 @@ class OpenAICompatProvider:
             raise ValueError("the provider needs base_url and model")
         self.settings = settings
         http_client = openai.DefaultAioHttpClient(timeout=settings.timeout)
+        base_url, basic_auth = split_credentials(settings.base_url or "")
         self.client = openai.AsyncOpenAI(
-            base_url=settings.base_url,
+            base_url=base_url,
             api_key=settings.api_key or "not-needed",
+            # credentials in the URL become Basic auth, unless an API key is given
+            default_headers={"Authorization": basic_auth} if basic_auth and not settings.api_key else None,
             max_retries=0,  # retries are ours, so each attempt is counted
             timeout=settings.timeout,
             http_client=http_client,
@@ -202,7 +213,9 @@ class OpenAICompatProvider:
             if attempts > s.max_retries:
                 return self._failed(f"{_describe(failure)}; gave up after {attempts} attempts", start, attempts)
             if deadline is not None and time.monotonic() + wait >= deadline:
-                return self._failed(f"{_describe(failure)}; the run's deadline comes before the retry", start, attempts)
+                failed = self._failed(f"{_describe(failure)}; the retry would come after the run's deadline", start, attempts)
+                failed.past_deadline = True
+                return failed
             self.waited += wait
             await asyncio.sleep(wait)
         try:
