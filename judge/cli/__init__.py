@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from judge.cli import calibrate, cascade, gate, review
 from judge.cli.common import EXIT_CRASH, err
@@ -46,9 +47,9 @@ def main() -> None:
         sys.exit(130)
     except Exception as e:  # a bug, not a verdict: say so, keep the traceback, never exit 1
         log = _crash_log(traceback.format_exc())
-        err.print(f"[bold red]internal error:[/] {redact_text(f'{type(e).__name__}: {e}')[:500]}", highlight=False, markup=True)
-        err.print(f"this is a bug in storefront-judge, not a verdict; the traceback is in {log}. Committed batches are "
-                  "kept: the same command resumes the run.", highlight=False)
+        err.print(Text.assemble(("internal error: ", "bold red"), redact_text(f"{type(e).__name__}: {e}")[:500]), soft_wrap=True)
+        err.print(Text(f"this is a bug in storefront-judge, not a verdict; the traceback is in {log}. Committed batches "
+                       "are kept: the same command resumes the run."), soft_wrap=True)
         sys.exit(EXIT_CRASH)
 
 

@@ -104,7 +104,7 @@ def _run(engine: Gate, batch: InputBatch, show_progress: bool) -> RunResult:
 
 def _report_problems(result: RunResult) -> None:
     for message in result.input_errors[:MAX_SHOWN_ERRORS]:
-        err.print(Text("input error: " + message, style="magenta"))
+        err.print(Text("input error: " + message, style="magenta"), soft_wrap=True)
     if len(result.input_errors) > MAX_SHOWN_ERRORS:
         err.print(f"[magenta]... and {len(result.input_errors) - MAX_SHOWN_ERRORS} more input errors[/]")
     for check_id, detail in result.unavailable.items():

@@ -118,7 +118,7 @@ def write_approved(store: Store, run: RunRow, path: Path) -> int:
 
 def _csv_header(path: Path) -> str:
     try:
-        with path.open("r", encoding="utf-8", errors="replace", newline="") as f:
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
             fields = next(csv.reader(f), None)
     except OSError:
         return ""
