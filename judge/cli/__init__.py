@@ -3,20 +3,62 @@ renderers live in :mod:`judge.cli.render`."""
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.text import Text
+from typer.core import TyperGroup
 
 from judge.cli import calibrate, cascade, gate, review
-from judge.cli.common import EXIT_CRASH, err
+from judge.cli.common import EXIT_CRASH, EXIT_USAGE, err, safe
+from judge.errors import JudgeError
 from judge.redact import redact_text
 
+
+class JudgeGroup(TyperGroup):
+    """Every command's faults end the same way: a ``JudgeError`` is a one-line error and exit 2; anything else
+    is a bug, exit 3 with the traceback in a file; neither is ever the policy-FAIL exit 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            err.print("interrupted; committed batches are kept and the same command resumes the run")
+            raise typer.Exit(130) from None
+        except JudgeError as e:
+            err.print(Text.assemble(("error: ", "bold red"), safe(str(e))), soft_wrap=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except Exception as e:
+            if type(e).__module__.startswith("typer"):  # usage errors: typer prints them
+                raise
+            log = _crash_log(traceback.format_exc())
+            err.print(Text.assemble(("internal error: ", "bold red"), safe(redact_text(f"{type(e).__name__}: {e}"))[:500]),
+                      soft_wrap=True)
+            err.print(Text(f"this is a bug in storefront-judge, not a verdict; the traceback is in {log}. Committed "
+                           "batches are kept: the same command resumes the run."), soft_wrap=True)
+            raise typer.Exit(EXIT_CRASH) from None
+
+
+def _crash_log(text: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = Path(tempfile.gettempdir()) / f"judge-crash-{stamp}-{os.getpid()}.txt"
+    try:
+        path.write_text(redact_text(text), encoding="utf-8")
+    except OSError:
+        sys.stderr.write(redact_text(text))
+    return path
+
+
 app = typer.Typer(
+    cls=JudgeGroup,
     help="Gate LLM-generated storefront themes and keywords before they reach retrieval and ranking.",
     no_args_is_help=True,
     add_completion=False,
@@ -39,25 +81,5 @@ app.command("compare")(cascade.compare)
 
 
 def main() -> None:
-    """The ``judge`` command. An internal error exits with ``EXIT_CRASH`` (3), never a policy verdict's code."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        err.print("interrupted; run the same command again to resume")
-        sys.exit(130)
-    except Exception as e:  # a bug, not a verdict: say so, keep the traceback, never exit 1
-        log = _crash_log(traceback.format_exc())
-        err.print(Text.assemble(("internal error: ", "bold red"), redact_text(f"{type(e).__name__}: {e}")[:500]), soft_wrap=True)
-        err.print(Text(f"this is a bug in storefront-judge, not a verdict; the traceback is in {log}. Committed batches "
-                       "are kept: the same command resumes the run."), soft_wrap=True)
-        sys.exit(EXIT_CRASH)
-
-
-def _crash_log(text: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    path = Path(tempfile.gettempdir()) / f"judge-crash-{stamp}.txt"
-    try:
-        path.write_text(redact_text(text), encoding="utf-8")
-    except OSError:
-        sys.stderr.write(redact_text(text))
-    return path
+    """The ``judge`` command (exit codes: :mod:`judge.cli.common`)."""
+    app()

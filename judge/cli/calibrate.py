@@ -11,7 +11,7 @@ import typer
 
 from judge.cli import common as c
 from judge.cli.common import err, out
-from judge.cli.render import calibration_table, probe_lines
+from judge.cli.render import T, calibration_table, probe_lines
 from judge.policy import load_policy
 from judge.surfaces.calibrate_run import run_calibration
 from judge.surfaces.calibration import import_labels
@@ -30,7 +30,7 @@ def labels_import(
         raise c.fail(f"{file}: no such file")
     added, errors = import_labels(c.open_store(db), file, labeller=labeller)
     for e in errors[:20]:
-        err.print(f"[magenta]label error:[/] {e}", highlight=False)
+        err.print(T(f"label error: {e}", style="magenta"), soft_wrap=True)
     out.print(f"{added} label(s) imported" + (f", {len(errors)} row(s) rejected" if errors else ""))
     if errors and not added:
         raise typer.Exit(c.EXIT_FAIL)
@@ -70,4 +70,4 @@ def calibrate(
     for line in probe_lines(result.to_json()):
         out.print(line, highlight=False)
     for note in result.notes:
-        out.print(f"[yellow]{note}[/]", highlight=False)
+        out.print(T(note, style="yellow"))

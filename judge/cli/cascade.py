@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from judge.cascade import catalog
 from judge.cascade.distill import compare as compare_runs
@@ -17,7 +16,7 @@ from judge.cascade.distill import export as export_distill
 from judge.cascade.storefront import StorefrontConfig, build, read_placements
 from judge.cli import common as c
 from judge.cli.common import err, out
-from judge.cli.render import compare_table, storefront_table
+from judge.cli.render import T, compare_table, storefront_table
 from judge.policy import load_policy
 from judge.rules.checks.vocabulary import load_vocabulary
 from judge.surfaces.catalog_files import read_catalog
@@ -40,7 +39,7 @@ def catalog_load(
     with c.usage_errors():
         result = catalog.load(c.open_store(db), read_catalog(file, fmt))
     for e in result.errors[:20]:
-        err.print(Text("catalog row skipped: " + e, style="magenta"))
+        err.print(T("catalog row skipped: " + e, style="magenta"), soft_wrap=True)
     if len(result.errors) > 20:
         err.print(f"... and {len(result.errors) - 20} more")
     out.print(f"{result.loaded:,} products loaded ({len(result.errors)} skipped); the catalog holds {result.total:,}")
@@ -57,7 +56,7 @@ def catalog_search(
     for col in ("id", "title", "aisle", "department", "bm25"):
         table.add_column(col)
     for p in c.open_store(db).search_products(query, k):
-        table.add_row(p.id, Text(p.title), Text(p.aisle or ""), Text(p.department or ""), f"{p.bm25:.2f}")
+        table.add_row(T(p.id), T(p.title), T(p.aisle), T(p.department), f"{p.bm25:.2f}")
     out.print(table)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
 from judge.config import validation_message
 from judge.errors import JudgeError
@@ -48,9 +50,24 @@ DeadlineOpt = Annotated[float | None, typer.Option(help="Seconds for the whole r
 StorePromptsOpt = Annotated[bool, typer.Option(help="Store rendered prompts, not only their hashes.", rich_help_panel=P)]
 
 
+# Control characters (ANSI escapes, bell, backspace, carriage return ...) and bidirectional overrides in
+# stored text must not drive the terminal: each becomes one visible character, so offsets stay valid.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return chr(0x2400 + c) if c < 0x20 else "\u2421" if c == 0x7F else "\ufffd"
+
+
+def safe(text: object) -> str:
+    """``text`` fit for a terminal: every control character shown as a symbol (ESC as ␛), never obeyed."""
+    return _UNSAFE.sub(_picture, "" if text is None else str(text))
+
+
 def fail(message: str) -> typer.Exit:
     """Print an error and return the usage-error exit (never the policy-FAIL code) for ``raise``."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(Text.assemble(("error: ", "bold red"), safe(message)), soft_wrap=True)
     return typer.Exit(EXIT_USAGE)
 
 

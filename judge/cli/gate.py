@@ -16,12 +16,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from rich.text import Text
 
 from judge.cascade.gate import Gate, RunResult
 from judge.cli import common as c
 from judge.cli.common import err, out
-from judge.cli.render import counts_table, print_verdict, runs_table, term_lists_table
+from judge.cli.render import (
+    T,
+    counts_table,
+    print_verdict,
+    runs_table,
+    term_lists_table,
+)
 from judge.models import InputBatch
 from judge.policy import load_policy
 from judge.rules.checks import REGISTRY, CheckEnv, CheckSuite
@@ -104,7 +109,7 @@ def _run(engine: Gate, batch: InputBatch, show_progress: bool) -> RunResult:
 
 def _report_problems(result: RunResult) -> None:
     for message in result.input_errors[:MAX_SHOWN_ERRORS]:
-        err.print(Text("input error: " + message, style="magenta"), soft_wrap=True)
+        err.print(T("input error: " + message, style="magenta"), soft_wrap=True)
     if len(result.input_errors) > MAX_SHOWN_ERRORS:
         err.print(f"[magenta]... and {len(result.input_errors) - MAX_SHOWN_ERRORS} more input errors[/]")
     for check_id, detail in result.unavailable.items():

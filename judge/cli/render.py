@@ -10,13 +10,18 @@ from rich.text import Text
 
 from judge.cascade.gate import RunResult
 from judge.cascade.storefront import Storefront
-from judge.cli.common import out
+from judge.cli.common import out, safe
 from judge.rules.checks.terms import TermListInfo
 from judge.store import JudgeCallRow, JudgementRow, ReviewRow, RunRow, StoredVerdict
 from judge.surfaces.review import Item
 
 DECISIONS = ("approved", "rejected", "needs_review", "error")
 DECISION_STYLE = {"approved": "green", "rejected": "red", "needs_review": "yellow", "error": "magenta"}
+
+
+def T(text: object, style: str = "") -> Text:  # noqa: N802 - reads as the Text it makes
+    """Stored or user text as a rich ``Text``: no markup, control characters made visible."""
+    return Text(safe(text), style=style)
 
 
 def counts_table(result: RunResult) -> Table:
@@ -32,7 +37,7 @@ def term_lists_table(lists: list[TermListInfo]) -> Table:
     for col in ("file", "version", "source", "licence", "categories", "terms"):
         table.add_column(col, justify="right" if col in ("categories", "terms") else "left")
     for t in lists:
-        table.add_row(t.file, t.version, t.source, t.licence, str(t.categories), f"{t.terms:,}")
+        table.add_row(T(t.file), T(t.version), T(t.source), T(t.licence), str(t.categories), f"{t.terms:,}")
     return table
 
 
@@ -45,8 +50,8 @@ def runs_table(runs: list[RunRow]) -> Table:
     for r in runs:
         c = r.counts
         table.add_row(
-            r.id, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status, f"{r.policy_id}@{r.policy_version}",
-            Text(Path(r.input_path).name), *(str(c.get(k, "")) for k in DECISIONS),
+            T(r.id), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), T(r.status), T(f"{r.policy_id}@{r.policy_version}"),
+            T(Path(r.input_path).name), *(str(c.get(k, "")) for k in DECISIONS),
         )
     return table
 
@@ -54,19 +59,19 @@ def runs_table(runs: list[RunRow]) -> Table:
 def print_verdict(v: StoredVerdict, judgements: list[JudgementRow], calls: list[JudgeCallRow]) -> None:
     r = v.row
     style = DECISION_STYLE.get(r.decision, "white")
-    out.print(Text.assemble((f"{r.candidate_id or 'line ' + str(r.line)}  ", "bold"), (r.decision, f"bold {style}")))
-    out.print(f"run {r.run_id}, line {r.line}; content {r.content_hash}", highlight=False)
-    out.print(f"policy {r.policy_id}@{r.policy_version} ({r.policy_hash[:12]}); code {r.code_version}", highlight=False)
+    out.print(Text.assemble((safe(r.candidate_id or f"line {r.line}") + "  ", "bold"), (r.decision, f"bold {style}")))
+    out.print(T(f"run {r.run_id}, line {r.line}; content {r.content_hash}"))
+    out.print(T(f"policy {r.policy_id}@{r.policy_version} ({r.policy_hash[:12]}); code {r.code_version}"))
     if r.reused_from:
         out.print(f"reused from stored verdict #{r.reused_from}")
     if r.error:
-        out.print(Text(r.error, style="magenta"))
+        out.print(T(r.error, style="magenta"))
     if v.findings:
         table = Table(show_edge=False)
         for col in ("severity", "check", "field", "text", "message"):
             table.add_column(col)
         for f in v.findings:
-            table.add_row(f.severity.value, f.check, f.field or "", Text(f.text or ""), Text(f.message))
+            table.add_row(f.severity.value, T(f.check), T(f.field), T(f.text), T(f.message))
         out.print(table)
     else:
         out.print("no findings")
@@ -76,7 +81,7 @@ def print_verdict(v: StoredVerdict, judgements: list[JudgementRow], calls: list[
         source = f"cached from call #{c.cached_from}" if c.cached_from else f"{c.attempts} attempt(s), {c.latency_ms:.0f} ms"
         line = (f"call: {c.rubric_id}@{c.rubric_version} model {c.model} sample {c.sample}: {c.status}, {source}, "
                 f"{c.prompt_tokens}+{c.completion_tokens} tokens, prompt {c.prompt_hash[:12]}" + (f"; {c.error}" if c.error else ""))
-        out.print(Text(line))
+        out.print(T(line))
 
 
 def _judgements_table(judgements: list[JudgementRow]) -> Table:
@@ -86,12 +91,13 @@ def _judgements_table(judgements: list[JudgementRow]) -> Table:
     for j in judgements:
         style = {"pass": "green", "fail": "red"}.get(j.outcome, "yellow")
         agreement = "" if j.agreement is None else f"{j.agreement:.2f}"
-        table.add_row(f"{j.rubric_id}@{j.rubric_version}", j.criterion_id, Text(j.outcome, style=style), str(j.votes), agreement, Text(j.reason or ""))
+        table.add_row(T(f"{j.rubric_id}@{j.rubric_version}"), T(j.criterion_id), T(j.outcome, style=style), str(j.votes),
+                      agreement, T(j.reason))
     return table
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
-    t = Text(text)
+    t = T(text)  # one symbol per control character, so the spans still fit
     for a, b in spans:
         t.stylize("bold white on red", a, b)
     return t
@@ -103,12 +109,12 @@ def print_item(it: Item, review: ReviewRow | None) -> None:
     for f in it.verdict.findings:
         if f.field and f.span:
             spans.setdefault(f.field, []).append(f.span)
-    out.print(Text.assemble(("placement ", "dim"), it.placement))
+    out.print(Text.assemble(("placement ", "dim"), safe(it.placement)))
     out.print(Text.assemble(("theme     ", "dim"), _highlighted(it.theme, spans.get("theme", []))))
     for i, kw in enumerate(it.keywords):
         out.print(Text.assemble((f"keyword {i} ", "dim"), _highlighted(kw, spans.get(f"keywords[{i}]", []))))
     if review is not None:
-        out.print(Text(f"human: {review.decision} by {review.reviewer} at {review.created_at:%Y-%m-%d %H:%M}: {review.reason}"))
+        out.print(T(f"human: {review.decision} by {review.reviewer} at {review.created_at:%Y-%m-%d %H:%M}: {review.reason}"))
         out.print(f"machine decision: {it.verdict.row.machine_decision}", highlight=False)
 
 
@@ -120,7 +126,7 @@ def items_table(run_id: str, items: list[Item], limit: int) -> Table:
         v = it.verdict
         label = v.row.decision + (" (human)" if v.row.override_id else "")
         top = "; ".join(f"{f.check}: {f.text or f.term or ''}" for f in v.findings if f.severity != "info")[:80]
-        table.add_row(Text(it.id), Text(label, style=DECISION_STYLE.get(v.row.decision, "")), Text(it.placement), Text(it.theme), Text(top))
+        table.add_row(T(it.id), T(label, style=DECISION_STYLE.get(v.row.decision, "")), T(it.placement), T(it.theme), T(top))
     return table
 
 
@@ -130,10 +136,10 @@ def storefront_table(sf: Storefront) -> Table:
         table.add_column(col, overflow="fold")
     for page in sf.pages:
         for pl in page["placements"]:
-            table.add_row(page["page"], pl["placement"] + (" (backfilled)" if pl["backfilled"] else ""), Text(pl["theme"]),
-                          Text(", ".join(pl["keywords"])), str(pl["checks"]["products"]), f"{pl['checks']['precision_at_k']:.0%}")
+            table.add_row(T(page["page"]), T(pl["placement"] + (" (backfilled)" if pl["backfilled"] else "")), T(pl["theme"]),
+                          T(", ".join(pl["keywords"])), str(pl["checks"]["products"]), f"{pl['checks']['precision_at_k']:.0%}")
         for d in page["dropped"]:
-            table.add_row(page["page"], Text(d["placement"] + " (dropped)", style="red"), Text("; ".join(d["reasons"])[:160]), "", "", "")
+            table.add_row(T(page["page"]), T(d["placement"] + " (dropped)", style="red"), T("; ".join(d["reasons"])[:160]), "", "", "")
     return table
 
 
@@ -189,7 +195,7 @@ def compare_table(result: dict[str, Any], a: RunRow, b: RunRow) -> Table:
         delta = "-" if x is None or y is None else (f"{100 * (y - x):+.1f} pts" if pct else f"{y - x:+,.1f}")
         table.add_row(name, fmt(x), fmt(y), delta)
 
-    table.add_row("generators", Text(", ".join(pa["generators"])), Text(", ".join(pb["generators"])), "")
+    table.add_row("generators", T(", ".join(pa["generators"])), T(", ".join(pb["generators"])), "")
     row("approval rate", pa["approval_rate"], pb["approval_rate"])
     for check in sorted(set(pa["check_failure_rate"]) | set(pb["check_failure_rate"])):
         row(f"fails {check}", pa["check_failure_rate"].get(check, 0.0), pb["check_failure_rate"].get(check, 0.0))

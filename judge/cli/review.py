@@ -9,7 +9,7 @@ import typer
 
 from judge.cli import common as c
 from judge.cli.common import out
-from judge.cli.render import items_table, print_item, print_verdict
+from judge.cli.render import T, items_table, print_item, print_verdict
 from judge.models import Decision
 from judge.store import Store, StoredVerdict
 from judge.surfaces import review as rv
@@ -64,8 +64,8 @@ def _decide(ref: str, decision: Decision, reason: str, reviewer: str | None, run
     with c.usage_errors():
         v = rv.resolve(store, ref, store.require_run(run))
         rev = rv.record(store, v, decision, reason, reviewer)
-    out.print(f"{decision.value} {v.row.candidate_id} ({(v.row.content_hash or '')[:12]}) by {rev.reviewer}: sticks for policy "
-              f"{v.row.policy_id}@{v.row.policy_version}", highlight=False)
+    out.print(T(f"{decision.value} {v.row.candidate_id} ({(v.row.content_hash or '')[:12]}) by {rev.reviewer}: sticks for "
+                f"policy {v.row.policy_id}@{v.row.policy_version}"))
 
 
 @app.command("approve")

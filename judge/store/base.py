@@ -6,6 +6,7 @@ verdicts is one transaction, so a killed run loses at most the batch in flight.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -13,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import create_engine
 
 from judge.errors import StoreError
-from judge.store import migrations
+from judge.store import faults, migrations
 from judge.store.schema import table
 
 DEFAULT_DB = "judge.db"
@@ -38,13 +39,20 @@ class StoreBase:
 
     def __init__(self, path: str | Path = DEFAULT_DB) -> None:
         self.path = Path(path)
+        faults.check_store_file(self.path)
+        self.engine = create_engine(f"sqlite:///{self.path}", connect_args={"timeout": 30})
+        event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "handle_error", faults.translate(self.path))
         try:
-            self.engine = create_engine(f"sqlite:///{self.path}", connect_args={"timeout": 30})
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            with self.engine.begin() as conn:
+            with self.engine.connect() as conn:
+                # one process migrates at a time: a second one creating the same store waits, then finds it made
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
                 self.applied = migrations.apply(conn)
-        except OperationalError as e:
-            raise StoreError(f"{self.path}: cannot open the verdict store: {e.orig}") from None
+                conn.commit()
+        except StoreError as e:
+            raise StoreError(str(e) if str(e).startswith(str(self.path)) else f"{self.path}: {e}") from None
+        except (DBAPIError, sqlite3.Error) as e:
+            raise StoreError(faults.describe(self.path, getattr(e, "orig", e))) from None
 
     def _rows(self, sql: str, *args: Any) -> list[tuple]:
         """Every row of one read-only query, as tuples."""
@@ -93,8 +101,8 @@ def in_chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[tuple[tup
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for another process
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.execute("PRAGMA foreign_keys=ON")

@@ -21,7 +21,7 @@ class RunRow(SQLModel, table=True):
     __tablename__ = "runs"
     id: str = Field(primary_key=True)
     run_key: str = Field(index=True)
-    status: str  # running | complete
+    status: str  # running | complete | stopped
     input_path: str
     input_sha256: str
     input_format: str
@@ -35,6 +35,8 @@ class RunRow(SQLModel, table=True):
     ci_json: str | None = None
     started_at: datetime
     finished_at: datetime | None = None
+    owner: str | None = None  # host:pid of the process gating it, while it runs
+    heartbeat_at: datetime | None = None  # the owner's last sign of life (each committed batch)
 
     @property
     def counts(self) -> dict[str, int]:
