@@ -9,7 +9,9 @@ Hierarchy::
     ├── ConfigError            a policy, term list or option is invalid
     │   └── PolicyError        a policy file failed validation (names file and key)
     ├── InputError             an input file cannot be opened or read at all
-    ├── StoreError             the SQLite store cannot be opened or migrated
+    ├── StoreError             the store cannot be opened, read or written (damaged, read-only, full)
+    │   └── RunInProgress      another live process is gating the same run
+    ├── OutputError            an output file cannot be written, or would overwrite the store or the input
     ├── NotFoundError          a named run or candidate is not in the store
     └── CheckUnavailable       a check cannot run (e.g. no toxicity model);
                                the policy decides whether that is a warning or an error
@@ -35,7 +37,15 @@ class InputError(JudgeError):
 
 
 class StoreError(JudgeError):
-    """The verdict store cannot be opened or migrated."""
+    """The verdict store cannot be opened, read or written; the message says why and what to do."""
+
+
+class RunInProgress(StoreError):
+    """Another live process is gating the run that this one would resume."""
+
+
+class OutputError(JudgeError):
+    """An output path is unusable: a folder, unwritable, or the store, the input or another output."""
 
 
 class NotFoundError(JudgeError):

@@ -10,6 +10,7 @@ same placements) side by side.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,29 +20,24 @@ from judge.models import Candidate
 from judge.store import RunRow, Store
 
 
-def export(store: Store, run: RunRow, out: Path) -> tuple[int, int]:
-    """Approved candidates of a JSONL run as chat fine-tuning rows. Returns (written, skipped)."""
+def examples(store: Store, run: RunRow) -> Iterator[dict[str, Any] | None]:
+    """Approved candidates of a JSONL run as chat fine-tuning rows; ``None`` for each one that cannot be one."""
     offline = OfflineGenerator(store) if store.product_count() else None
-    written = skipped = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as f:
-        for v in store.verdicts(run.id):
-            if v.row.decision != "approved":
-                continue
-            try:
-                cand = Candidate.model_validate_json(v.row.raw)
-            except ValueError:
-                skipped += 1  # CSV input or an unreadable record: no structured source to learn from
-                continue
-            spec = PlacementSpec(id=cand.placement, page=cand.page or "home", context=cand.context, keywords=max(1, min(12, len(cand.keywords))))
-            vocab = offline.vocabulary_for(spec) if offline is not None else {}
-            chat = messages(spec, vocab)
-            chat.append({"role": "assistant", "content": json.dumps({"theme": cand.theme, "keywords": cand.keywords}, ensure_ascii=False)})
-            meta = {"candidate_id": cand.id, "content_hash": v.row.content_hash, "run_id": run.id,
-                    "generator": cand.generator.model_dump(exclude_none=True) if cand.generator else None}
-            f.write(json.dumps({"messages": chat, "metadata": meta}, ensure_ascii=False) + "\n")
-            written += 1
-    return written, skipped
+    for v in store.verdicts(run.id):
+        if v.row.decision != "approved":
+            continue
+        try:
+            cand = Candidate.model_validate_json(v.row.raw)
+        except ValueError:
+            yield None  # CSV input or an unreadable record: no structured source to learn from
+            continue
+        spec = PlacementSpec(id=cand.placement, page=cand.page or "home", context=cand.context,
+                             keywords=max(1, min(12, len(cand.keywords))))
+        chat = messages(spec, offline.vocabulary_for(spec) if offline is not None else {})
+        chat.append({"role": "assistant", "content": json.dumps({"theme": cand.theme, "keywords": cand.keywords}, ensure_ascii=False)})
+        meta = {"candidate_id": cand.id, "content_hash": v.row.content_hash, "run_id": run.id,
+                "generator": cand.generator.model_dump(exclude_none=True) if cand.generator else None}
+        yield {"messages": chat, "metadata": meta}
 
 
 def _run_profile(store: Store, run: RunRow, storefront: Path | None) -> dict[str, Any]:

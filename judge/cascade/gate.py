@@ -18,7 +18,7 @@ from typing import Any
 
 from judge.cascade.catalog import evidence
 from judge.cascade.duplicates import DuplicateIds
-from judge.errors import ConfigError
+from judge.errors import ConfigError, RunInProgress
 from judge.judges.providers import LLMSettings
 from judge.judges.rubric import load_rubric
 from judge.judges.stage import JudgeItem, JudgeStage, StageResult
@@ -144,6 +144,13 @@ class Gate:
         """Gate every record of ``batch``; resume the run of the same key if one was interrupted."""
         run_key = self.run_key(batch.sha256)
         run = self.store.resumable_run(run_key)
+        if run is not None:
+            holder = self.store.claim_run(run)
+            if holder:
+                raise RunInProgress(
+                    f"run {run.id} of this input and policy is being gated by {holder} right now; wait for it to "
+                    "finish (its verdicts are then reused), or gate another input"
+                )
         resumed = run is not None
         if run is None:
             run = self.store.create_run(

@@ -12,16 +12,17 @@ from rich.table import Table
 
 from judge.cascade import catalog
 from judge.cascade.distill import compare as compare_runs
-from judge.cascade.distill import export as export_distill
+from judge.cascade.distill import examples as distill_examples
 from judge.cascade.storefront import StorefrontConfig, build, read_placements
 from judge.cli import common as c
 from judge.cli.common import err, out
 from judge.cli.render import T, compare_table, storefront_table
 from judge.policy import load_policy
 from judge.rules.checks.vocabulary import load_vocabulary
+from judge.surfaces import export
 from judge.surfaces.catalog_files import read_catalog
 from judge.surfaces.demo import run as run_demo
-from judge.surfaces.output import write_output
+from judge.surfaces.output import check_outputs, write_output
 
 catalog_app = typer.Typer(help="The product catalog: load it, search it (BM25).", no_args_is_help=True)
 storefront_app = typer.Typer(help="Build storefront pages with the gated cascade.", no_args_is_help=True)
@@ -89,6 +90,7 @@ def storefront_build(
     use_llm = llm.configured and not skip_llm
     cfg = StorefrontConfig(candidates_per_placement=candidates, backfill=backfill, role=role, k=k, min_products=min_products,
                            min_per_keyword=min_per_keyword, min_precision=min_precision, w_ranker=w_ranker)
+    check_outputs({"--out": out_path}, {"the store": catalog_db, "the placements file": placements, "the vocabulary": vocabulary})
     with c.usage_errors():
         vocab = list(load_vocabulary(vocabulary.resolve())[1]) if vocabulary else None
         specs = read_placements(placements)
@@ -119,9 +121,10 @@ def distill_export(
     db: c.DbOpt = c.DEFAULT_DB_PATH,
 ) -> None:
     """Write the approved candidates of a run, with the prompts that would produce them, as fine-tuning JSONL."""
+    check_outputs({"--out": out_path}, {"the store": db})
     store = c.open_store(db)
     with c.usage_errors():
-        written, skipped = export_distill(store, store.require_run(run), out_path)
+        written, skipped = export.write_examples(distill_examples(store, store.require_run(run)), out_path)
     out.print(f"{written} approved example(s) written to {out_path}" + (f"; {skipped} skipped (not JSONL input)" if skipped else ""), highlight=False)
 
 

@@ -27,12 +27,14 @@ from judge.cli.render import (
     runs_table,
     term_lists_table,
 )
+from judge.errors import OutputError
 from judge.models import InputBatch
 from judge.policy import load_policy
 from judge.rules.checks import REGISTRY, CheckEnv, CheckSuite
 from judge.rules.checks.terms import TermsCheck, describe_lists
 from judge.store import Store
 from judge.surfaces import export
+from judge.surfaces.output import check_outputs
 from judge.surfaces.reader import read_input
 from judge.surfaces.report import write_report
 
@@ -73,6 +75,8 @@ def gate(
         max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price, deadline=deadline,
     )
     with c.usage_errors():
+        check_outputs({"--json": json_out, "--junit": junit, "--approved-out": approved_out, "--summary-md": summary_md},
+                      {"the store": db, "the input": None if str(input) == "-" else input})
         pol = load_policy(policy)
         store = c.open_store(db)
         engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts,
@@ -122,7 +126,11 @@ def _write_outputs(store: Store, result: RunResult, json_out: Path | None, junit
                (summary_md, export.write_summary_md))
     for path, write in writers:
         if path:
-            write(store, result.run, path)
+            try:
+                write(store, result.run, path)
+            except OutputError as e:
+                raise OutputError(f"{e}. The verdicts are stored (run {result.run.id}): run the same command again "
+                                  "with a writable path; every verdict is reused") from None
 
 
 def runs(
@@ -188,6 +196,7 @@ def report(
     db: c.DbOpt = c.DEFAULT_DB_PATH,
 ) -> None:
     """Write a self-contained HTML quality report of a run (no network needed to view it)."""
+    check_outputs({"--out": out_path}, {"the store": db})
     store = c.open_store(db)
     with c.usage_errors():
         r = store.require_run(run)

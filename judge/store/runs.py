@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
 
 from judge.errors import NotFoundError
-from judge.store.base import StoreBase, now
+from judge.store.base import StoreBase, now, now_text
 from judge.store.schema import RunRow
+
+STALE_AFTER_S = 600.0  # a run on another host whose owner has not committed for this long may be taken over
+
+
+def owner_id() -> str:
+    """This process, as the owner of the runs it gates."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class RunsMixin(StoreBase):
     def create_run(self, **fields: Any) -> RunRow:
-        run = RunRow(id=_new_run_id(), status="running", started_at=now(), **fields)
+        run = RunRow(id=_new_run_id(), status="running", started_at=now(), owner=owner_id(), heartbeat_at=now(), **fields)
         with Session(self.engine) as s:
             s.add(run)
             s.commit()
@@ -26,6 +36,22 @@ class RunsMixin(StoreBase):
         with Session(self.engine) as s:
             stmt = select(RunRow).where(RunRow.run_key == run_key, RunRow.status == "running")
             return s.exec(stmt.order_by(RunRow.started_at.desc())).first()  # type: ignore[attr-defined]
+
+    def claim_run(self, run: RunRow) -> str | None:
+        """Take over a running run to resume it. ``None`` when this process now owns it, else who does.
+
+        The owner is taken over when it is this process, a process of this host that is gone (killed),
+        or a process elsewhere that has not committed a batch for ``STALE_AFTER_S``.
+        """
+        me, holder = owner_id(), run.owner
+        if holder and holder != me and _alive(holder, run.heartbeat_at):
+            return holder
+        with self.engine.begin() as conn:
+            taken = conn.exec_driver_sql(
+                "UPDATE runs SET owner = ?, heartbeat_at = ? WHERE id = ? AND status = 'running' AND owner IS ?",
+                (me, now_text(), run.id, holder),
+            ).rowcount
+        return None if taken == 1 else "another process, which claimed it a moment ago"
 
     def finish_run(
         self, run_id: str, counts: dict[str, int], ci: dict[str, Any], check_status: dict, status: str = "complete"
@@ -65,6 +91,22 @@ class RunsMixin(StoreBase):
     def runs(self, limit: int = 50) -> list[RunRow]:
         with Session(self.engine) as s:
             return list(s.exec(select(RunRow).order_by(RunRow.started_at.desc()).limit(limit)))  # type: ignore[attr-defined]
+
+
+def _alive(owner: str, heartbeat: datetime | None) -> bool:
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    if heartbeat is None:
+        return False
+    beat = heartbeat if heartbeat.tzinfo else heartbeat.replace(tzinfo=UTC)
+    return (now() - beat).total_seconds() < STALE_AFTER_S
 
 
 def _new_run_id() -> str:

@@ -77,6 +77,7 @@ class VerdictsMixin(StoreBase):
             for v in batch if v.content_hash and v.candidate
         }
         with self.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (created, run.id))  # the owner lives
             insert_rows(conn, "verdicts", VERDICT_COLUMNS, [_verdict_values(run, v, created) for v in batch])
             _insert_findings_by_line(conn, findings)
             insert_rows(conn, "candidates", CANDIDATE_COLUMNS, list(content.values()), prefix="OR IGNORE")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from judge.models import Decision
 from judge.store import RunRow, Store, StoredVerdict
-from judge.surfaces.output import write_output
+from judge.surfaces.output import open_output, write_output
 
 
 def _item(v: StoredVerdict) -> dict[str, Any]:
@@ -48,8 +49,7 @@ def run_summary(run: RunRow) -> dict[str, Any]:
 def write_json(store: Store, run: RunRow, path: Path) -> None:
     """``{"run_id", "counts", "items": [...]}`` plus provenance, streamed item by item."""
     head = run_summary(run)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
+    with open_output(path) as f:
         f.write("{\n")
         for key, value in head.items():
             f.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
@@ -65,46 +65,51 @@ def _clean_xml(text: str) -> str:
 
 
 def write_junit(store: Store, run: RunRow, path: Path) -> None:
-    """One test case per candidate: rejected and needs_review fail, unreadable records error."""
+    """One test case per candidate: rejected and needs_review fail, unreadable records error. Streamed."""
     counts = run.counts
-    suite = ET.Element(
-        "testsuite",
-        name=f"storefront-judge {run.policy_id}@{run.policy_version}",
-        tests=str(sum(counts.values())),
-        failures=str(counts.get("rejected", 0) + counts.get("needs_review", 0)),
-        errors=str(counts.get("error", 0)),
-        skipped="0",
-        timestamp=run.started_at.isoformat(),
+    suite = {
+        "name": f"storefront-judge {run.policy_id}@{run.policy_version}", "tests": str(sum(counts.values())),
+        "failures": str(counts.get("rejected", 0) + counts.get("needs_review", 0)), "errors": str(counts.get("error", 0)),
+        "skipped": "0", "timestamp": run.started_at.isoformat(),
+    }
+    with open_output(path) as f:
+        f.write("<?xml version='1.0' encoding='utf-8'?>\n" + _tag("testsuite", suite) + "\n  <properties>\n")
+        for name, value in (("run_id", run.id), ("code_version", run.code_version), ("policy_hash", run.policy_hash)):
+            f.write("    " + _tag("property", {"name": name, "value": value}, close=True) + "\n")
+        f.write("  </properties>\n")
+        for v in store.verdicts(run.id):
+            f.write(_testcase(v))
+        f.write("</testsuite>\n")
+
+
+def _tag(name: str, attrs: dict[str, str], close: bool = False) -> str:
+    return f"<{name} " + " ".join(f"{k}={quoteattr(_clean_xml(v))}" for k, v in attrs.items()) + ("/>" if close else ">")
+
+
+def _testcase(v: StoredVerdict) -> str:
+    r = v.row
+    case = "  " + _tag("testcase", {"classname": f"line{r.line}", "name": r.candidate_id or f"line {r.line}"})
+    detail = "\n".join(
+        f"[{f.severity}] {f.check}: {f.message}" + (f" ({f.field}: {f.text!r})" if f.field and f.text else "")
+        for f in v.findings
     )
-    props = ET.SubElement(suite, "properties")
-    for name, value in (("run_id", run.id), ("code_version", run.code_version), ("policy_hash", run.policy_hash)):
-        ET.SubElement(props, "property", name=name, value=value)
-    for v in store.verdicts(run.id):
-        r = v.row
-        name = r.candidate_id or f"line {r.line}"
-        case = ET.SubElement(suite, "testcase", classname=f"line{r.line}", name=_clean_xml(name))
-        detail = "\n".join(
-            f"[{f.severity}] {f.check}: {f.message}" + (f" ({f.field}: {f.text!r})" if f.field and f.text else "")
-            for f in v.findings
-        )
-        if r.decision == Decision.ERROR:
-            ET.SubElement(case, "error", message=_clean_xml(r.error or "unreadable record"), type="input_error")
-        elif r.decision in (Decision.REJECTED, Decision.NEEDS_REVIEW):
-            blocking = [f for f in v.findings if f.severity != "info"]
-            message = blocking[0].message if blocking else r.decision
-            failure = ET.SubElement(case, "failure", message=_clean_xml(f"{r.decision}: {message}"), type=r.decision)
-            failure.text = _clean_xml(detail)
-        elif detail:
-            ET.SubElement(case, "system-out").text = _clean_xml(detail)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    if r.decision == Decision.ERROR:
+        body = _tag("error", {"message": r.error or "unreadable record", "type": "input_error"}, close=True)
+    elif r.decision in (Decision.REJECTED, Decision.NEEDS_REVIEW):
+        blocking = [f for f in v.findings if f.severity != "info"]
+        message = blocking[0].message if blocking else r.decision
+        body = _tag("failure", {"message": f"{r.decision}: {message}", "type": r.decision}) + escape(_clean_xml(detail)) + "</failure>"
+    elif detail:
+        body = "<system-out>" + escape(_clean_xml(detail)) + "</system-out>"
+    else:
+        return case[:-1] + "/>\n"
+    return f"{case}{body}</testcase>\n"
 
 
 def write_approved(store: Store, run: RunRow, path: Path) -> int:
     """Write only the approved records, unchanged, in the input's own format."""
     n = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
+    with open_output(path, newline="") as f:
         if run.input_format == "csv":
             header = _csv_header(Path(run.input_path))
             if header:
@@ -156,3 +161,16 @@ def write_summary_md(store: Store, run: RunRow, path: Path) -> None:
     if llm.calls or llm.cache_hits:
         lines += ["", f"LLM: {llm.calls} calls, {llm.cache_hits} cached, {llm.tokens:,} tokens, {llm.unscored} unscored"]
     write_output(path, "\n".join(lines) + "\n")
+
+
+def write_examples(rows: Iterable[dict[str, Any] | None], path: Path) -> tuple[int, int]:
+    """Fine-tuning rows as JSONL; returns ``(written, skipped)`` (a ``None`` row is one that was skipped)."""
+    written = skipped = 0
+    with open_output(path) as f:
+        for row in rows:
+            if row is None:
+                skipped += 1
+                continue
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written += 1
+    return written, skipped
