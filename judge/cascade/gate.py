@@ -218,23 +218,28 @@ class Gate:
         """
         in_flight: list[asyncio.Task[None]] = []
         duplicates = DuplicateIds(self.store, run.id, source.source)
-        for chunk in _batches(source.records, self.batch_size):
-            if self.stage and self.stage.exhausted and self.stage.deadline_at is None:
-                break  # a spent budget ends the run; past a deadline, the rest is gated with its judges unscored
-            if self.stage and self.stage.page_rubrics:
-                _gather_pages(chunk, pages)
-            todo = duplicates.mark([r for r in chunk if r.line not in done])
-            if todo:
-                # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
-                prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
-                in_flight.append(asyncio.ensure_future(self._finish(run, prepared)))
-            while len(in_flight) >= 2 or (in_flight and in_flight[0].done()):
+        try:
+            for chunk in _batches(source.records, self.batch_size):
+                if self.stage and self.stage.exhausted and self.stage.deadline_at is None:
+                    break  # a spent budget ends the run; past a deadline, the rest is gated with its judges unscored
+                if self.stage and self.stage.page_rubrics:
+                    _gather_pages(chunk, pages)
+                todo = duplicates.mark([r for r in chunk if r.line not in done])
+                if todo:
+                    # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
+                    prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
+                    in_flight.append(asyncio.ensure_future(self._finish(run, prepared)))
+                while len(in_flight) >= 2 or (in_flight and in_flight[0].done()):
+                    await in_flight.pop(0)
+                if on_progress:
+                    on_progress(len(chunk))
+                await asyncio.sleep(0)  # let responses that arrived during preparation be handled
+            while in_flight:
                 await in_flight.pop(0)
-            if on_progress:
-                on_progress(len(chunk))
-            await asyncio.sleep(0)  # let responses that arrived during preparation be handled
-        for task in in_flight:
-            await task
+        finally:  # a failed write (a full disk) ends the run: the other batches in flight are not left dangling
+            for task in in_flight:
+                task.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
         if self.stage and self.stage.exhausted:
             result.stopped = self.stage.exhausted
 

@@ -11,7 +11,7 @@ from typing import Any
 from judge.errors import StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-EMPTY_GRACE_S = 3.0  # a store another process is creating is empty for a moment
+EMPTY_GRACE_S = 1.0  # a store another process is creating is empty for a moment
 
 
 def check_store_file(path: Path) -> None:
@@ -29,9 +29,41 @@ def check_store_file(path: Path) -> None:
     if size == 0:
         raise StoreError(f"{path}: is an empty file (0 bytes), not a verdict store; a store that lost its contents? "
                          "Restore it from a backup, or remove it to start a new store")
-    if _head(path) != SQLITE_MAGIC:
+    head = _head(path)
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StoreError(f"{path}: is not a SQLite database, so not a verdict store (damaged, or another file); "
                          "nothing was written to it")
+    expected = _expected_size(head)
+    if expected and size < expected:
+        raise StoreError(f"{path}: the verdict store is truncated ({size:,} bytes, its header says {expected:,}); "
+                         "restore it from a backup. Nothing was written to it")
+    _refuse_foreign(path)
+
+
+def _refuse_foreign(path: Path) -> None:
+    """A database with tables but none of ours is somebody else's: looked at read-only, never changed."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        raise StoreError(describe(path, e)) from None
+    if names and not names & {"_migrations", "runs"}:
+        shown = ", ".join(sorted(names)[:5])
+        raise StoreError(f"{path}: it holds other tables ({shown}) and is not a verdict store; nothing was written to "
+                         "it. Choose another --db")
+
+
+def _expected_size(head: bytes) -> int | None:
+    """The size the database header promises, when the header says it is current (SQLite file format, 1.3)."""
+    if len(head) < 100:
+        return None
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages, changes, valid_for = (int.from_bytes(head[i : i + 4], "big") for i in (28, 24, 92))
+    return pages * page_size if pages and changes == valid_for else None
 
 
 def _size(path: Path) -> int:
@@ -44,7 +76,7 @@ def _size(path: Path) -> int:
 def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as f:
-            return f.read(len(SQLITE_MAGIC))
+            return f.read(100)
     except OSError as e:
         raise StoreError(f"{path}: cannot read the verdict store: {e.strerror or e}") from None
 
