@@ -18,6 +18,7 @@ from typing import Any
 
 from judge.cascade.catalog import evidence
 from judge.cascade.duplicates import DuplicateIds
+from judge.cascade.thresholds import CIResult, ci_result
 from judge.errors import ConfigError, RunInProgress
 from judge.judges.providers import LLMSettings
 from judge.judges.rubric import load_rubric
@@ -31,12 +32,6 @@ from judge.version import code_version
 ProgressFn = Callable[[int], None]
 # The candidate fields that checks read: the evaluation key covers exactly these.
 CHECKED_FIELDS = {"placement", "page", "theme", "keywords", "description", "context"}
-
-
-@dataclass
-class CIResult:
-    passed: bool
-    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -194,7 +189,7 @@ class Gate:
             }
         result.check_status = self.check_status()
         result.counts = self.store.counts(run.id)
-        result.ci = self.ci(result.counts, result.check_status)
+        result.ci = ci_result(self.policy, result.counts, result.check_status)
         if result.stopped:
             result.ci = CIResult(False, [f"run stopped early: {result.stopped}", *result.ci.reasons])
         result.run = self.store.finish_run(
@@ -354,25 +349,6 @@ class Gate:
             review = found.get(v.content_hash or "")
             if review is not None:
                 v.machine_decision, v.decision, v.override_id = v.decision, Decision(review.decision), review.id
-
-    def ci(self, counts: dict[str, int], check_status: dict[str, dict[str, Any]]) -> CIResult:
-        t = self.policy.ci
-        total = sum(counts.values())
-        reasons: list[str] = []
-        if total:
-            judged = total - counts.get("error", 0)
-            rej = counts.get("rejected", 0) / judged if judged else 0.0
-            rev = counts.get("needs_review", 0) / judged if judged else 0.0
-            if rej > t.max_rejected_share:
-                reasons.append(f"rejected share {rej:.1%} is over the policy's {t.max_rejected_share:.1%}")
-            if rev > t.max_needs_review_share:
-                reasons.append(f"needs_review share {rev:.1%} is over the policy's {t.max_needs_review_share:.1%}")
-        if counts.get("error", 0) > t.max_errors:
-            reasons.append(f"{counts['error']} unreadable input record(s), the policy allows {t.max_errors}")
-        for check_id, st in check_status.items():
-            if not st["available"] and (t.fail_on_unavailable or st.get("on_unavailable") == "error"):
-                reasons.append(f"check {check_id!r} is unavailable and the policy requires it: {st['detail']}")
-        return CIResult(not reasons, reasons)
 
 
 @dataclass
