@@ -118,11 +118,11 @@ def print_item(it: Item, review: ReviewRow | None) -> None:
         out.print(f"machine decision: {it.verdict.row.machine_decision}", highlight=False)
 
 
-def items_table(run_id: str, items: list[Item], limit: int) -> Table:
-    table = Table(title=f"run {run_id}: {len(items)} item(s)", show_edge=False)
+def items_table(run_id: str, items: list[Item], total: int) -> Table:
+    table = Table(title=f"run {run_id}: {total:,} item(s)", show_edge=False)
     for col in ("id", "decision", "placement", "theme", "findings"):
         table.add_column(col, overflow="fold")
-    for it in items[:limit]:
+    for it in items:
         v = it.verdict
         label = v.row.decision + (" (human)" if v.row.override_id else "")
         top = "; ".join(f"{f.check}: {f.text or f.term or ''}" for f in v.findings if f.severity != "info")[:80]

@@ -38,10 +38,10 @@ def review_list(
         wanted = tuple(Decision(d) for d in decision) if decision else rv.PENDING
     except ValueError:
         raise c.fail(f"--decision must be one of {[d.value for d in Decision]}") from None
-    items = rv.list_items(store, r, wanted, check, placement)
-    out.print(items_table(r.id, items, limit))
-    if len(items) > limit:
-        out.print(f"... and {len(items) - limit} more (--limit)")
+    items, total = rv.list_items(store, r, wanted, check, placement, limit=limit)
+    out.print(items_table(r.id, items, total))
+    if total > len(items):
+        out.print(f"... and {total - len(items):,} more (--limit)")
 
 
 @app.command("show")
@@ -85,13 +85,14 @@ def review_queue(run: c.RunOpt = None, reviewer: ReviewerOpt = None, db: c.DbOpt
     """Go through pending items one by one: [a]pprove, [r]eject, [s]kip, [q]uit. Resumable."""
     store = c.open_store(db)
     with c.usage_errors():
-        items = rv.list_items(store, store.require_run(run), only_unreviewed=True)
-    if not items:
+        r = store.require_run(run)
+    total = rv.list_items(store, r, only_unreviewed=True, limit=1)[1]
+    if not total:
         out.print("nothing to review")
         return
     done = 0
-    for n, it in enumerate(items, 1):
-        out.rule(f"{n}/{len(items)}")
+    for n, it in enumerate(rv.pending_items(store, r), 1):
+        out.rule(f"{n}/{total}")
         _show(store, it.verdict)
         out.print("[bold][a][/]pprove  [bold][r][/]eject  [bold][s][/]kip  [bold][q][/]uit ? ", end="")
         key = typer.getchar().lower()
@@ -104,4 +105,4 @@ def review_queue(run: c.RunOpt = None, reviewer: ReviewerOpt = None, db: c.DbOpt
         with c.usage_errors():
             rv.record(store, it.verdict, Decision.APPROVED if key == "a" else Decision.REJECTED, reason, reviewer)
         done += 1
-    out.print(f"{done} decision(s) recorded; {len(items) - done} left or skipped")
+    out.print(f"{done} decision(s) recorded; {total - done} left or skipped")

@@ -7,6 +7,7 @@ per table group; :class:`Store` is their union over one SQLite database:
 - :mod:`~judge.store.runs`: runs;
 - :mod:`~judge.store.verdicts`: verdicts, findings, candidates' content, the verdict cache;
 - :mod:`~judge.store.calls`: LLM judge calls (the call cache) and judgements;
+- :mod:`~judge.store.queue`: what needs a human, filtered and paged in SQL;
 - :mod:`~judge.store.reviews`: human decisions;
 - :mod:`~judge.store.labels`: labels and calibrations;
 - :mod:`~judge.store.catalog`: the product catalog and its BM25 index;
@@ -19,6 +20,7 @@ from judge.store.base import DEFAULT_DB
 from judge.store.calls import CallsMixin
 from judge.store.catalog import CatalogMixin
 from judge.store.labels import LabelsMixin
+from judge.store.queue import QueueFilter, QueueMixin
 from judge.store.reviews import ReviewsMixin
 from judge.store.runs import RunsMixin
 from judge.store.schema import JudgeCallRow, JudgementRow, ReviewRow, RunRow, VerdictRow
@@ -35,11 +37,11 @@ from judge.store.types import (
 from judge.store.verdicts import VerdictsMixin
 
 
-class Store(RunsMixin, VerdictsMixin, CallsMixin, ReviewsMixin, LabelsMixin, CatalogMixin, StatsMixin):
+class Store(RunsMixin, VerdictsMixin, QueueMixin, CallsMixin, ReviewsMixin, LabelsMixin, CatalogMixin, StatsMixin):
     """The SQLite store at ``path`` (created and migrated on open)."""
 
 
 __all__ = [
-    "DEFAULT_DB", "CachedCall", "Calibration", "CandidateContent", "JudgeCallRow", "JudgementRow", "Product",
+    "DEFAULT_DB", "CachedCall", "QueueFilter", "Calibration", "CandidateContent", "JudgeCallRow", "JudgementRow", "Product",
     "ReusableVerdict", "ReviewRow", "RunRow", "RunStats", "Store", "StoredVerdict", "VerdictDraft", "VerdictRow",
 ]

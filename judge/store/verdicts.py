@@ -168,7 +168,7 @@ class VerdictsMixin(StoreBase):
                 rows = list(s.exec(stmt))
                 if not rows:
                     return
-                found = _findings_of(s, [r.id for r in rows if r.id is not None])
+                found = findings_of(s, [r.id for r in rows if r.id is not None])
             for r in rows:
                 yield StoredVerdict(r, found.get(r.id or -1, []))
             last_line = rows[-1].line
@@ -187,7 +187,7 @@ class VerdictsMixin(StoreBase):
                 row = s.exec(stmt.order_by(VerdictRow.id.desc())).first()  # type: ignore[union-attr]
             if row is None or row.id is None:
                 return None
-            return StoredVerdict(row, _findings_of(s, [row.id]).get(row.id, []))
+            return StoredVerdict(row, findings_of(s, [row.id]).get(row.id, []))
 
     def candidate_content(self, content_hash: str | None) -> CandidateContent | None:
         if not content_hash:
@@ -219,7 +219,7 @@ def _insert_findings_by_line(conn: Connection, rows: list[tuple]) -> None:
         conn.exec_driver_sql(f"{head} SELECT id, {marks} FROM verdicts WHERE run_id = ? AND line = ?", rows)
 
 
-def _findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
+def findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
     out: dict[int, list[Finding]] = {}
     for part, _ in in_chunks(verdict_ids):
         stmt = select(FindingRow).where(FindingRow.verdict_id.in_(part)).order_by(FindingRow.id)  # type: ignore[attr-defined]

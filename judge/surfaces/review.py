@@ -9,11 +9,12 @@ Every decision is also a human label for calibration.
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from judge.errors import JudgeError
 from judge.models import Decision
-from judge.store import ReviewRow, RunRow, Store, StoredVerdict
+from judge.store import QueueFilter, ReviewRow, RunRow, Store, StoredVerdict
 
 PENDING = (Decision.REJECTED, Decision.NEEDS_REVIEW)
 
@@ -48,20 +49,25 @@ def list_items(
     check: str | None = None,
     placement: str | None = None,
     only_unreviewed: bool = False,
-) -> list[Item]:
-    out = []
-    for v in store.verdicts(run.id):
-        if v.decision not in decisions:
-            continue
-        if only_unreviewed and v.row.override_id is not None:
-            continue
-        if check and not any(f.check == check or f.check.startswith(check + ":") for f in v.findings):
-            continue
-        it = item(store, v)
-        if placement and it.placement != placement:
-            continue
-        out.append(it)
-    return out
+    limit: int = 200,
+    after_line: int = 0,
+) -> tuple[list[Item], int]:
+    """One page of the items that match (filtered and paged by the store), and how many match in all."""
+    wanted = QueueFilter(tuple(d.value for d in decisions), check, placement, only_unreviewed)
+    page = store.review_page(run.id, wanted, limit, after_line)
+    items = [Item(v, c.placement, c.theme, c.keywords) if c else Item(v, "", "", []) for v, c in page]
+    return items, store.review_count(run.id, wanted)
+
+
+def pending_items(store: Store, run: RunRow, page: int = 100) -> Iterator[Item]:
+    """Every unreviewed pending item, a page at a time (for the interactive queue)."""
+    after = 0
+    while True:
+        items, _ = list_items(store, run, only_unreviewed=True, limit=page, after_line=after)
+        yield from items
+        if len(items) < page:
+            return
+        after = items[-1].verdict.row.line
 
 
 def resolve(store: Store, ref: str, run: RunRow | None = None) -> StoredVerdict:
