@@ -124,7 +124,7 @@ def jsonl_rows(f: TextIO, limit: int) -> Iterator[Row]:
         line += 1
         if len(text) > limit and not text.endswith("\n"):
             size = len(text) + _skip_line(f)
-            yield Row(line, excerpt(text), error=f"record is over {size:,} characters, over the {limit:,}-byte limit")
+            yield Row(line, excerpt(text), error=f"record is {size:,}+ characters, over the {limit:,}-byte limit")
             continue
         text = text.rstrip("\n").lstrip("\ufeff")  # a byte-order mark where files were concatenated
         if text.strip():

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from judge.models import Finding, Severity, simple_key
 from judge.rules.checks.base import Check, Subject
 
 R, I, B = Severity.REVIEW, Severity.INFO, Severity.BLOCK
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+NEAR_DUPLICATE_LIMIT = 64  # distinct keywords compared pairwise; a record with more is flagged too_many_keywords
 
 
 class FormatCheck(Check):
@@ -61,25 +62,26 @@ class FormatCheck(Check):
         return out
 
     def _near_duplicates(self, keywords: list[str], keys: list[str], first_seen: dict[str, int]) -> list[Finding]:
+        """Pairs of distinct keywords at least ``near_duplicate_threshold`` alike, among the first
+        ``NEAR_DUPLICATE_LIMIT`` (pairwise work is bounded whatever the record holds)."""
         uniq = [(i, k) for k, i in first_seen.items()]
+        out: list[Finding] = []
+        if len(uniq) > NEAR_DUPLICATE_LIMIT:
+            out.append(self.rule("near_duplicates_partly_checked", I, f"{len(uniq)} distinct keywords: near-duplicates "
+                                 f"were looked for among the first {NEAR_DUPLICATE_LIMIT}", "keywords", score=len(uniq)))
+            uniq = uniq[:NEAR_DUPLICATE_LIMIT]
         if len(uniq) < 2:
-            return []
+            return out
         strings = [k for _, k in uniq]
-        cutoff = self.cfg.near_duplicate_threshold
-        out = []
-        for a in range(len(strings)):
-            for b in range(a + 1, len(strings)):
-                score = fuzz.ratio(strings[a], strings[b], score_cutoff=cutoff)
-                if score:
-                    ia, ib = uniq[a][0], uniq[b][0]
-                    out.append(
-                        self.rule("near_duplicate_keyword", I,
-                            f"keyword {keywords[ib]!r} nearly repeats keywords[{ia}] {keywords[ia]!r} ({score:.0f}%)",
-                            f"keywords[{ib}]",
-                            text=keywords[ib],
-                            score=score,
-                        )
-                    )
+        scores = process.cdist(strings, strings, scorer=fuzz.ratio, score_cutoff=self.cfg.near_duplicate_threshold)
+        for a, b in zip(*scores.nonzero(), strict=True):
+            if a < b:
+                ia, ib, score = uniq[a][0], uniq[b][0], float(scores[a, b])
+                out.append(self.rule(
+                    "near_duplicate_keyword", I,
+                    f"keyword {keywords[ib]!r} nearly repeats keywords[{ia}] {keywords[ia]!r} ({score:.0f}%)",
+                    f"keywords[{ib}]", text=keywords[ib], score=score,
+                ))
         return out
 
     def _hidden(self, field_name: str, text: str) -> list[Finding]:
