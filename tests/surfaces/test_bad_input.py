@@ -152,3 +152,19 @@ def test_an_internal_crash_exits_3_not_1_and_keeps_the_traceback(tmp_path: Path)
     log = Path(done.stderr.split("the traceback is in ")[1].split(".txt")[0].strip() + ".txt")
     assert "Traceback" in log.read_text() and "u:pw" not in log.read_text()
     log.unlink()
+
+
+def test_catalog_load_survives_the_same_corpus(tmp_path: Path):
+    rows = [json.dumps({"id": "1", "title": "Egg Noodles"}), BAD_JSONL["lone surrogate in theme"][0],
+            BAD_JSONL["nested 5,000 deep"][0], BAD_JSONL["5,000-digit integer"][0], json.dumps({"id": "2", "title": "Salsa Verde"})]
+    path = tmp_path / "products.jsonl"
+    path.write_text("\n".join(rows) + "\n")
+    res = runner.invoke(app, ["catalog", "load", str(path), "--db", str(tmp_path / "j.db")])
+    assert res.exit_code == 0, res.output
+    assert "2 products loaded (3 skipped)" in res.output
+    for line in (2, 3, 4):
+        assert f"{path}:{line}: " in res.output
+    csv_path = tmp_path / "products.csv"
+    csv_path.write_bytes(b"\xef\xbb\xbfid,title\r\n3,Corn Tortillas\r\n4," + b"x" * 300_000 + b"\r\n5,Sour Cream\r\n")
+    res = runner.invoke(app, ["catalog", "load", str(csv_path), "--db", str(tmp_path / "j.db")])
+    assert res.exit_code == 0 and "2 products loaded (1 skipped)" in res.output, res.output
