@@ -27,9 +27,11 @@ from judge.models import Candidate, Decision, InputBatch, Record, decide, sha256
 from judge.policy import Policy
 from judge.rules.checks import CheckEnv, CheckSuite, Subject
 from judge.store import Calibration, RunRow, Store, VerdictDraft
+from judge.store.types import LineSet
 from judge.version import code_version
 
 ProgressFn = Callable[[int], None]
+KEPT_INPUT_ERRORS = 100  # messages kept in memory; a file of a million bad lines must not hold a million
 # The candidate fields that checks read: the evaluation key covers exactly these.
 CHECKED_FIELDS = {"placement", "page", "theme", "keywords", "description", "context"}
 
@@ -45,7 +47,13 @@ class RunResult:
     llm: dict[str, Any] | None = None
     reused: int = 0
     evaluated: int = 0
-    input_errors: list[str] = field(default_factory=list)
+    input_errors: list[str] = field(default_factory=list)  # the first KEPT_INPUT_ERRORS messages
+    input_error_count: int = 0  # all of them (each is also a stored ``error`` verdict)
+
+    def input_error(self, message: str) -> None:
+        self.input_error_count += 1
+        if len(self.input_errors) < KEPT_INPUT_ERRORS:
+            self.input_errors.append(message)
 
     @property
     def unavailable(self) -> dict[str, str]:
@@ -164,7 +172,7 @@ class Gate:
             )
         if self.stage:
             self.stage.start_clock()
-        done = self.store.done_lines(run.id) if resumed else set()
+        done = self.store.done_lines(run.id) if resumed else LineSet()
         result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
         # A plain loop, not asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of
         # the running task (with every pending call) on each run(), ~0.1 s per batch.
@@ -202,7 +210,7 @@ class Gate:
         return result
 
     async def _pipeline(
-        self, run: RunRow, source: InputBatch, done: set[int], result: RunResult,
+        self, run: RunRow, source: InputBatch, done: LineSet, result: RunResult,
         pages: dict[str, list[JudgeItem]], on_progress: ProgressFn | None,
     ) -> None:
         """Prepare batch k+1 (read, rules, prompts) while batch k's judge calls are in flight.
@@ -264,7 +272,7 @@ class Gate:
         verdicts: list[VerdictDraft] = []
         for rec in records:
             if rec.candidate is None:
-                result.input_errors.append(rec.error or "unreadable record")
+                result.input_error(rec.error or "unreadable record")
                 verdicts.append(VerdictDraft(rec.line, rec.raw, Decision.ERROR, [], error=rec.error))
                 continue
             cand = rec.candidate

@@ -114,8 +114,8 @@ def _run(engine: Gate, batch: InputBatch, show_progress: bool) -> RunResult:
 def _report_problems(result: RunResult) -> None:
     for message in result.input_errors[:MAX_SHOWN_ERRORS]:
         err.print(T("input error: " + message, style="magenta"), soft_wrap=True)
-    if len(result.input_errors) > MAX_SHOWN_ERRORS:
-        err.print(f"[magenta]... and {len(result.input_errors) - MAX_SHOWN_ERRORS} more input errors[/]")
+    if result.input_error_count > MAX_SHOWN_ERRORS:
+        err.print(f"[magenta]... and {result.input_error_count - MAX_SHOWN_ERRORS:,} more input errors (`judge show`, --json)[/]")
     for check_id, detail in result.unavailable.items():
         err.print(f"[bold yellow]WARNING: check {check_id!r} is UNAVAILABLE:[/] {detail}", highlight=False)
 

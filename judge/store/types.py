@@ -9,6 +9,7 @@ Verdicts, one type per meaning:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,3 +99,36 @@ class Calibration:
     kappa_ci: tuple[float | None, float | None]
     run_id: str
     result: dict[str, Any]
+
+
+class LineSet:
+    """The lines of a run that have a verdict, one bit per line: a million lines in 125 KB, not 60 MB."""
+
+    def __init__(self, lines: Iterable[int] = ()) -> None:
+        self.bits = bytearray()
+        self.count = 0
+        for line in lines:
+            self.add(line)
+
+    def add(self, line: int) -> None:
+        byte, bit = divmod(line, 8)
+        if byte >= len(self.bits):
+            self.bits.extend(bytes(max(byte + 1 - len(self.bits), len(self.bits))))
+        if not self.bits[byte] >> bit & 1:
+            self.bits[byte] |= 1 << bit
+            self.count += 1
+
+    def __contains__(self, line: object) -> bool:
+        if not isinstance(line, int) or line < 0:
+            return False
+        byte, bit = divmod(line, 8)
+        return byte < len(self.bits) and bool(self.bits[byte] >> bit & 1)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[int]:
+        return (i * 8 + b for i, v in enumerate(self.bits) if v for b in range(8) if v >> b & 1)
+
+    def __eq__(self, other: object) -> bool:
+        return set(self) == set(other) if isinstance(other, LineSet | set | frozenset) else NotImplemented

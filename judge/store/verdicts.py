@@ -15,6 +15,7 @@ from judge.store.calls import copy_judgements, insert_calls
 from judge.store.schema import CandidateRow, FindingRow, RunRow, VerdictRow
 from judge.store.types import (
     CandidateContent,
+    LineSet,
     ReusableVerdict,
     StoredVerdict,
     VerdictDraft,
@@ -135,9 +136,10 @@ class VerdictsMixin(StoreBase):
                     out[key] = ReusableVerdict(vid, Decision(decisions[vid]), found.get(vid, []))
         return out
 
-    def done_lines(self, run_id: str) -> set[int]:
-        with Session(self.engine) as s:
-            return set(s.exec(select(VerdictRow.line).where(VerdictRow.run_id == run_id)))
+    def done_lines(self, run_id: str) -> LineSet:
+        """The lines of a run that already have a verdict (what a resumed run skips)."""
+        with self.engine.connect() as conn:
+            return LineSet(line for (line,) in conn.exec_driver_sql("SELECT line FROM verdicts WHERE run_id = ?", (run_id,)))
 
     def first_lines(self, run_id: str, candidate_ids: Sequence[str]) -> dict[str, int]:
         """The first stored line of each of ``candidate_ids`` in a run (those it has)."""
