@@ -45,6 +45,13 @@ def add_columns(conn: Connection, table_name: str, *columns: str) -> None:
             conn.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {ddl}"))
 
 
+def add_indexes(conn: Connection, table_name: str, *names: str) -> None:
+    """Create the named indexes of a schema table that the stored table lacks."""
+    for index in table(table_name).indexes:
+        if index.name in names:
+            index.create(conn, checkfirst=True)
+
+
 @migration
 def m001_initial(conn: Connection) -> None:
     """Runs, candidates, verdicts and their findings."""
@@ -83,6 +90,12 @@ def m005_catalog(conn: Connection) -> None:
 def m006_run_owner(conn: Connection) -> None:
     """Which process gates a running run, and when it last committed: one gate per run at a time."""
     add_columns(conn, "runs", "owner", "heartbeat_at")
+
+
+@migration
+def m007_verdicts_run_candidate(conn: Connection) -> None:
+    """An index on a run's candidate ids: finding duplicate ids stays a look-up however long the run."""
+    add_indexes(conn, "verdicts", "ix_verdicts_run_candidate")
 
 
 def apply(conn: Connection) -> list[str]:

@@ -59,7 +59,8 @@ class CandidateRow(SQLModel, table=True):
 
 class VerdictRow(SQLModel, table=True):
     __tablename__ = "verdicts"
-    __table_args__ = (UniqueConstraint("run_id", "line"),)
+    # (run_id, candidate_id): a run's ids are looked up per batch (duplicate ids); without it SQLite scans the run
+    __table_args__ = (UniqueConstraint("run_id", "line"), Index("ix_verdicts_run_candidate", "run_id", "candidate_id"))
     id: int | None = Field(default=None, primary_key=True)
     run_id: str = Field(foreign_key="runs.id")
     line: int
