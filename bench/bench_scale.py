@@ -88,8 +88,10 @@ def main() -> None:
             results["sizes"][str(n)] = row
             inputs.unlink()
             print(json.dumps({n: row}), flush=True)
-    (ROOT / "bench" / "out").mkdir(exist_ok=True)
-    (ROOT / "bench" / "out" / "scale.json").write_text(json.dumps(results, indent=2))
+    out = ROOT / "bench" / "out" / "scale.json"  # sizes measured in other runs are kept
+    out.parent.mkdir(exist_ok=True)
+    kept = json.loads(out.read_text())["sizes"] if out.is_file() else {}
+    out.write_text(json.dumps({"sizes": kept | results["sizes"]}, indent=2))
 
 
 if __name__ == "__main__":
