@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from judge.models import Decision, Finding, Severity, decide
 from judge.store.base import StoreBase, in_chunks, insert_rows, insert_sql, now_text
 from judge.store.calls import copy_judgements, insert_calls
-from judge.store.schema import CandidateRow, FindingRow, RunRow, VerdictRow
+from judge.store.schema import CandidateRow, RunRow, VerdictRow
 from judge.store.types import (
     CandidateContent,
     LineSet,
@@ -25,10 +25,14 @@ FINDING_COLUMNS = ("check_id", "severity", "category", "message", "field", "span
 _FINDING_COLS = ", ".join(FINDING_COLUMNS)
 
 
+_SEVERITY = {s.value: s for s in Severity}
+_FINDING_FIELDS = set(Finding.model_fields)
+
+
 def _finding(r: Sequence[Any]) -> Finding:
     """A Finding from a stored row (``FINDING_COLUMNS`` order), without re-validation."""
     return Finding.model_construct(
-        check=r[0], severity=Severity(r[1]), category=r[2], message=r[3], field=r[4],
+        _FINDING_FIELDS, check=r[0], severity=_SEVERITY[r[1]], category=r[2], message=r[3], field=r[4],
         span=(r[5], r[6]) if r[5] is not None else None, text=r[7], term=r[8], score=r[9],
     )
 
@@ -213,18 +217,20 @@ class VerdictsMixin(StoreBase):
                 yield raw
 
 
+def findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
+    """The findings of each verdict, in order, read as raw rows (an export reads millions)."""
+    conn = s.connection()
+    out: dict[int, list[Finding]] = {}
+    for part, marks in in_chunks(verdict_ids):
+        sql = f"SELECT verdict_id, {_FINDING_COLS} FROM findings WHERE verdict_id IN ({marks}) ORDER BY id"
+        for r in conn.exec_driver_sql(sql, part):
+            out.setdefault(r[0], []).append(_finding(r[1:]))
+    return out
+
+
 def _insert_findings_by_line(conn: Connection, rows: list[tuple]) -> None:
     """Findings as ``(*FINDING_COLUMNS values, run_id, line)``: the verdict's id is looked up in the same statement."""
     if rows:
         head = insert_sql("findings", ("verdict_id", *FINDING_COLUMNS)).split(" VALUES ")[0]
         marks = ", ".join("?" * len(FINDING_COLUMNS))
         conn.exec_driver_sql(f"{head} SELECT id, {marks} FROM verdicts WHERE run_id = ? AND line = ?", rows)
-
-
-def findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
-    out: dict[int, list[Finding]] = {}
-    for part, _ in in_chunks(verdict_ids):
-        stmt = select(FindingRow).where(FindingRow.verdict_id.in_(part)).order_by(FindingRow.id)  # type: ignore[attr-defined]
-        for f in s.exec(stmt):
-            out.setdefault(f.verdict_id, []).append(f.to_finding())
-    return out
