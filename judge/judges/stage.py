@@ -249,7 +249,7 @@ class JudgeStage:
             task.messages, task.rubric.response_model, task.model, stop=self._stop_reason, deadline=self.deadline_at
         )
         if result.past_deadline and not self.exhausted:
-            self.exhausted = f"deadline of {self.settings.deadline:g} s: the endpoint asked to wait past it"
+            self.exhausted = f"deadline of {self.settings.deadline:g} s reached"
         self.tokens_used += result.prompt_tokens + result.completion_tokens
         self.cost_used += result.cost(self.settings)
         if result.attempts:

@@ -101,3 +101,18 @@ def test_a_refused_connection_is_recorded_as_refused_not_as_a_timeout(tmp_path: 
     assert verdicts["good"].row.decision == "needs_review"
     (error,) = [e for (e,) in sqlite3.connect(tmp_path / "j.db").execute("SELECT error FROM judge_calls")]
     assert error.startswith("connection refused") and "timeout" not in error, error
+
+
+def test_a_deadline_that_passes_mid_run_gates_the_rest_with_judges_unscored(tmp_path: Path):
+    n = 40
+    rows = [cand(f"c{i}", f"Pantry staples {i}") for i in range(n)]
+    with LLMServer() as srv:
+        srv.llm.latency = 0.3  # 12 s of calls one at a time: the 4 s deadline passes part way
+        t0 = time.monotonic()
+        result, verdicts, _ = run(tmp_path, srv, rows, policy=fast_policy(tmp_path), deadline=4.0, concurrency=1)
+        took = time.monotonic() - t0
+    decisions = [verdicts[f"c{i}"].row.decision for i in range(n)]
+    assert len(verdicts) == n and decisions[0] == "approved"  # judged in time ...
+    assert decisions[-1] == "needs_review" and decisions.count("approved") < n // 2  # ... the rest unscored, to review
+    assert result.run.status == "stopped" and result.stopped.startswith("deadline of 4 s reached")
+    assert took < 8

@@ -213,7 +213,9 @@ class OpenAICompatProvider:
             if attempts > s.max_retries:
                 return self._failed(f"{_describe(failure)}; gave up after {attempts} attempts", start, attempts)
             if deadline is not None and time.monotonic() + wait >= deadline:
-                failed = self._failed(f"{_describe(failure)}; the retry would come after the run's deadline", start, attempts)
+                why = ("the run's deadline passed during the call" if time.monotonic() >= deadline - 0.05
+                       else f"{_describe(failure)}; the retry would come after the run's deadline")
+                failed = self._failed(why, start, attempts)
                 failed.past_deadline = True
                 return failed
             self.waited += wait
