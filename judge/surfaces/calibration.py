@@ -8,7 +8,6 @@ and recall are those of rejection: recall of bad content is what a safety gate l
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from judge.surfaces.agreement import (
     metrics,
     sweep,
 )
+from judge.surfaces.reader import read_rows
 
 # -- where predictions and labels come from ---------------------------------------------
 
@@ -133,41 +133,37 @@ def import_labels(store: Store, path: Path, source: str = "import", labeller: st
     seen in a run, or the candidate fields themselves), a ``target`` (``check`` or ``criterion`` also
     accepted), ``label`` pass/fail, and optionally ``labeller`` and ``note``. Shipped-style rows with a
     ``labels`` list are accepted too. Returns (labels added, errors with line numbers)."""
-    import csv
-
-    rows: list[tuple[int, dict[str, Any]]] = []
+    rows: list[tuple[str, dict[str, Any]]] = []
     errors: list[str] = []
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8", newline="") as f:
-            rows = [(i + 2, dict(r)) for i, r in enumerate(csv.DictReader(f))]
-    else:
-        for i, line in enumerate(path.read_bytes().decode("utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append((i, json.loads(line)))
-                except json.JSONDecodeError as e:
-                    errors.append(f"{path}:{i}: malformed JSON: {e.msg}")
+    for row in read_rows(path):
+        if row.obj is None:
+            errors.append(row.error or f"{row.where}: unreadable row")
+        else:
+            rows.append((row.where, row.obj))
     new = []
     existing = set(store.labels())
     for line, row in rows:
-        content_hash = row.get("content_hash") or _hash_of(store, row)
+        content_hash = str(row.get("content_hash") or "") or _hash_of(store, row)
         if not content_hash:
-            errors.append(f"{path}:{line}: cannot tell which content is labelled (give content_hash, a known id, or the candidate)")
+            errors.append(f"{line}: cannot tell which content is labelled (give content_hash, a known id, or the candidate)")
             continue
         entries = row.get("labels") or [row]
-        for e in entries:
+        for e in entries if isinstance(entries, list) else [entries]:
+            if not isinstance(e, dict):
+                errors.append(f"{line}: a label is an object with a target and a label")
+                continue
             target = e.get("target") or e.get("check") or e.get("criterion")
             label = str(e.get("label", "")).lower()
-            if not target or label not in ("pass", "fail"):
-                errors.append(f"{path}:{line}: needs a target and a label of pass or fail")
+            if not isinstance(target, str) or not target or label not in ("pass", "fail"):
+                errors.append(f"{line}: needs a target and a label of pass or fail")
                 continue
-            who = e.get("labeller") or labeller or "unknown"
+            who = str(e.get("labeller") or labeller or "unknown")
             rec = (content_hash, target, label, who, source)
             if rec in existing:
                 continue
             existing.add(rec)
-            new.append({"content_hash": content_hash, "candidate_id": row.get("id"), "target": target, "label": label,
-                        "labeller": who, "note": e.get("note"), "source": source})
+            new.append({"content_hash": content_hash, "candidate_id": None if row.get("id") is None else str(row["id"]), "target": target, "label": label,
+                        "labeller": who, "note": None if e.get("note") is None else str(e.get("note")), "source": source})
     if new:
         store.add_labels(new)
     return len(new), errors

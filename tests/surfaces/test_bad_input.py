@@ -168,3 +168,16 @@ def test_catalog_load_survives_the_same_corpus(tmp_path: Path):
     csv_path.write_bytes(b"\xef\xbb\xbfid,title\r\n3,Corn Tortillas\r\n4," + b"x" * 300_000 + b"\r\n5,Sour Cream\r\n")
     res = runner.invoke(app, ["catalog", "load", str(csv_path), "--db", str(tmp_path / "j.db")])
     assert res.exit_code == 0 and "2 products loaded (1 skipped)" in res.output, res.output
+
+
+def test_labels_import_survives_the_corpus(tmp_path: Path):
+    rows = [json.dumps({"content_hash": "h1", "target": "terms", "label": "fail"}), BAD_JSONL["nested 5,000 deep"][0],
+            BAD_JSONL["5,000-digit integer"][0], "[1, 2]", json.dumps({"content_hash": "h2", "target": {"x": 1}, "label": "pass"}),
+            json.dumps({"content_hash": "h3", "labels": [5, {"target": "claims", "label": "pass", "labeller": 7}]})]
+    path = tmp_path / "labels.jsonl"
+    path.write_bytes("\n".join(rows).encode() + b"\n\xff\xfe\n")
+    res = runner.invoke(app, ["labels", "import", str(path), "--db", str(tmp_path / "j.db")])
+    assert res.exit_code == 0, res.output
+    assert "2 label(s) imported" in res.output and "Traceback" not in res.output
+    for line in (2, 3, 4, 5, 6, 7):
+        assert f"{path}:{line}: " in res.output, line
