@@ -57,6 +57,14 @@ class CoherenceCheck(Check):
             return None
         return embeddings.shared()
 
+    def run_batch(self, subjects: list[Subject]) -> list[list[Finding]]:
+        """Embed every distinct text of the batch in one call (the model's throughput is in its batches), then check."""
+        embedder = self.embedder
+        if embedder is not None:
+            embedder.vectors([t for s in subjects if len(s.candidate.keywords) >= 2
+                              for t in (s.candidate.theme, *s.candidate.keywords)])
+        return [self.check(s) for s in subjects]
+
     def check(self, subject: Subject) -> list[Finding]:
         kws = subject.candidate.keywords
         if len(kws) < 2:
