@@ -78,7 +78,7 @@ class Gate:
         self.policy = policy
         self.store = store
         self.skip_llm = skip_llm
-        self.ctx = CheckEnv(base_dir=policy.base_dir, catalog=evidence(store))
+        self.ctx = CheckEnv(base_dir=policy.base_dir, catalog=evidence(store), vectors=store)
         self._suites: dict[tuple[int, ...], CheckSuite] = {}
         self._fingerprints: dict[tuple[int, ...], str] = {}
         self.stage: JudgeStage | None = None

@@ -11,6 +11,7 @@ per table group; :class:`Store` is their union over one SQLite database:
 - :mod:`~judge.store.reviews`: human decisions;
 - :mod:`~judge.store.labels`: labels and calibrations;
 - :mod:`~judge.store.catalog`: the product catalog and its BM25 index;
+- :mod:`~judge.store.vectors`: text embeddings by model, kept across runs;
 - :mod:`~judge.store.stats`: aggregates for reports.
 """
 
@@ -34,10 +35,11 @@ from judge.store.types import (
     StoredVerdict,
     VerdictDraft,
 )
+from judge.store.vectors import VectorsMixin
 from judge.store.verdicts import VerdictsMixin
 
 
-class Store(RunsMixin, VerdictsMixin, QueueMixin, CallsMixin, ReviewsMixin, LabelsMixin, CatalogMixin, StatsMixin):
+class Store(RunsMixin, VerdictsMixin, QueueMixin, CallsMixin, ReviewsMixin, LabelsMixin, CatalogMixin, VectorsMixin, StatsMixin):
     """The SQLite store at ``path`` (created and migrated on open)."""
 
 

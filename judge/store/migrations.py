@@ -98,6 +98,12 @@ def m007_verdicts_run_candidate(conn: Connection) -> None:
     add_indexes(conn, "verdicts", "ix_verdicts_run_candidate")
 
 
+@migration
+def m008_embeddings(conn: Connection) -> None:
+    """Embeddings of texts by model and revision: a warm run encodes only the texts it has not seen."""
+    create_tables(conn, "embeddings")
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply pending migrations; return the names applied now.
 

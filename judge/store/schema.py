@@ -179,6 +179,15 @@ class ReviewRow(SQLModel, table=True):
     created_at: datetime
 
 
+class EmbeddingRow(SQLModel, table=True):
+    """A text's embedding under one model and revision, kept across runs (the model is the expensive part)."""
+
+    __tablename__ = "embeddings"
+    model: str = Field(primary_key=True)  # name@revision
+    text_hash: str = Field(primary_key=True)  # sha256 of the text, hex, first 32 digits
+    vector: bytes  # float32, little-endian
+
+
 class LabelRow(SQLModel, table=True):
     """A human label: should this content be flagged by this check or criterion?"""
 

@@ -12,6 +12,14 @@ from judge.models import Candidate, Finding, Severity
 from judge.rules.normalize import NormalizedText, normalize
 
 
+class VectorCache(Protocol):
+    """Embeddings kept between runs, by model (name@revision) and text hash (the store is one)."""
+
+    def get_vectors(self, model: str, keys: Sequence[str]) -> dict[str, bytes]: ...
+
+    def put_vectors(self, model: str, items: Sequence[tuple[str, bytes]]) -> None: ...
+
+
 @dataclass
 class Subject:
     """A candidate prepared for the checks: every text field normalized once."""
@@ -51,10 +59,12 @@ class CatalogEvidence(Protocol):
 
 @dataclass
 class CheckEnv:
-    """What checks get from outside: where a policy's relative data paths resolve, and catalog evidence."""
+    """What checks get from outside: where a policy's relative data paths resolve, catalog evidence, and a
+    place to keep embeddings across runs."""
 
     base_dir: Path | None = None
     catalog: CatalogEvidence | None = None
+    vectors: VectorCache | None = None
 
 
 class Check:

