@@ -14,7 +14,6 @@ import os
 from functools import cached_property, lru_cache
 from typing import Any
 
-
 MEMO_LIMIT = 50_000  # vectors kept in memory (about 75 MB at 384 floats); the store keeps the rest
 
 
