@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from judge.models import PLACEHOLDER_TAXONOMY, STOPWORDS, Row
@@ -27,15 +28,41 @@ class LoadResult:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    department: str | None
+
+
 class StoreEvidence:
-    """The catalog in a store, as the rule checks' :class:`~judge.rules.checks.CatalogEvidence`."""
+    """The catalog in a store, as the rule checks' :class:`~judge.rules.checks.CatalogEvidence`.
+
+    ``prefetch`` answers a batch's searches at once: from the searches stored for this catalog version,
+    and by BM25 for the rest, which are stored for the next run.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.fingerprint = store.catalog_fingerprint()
+        self._ready: dict[tuple[int, bool], dict[str, list[str]]] = {}
 
-    def search(self, query: str, k: int, any_word: bool = False) -> list[Product]:
-        return self.store.search_products(query, k, any_word=any_word)
+    @cached_property
+    def _departments(self) -> dict[str, str | None]:
+        return self.store.product_departments()
+
+    def prefetch(self, queries: Sequence[str], k: int, any_word: bool = False) -> None:
+        todo = list(dict.fromkeys(queries))
+        found = self.store.stored_retrievals(self.fingerprint, k, any_word, todo)
+        new = [(q, [p.id for p in self.store.search_products(q, k, any_word=any_word)]) for q in todo if q not in found]
+        if new:
+            self.store.add_retrievals(self.fingerprint, k, any_word, new)
+            found.update(new)
+        self._ready[(k, any_word)] = found
+
+    def search(self, query: str, k: int, any_word: bool = False) -> Sequence[_Hit | Product]:
+        ids = self._ready.get((k, any_word), {}).get(query)
+        if ids is None:
+            return self.store.search_products(query, k, any_word=any_word)
+        return [_Hit(self._departments.get(i)) for i in ids]
 
     def titles(self) -> list[tuple[str, str]]:
         return self.store.product_titles()

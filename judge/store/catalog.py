@@ -63,6 +63,10 @@ class CatalogMixin(StoreBase):
         )
         return [Product(*r) for r in rows]
 
+    def product_departments(self) -> dict[str, str | None]:
+        """``product id -> department`` of every product."""
+        return dict(self._rows("SELECT id, department FROM products"))
+
     def product_count(self) -> int:
         return self._scalar("SELECT count(*) FROM products") or 0
 

@@ -104,6 +104,12 @@ def m008_embeddings(conn: Connection) -> None:
     create_tables(conn, "embeddings")
 
 
+@migration
+def m009_retrievals(conn: Connection) -> None:
+    """Catalog search results by catalog version: a warm run looks them up instead of searching again."""
+    create_tables(conn, "retrievals")
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply pending migrations; return the names applied now.
 

@@ -188,6 +188,17 @@ class EmbeddingRow(SQLModel, table=True):
     vector: bytes  # float32, little-endian
 
 
+class RetrievalRow(SQLModel, table=True):
+    """A catalog search's result, kept for the catalog version it was made on (the BM25 look-up is the cost)."""
+
+    __tablename__ = "retrievals"
+    catalog: str = Field(primary_key=True)  # the catalog's fingerprint
+    k: int = Field(primary_key=True)
+    any_word: int = Field(primary_key=True)
+    query: str = Field(primary_key=True)
+    product_ids: str  # tab-separated, best first
+
+
 class LabelRow(SQLModel, table=True):
     """A human label: should this content be flagged by this check or criterion?"""
 

@@ -1,4 +1,5 @@
-"""Embeddings kept across runs, by model (name and revision) and text hash."""
+"""What is costly to compute and kept across runs: embeddings by model revision, catalog searches by
+catalog version."""
 
 from __future__ import annotations
 
@@ -20,3 +21,17 @@ class VectorsMixin(StoreBase):
         """Keep ``(text hash, vector)`` pairs; a pair already stored is left as it is."""
         with self.engine.begin() as conn:
             insert_rows(conn, "embeddings", ("model", "text_hash", "vector"), [(model, k, v) for k, v in items], prefix="OR IGNORE")
+
+    def stored_retrievals(self, catalog: str, k: int, any_word: bool, queries: Sequence[str]) -> dict[str, list[str]]:
+        """Product ids of the searches already made on this catalog version: those it has."""
+        out: dict[str, list[str]] = {}
+        for part, marks in in_chunks(queries):
+            sql = (f"SELECT query, product_ids FROM retrievals WHERE catalog = ? AND k = ? AND any_word = ? "
+                   f"AND query IN ({marks})")
+            out.update((q, ids.split("\t") if ids else []) for q, ids in self._rows(sql, catalog, k, int(any_word), *part))
+        return out
+
+    def add_retrievals(self, catalog: str, k: int, any_word: bool, items: Sequence[tuple[str, list[str]]]) -> None:
+        rows = [(catalog, k, int(any_word), q, "\t".join(ids)) for q, ids in items]
+        with self.engine.begin() as conn:
+            insert_rows(conn, "retrievals", ("catalog", "k", "any_word", "query", "product_ids"), rows, prefix="OR IGNORE")

@@ -61,3 +61,28 @@ def test_vectors_of_another_model_revision_are_not_used(tmp_path: Path):
     store = Store(tmp_path / "j.db")
     store.put_vectors("m@1", [("k", b"\x00" * 8)])
     assert store.get_vectors("m@2", ["k"]) == {} and store.get_vectors("m@1", ["k"]) == {"k": b"\x00" * 8}
+
+
+def test_catalog_searches_are_kept_by_catalog_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from judge.cascade import catalog
+    from judge.surfaces.catalog_files import read_catalog
+
+    products = tmp_path / "products.jsonl"
+    write_jsonl(products, [{"id": str(i), "title": t, "department": d} for i, (t, d) in enumerate(
+        [("Taco Shells", "pantry"), ("Chunky Salsa", "pantry"), ("Toilet Paper", "household"), ("Corn Tortillas", "bakery")])])
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, read_catalog(products))
+    policy = write_no_toxicity_policy(tmp_path / "p.yaml")
+    rows = [cand("a", "Weeknight taco night", ["taco shells", "salsa", "toilet paper"])]
+    first = Gate(load_policy(policy), store).run(read_input(write_jsonl(tmp_path / "a.jsonl", rows)))
+    searched: list[str] = []
+    real = Store.search_products
+    monkeypatch.setattr(Store, "search_products", lambda self, q, *a, **k: searched.append(q) or real(self, q, *a, **k))
+    second = Gate(load_policy(policy), store).run(read_input(write_jsonl(tmp_path / "b.jsonl", [dict(rows[0], placement="x")])))
+    assert searched == []  # every search answered from the store
+    found = [[(f.term, f.text) for f in store.find_verdict("a", r.run.id).findings if f.check == "coherence"] for r in (first, second)]
+    assert found[0] == found[1] and ("keyword_off_theme", "toilet paper") in found[0]
+    write_jsonl(products, [{"id": "9", "title": "Paper Towels", "department": "household"}])
+    catalog.load(store, read_catalog(products))  # a new version: searched again
+    Gate(load_policy(policy), store).run(read_input(write_jsonl(tmp_path / "c.jsonl", [dict(rows[0], placement="y")])))
+    assert "taco shells" in searched

@@ -52,6 +52,10 @@ class CatalogEvidence(Protocol):
 
     def search(self, query: str, k: int, any_word: bool = False) -> Sequence[ProductHit]: ...
 
+    def prefetch(self, queries: Sequence[str], k: int, any_word: bool = False) -> None:
+        """Make the coming ``search`` calls for ``queries`` cheap (a batch's searches at once)."""
+        ...
+
     def titles(self) -> Sequence[tuple[str, str]]:
         """``(product id, title)`` of every available product."""
         ...

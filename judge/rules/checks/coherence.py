@@ -58,11 +58,15 @@ class CoherenceCheck(Check):
         return embeddings.shared()
 
     def run_batch(self, subjects: list[Subject]) -> list[list[Finding]]:
-        """Embed every distinct text of the batch in one call (the model's throughput is in its batches), then check."""
+        """Embed every distinct text of the batch in one call (the model's throughput is in its batches) and
+        answer its catalog searches at once (stored ones looked up), then check."""
+        sets = [s.candidate for s in subjects if len(s.candidate.keywords) >= 2]
         embedder = self.embedder
         if embedder is not None:
-            embedder.vectors([t for s in subjects if len(s.candidate.keywords) >= 2
-                              for t in (s.candidate.theme, *s.candidate.keywords)], self.ctx.vectors)
+            embedder.vectors([t for c in sets for t in (c.theme, *c.keywords)], self.ctx.vectors)
+        if self.catalog is not None and hasattr(self.catalog, "prefetch"):
+            self.catalog.prefetch([k for c in sets for k in c.keywords], self.cfg.top_k)
+            self.catalog.prefetch([c.theme for c in sets], self.cfg.top_k, any_word=True)
         return [self.check(s) for s in subjects]
 
     def check(self, subject: Subject) -> list[Finding]:
