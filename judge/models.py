@@ -154,6 +154,7 @@ class InputBatch:
     sha256: str
     count: int | None  # records, when known before parsing (for progress)
     records: Iterable[Record]  # may be iterated more than once
+    header: str | None = None  # a CSV input's header row, as CSV text (an approved subset starts with it)
 
     @classmethod
     def of(cls, candidates: Iterable[Candidate], source: str = "<memory>") -> InputBatch:

@@ -167,6 +167,7 @@ class Gate:
                 code_version=code_version(),
                 options_json=json.dumps(
                     {"llm_stage": self.llm_state, "llm": self.stage.provenance() if self.stage else None}
+                    | ({"csv_header": batch.header} if batch.header else {})
                 ),
                 check_status_json=json.dumps(self.check_status()),
             )

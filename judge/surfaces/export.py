@@ -111,7 +111,7 @@ def write_approved(store: Store, run: RunRow, path: Path) -> int:
     n = 0
     with open_output(path, newline="") as f:
         if run.input_format == "csv":
-            header = _csv_header(Path(run.input_path))
+            header = json.loads(run.options_json or "{}").get("csv_header") or _csv_header(Path(run.input_path))
             if header:
                 f.write(header)
         for v in store.verdicts(run.id):

@@ -11,6 +11,7 @@ records go on. Only a file that cannot be read at all raises :class:`~judge.erro
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -49,7 +50,7 @@ def read_input(path: Path | str, max_record_bytes: int = MAX_RECORD_BYTES, fmt: 
     source = _Source.open(path, fmt)
     digest, count = _scan(source)
     parsed = _Parsed(source, max_record_bytes, CANDIDATE_JSON_COLUMNS, _to_record)
-    return InputBatch(source.name, source.fmt, digest, count, parsed)
+    return InputBatch(source.name, source.fmt, digest, count, parsed, _csv_header(source) if source.fmt == "csv" else None)
 
 
 def read_records(path: Path | str, max_record_bytes: int = MAX_RECORD_BYTES) -> Iterator[Record]:
@@ -135,6 +136,17 @@ def _scan(source: _Source) -> tuple[str, int | None]:
         raise InputError(f"{source.name}: cannot read input: {e.strerror or e}") from e
     count += bool(tail.strip())
     return digest.hexdigest(), count if source.fmt == "jsonl" else None
+
+
+def _csv_header(source: _Source) -> str | None:
+    """The header row as CSV text (kept with the run: an approved subset starts with it, even from stdin)."""
+    with source.decoded() as f:
+        row = next(csv.reader(f), None)
+    if not row:
+        return None
+    buf = io.StringIO()
+    csv.writer(buf).writerow(row)
+    return buf.getvalue()
 
 
 class _Parsed:

@@ -181,3 +181,11 @@ def test_labels_import_survives_the_corpus(tmp_path: Path):
     assert "2 label(s) imported" in res.output and "Traceback" not in res.output
     for line in (2, 3, 4, 5, 6, 7):
         assert f"{path}:{line}: " in res.output, line
+
+
+def test_a_csv_from_stdin_keeps_its_header_in_the_approved_subset(tmp_path: Path):
+    text = "\ufeffid,placement,theme,keywords\r\na,home,Taco night,salsa|taco shells\r\n"
+    res = runner.invoke(app, ["gate", "-", "--skip-llm", "--db", str(tmp_path / "j.db"), "--quiet", "--policy",
+                              str(ROOT / "policies" / "default.yaml"), "--approved-out", str(tmp_path / "ok.csv")], input=text)
+    assert res.exit_code in (0, 1), res.output
+    assert (tmp_path / "ok.csv").read_text().splitlines()[0] == "id,placement,theme,keywords"
