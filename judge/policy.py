@@ -109,7 +109,13 @@ class CoherenceConfig(_Strict):
     # its theme), so the defaults are conservative and the finding is informational unless a policy raises it.
     min_similarity: float = Field(0.17, ge=-1, le=1)  # keyword-theme cosine below this ...
     min_fit: float = Field(0.27, ge=-1, le=1)  # ... and mean cosine to the other keywords below this: off-theme
-    min_set_similarity: float = Field(0.15, ge=-1, le=1)  # mean keyword-theme cosine below this: unrelated set
+    min_set_similarity: float = Field(0.10, ge=-1, le=1)  # mean keyword-theme cosine below this: unrelated set
+    # With a catalog and embeddings: departments are related when the centroids of their products' titles are
+    # at least this close (food departments sit at 0.7-0.9 from each other, household and food at 0.4-0.6; 0.66 and
+    # min_set_similarity 0.10 chosen on the tune half of bench/quality/coherence.jsonl), so
+    # a meal that spans bakery, meat, dairy and pantry is coherent and toilet paper under taco night is not.
+    min_department_affinity: float = Field(0.66, ge=-1, le=1)
+    department_sample: int = Field(150, ge=10)  # product titles per department for its centroid
     severity: dict[str, Severity] = {}
 
 

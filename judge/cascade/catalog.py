@@ -58,6 +58,9 @@ class StoreEvidence:
             found.update(new)
         self._ready[(k, any_word)] = found
 
+    def department_titles(self, per: int) -> dict[str, list[str]]:
+        return self.store.department_titles(per)
+
     def search(self, query: str, k: int, any_word: bool = False) -> Sequence[_Hit | Product]:
         ids = self._ready.get((k, any_word), {}).get(query)
         if ids is None:

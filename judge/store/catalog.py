@@ -63,6 +63,15 @@ class CatalogMixin(StoreBase):
         )
         return [Product(*r) for r in rows]
 
+    def department_titles(self, per: int) -> dict[str, list[str]]:
+        """Up to ``per`` available product titles of each department, in catalog order."""
+        out: dict[str, list[str]] = {}
+        sql = ("SELECT department, title FROM (SELECT department, title, ROW_NUMBER() OVER (PARTITION BY department "
+               "ORDER BY rowid) AS n FROM products WHERE available = 1 AND department IS NOT NULL) WHERE n <= ?")
+        for department, title in self._rows(sql, per):
+            out.setdefault(department, []).append(title)
+        return out
+
     def product_departments(self) -> dict[str, str | None]:
         """``product id -> department`` of every product."""
         return dict(self._rows("SELECT id, department FROM products"))

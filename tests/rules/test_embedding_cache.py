@@ -86,3 +86,74 @@ def test_catalog_searches_are_kept_by_catalog_version(tmp_path: Path, monkeypatc
     catalog.load(store, read_catalog(products))  # a new version: searched again
     Gate(load_policy(policy), store).run(read_input(write_jsonl(tmp_path / "c.jsonl", [dict(rows[0], placement="y")])))
     assert "taco shells" in searched
+
+
+class FakeCatalog:
+    """Evidence with fixed search results: each query retrieves products of one department."""
+
+    fingerprint = "fake"
+
+    def __init__(self, departments: dict[str, str], titles: dict[str, list[str]]) -> None:
+        self.departments, self.titles_by = departments, titles
+
+    def search(self, query: str, k: int, any_word: bool = False):
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(department=self.departments[query])] * 3 if query in self.departments else []
+
+    def department_titles(self, per: int) -> dict[str, list[str]]:
+        return {d: ts[:per] for d, ts in self.titles_by.items()}
+
+    def titles(self):
+        return []
+
+
+TITLES = {
+    "bakery": ["Flour Tortillas", "Corn Tortillas", "Sourdough Bread", "Hamburger Buns", "Bagels"],
+    "meat seafood": ["Ground Beef", "Chicken Breast", "Pork Chops", "Beef Steak", "Salmon Fillet"],
+    "pantry": ["Chunky Salsa", "Taco Seasoning", "Black Beans", "Olive Oil", "Rice"],
+    "dairy eggs": ["Shredded Cheddar Cheese", "Sour Cream", "Milk", "Butter", "Eggs"],
+    "household": ["Toilet Paper", "Paper Towels", "Dish Soap", "Laundry Detergent", "Trash Bags"],
+}
+WHERE = {"flour tortillas": "bakery", "ground beef": "meat seafood", "chunky salsa": "pantry", "sour cream": "dairy eggs",
+         "toilet paper": "household", "Weeknight taco night": "pantry"}
+
+
+def _coherence(affinity: dict | None, **cfg):
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    check = CoherenceCheck(CoherenceConfig(embeddings="off", **cfg), CheckEnv(catalog=FakeCatalog(WHERE, TITLES)))
+    check.__dict__["affinity"] = affinity  # the cached property, fixed
+    return check
+
+
+def test_a_meal_across_close_departments_is_coherent_and_a_far_keyword_is_not():
+    from judge.models import Candidate
+    from judge.rules.checks import Subject
+
+    food = ["bakery", "meat seafood", "pantry", "dairy eggs"]
+    affinity = {(a, b): (0.8 if a in food and b in food else 0.45) for a in [*food, "household"] for b in [*food, "household"]}
+    check = _coherence(affinity)
+
+    def off(keywords):
+        found = check.check(Subject(Candidate(id="c", placement="p", theme="Weeknight taco night", keywords=keywords)))
+        return [f.text for f in found if f.term == "keyword_off_theme"]
+
+    assert off(["flour tortillas", "ground beef", "chunky salsa", "sour cream"]) == []
+    assert off(["flour tortillas", "ground beef", "chunky salsa", "toilet paper"]) == ["toilet paper"]
+    strict = _coherence(None)  # without embeddings: only the same department counts, as before
+    assert strict.related(frozenset({"bakery"}), frozenset({"bakery", "pantry"}))
+    assert not strict.related(frozenset({"bakery"}), frozenset({"pantry"}))
+
+
+def test_department_affinity_comes_from_the_titles_embeddings():
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    check = CoherenceCheck(CoherenceConfig(embeddings="auto", department_sample=10), CheckEnv(catalog=FakeCatalog(WHERE, TITLES)))
+    aff = check.affinity
+    assert aff is not None and abs(aff[("pantry", "pantry")] - 1.0) < 1e-5
+    assert aff[("pantry", "dairy eggs")] > aff[("household", "meat seafood")] + 0.15

@@ -56,6 +56,10 @@ class CatalogEvidence(Protocol):
         """Make the coming ``search`` calls for ``queries`` cheap (a batch's searches at once)."""
         ...
 
+    def department_titles(self, per: int) -> dict[str, list[str]]:
+        """Up to ``per`` product titles of each department (for how close departments are)."""
+        ...
+
     def titles(self) -> Sequence[tuple[str, str]]:
         """``(product id, title)`` of every available product."""
         ...

@@ -12,7 +12,7 @@ Signals, best first:
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from judge.models import PLACEHOLDER_TAXONOMY, Finding, Severity, simple_key
@@ -48,6 +48,35 @@ class CoherenceCheck(Check):
             if d and d not in PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
         )
         return len(hits), major
+
+    @cached_property
+    def affinity(self) -> dict[tuple[str, str], float] | None:
+        """How close each two departments are: the cosine of the centroids of their product titles' embeddings.
+
+        Computed once per catalog and process (the vectors come from the store after the first run); ``None``
+        without a catalog or embeddings, and departments are then related only when they are the same.
+        """
+        embedder, catalog = self.embedder, self.catalog
+        if embedder is None or catalog is None or not hasattr(catalog, "department_titles"):
+            return None
+        samples = {d: ts for d, ts in catalog.department_titles(self.cfg.department_sample).items()
+                   if d not in PLACEHOLDER_TAXONOMY}
+        texts = [t for ts in samples.values() for t in ts]
+        vectors = dict(zip(texts, embedder.vectors(texts, self.ctx.vectors), strict=True))
+        centroids = {}
+        for d, ts in samples.items():
+            c = sum(vectors[t] for t in ts) / len(ts)
+            centroids[d] = c / (float((c @ c) ** 0.5) or 1.0)
+        return {(a, b): float(centroids[a] @ centroids[b]) for a in centroids for b in centroids}
+
+    def related(self, a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
+        """Whether two sets of departments share one, or (with embeddings) hold two close ones."""
+        if a & b:
+            return True
+        affinity = self.affinity
+        return affinity is not None and any(
+            affinity.get((x, y), -1.0) >= self.cfg.min_department_affinity for x in a for y in b
+        )
 
     @property
     def embedder(self) -> Any:
@@ -119,7 +148,7 @@ class CoherenceCheck(Check):
         known = [(i, d) for i, (_, d) in enumerate(evidence) if d]
         for i, depts in known:
             others = set().union(*(d for j, d in known if j != i)) | theme_depts
-            if others and not depts & others:
+            if others and not self.related(depts, others):
                 out.append(
                     self.rule(
                         "keyword_off_theme", R,
@@ -130,7 +159,7 @@ class CoherenceCheck(Check):
         spread = set().union(*(d for _, d in known)) if known else set()
         if len(spread) > self.cfg.max_departments:
             out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} departments: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
-        if theme_depts and known and not any(d & theme_depts for _, d in known):
+        if theme_depts and known and not any(self.related(d, theme_depts) for _, d in known):
             out.append(self.rule("keywords_unrelated_to_theme", R, f"no keyword retrieves from the theme's departments ({', '.join(sorted(theme_depts))})", "keywords"))
         return out
 

@@ -1,0 +1,104 @@
+"""Coherence quality with the catalog and embeddings: hand-written meal and occasion themes, unrelated sets,
+single-outlier sets (`coherence.jsonl`), and real product names as themes with same-aisle keywords.
+
+    python bench/quality/coherence.py [--catalog ../shared/data/instacart] [--products 3000] [--split tune|report|all]
+
+Only the coherence check runs (its findings of severity review or block are what keeps a candidate from
+approval). The hand-written sets are split by position: even lines tune, odd lines report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from judge.cascade import catalog  # noqa: E402
+from judge.cascade.catalog import StoreEvidence  # noqa: E402
+from judge.models import Candidate  # noqa: E402
+from judge.policy import load_policy  # noqa: E402
+from judge.rules.checks import CheckEnv, Subject  # noqa: E402
+from judge.rules.checks.coherence import CoherenceCheck  # noqa: E402
+from judge.store import Store  # noqa: E402
+from judge.surfaces.catalog_files import read_catalog  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def flagged(findings: list) -> list:
+    return [f for f in findings if f.severity.value in ("review", "block")]
+
+
+def product_sets(folder: Path, n: int, rng: random.Random) -> list[Candidate]:
+    aisles = {r[0]: r[1] for r in csv.reader((folder / "aisles.csv").open())}
+    by_aisle: dict[str, list[str]] = defaultdict(list)
+    with (folder / "products.csv").open(encoding="utf-8", errors="replace") as f:
+        for row in csv.reader(f):
+            if len(row) == 4 and row[2] in aisles and aisles[row[2]] not in ("missing", "other"):
+                by_aisle[row[2]].append(row[1])
+    names = [(a, t) for a, ts in by_aisle.items() for t in ts if len(ts) >= 6]
+    out = []
+    for i, (aisle, title) in enumerate(rng.sample(names, n)):
+        peers = rng.sample([t for t in by_aisle[aisle] if t != title], 4)
+        out.append(Candidate(id=f"p{i}", placement="p", theme=title[:60], keywords=[" ".join(p.split()[:3]) for p in peers]))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
+    ap.add_argument("--products", type=int, default=3000)
+    ap.add_argument("--split", default="all", choices=["tune", "report", "all"])
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Override a coherence setting (sweeps).")
+    args = ap.parse_args()
+    rows = [json.loads(line) for line in (HERE / "coherence.jsonl").read_text().splitlines() if line.strip()]
+    if args.split != "all":
+        rows = [r for i, r in enumerate(rows) if (i % 2 == 0) == (args.split == "tune")]
+    with tempfile.TemporaryDirectory() as d:
+        store = Store(Path(d) / "c.db")
+        catalog.load(store, read_catalog(args.catalog / "products.csv"))
+        policy = load_policy("default")
+        cfg = policy.checks.coherence.model_copy(update={k: float(v) for k, v in (kv.split("=") for kv in args.set)})
+        check = CoherenceCheck(cfg, CheckEnv(policy.base_dir, catalog=StoreEvidence(store), vectors=store))
+        hand = [Candidate(id=f"h{i}", placement="p", theme=r["theme"], keywords=r["keywords"]) for i, r in enumerate(rows)]
+        found = check.run_batch([Subject(c) for c in hand])
+        result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r, f in zip(rows, found, strict=True):
+            hits = flagged(f)
+            if r["kind"] == "coherent":
+                ok = not hits
+            elif r["kind"] == "unrelated":
+                ok = bool(hits)
+            else:
+                ok = any(h.field in (f"keywords[{r['outlier']}]", "keywords") for h in hits)
+            result[r["kind"]][0] += ok
+            result[r["kind"]][1] += 1
+        products = product_sets(args.catalog, args.products, random.Random(11))
+        pf = check.run_batch([Subject(c) for c in products])
+        wrongly = sum(1 for f in pf if flagged(f))
+        by_rule: dict[str, int] = defaultdict(int)
+        for f in pf:
+            for h in flagged(f):
+                by_rule[h.term or ""] += 1
+    report = {
+        "split": args.split,
+        "settings": dict(kv.split("=") for kv in args.set),
+        "coherent themes approved": f"{result['coherent'][0]}/{result['coherent'][1]}",
+        "unrelated sets flagged": f"{result['unrelated'][0]}/{result['unrelated'][1]}",
+        "outlier keyword flagged": f"{result['outlier'][0]}/{result['outlier'][1]}",
+        "product-name themes not approved": f"{wrongly}/{len(products)} ({100 * wrongly / len(products):.1f}%)",
+        "product-name flags by rule": dict(by_rule),
+    }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
