@@ -157,3 +157,25 @@ def test_department_affinity_comes_from_the_titles_embeddings():
     aff = check.affinity
     assert aff is not None and abs(aff[("pantry", "pantry")] - 1.0) < 1e-5
     assert aff[("pantry", "dairy eggs")] > aff[("household", "meat seafood")] + 0.15
+
+
+def test_a_set_is_unrelated_to_its_theme_only_when_catalog_and_embeddings_agree():
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    where = {"Smoothie Starter Kit": "household", "frozen berries": "frozen", "bananas": "produce", "greek yogurt": "dairy eggs",
+             "Spring Cleaning": "household", "chocolate cake": "frozen", "ice cream": "frozen"}
+    cand = {"smoothie": Candidate(id="s", placement="p", theme="Smoothie Starter Kit", keywords=["frozen berries", "bananas", "greek yogurt"]),
+            "cleaning": Candidate(id="c", placement="p", theme="Spring Cleaning", keywords=["chocolate cake", "ice cream"])}
+
+    def severity(embeddings: str, which: str) -> str | None:
+        check = CoherenceCheck(CoherenceConfig(embeddings=embeddings), CheckEnv(catalog=FakeCatalog(where, TITLES)))
+        check.__dict__["affinity"] = {}  # no two departments close: the catalog alone says "unrelated"
+        found = [f for f in check.check(Subject(cand[which])) if f.term == "keywords_unrelated_to_theme"]
+        return found[0].severity.value if found else None
+
+    assert severity("off", "smoothie") == "review"  # the catalog alone: the theme's any-word search found household goods
+    assert severity("auto", "smoothie") == "info"  # the embeddings disagree: a noisy theme search, not an unrelated set
+    assert severity("auto", "cleaning") == "review"  # both agree

@@ -104,10 +104,12 @@ class CoherenceCheck(Check):
             return []
         out: list[Finding] = []
         embedder = self.embedder
+        set_similarity = None
         if embedder is not None:
             out += self._with_embeddings(embedder, subject.candidate.theme, kws)
+            set_similarity = next((f.score for f in out if f.term == "set_similarity"), None)
         if self.catalog is not None:
-            out += self._with_catalog(subject.candidate.theme, kws)
+            out += self._with_catalog(subject.candidate.theme, kws, set_similarity)
         if embedder is None and self.catalog is None:
             out += self._lexical(subject.candidate.theme, kws)
         return out
@@ -118,6 +120,7 @@ class CoherenceCheck(Check):
         sims = [float(t @ k) for k in ks]
         out: list[Finding] = []
         mean = sum(sims) / len(sims)
+        out.append(self.rule("set_similarity", I, f"mean keyword-theme similarity {mean:.2f}", "keywords", score=round(mean, 4)))
         lowest = min(range(len(sims)), key=sims.__getitem__)
         out.append(  # the weakest keyword's similarity: what calibration sweeps over
             self.rule("min_similarity", I, f"lowest keyword-theme similarity {sims[lowest]:.2f} ({keywords[lowest]!r})", f"keywords[{lowest}]", score=round(sims[lowest], 4))
@@ -138,7 +141,9 @@ class CoherenceCheck(Check):
                 )
         return out
 
-    def _with_catalog(self, theme: str, keywords: list[str]) -> list[Finding]:
+    def _with_catalog(self, theme: str, keywords: list[str], set_similarity: float | None = None) -> list[Finding]:
+        """``set_similarity`` (the embeddings' mean keyword-theme similarity) must agree before a set is called
+        unrelated to its theme: the theme's own retrieval is a noisy any-word search ("Smoothie Starter Kit")."""
         out: list[Finding] = []
         evidence = [self._departments(k) for k in keywords]
         _, theme_depts = self._departments(theme, any_word=True)
@@ -160,7 +165,8 @@ class CoherenceCheck(Check):
         if len(spread) > self.cfg.max_departments:
             out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} departments: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
         if theme_depts and known and not any(self.related(d, theme_depts) for _, d in known):
-            out.append(self.rule("keywords_unrelated_to_theme", R, f"no keyword retrieves from the theme's departments ({', '.join(sorted(theme_depts))})", "keywords"))
+            agree = set_similarity is None or set_similarity < self.cfg.max_unrelated_set_similarity
+            out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's departments ({', '.join(sorted(theme_depts))})", "keywords"))
         return out
 
     def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:
