@@ -16,14 +16,13 @@ every product keeps both scores.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from judge.cascade.gate import Gate
 from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
-from judge.errors import ConfigError, InputError
+from judge.errors import ConfigError
 from judge.judges.providers import LLMSettings
 from judge.models import Candidate, InputBatch, simple_key
 from judge.policy import Policy
@@ -232,18 +231,3 @@ def _choose(store: Store, page: dict, p: PlacementSpec, cands: list, decisions: 
         }
         return chosen, reasons
     return None, reasons
-
-
-def read_placements(path: Path) -> list[PlacementSpec]:
-    out = []
-    try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read placements: {e}") from None
-    for i, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                out.append(PlacementSpec.model_validate_json(line))
-            except ValueError as e:
-                raise InputError(f"{path}:{i}: invalid placement: {str(e).splitlines()[0]}") from None
-    return out

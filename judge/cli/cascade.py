@@ -13,14 +13,14 @@ from rich.table import Table
 from judge.cascade import catalog
 from judge.cascade.distill import compare as compare_runs
 from judge.cascade.distill import examples as distill_examples
-from judge.cascade.storefront import StorefrontConfig, build, read_placements
+from judge.cascade.storefront import StorefrontConfig, build
 from judge.cli import common as c
 from judge.cli.common import err, out
 from judge.cli.render import T, compare_table, storefront_table
 from judge.policy import load_policy
 from judge.rules.checks.vocabulary import load_vocabulary
 from judge.surfaces import export
-from judge.surfaces.catalog_files import read_catalog
+from judge.surfaces.catalog_files import read_catalog, read_placements
 from judge.surfaces.demo import run as run_demo
 from judge.surfaces.output import check_outputs, write_output
 
@@ -93,7 +93,9 @@ def storefront_build(
     check_outputs({"--out": out_path}, {"the store": catalog_db, "the placements file": placements, "the vocabulary": vocabulary})
     with c.usage_errors():
         vocab = list(load_vocabulary(vocabulary.resolve())[1]) if vocabulary else None
-        specs = read_placements(placements)
+        specs, problems = read_placements(placements)
+        for problem in problems:
+            err.print(T("placement skipped: " + problem, style="magenta"), soft_wrap=True)
         sf = build(c.open_store(catalog_db), specs, load_policy(policy), cfg=cfg, llm=llm if use_llm else None,
                    skip_llm=not use_llm, vocabulary=vocab)
     write_output(out_path, json.dumps(sf.to_json(), indent=2, ensure_ascii=False))

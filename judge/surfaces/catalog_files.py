@@ -1,4 +1,6 @@
-"""Product catalog files as rows: CSV with a header, JSONL, a JSON array, or Instacart's public files.
+"""Product catalog and placement files: read through the hardened reader, every bad row a located error.
+
+Catalog files as rows: CSV with a header, JSONL, a JSON array, or Instacart's public files.
 
 - generic: ``id``, ``title`` and optionally ``brand``, ``category`` (a path such as ``pantry > spices``),
   ``aisle``, ``department``, ``popularity`` (or a ranker ``score``), ``available``; other columns are kept.
@@ -13,6 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from judge.cascade.generate import PlacementSpec
+from judge.config import validation_message
 from judge.errors import InputError
 from judge.models import Row
 from judge.surfaces.reader import read_rows
@@ -55,3 +61,18 @@ def _names(path: Path) -> dict[str, str]:
         if row.obj and "id" in row.obj and "name" in row.obj:
             names[row.obj["id"]] = row.obj["name"]
     return names
+
+
+def read_placements(path: Path) -> tuple[list[PlacementSpec], list[str]]:
+    """The placements of a JSONL (or JSON array, or CSV) file, and a located error for each bad one."""
+    specs: list[PlacementSpec] = []
+    errors: list[str] = []
+    for row in read_rows(path):
+        if row.obj is None:
+            errors.append(row.error or f"{row.where}: unreadable placement")
+            continue
+        try:
+            specs.append(PlacementSpec.model_validate(row.obj))
+        except ValidationError as e:
+            errors.append(f"{row.where}: invalid placement: {validation_message(e, 3)}")
+    return specs, errors

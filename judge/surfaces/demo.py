@@ -10,10 +10,10 @@ from pathlib import Path
 
 from judge.cascade import catalog
 from judge.cascade.gate import Gate, RunResult
-from judge.cascade.storefront import Storefront, build, read_placements
+from judge.cascade.storefront import Storefront, build
 from judge.policy import load_policy
 from judge.store import Store
-from judge.surfaces.catalog_files import read_catalog
+from judge.surfaces.catalog_files import read_catalog, read_placements
 from judge.surfaces.output import write_output
 from judge.surfaces.reader import read_input
 from judge.surfaces.report import write_report
@@ -85,7 +85,7 @@ def run(out: Path) -> DemoResult:
     catalog.load(store, read_catalog(products))
     policy = load_policy("default")
     bad_run = Gate(policy, store, skip_llm=True).run(read_input(bad))
-    storefront = build(store, read_placements(placements), policy)
+    storefront = build(store, read_placements(placements)[0], policy)
     sf_path = write_output(out / "storefront.json", json.dumps(storefront.to_json(), indent=2, ensure_ascii=False))
     report = write_report(store, store.require_run(storefront.run_id), out / "reports" / "demo.html", baseline=bad_run.run)
     return DemoResult(out / "judge.db", sf_path, report, bad_run, storefront)

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from judge import Store, load_policy
 from judge.cascade import catalog
 from judge.cascade.generate import OfflineGenerator, PlacementSpec, constrain
-from judge.cascade.storefront import StorefrontConfig, build, fuse, read_placements
+from judge.cascade.storefront import StorefrontConfig, build, fuse
 from judge.cli import app
 from judge.store import Product
-from judge.surfaces.catalog_files import read_catalog
+from judge.surfaces.catalog_files import read_catalog, read_placements
 from judge.surfaces.demo import write_sample
 from tests.conftest import ROOT
 
@@ -74,7 +74,7 @@ def test_a_rejected_candidate_is_backfilled_and_the_reason_recorded(tmp_path: Pa
     data["checks"]["terms"]["allow"] = [str(ROOT / "policies" / "terms" / "allow.yaml")]
     policy_file = tmp_path / "p.yaml"
     policy_file.write_text(yaml.safe_dump(data))
-    hero = [p for p in read_placements(placements) if p.id == "home-hero"]
+    hero = [p for p in read_placements(placements)[0] if p.id == "home-hero"]
     sf = build(store, hero, load_policy(policy_file)).to_json()
     (page,) = sf["pages"]
     placed = page["placements"][0] if page["placements"] else None
@@ -114,7 +114,7 @@ def test_llm_generator_and_judges_are_used_with_an_endpoint(tmp_path: Path):
     products, placements, _ = write_sample(tmp_path / "data")
     store = Store(tmp_path / "j.db")
     catalog.load(store, read_catalog(products))
-    specs = [p for p in read_placements(placements) if p.id == "home-row-2"]
+    specs = [p for p in read_placements(placements)[0] if p.id == "home-row-2"]
     with LLMServer() as srv:
         srv.llm.generation = {"theme": "Taco Tuesday at home", "keywords": ["taco shells", "salsa verdee", "unicorn steaks", "refried beans"]}
         sf = build(store, specs, load_policy("default"), llm=LLMSettings(base_url=srv.base_url, model="gen"), skip_llm=False).to_json()

@@ -189,3 +189,14 @@ def test_a_csv_from_stdin_keeps_its_header_in_the_approved_subset(tmp_path: Path
                               str(ROOT / "policies" / "default.yaml"), "--approved-out", str(tmp_path / "ok.csv")], input=text)
     assert res.exit_code in (0, 1), res.output
     assert (tmp_path / "ok.csv").read_text().splitlines()[0] == "id,placement,theme,keywords"
+
+
+def test_a_bad_placement_is_skipped_with_its_line_and_the_rest_are_built(tmp_path: Path):
+    from judge.surfaces.catalog_files import read_placements
+
+    path = tmp_path / "placements.jsonl"
+    path.write_text("\n".join([json.dumps({"id": "home-hero", "page": "home"}), '{"id": ', json.dumps({"id": 5}),
+                               BAD_JSONL["nested 5,000 deep"][0], json.dumps({"id": "home-row", "keywords": 3})]) + "\n")
+    specs, errors = read_placements(path)
+    assert [s.id for s in specs] == ["home-hero", "home-row"]
+    assert [e.split(": ")[0] for e in errors] == [f"{path}:{n}" for n in (2, 3, 4)]
