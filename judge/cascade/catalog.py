@@ -115,7 +115,22 @@ def load(store: Store, rows: Iterable[Row]) -> LoadResult:
     return LoadResult(loaded, errors, total)
 
 
+VOCABULARY_VERSION = 1  # bump when the way the vocabulary is built changes: stored ones are then rebuilt
+
+
 def vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str, float]]:
+    """The catalog's keyword vocabulary (:func:`build_vocabulary`), built once per catalog version and kept."""
+    fingerprint = store.catalog_fingerprint()
+    name = f"vocabulary:v{VOCABULARY_VERSION}:min_count={min_count}:max_n={max_n}:limit={limit}"
+    kept = store.catalog_artifact(fingerprint, name)
+    if kept is not None:
+        return [tuple(row) for row in json.loads(kept)]  # type: ignore[misc]
+    built = build_vocabulary(store, min_count, max_n, limit)
+    store.keep_catalog_artifact(fingerprint, name, json.dumps(built, ensure_ascii=False))
+    return built
+
+
+def build_vocabulary(store: Store, min_count: int = 3, max_n: int = 3, limit: int = 20_000) -> list[tuple[str, int, str, float]]:
     """Keyword vocabulary from the catalog: frequent title n-grams (brand names removed) plus aisle
     and department names.
 

@@ -11,7 +11,7 @@ per table group; :class:`Store` is their union over one SQLite database:
 - :mod:`~judge.store.reviews`: human decisions;
 - :mod:`~judge.store.labels`: labels and calibrations;
 - :mod:`~judge.store.catalog`: the product catalog and its BM25 index;
-- :mod:`~judge.store.vectors`: embeddings by model revision and catalog searches by catalog version, kept across runs;
+- :mod:`~judge.store.vectors`: embeddings by model revision, catalog searches and artifacts by catalog version, kept across runs;
 - :mod:`~judge.store.stats`: aggregates for reports.
 """
 

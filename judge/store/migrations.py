@@ -110,6 +110,12 @@ def m009_retrievals(conn: Connection) -> None:
     create_tables(conn, "retrievals")
 
 
+@migration
+def m010_catalog_artifacts(conn: Connection) -> None:
+    """What is derived from a catalog version (its vocabulary), built once and kept."""
+    create_tables(conn, "catalog_artifacts")
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply pending migrations; return the names applied now.
 

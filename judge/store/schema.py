@@ -199,6 +199,15 @@ class RetrievalRow(SQLModel, table=True):
     product_ids: str  # tab-separated, best first
 
 
+class CatalogArtifactRow(SQLModel, table=True):
+    """Something derived from one catalog version (its keyword vocabulary), kept so it is built once."""
+
+    __tablename__ = "catalog_artifacts"
+    catalog: str = Field(primary_key=True)  # the catalog's fingerprint
+    name: str = Field(primary_key=True)  # what it is, with the parameters and version of how it was made
+    data_json: str
+
+
 class LabelRow(SQLModel, table=True):
     """A human label: should this content be flagged by this check or criterion?"""
 

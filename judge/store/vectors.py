@@ -1,5 +1,5 @@
-"""What is costly to compute and kept across runs: embeddings by model revision, catalog searches by
-catalog version."""
+"""What is costly to compute and kept across runs: embeddings by model revision; catalog searches and
+artifacts (the keyword vocabulary) by catalog version."""
 
 from __future__ import annotations
 
@@ -35,3 +35,11 @@ class VectorsMixin(StoreBase):
         rows = [(catalog, k, int(any_word), q, "\t".join(ids)) for q, ids in items]
         with self.engine.begin() as conn:
             insert_rows(conn, "retrievals", ("catalog", "k", "any_word", "query", "product_ids"), rows, prefix="OR IGNORE")
+
+    def catalog_artifact(self, catalog: str, name: str) -> str | None:
+        """A stored artifact of a catalog version, as the JSON text it was kept as."""
+        return self._scalar("SELECT data_json FROM catalog_artifacts WHERE catalog = ? AND name = ?", catalog, name)
+
+    def keep_catalog_artifact(self, catalog: str, name: str, data_json: str) -> None:
+        with self.engine.begin() as conn:
+            insert_rows(conn, "catalog_artifacts", ("catalog", "name", "data_json"), [(catalog, name, data_json)], prefix="OR REPLACE")

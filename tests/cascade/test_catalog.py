@@ -115,3 +115,19 @@ def test_product_phrases_from_the_catalog_are_allowed_and_nothing_else(tmp_path:
     allowed = [f for f in v["roast"].findings if f.check == "terms"]
     assert allowed and all(f.severity == "info" for f in allowed) and "91" in allowed[0].message
     assert v["rude"].row.decision != "approved"
+
+
+def test_the_vocabulary_is_built_once_per_catalog_version(tmp_path: Path, db: Path, monkeypatch):
+    store = Store(db)
+    catalog.load(store, read_catalog(small_catalog(tmp_path)))
+    built: list[int] = []
+    real = catalog.build_vocabulary
+    monkeypatch.setattr(catalog, "build_vocabulary", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = catalog.vocabulary(store, min_count=1)
+    again = catalog.vocabulary(Store(db), min_count=1)  # another process, the same catalog: kept
+    assert built == [1] and again == first and any(row[0] == "taco" and row[1] == 2 for row in first)
+    catalog.vocabulary(store, min_count=2)  # other parameters: built
+    write_jsonl(tmp_path / "more.jsonl", [{"id": "8", "title": "Taco Sauce", "department": "pantry"}])
+    catalog.load(store, read_catalog(tmp_path / "more.jsonl"))
+    catalog.vocabulary(store, min_count=1)  # a new catalog version: built again
+    assert built == [1, 1, 1]
