@@ -19,8 +19,11 @@ _BEARER = re.compile(r"(?i)\b(bearer|authorization:)\s+[A-Za-z0-9._~+/=-]{8,}")
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{16,}")
 
 
+_SECRET_KEYS = frozenset(p.replace("-", "_") for p in SECRET_PARAMS)
+
+
 def _secret(name: str) -> bool:
-    return name.lower().replace("-", "_") in {p.replace("-", "_") for p in SECRET_PARAMS}
+    return name.lower().replace("-", "_") in _SECRET_KEYS
 
 
 def redact_url(url: str | None) -> str | None:

@@ -16,7 +16,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from judge.cli import calibrate, cascade, gate, review
-from judge.cli.common import EXIT_CRASH, EXIT_USAGE, err, safe
+from judge.cli.common import EXIT_CRASH, err, fail, safe
 from judge.errors import JudgeError
 from judge.redact import redact_text
 
@@ -34,8 +34,7 @@ class JudgeGroup(TyperGroup):
             err.print("interrupted; committed batches are kept and the same command resumes the run")
             raise typer.Exit(130) from None
         except JudgeError as e:
-            err.print(Text.assemble(("error: ", "bold red"), safe(str(e))), soft_wrap=True)
-            raise typer.Exit(EXIT_USAGE) from None
+            raise fail(str(e)) from None
         except Exception as e:
             if type(e).__module__.startswith("typer"):  # usage errors: typer prints them
                 raise

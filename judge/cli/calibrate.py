@@ -58,11 +58,10 @@ def calibrate(
     recall of rejection, Cohen's kappa with a bootstrap interval, inter-annotator kappa, threshold sweep; probes."""
     store = c.open_store(db)
     llm = c.llm_settings(base_url=base_url, api_key=api_key, model=model, mode=mode, concurrency=concurrency, timeout=timeout, temperature=temperature)
-    with c.usage_errors():
-        result = run_calibration(
-            store, load_policy(policy), llm=llm, run_id=run, label_files=labels or [], skip_llm=skip_llm,
-            probes=probes, repeat=repeat, target_recall=target_recall,
-        )
+    result = run_calibration(
+        store, load_policy(policy), llm=llm, run_id=run, label_files=labels or [], skip_llm=skip_llm,
+        probes=probes, repeat=repeat, target_recall=target_recall,
+    )
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2, default=str) + "\n")
         return

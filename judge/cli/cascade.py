@@ -37,8 +37,7 @@ def catalog_load(
     db: c.DbOpt = c.DEFAULT_DB_PATH,
 ) -> None:
     """Load (upsert) a product catalog and rebuild its full-text index. Bad rows are reported and skipped."""
-    with c.usage_errors():
-        result = catalog.load(c.open_store(db), read_catalog(file, fmt))
+    result = catalog.load(c.open_store(db), read_catalog(file, fmt))
     for e in result.errors[:20]:
         err.print(T("catalog row skipped: " + e, style="magenta"), soft_wrap=True)
     if len(result.errors) > 20:
@@ -91,13 +90,12 @@ def storefront_build(
     cfg = StorefrontConfig(candidates_per_placement=candidates, backfill=backfill, role=role, k=k, min_products=min_products,
                            min_per_keyword=min_per_keyword, min_precision=min_precision, w_ranker=w_ranker)
     check_outputs({"--out": out_path}, {"the store": catalog_db, "the placements file": placements, "the vocabulary": vocabulary})
-    with c.usage_errors():
-        vocab = list(load_vocabulary(vocabulary.resolve())[1]) if vocabulary else None
-        specs, problems = read_placements(placements)
-        for problem in problems:
-            err.print(T("placement skipped: " + problem, style="magenta"), soft_wrap=True)
-        sf = build(c.open_store(catalog_db), specs, load_policy(policy), cfg=cfg, llm=llm if use_llm else None,
-                   skip_llm=not use_llm, vocabulary=vocab)
+    vocab = list(load_vocabulary(vocabulary.resolve())[1]) if vocabulary else None
+    specs, problems = read_placements(placements)
+    for problem in problems:
+        err.print(T("placement skipped: " + problem, style="magenta"), soft_wrap=True)
+    sf = build(c.open_store(catalog_db), specs, load_policy(policy), cfg=cfg, llm=llm if use_llm else None,
+               skip_llm=not use_llm, vocabulary=vocab)
     write_output(out_path, json.dumps(sf.to_json(), indent=2, ensure_ascii=False))
     out.print(storefront_table(sf))
     out.print(f"storefront: {out_path}", highlight=False)
@@ -107,8 +105,7 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for judge.db, storefront.json, reports/ and the sample data.")] = Path("."),
 ) -> None:
     """Run the whole cascade offline on sample data it writes itself (no key, no network)."""
-    with c.usage_errors():
-        r = run_demo(out_dir)
+    r = run_demo(out_dir)
     bad = r.bad_run.counts
     out.print(f"deliberately bad candidates: {bad['rejected']} rejected, {bad['needs_review']} sent to review, "
               f"{bad['approved']} approved", highlight=False)
@@ -125,8 +122,7 @@ def distill_export(
     """Write the approved candidates of a run, with the prompts that would produce them, as fine-tuning JSONL."""
     check_outputs({"--out": out_path}, {"the store": db})
     store = c.open_store(db)
-    with c.usage_errors():
-        written, skipped = export.write_examples(distill_examples(store, store.require_run(run)), out_path)
+    written, skipped = export.write_examples(distill_examples(store, store.require_run(run)), out_path)
     out.print(f"{written} approved example(s) written to {out_path}" + (f"; {skipped} skipped (not JSONL input)" if skipped else ""), highlight=False)
 
 
@@ -140,8 +136,7 @@ def compare(
 ) -> None:
     """Compare two generators' runs: approval rate, per check and criterion, product precision, latency, tokens."""
     store = c.open_store(db)
-    with c.usage_errors():
-        a, b = store.require_run(run_a), store.require_run(run_b)
+    a, b = store.require_run(run_a), store.require_run(run_b)
     result = compare_runs(store, a, b, storefront_a, storefront_b)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2, default=str) + "\n")

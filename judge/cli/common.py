@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +12,6 @@ from rich.console import Console
 from rich.text import Text
 
 from judge.config import validation_message
-from judge.errors import JudgeError
 from judge.judges.providers import LLMSettings
 from judge.store import DEFAULT_DB, Store
 
@@ -71,18 +68,8 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-@contextmanager
-def usage_errors() -> Iterator[None]:
-    """Turn the engine's errors into a clear message and the usage-error exit."""
-    try:
-        yield
-    except JudgeError as e:
-        raise fail(str(e)) from None
-
-
 def open_store(db: Path) -> Store:
-    with usage_errors():
-        return Store(db)
+    return Store(db)
 
 
 def llm_settings(**kwargs: Any) -> LLMSettings:

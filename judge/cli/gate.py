@@ -74,15 +74,14 @@ def gate(
         timeout=timeout, concurrency=concurrency, max_retries=max_retries, max_total_tokens=max_total_tokens,
         max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price, deadline=deadline,
     )
-    with c.usage_errors():
-        check_outputs({"--json": json_out, "--junit": junit, "--approved-out": approved_out, "--summary-md": summary_md},
-                      {"the store": db, "the input": None if str(input) == "-" else input})
-        pol = load_policy(policy)
-        store = c.open_store(db)
-        engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts,
-                      calibrations=store.latest_calibrations())
-        batch = read_input(input)
-        result = _run(engine, batch, show_progress=out.is_terminal and not quiet)
+    check_outputs({"--json": json_out, "--junit": junit, "--approved-out": approved_out, "--summary-md": summary_md},
+                  {"the store": db, "the input": None if str(input) == "-" else input})
+    pol = load_policy(policy)
+    store = c.open_store(db)
+    engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts,
+                  calibrations=store.latest_calibrations())
+    batch = read_input(input)
+    result = _run(engine, batch, show_progress=out.is_terminal and not quiet)
     _report_problems(result)
     _write_outputs(store, result, json_out, junit, approved_out, summary_md)
     if not quiet:
@@ -171,9 +170,8 @@ def show(
 
 def checks(policy: c.PolicyOpt = "default") -> None:
     """List the rule checks, whether the policy enables them, and whether they can run here."""
-    with c.usage_errors():
-        pol = load_policy(policy)
-        statuses = CheckSuite(pol.checks, CheckEnv(pol.base_dir)).statuses
+    pol = load_policy(policy)
+    statuses = CheckSuite(pol.checks, CheckEnv(pol.base_dir)).statuses
     table = Table(title=f"policy {pol.id}@{pol.version}", show_edge=False)
     for col in ("check", "enabled", "status", "description"):
         table.add_column(col)
@@ -183,8 +181,7 @@ def checks(policy: c.PolicyOpt = "default") -> None:
         table.add_row(check_id, "yes" if st else "no", status, cls.description)
     out.print(table)
     if pol.checks.terms.enabled:
-        with c.usage_errors():
-            lists = describe_lists(TermsCheck(pol.checks.terms, CheckEnv(pol.base_dir)))
+        lists = describe_lists(TermsCheck(pol.checks.terms, CheckEnv(pol.base_dir)))
         out.print(term_lists_table(lists))
 
 
@@ -198,9 +195,8 @@ def report(
     """Write a self-contained HTML quality report of a run (no network needed to view it)."""
     check_outputs({"--out": out_path}, {"the store": db})
     store = c.open_store(db)
-    with c.usage_errors():
-        r = store.require_run(run)
-        base = store.require_run(baseline) if baseline else None
+    r = store.require_run(run)
+    base = store.require_run(baseline) if baseline else None
     path = write_report(store, r, out_path, base, max_items)
     out.print(f"report: {path} ({path.stat().st_size / 1024:.0f} KiB)", highlight=False)
 
@@ -208,6 +204,5 @@ def report(
 def summary(run: c.RunArg = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
     """Print a stored run's summary and provenance as JSON."""
     store = c.open_store(db)
-    with c.usage_errors():
-        r = store.require_run(run)
+    r = store.require_run(run)
     sys.stdout.write(json.dumps(export.run_summary(r), indent=2) + "\n")

@@ -32,8 +32,7 @@ def review_list(
 ) -> None:
     """List the items of a run that need a human (rejected and needs_review by default)."""
     store = c.open_store(db)
-    with c.usage_errors():
-        r = store.require_run(run)
+    r = store.require_run(run)
     try:
         wanted = tuple(Decision(d) for d in decision) if decision else rv.PENDING
     except ValueError:
@@ -48,8 +47,7 @@ def review_list(
 def review_show(ref: RefArg, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
     """Show a candidate with its offending spans highlighted, every finding, judgement and the provenance."""
     store = c.open_store(db)
-    with c.usage_errors():
-        v = rv.resolve(store, ref, store.require_run(run))
+    v = rv.resolve(store, ref, store.require_run(run))
     _show(store, v)
 
 
@@ -61,9 +59,8 @@ def _show(store: Store, v: StoredVerdict) -> None:
 
 def _decide(ref: str, decision: Decision, reason: str, reviewer: str | None, run: str | None, db: Path) -> None:
     store = c.open_store(db)
-    with c.usage_errors():
-        v = rv.resolve(store, ref, store.require_run(run))
-        rev = rv.record(store, v, decision, reason, reviewer)
+    v = rv.resolve(store, ref, store.require_run(run))
+    rev = rv.record(store, v, decision, reason, reviewer)
     out.print(T(f"{decision.value} {v.row.candidate_id} ({(v.row.content_hash or '')[:12]}) by {rev.reviewer}: sticks for "
                 f"policy {v.row.policy_id}@{v.row.policy_version}"))
 
@@ -84,8 +81,7 @@ def review_reject(ref: RefArg, reason: ReasonOpt, reviewer: ReviewerOpt = None, 
 def review_queue(run: c.RunOpt = None, reviewer: ReviewerOpt = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
     """Go through pending items one by one: [a]pprove, [r]eject, [s]kip, [q]uit. Resumable."""
     store = c.open_store(db)
-    with c.usage_errors():
-        r = store.require_run(run)
+    r = store.require_run(run)
     total = rv.list_items(store, r, only_unreviewed=True, limit=1)[1]
     if not total:
         out.print("nothing to review")
@@ -102,7 +98,6 @@ def review_queue(run: c.RunOpt = None, reviewer: ReviewerOpt = None, db: c.DbOpt
         if key not in ("a", "r"):
             continue
         reason = typer.prompt("reason")
-        with c.usage_errors():
-            rv.record(store, it.verdict, Decision.APPROVED if key == "a" else Decision.REJECTED, reason, reviewer)
+        rv.record(store, it.verdict, Decision.APPROVED if key == "a" else Decision.REJECTED, reason, reviewer)
         done += 1
     out.print(f"{done} decision(s) recorded; {total - done} left or skipped")

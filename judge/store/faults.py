@@ -66,6 +66,14 @@ def _expected_size(head: bytes) -> int | None:
     return pages * page_size if pages and changes == valid_for else None
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """Whether ``path`` is a readable file that starts as a SQLite database does."""
+    try:
+        return path.is_file() and _head(path)[: len(SQLITE_MAGIC)] == SQLITE_MAGIC
+    except StoreError:
+        return False
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size

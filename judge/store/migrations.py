@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.schema import CreateColumn
 
-from judge.errors import StoreError
 from judge.store.schema import PRODUCTS_FTS_DDL, table
 
 Migration = Callable[[Connection], None]
@@ -117,14 +116,8 @@ def m010_catalog_artifacts(conn: Connection) -> None:
 
 
 def apply(conn: Connection) -> list[str]:
-    """Apply pending migrations; return the names applied now.
-
-    A database that holds tables but none of ours is somebody else's: it is refused, not migrated.
-    """
-    names = set(inspect(conn).get_table_names())
-    if names and not names & {"_migrations", "runs"}:
-        shown = ", ".join(sorted(names)[:5])
-        raise StoreError(f"it holds other tables ({shown}) and is not a verdict store; choose another --db")
+    """Apply pending migrations; return the names applied now (another application's database was
+    refused before, by :func:`judge.store.faults.check_store_file`)."""
     conn.execute(text("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"))
     done = {row[0] for row in conn.execute(text("SELECT name FROM _migrations"))}
     applied = []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 from judge.models import Decision
 from judge.store import RunRow, Store, StoredVerdict
 from judge.surfaces.output import open_output, write_output
+from judge.surfaces.reader import csv_header
 
 
 def _item(v: StoredVerdict) -> dict[str, Any]:
@@ -111,7 +110,7 @@ def write_approved(store: Store, run: RunRow, path: Path) -> int:
     n = 0
     with open_output(path, newline="") as f:
         if run.input_format == "csv":
-            header = json.loads(run.options_json or "{}").get("csv_header") or _csv_header(Path(run.input_path))
+            header = json.loads(run.options_json or "{}").get("csv_header") or csv_header(run.input_path)
             if header:
                 f.write(header)
         for v in store.verdicts(run.id):
@@ -119,19 +118,6 @@ def write_approved(store: Store, run: RunRow, path: Path) -> int:
                 f.write(v.row.raw + ("\r\n" if run.input_format == "csv" else "\n"))
                 n += 1
     return n
-
-
-def _csv_header(path: Path) -> str:
-    try:
-        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
-            fields = next(csv.reader(f), None)
-    except OSError:
-        return ""
-    if not fields:
-        return ""
-    buf = io.StringIO()
-    csv.writer(buf).writerow(fields)
-    return buf.getvalue()
 
 
 def write_summary_md(store: Store, run: RunRow, path: Path) -> None:

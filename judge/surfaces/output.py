@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TextIO
 
 from judge.errors import OutputError
+from judge.store.faults import is_sqlite_file
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 STORE_SIDECARS = ("", "-wal", "-shm", "-journal")
 
 
@@ -55,19 +55,11 @@ def check_outputs(outputs: Mapping[str, Path | None], protected: Mapping[str, Pa
         clash = guarded.get(real) or (guarded.get(inode) if inode else None)
         if clash:
             raise OutputError(f"{option} {path}: is {clash}; an output never overwrites {clash}")
-        if path.is_file() and _is_sqlite(path):
+        if is_sqlite_file(path):
             raise OutputError(f"{option} {path}: is a SQLite database; an output never overwrites one")
         guarded[real] = f"the {option} output"
         if inode:
             guarded[inode] = f"the {option} output"
-
-
-def _is_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-    except OSError:
-        return False
 
 
 @contextmanager

@@ -138,6 +138,14 @@ def _scan(source: _Source) -> tuple[str, int | None]:
     return digest.hexdigest(), count if source.fmt == "jsonl" else None
 
 
+def csv_header(path: Path | str) -> str | None:
+    """The header row of a CSV file as CSV text (None when the file is gone or empty)."""
+    try:
+        return _csv_header(_Source(Path(path), str(path), "csv"))
+    except InputError:
+        return None
+
+
 def _csv_header(source: _Source) -> str | None:
     """The header row as CSV text (kept with the run: an approved subset starts with it, even from stdin)."""
     with source.decoded() as f:
