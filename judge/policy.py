@@ -63,6 +63,7 @@ class PatternsConfig(_Strict):
 
     enabled: bool = True
     severity: dict[str, Severity] = {}  # pattern group id -> severity
+    keyword_severity: dict[str, Severity] = {}  # pattern group id -> severity of a match in a search keyword
 
 
 class FormatConfig(_Strict):

@@ -63,3 +63,14 @@ def test_injection_is_looked_for_in_every_text_field(field: str):
     check = pat.InjectionCheck(load_policy("default").checks.injection, CheckEnv())
     found = check.check(Subject(cand))
     assert found and found[0].field.startswith(field), found
+
+
+@pytest.mark.parametrize(
+    ("policy", "keyword_severity"),
+    [("default", "info"), ("strict", "review")],
+)
+def test_a_claim_in_a_search_keyword_names_a_product_the_theme_makes_the_claim(policy: str, keyword_severity: str):
+    cand = Candidate(id="x", placement="p", theme="Detox tea for spring", keywords=["Everyday Detox Dandelion Tea", "green tea"])
+    check = pat.ClaimsCheck(load_policy(policy).checks.claims, CheckEnv())
+    by_field = {f.field: f.severity.value for f in check.check(Subject(cand))}
+    assert by_field == {"theme": "block", "keywords[0]": keyword_severity}

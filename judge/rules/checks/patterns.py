@@ -33,6 +33,9 @@ class PatternGroup(BaseModel):
     description: str
     patterns: list[str]
     allow: list[str] = []  # phrases (brands, product names) in which a match is not a claim: "Best Foods"
+    # severity of a match inside a search keyword, when it differs: a keyword is a query that no customer
+    # reads, so "Detox Tea" there retrieves a product that makes the claim, it does not make one itself
+    keyword_severity: Severity | None = None
     examples: Examples = Examples()
 
     @field_validator("patterns")
@@ -192,7 +195,7 @@ class PatternCheck(Check):
             if group.check == self.id:
                 out.append(
                     self.finding(
-                        self.severity(group.id, group.severity),
+                        self._severity(group, field_name),
                         group.description,
                         field_name,
                         nt,
@@ -203,6 +206,14 @@ class PatternCheck(Check):
                     )
                 )
         return out
+
+
+    def _severity(self, group: PatternGroup, field_name: str) -> Severity:
+        if field_name.startswith("keywords["):
+            in_keywords = getattr(self.cfg, "keyword_severity", {}).get(group.id, group.keyword_severity)
+            if in_keywords is not None:
+                return in_keywords
+        return self.severity(group.id, group.severity)
 
 
 def _allowed(text: str, start: int, end: int, phrases: list[str]) -> bool:
