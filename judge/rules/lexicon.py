@@ -287,7 +287,10 @@ class TermIndex:
     def _stretched(self, form: str, entry: TermEntry) -> bool:
         """Whether repeated letters hide a term: a letter three times ("fuuuck"), or twice in a token that is no
         real word and hides a strong or hand-listed term ("wallmart"). Doubled letters are spelling too:
-        "sloppy", "moose", "teff" must not become "slopy", "mose", "teef"."""
+        "sloppy", "moose", "teff" must not become "slopy", "mose", "teef". Stretching only adds letters: "XX"
+        (Dos Equis) is no spelling of "xxx"."""
+        if len(form) < len(entry.key):
+            return False
         if _TRIPLE.search(form) or self.morphology is None:
             return True
         return not self.morphology.is_word(form) and (entry.fuzzy or self.morphology.strong_or_root(entry.key))
