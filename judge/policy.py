@@ -116,7 +116,11 @@ class CoherenceConfig(_Strict):
     # min_set_similarity 0.10 chosen on the tune half of bench/quality/coherence.jsonl), so
     # a meal that spans bakery, meat, dairy and pantry is coherent and toilet paper under taco night is not.
     min_department_affinity: float = Field(0.66, ge=-1, le=1)
-    department_sample: int = Field(150, ge=10)  # product titles per department for its centroid
+    # "aisle": compare the aisles that keywords retrieve instead (finer: paper goods and tortillas are far
+    # apart where household and bakery are not), related at min_aisle_affinity
+    affinity_level: Literal["department", "aisle"] = "department"
+    min_aisle_affinity: float = Field(0.5, ge=-1, le=1)
+    department_sample: int = Field(150, ge=10)  # product titles per department (or aisle) for its centroid
     # With embeddings, the catalog's "keywords unrelated to the theme" needs the mean keyword-theme similarity
     # below this too (coherent sets sit above 0.2, unrelated ones below 0.17 on bench/quality/coherence.jsonl)
     max_unrelated_set_similarity: float = Field(0.20, ge=-1, le=1)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from judge.models import PLACEHOLDER_TAXONOMY, STOPWORDS, Row
 from judge.store import Product, Store
@@ -30,6 +30,7 @@ class LoadResult:
 
 @dataclass(frozen=True, slots=True)
 class _Hit:
+    aisle: str | None
     department: str | None
 
 
@@ -46,8 +47,8 @@ class StoreEvidence:
         self._ready: dict[tuple[int, bool], dict[str, list[str]]] = {}
 
     @cached_property
-    def _departments(self) -> dict[str, str | None]:
-        return self.store.product_departments()
+    def _groups(self) -> dict[str, tuple[str | None, str | None]]:
+        return self.store.product_groups()
 
     def prefetch(self, queries: Sequence[str], k: int, any_word: bool = False) -> None:
         todo = list(dict.fromkeys(queries))
@@ -58,14 +59,14 @@ class StoreEvidence:
             found.update(new)
         self._ready[(k, any_word)] = found
 
-    def department_titles(self, per: int) -> dict[str, list[str]]:
-        return self.store.department_titles(per)
+    def group_titles(self, level: Literal["department", "aisle"], per: int) -> dict[str, list[str]]:
+        return self.store.group_titles(level, per)
 
     def search(self, query: str, k: int, any_word: bool = False) -> Sequence[_Hit | Product]:
         ids = self._ready.get((k, any_word), {}).get(query)
         if ids is None:
             return self.store.search_products(query, k, any_word=any_word)
-        return [_Hit(self._departments.get(i)) for i in ids]
+        return [_Hit(*self._groups.get(i, (None, None))) for i in ids]
 
     def titles(self) -> list[tuple[str, str]]:
         return self.store.product_titles()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from judge.models import MERCH_WORDS, STOPWORDS
 from judge.store.base import StoreBase, insert_sql
@@ -63,18 +63,19 @@ class CatalogMixin(StoreBase):
         )
         return [Product(*r) for r in rows]
 
-    def department_titles(self, per: int) -> dict[str, list[str]]:
-        """Up to ``per`` available product titles of each department, in catalog order."""
+    def group_titles(self, level: Literal["department", "aisle"], per: int) -> dict[str, list[str]]:
+        """Up to ``per`` available product titles of each department (or aisle), in catalog order."""
+        column = {"department": "department", "aisle": "aisle"}[level]
         out: dict[str, list[str]] = {}
-        sql = ("SELECT department, title FROM (SELECT department, title, ROW_NUMBER() OVER (PARTITION BY department "
-               "ORDER BY rowid) AS n FROM products WHERE available = 1 AND department IS NOT NULL) WHERE n <= ?")
-        for department, title in self._rows(sql, per):
-            out.setdefault(department, []).append(title)
+        sql = (f"SELECT {column}, title FROM (SELECT {column}, title, ROW_NUMBER() OVER (PARTITION BY {column} "
+               f"ORDER BY rowid) AS n FROM products WHERE available = 1 AND {column} IS NOT NULL) WHERE n <= ?")
+        for group, title in self._rows(sql, per):
+            out.setdefault(group, []).append(title)
         return out
 
-    def product_departments(self) -> dict[str, str | None]:
-        """``product id -> department`` of every product."""
-        return dict(self._rows("SELECT id, department FROM products"))
+    def product_groups(self) -> dict[str, tuple[str | None, str | None]]:
+        """``product id -> (aisle, department)`` of every product."""
+        return {i: (a, d) for i, a, d in self._rows("SELECT id, aisle, department FROM products")}
 
     def product_count(self) -> int:
         return self._scalar("SELECT count(*) FROM products") or 0

@@ -99,9 +99,9 @@ class FakeCatalog:
     def search(self, query: str, k: int, any_word: bool = False):
         from types import SimpleNamespace
 
-        return [SimpleNamespace(department=self.departments[query])] * 3 if query in self.departments else []
+        return [SimpleNamespace(department=self.departments[query], aisle=None)] * 3 if query in self.departments else []
 
-    def department_titles(self, per: int) -> dict[str, list[str]]:
+    def group_titles(self, level: str, per: int) -> dict[str, list[str]]:
         return {d: ts[:per] for d, ts in self.titles_by.items()}
 
     def titles(self):

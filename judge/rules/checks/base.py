@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from judge.models import Candidate, Finding, Severity
 from judge.rules.normalize import NormalizedText, normalize
@@ -41,6 +41,7 @@ class CheckStatus:
 
 
 class ProductHit(Protocol):
+    aisle: str | None
     department: str | None
 
 
@@ -56,8 +57,8 @@ class CatalogEvidence(Protocol):
         """Make the coming ``search`` calls for ``queries`` cheap (a batch's searches at once)."""
         ...
 
-    def department_titles(self, per: int) -> dict[str, list[str]]:
-        """Up to ``per`` product titles of each department (for how close departments are)."""
+    def group_titles(self, level: Literal["department", "aisle"], per: int) -> dict[str, list[str]]:
+        """Up to ``per`` product titles of each department or aisle (for how close they are)."""
         ...
 
     def titles(self) -> Sequence[tuple[str, str]]:

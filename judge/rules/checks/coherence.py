@@ -32,17 +32,18 @@ class CoherenceCheck(Check):
 
     def __init__(self, cfg: Any, ctx: Any) -> None:
         super().__init__(cfg, ctx)
-        self._departments = lru_cache(maxsize=100_000)(self._departments_uncached)
+        self._departments = lru_cache(maxsize=100_000)(self._groups_uncached)
 
     @property
     def catalog(self) -> CatalogEvidence | None:
         return self.ctx.catalog
 
-    def _departments_uncached(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
-        """How many products a query retrieves, and the departments that hold most of them."""
+    def _groups_uncached(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
+        """How many products a query retrieves, and the departments (or aisles) that hold most of them."""
         assert self.catalog is not None
         hits = self.catalog.search(query, self.cfg.top_k, any_word=any_word)
-        counts = Counter(p.department or "" for p in hits)
+        level = self.cfg.affinity_level
+        counts = Counter(getattr(p, level, None) or "" for p in hits)
         major = frozenset(
             d for d, n in counts.items()
             if d and d not in PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
@@ -51,15 +52,15 @@ class CoherenceCheck(Check):
 
     @cached_property
     def affinity(self) -> dict[tuple[str, str], float] | None:
-        """How close each two departments are: the cosine of the centroids of their product titles' embeddings.
+        """How close each two departments (or aisles) are: the cosine of the centroids of their product titles' embeddings.
 
         Computed once per catalog and process (the vectors come from the store after the first run); ``None``
         without a catalog or embeddings, and departments are then related only when they are the same.
         """
         embedder, catalog = self.embedder, self.catalog
-        if embedder is None or catalog is None or not hasattr(catalog, "department_titles"):
+        if embedder is None or catalog is None or not hasattr(catalog, "group_titles"):
             return None
-        samples = {d: ts for d, ts in catalog.department_titles(self.cfg.department_sample).items()
+        samples = {d: ts for d, ts in catalog.group_titles(self.cfg.affinity_level, self.cfg.department_sample).items()
                    if d not in PLACEHOLDER_TAXONOMY}
         texts = [t for ts in samples.values() for t in ts]
         vectors = dict(zip(texts, embedder.vectors(texts, self.ctx.vectors), strict=True))
@@ -70,13 +71,12 @@ class CoherenceCheck(Check):
         return {(a, b): float(centroids[a] @ centroids[b]) for a in centroids for b in centroids}
 
     def related(self, a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> bool:
-        """Whether two sets of departments share one, or (with embeddings) hold two close ones."""
+        """Whether two sets of departments (or aisles) share one, or (with embeddings) hold two close ones."""
         if a & b:
             return True
         affinity = self.affinity
-        return affinity is not None and any(
-            affinity.get((x, y), -1.0) >= self.cfg.min_department_affinity for x in a for y in b
-        )
+        least = self.cfg.min_aisle_affinity if self.cfg.affinity_level == "aisle" else self.cfg.min_department_affinity
+        return affinity is not None and any(affinity.get((x, y), -1.0) >= least for x in a for y in b)
 
     @property
     def embedder(self) -> Any:
