@@ -2,6 +2,7 @@
 single-outlier sets (`coherence.jsonl`), and real product names as themes with same-aisle keywords.
 
     python bench/quality/coherence.py [--catalog ../shared/data/instacart] [--products 3000] [--split tune|report|all]
+    python bench/quality/coherence.py --split tune --set affinity_level=aisle,min_aisle_affinity=0.5 --set ...
 
 Only the coherence check runs (its findings of severity review or block are what keeps a candidate from
 approval). The hand-written sets are split by position: even lines tune, odd lines report.
@@ -52,52 +53,64 @@ def product_sets(folder: Path, n: int, rng: random.Random) -> list[Candidate]:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
-    ap.add_argument("--products", type=int, default=3000)
-    ap.add_argument("--split", default="all", choices=["tune", "report", "all"])
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="Override a coherence setting (sweeps).")
-    args = ap.parse_args()
-    rows = [json.loads(line) for line in (HERE / "coherence.jsonl").read_text().splitlines() if line.strip()]
-    if args.split != "all":
-        rows = [r for i, r in enumerate(rows) if (i % 2 == 0) == (args.split == "tune")]
-    with tempfile.TemporaryDirectory() as d:
-        store = Store(Path(d) / "c.db")
-        catalog.load(store, read_catalog(args.catalog / "products.csv"))
-        policy = load_policy("default")
-        cfg = policy.checks.coherence.model_copy(update={k: float(v) for k, v in (kv.split("=") for kv in args.set)})
-        check = CoherenceCheck(cfg, CheckEnv(policy.base_dir, catalog=StoreEvidence(store), vectors=store))
-        hand = [Candidate(id=f"h{i}", placement="p", theme=r["theme"], keywords=r["keywords"]) for i, r in enumerate(rows)]
-        found = check.run_batch([Subject(c) for c in hand])
-        result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for r, f in zip(rows, found, strict=True):
-            hits = flagged(f)
-            if r["kind"] == "coherent":
-                ok = not hits
-            elif r["kind"] == "unrelated":
-                ok = bool(hits)
-            else:
-                ok = any(h.field in (f"keywords[{r['outlier']}]", "keywords") for h in hits)
-            result[r["kind"]][0] += ok
-            result[r["kind"]][1] += 1
-        products = product_sets(args.catalog, args.products, random.Random(11))
-        pf = check.run_batch([Subject(c) for c in products])
-        wrongly = sum(1 for f in pf if flagged(f))
-        by_rule: dict[str, int] = defaultdict(int)
-        for f in pf:
-            for h in flagged(f):
-                by_rule[h.term or ""] += 1
-    report = {
-        "split": args.split,
-        "settings": dict(kv.split("=") for kv in args.set),
+def _value(v: str) -> float | str:
+    try:
+        return float(v)
+    except ValueError:
+        return v
+
+
+def evaluate(check: CoherenceCheck, rows: list[dict], products: list[Candidate]) -> dict:
+    hand = [Candidate(id=f"h{i}", placement="p", theme=r["theme"], keywords=r["keywords"]) for i, r in enumerate(rows)]
+    found = check.run_batch([Subject(c) for c in hand])
+    result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r, f in zip(rows, found, strict=True):
+        hits = flagged(f)
+        if r["kind"] == "coherent":
+            ok = not hits
+        elif r["kind"] == "unrelated":
+            ok = bool(hits)
+        else:
+            ok = any(h.field in (f"keywords[{r['outlier']}]", "keywords") for h in hits)
+        result[r["kind"]][0] += ok
+        result[r["kind"]][1] += 1
+    pf = check.run_batch([Subject(c) for c in products])
+    wrongly = sum(1 for f in pf if flagged(f))
+    by_rule: dict[str, int] = defaultdict(int)
+    for f in pf:
+        for h in flagged(f):
+            by_rule[h.term or ""] += 1
+    return {
         "coherent themes approved": f"{result['coherent'][0]}/{result['coherent'][1]}",
         "unrelated sets flagged": f"{result['unrelated'][0]}/{result['unrelated'][1]}",
         "outlier keyword flagged": f"{result['outlier'][0]}/{result['outlier'][1]}",
         "product-name themes not approved": f"{wrongly}/{len(products)} ({100 * wrongly / len(products):.1f}%)",
         "product-name flags by rule": dict(by_rule),
     }
-    print(json.dumps(report, indent=1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
+    ap.add_argument("--products", type=int, default=3000)
+    ap.add_argument("--split", default="all", choices=["tune", "report", "all"])
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE,...",
+                    help="Coherence settings to evaluate (KEY=VALUE pairs joined by commas); repeat to sweep several "
+                         "in one run (the catalog is loaded and the embeddings computed once).")
+    args = ap.parse_args()
+    rows = [json.loads(line) for line in (HERE / "coherence.jsonl").read_text().splitlines() if line.strip()]
+    if args.split != "all":
+        rows = [r for i, r in enumerate(rows) if (i % 2 == 0) == (args.split == "tune")]
+    products = product_sets(args.catalog, args.products, random.Random(11))
+    with tempfile.TemporaryDirectory() as d:
+        store = Store(Path(d) / "c.db")
+        catalog.load(store, read_catalog(args.catalog / "products.csv"))
+        policy = load_policy("default")
+        for setting in args.set or [""]:
+            update = {k: _value(v) for k, v in (kv.split("=") for kv in setting.split(",") if kv)}
+            cfg = policy.checks.coherence.model_copy(update=update)
+            check = CoherenceCheck(cfg, CheckEnv(policy.base_dir, catalog=StoreEvidence(store), vectors=store))
+            print(json.dumps({"split": args.split, "settings": update, **evaluate(check, rows, products)}, indent=1), flush=True)
 
 
 if __name__ == "__main__":

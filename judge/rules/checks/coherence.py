@@ -163,10 +163,10 @@ class CoherenceCheck(Check):
                 )
         spread = set().union(*(d for _, d in known)) if known else set()
         if len(spread) > self.cfg.max_departments:
-            out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} departments: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
+            out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} {self.cfg.affinity_level}s: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
         if theme_depts and known and not any(self.related(d, theme_depts) for _, d in known):
             agree = set_similarity is None or set_similarity < self.cfg.max_unrelated_set_similarity
-            out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's departments ({', '.join(sorted(theme_depts))})", "keywords"))
+            out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's {self.cfg.affinity_level}s ({', '.join(sorted(theme_depts))})", "keywords"))
         return out
 
     def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:
