@@ -296,15 +296,15 @@ def main() -> None:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
     unrated = sorted({w for name in UNRATED if name in blobs for w in unrated_words(name, blobs[name])})
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), unrated, args.everyday_zipf)
-    version = " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items())
-    also = ", ".join(name for name in UNRATED if name in blobs)
     profane: set[str] = set()
     for lang, groups in cats.items():
+        used = {n: v for n, v in provenance.items() if lang == "en" or n not in UNRATED}  # the unrated lists are English
         data = {
-            "version": version,
-            "source": provenance,
+            "version": " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items() if name in used),
+            "source": used,
             "categories": [
-                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): LDNOOBW, cuss (sure), {also} (en)",
+                category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): " + ", ".join(
+                    ["LDNOOBW", "cuss (sure)", *(n for n in UNRATED if n in used)]),
                          "block", groups["block"], EXAMPLES[lang]["block"], False),
                 *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
                             "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),
