@@ -179,3 +179,30 @@ def test_a_set_is_unrelated_to_its_theme_only_when_catalog_and_embeddings_agree(
     assert severity("off", "smoothie") == "review"  # the catalog alone: the theme's any-word search found household goods
     assert severity("auto", "smoothie") == "info"  # the embeddings disagree: a noisy theme search, not an unrelated set
     assert severity("auto", "cleaning") == "review"  # both agree
+
+
+def test_at_aisle_level_the_groups_are_the_catalogs_aisles(tmp_path: Path):
+    from judge.cascade import catalog
+    from judge.cascade.catalog import StoreEvidence
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv
+    from judge.rules.checks.coherence import CoherenceCheck
+    from judge.surfaces.catalog_files import read_catalog
+
+    rows = [("Taco Shells", "tortillas", "pantry"), ("Taco Seasoning", "spices", "pantry"), ("Corn Tortillas", "tortillas", "bakery"),
+            ("Toilet Paper", "paper goods", "household")]
+    products = write_jsonl(tmp_path / "p.jsonl", [{"id": str(i), "title": t, "aisle": a, "department": d} for i, (t, a, d) in enumerate(rows)])
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, read_catalog(products))
+    evidence = StoreEvidence(store)
+    assert store.group_titles("aisle", 1) == {"tortillas": ["Taco Shells"], "spices": ["Taco Seasoning"], "paper goods": ["Toilet Paper"]}
+    assert store.group_titles("department", 5)["pantry"] == ["Taco Shells", "Taco Seasoning"]
+
+    def groups(level: str, query: str) -> frozenset[str]:
+        check = CoherenceCheck(CoherenceConfig(embeddings="off", affinity_level=level, department_share=0.1), CheckEnv(catalog=evidence))
+        return check._departments(query)[1]
+
+    assert groups("aisle", "taco") == {"tortillas", "spices"}
+    assert groups("department", "taco") == {"pantry"}
+    evidence.prefetch(["taco"], 10)  # answered from the prefetched ids: the hits still carry their aisle
+    assert groups("aisle", "taco") == {"tortillas", "spices"}
