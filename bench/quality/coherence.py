@@ -107,7 +107,12 @@ def main() -> None:
         catalog.load(store, read_catalog(args.catalog / "products.csv"))
         policy = load_policy("default")
         for setting in args.set or [""]:
-            update = {k: _value(v) for k, v in (kv.split("=") for kv in setting.split(",") if kv)}
+            update: dict = {"severity": dict(policy.checks.coherence.severity)}
+            for k, v in (kv.split("=") for kv in setting.split(",") if kv):
+                if k.startswith("severity."):  # severity.keyword_off_theme_embedding=review
+                    update["severity"][k.removeprefix("severity.")] = v
+                else:
+                    update[k] = _value(v)
             cfg = policy.checks.coherence.model_copy(update=update)
             check = CoherenceCheck(cfg, CheckEnv(policy.base_dir, catalog=StoreEvidence(store), vectors=store))
             print(json.dumps({"split": args.split, "settings": update, **evaluate(check, rows, products)}, indent=1), flush=True)

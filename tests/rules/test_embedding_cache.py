@@ -206,3 +206,36 @@ def test_at_aisle_level_the_groups_are_the_catalogs_aisles(tmp_path: Path):
     assert groups("department", "taco") == {"pantry"}
     evidence.prefetch(["taco"], 10)  # answered from the prefetched ids: the hits still carry their aisle
     assert groups("aisle", "taco") == {"tortillas", "spices"}
+
+
+def test_goods_among_food_keywords_are_off_theme_even_when_departments_look_close(tmp_path: Path):
+    from judge.cascade import catalog
+    from judge.cascade.catalog import StoreEvidence
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+    from judge.surfaces.catalog_files import read_catalog
+
+    rows = [("Chicken Noodle Soup", "soup broth bouillon", "canned goods"), ("Tomato Soup", "soup broth bouillon", "canned goods"),
+            ("Saltine Crackers", "crackers", "snacks"), ("Butter Crackers", "crackers", "snacks"),
+            ("Grilled Cheese Sandwich", "frozen meals", "frozen"), ("Cheddar Cheese Slices", "packaged cheese", "dairy eggs"),
+            ("Moisturizing Shampoo", "hair care", "personal care"), ("Volumizing Shampoo", "hair care", "personal care"),
+            ("Hair Conditioner", "hair care", "personal care"), ("Paper Plates", "plates bowls cups flatware", "household"),
+            ("Lump Charcoal", "more household", "household"), ("Lemon Bars", "cookies cakes", "snacks"), ("Lemon Cookies", "cookies cakes", "snacks")]
+    products = write_jsonl(tmp_path / "p.jsonl", [{"id": str(i), "title": t, "aisle": a, "department": d} for i, (t, a, d) in enumerate(rows)])
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, read_catalog(products))
+    check = CoherenceCheck(CoherenceConfig(embeddings="off", department_share=0.3), CheckEnv(catalog=StoreEvidence(store)))
+    check.__dict__["affinity"] = {}
+    check.cfg.min_department_affinity = -1.0  # every two departments close: only the goods rule can speak
+    assert "hair care" in check.goods_aisles and "soup broth bouillon" not in check.goods_aisles
+
+    def goods(theme: str, keywords: list[str]) -> list[str]:
+        found = check.check(Subject(Candidate(id="c", placement="p", theme=theme, keywords=keywords)))
+        return [f.text for f in found if f.term == "goods_among_food"]
+
+    assert goods("Cozy soup night", ["chicken noodle soup", "saltine crackers", "cheddar cheese", "shampoo"]) == ["shampoo"]
+    assert goods("Backyard cookout", ["cheddar cheese", "tomato soup", "paper plates", "charcoal"]) == []  # goods the set shares
+    assert goods("Cozy soup night", ["tomato soup", "shampoo"]) == []  # one food keyword beside it is too few
+    assert goods("Lemon desserts", ["lemon bars", "lemon cookies", "butter crackers"]) == []

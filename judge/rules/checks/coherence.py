@@ -5,7 +5,8 @@ Signals, best first:
   similarity, against an absolute floor and against the other keywords;
 - catalog evidence (when a catalog is loaded in the store): the departments of the
   products each keyword retrieves (BM25 top-k) are compared with those of the other
-  keywords and of the theme; a keyword that retrieves nothing is a finding too;
+  keywords and of the theme; a keyword that retrieves nothing is a finding too, and so is
+  one that names goods nobody eats (WordNet) among food keywords, from a department of its own;
 - lexical fallback (no catalog): shared word stems, reported as the weak signal it is.
 """
 
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from judge.models import PLACEHOLDER_TAXONOMY, Finding, Severity, simple_key
+from judge.resources import resolve_data_file
 from judge.rules.checks.base import CatalogEvidence, Check, Subject
+from judge.rules.nouns import NounClasses, load_noun_classes
 
 R, I = Severity.REVIEW, Severity.INFO
 
@@ -32,17 +36,30 @@ class CoherenceCheck(Check):
 
     def __init__(self, cfg: Any, ctx: Any) -> None:
         super().__init__(cfg, ctx)
-        self._departments = lru_cache(maxsize=100_000)(self._groups_uncached)
+        self._groups = lru_cache(maxsize=200_000)(self._groups_uncached)
 
     @property
     def catalog(self) -> CatalogEvidence | None:
         return self.ctx.catalog
 
-    def _groups_uncached(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
-        """How many products a query retrieves, and the departments (or aisles) that hold most of them."""
+    @property
+    def data_files(self) -> list[Path]:
+        refs = [r for r in (self.cfg.food_nouns, self.cfg.goods_nouns) if r]
+        return [resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs]
+
+    @cached_property
+    def nouns(self) -> NounClasses | None:
+        if not (self.cfg.food_nouns and self.cfg.goods_nouns):
+            return None
+        return load_noun_classes(*self.data_files)
+
+    def _departments(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
+        """How many products a query retrieves, and the departments (or aisles: ``affinity_level``) that hold most."""
+        return self._groups(query, any_word, self.cfg.affinity_level)
+
+    def _groups_uncached(self, query: str, any_word: bool, level: str) -> tuple[int, frozenset[str]]:
         assert self.catalog is not None
         hits = self.catalog.search(query, self.cfg.top_k, any_word=any_word)
-        level = self.cfg.affinity_level
         counts = Counter(getattr(p, level, None) or "" for p in hits)
         major = frozenset(
             d for d, n in counts.items()
@@ -161,12 +178,55 @@ class CoherenceCheck(Check):
                         f"keywords[{i}]", text=keywords[i],
                     )
                 )
+        out += self._goods_among_food(keywords, known, {f.field for f in out})
         spread = set().union(*(d for _, d in known)) if known else set()
         if len(spread) > self.cfg.max_departments:
             out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} {self.cfg.affinity_level}s: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
         if theme_depts and known and not any(self.related(d, theme_depts) for _, d in known):
             agree = set_similarity is None or set_similarity < self.cfg.max_unrelated_set_similarity
             out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's {self.cfg.affinity_level}s ({', '.join(sorted(theme_depts))})", "keywords"))
+        return out
+
+    @cached_property
+    def goods_aisles(self) -> frozenset[str]:
+        """The aisles whose products are mostly goods, not food: of the sampled titles whose head noun WordNet
+        knows, more name goods than food (diapers, hair care, cleaning products; not baby food or snacks)."""
+        nouns, catalog = self.nouns, self.catalog
+        if nouns is None or catalog is None or not hasattr(catalog, "group_titles"):
+            return frozenset()
+        out = set()
+        for group, titles in catalog.group_titles("aisle", self.cfg.department_sample).items():
+            kinds = Counter(nouns.kind(t, modifiers=False) for t in titles)
+            if kinds["goods"] > kinds["food"]:
+                out.add(group)
+        return frozenset(out)
+
+    def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None]) -> list[Finding]:
+        """A keyword naming goods nobody eats among food keywords, from departments of goods that no other keyword
+        reaches."""
+        nouns = self.nouns
+        if nouns is None:
+            return []
+        kinds = [nouns.kind(k) for k in keywords]
+        out = []
+        for i, depts in known:
+            if kinds[i] != "goods" or f"keywords[{i}]" in flagged:
+                continue
+            aisles = self._groups(keywords[i], False, "aisle")[1]
+            if not aisles or not aisles <= self.goods_aisles:
+                continue  # "Lemon Bars" retrieves snacks: a bar of food, whatever WordNet's first sense says
+            food = sum(kinds[j] == "food" for j in range(len(keywords)) if j != i)
+            if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
+                continue
+            if depts & set().union(*(d for j, d in known if j != i)):
+                continue  # the charcoal beside the paper plates: goods the set shares
+            out.append(
+                self.rule(
+                    "goods_among_food", R,
+                    f"keyword {keywords[i]!r} names goods that nobody eats among food keywords, and retrieves {', '.join(sorted(depts))} products, which no other keyword does",
+                    f"keywords[{i}]", text=keywords[i],
+                )
+            )
         return out
 
     def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:

@@ -1,0 +1,69 @@
+"""What a keyword names: food, or goods that nobody eats, by the WordNet class of its head noun.
+
+The lists are written by ``scripts/import_wordnet.py`` (``policies/terms/food_nouns.txt``, ``goods_nouns.txt``).
+A keyword is looked up whole ("toilet paper", "olive oil"); otherwise (when asked to) a food word before the last
+one makes it food ("lemon bars", "coffee creamer"), and else its last word decides, singular ("diapers" ->
+"diaper"). A word in neither list is unknown, and unknown never counts against a keyword.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from judge.models import simple_key
+
+Kind = Literal["food", "goods"]
+
+
+def _singulars(word: str) -> list[str]:
+    out = [word]
+    if word.endswith("ies") and len(word) > 4:
+        out.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        out.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        out.append(word[:-1])
+    return out
+
+
+@dataclass(frozen=True)
+class NounClasses:
+    food: frozenset[str]
+    goods: frozenset[str]
+
+    def kind(self, keyword: str, modifiers: bool = True) -> Kind | None:
+        """"food", "goods" or None (not known, or both). ``modifiers=False`` reads the head noun only: a product
+        title's flavour or scent ("Lavender Soap", "Mint Toothpaste") does not make it food."""
+        words = simple_key(keyword).replace("-", " ").split()
+        if not words:
+            return None
+        for candidate in (" ".join(words[:-1] + [s]) for s in _singulars(words[-1])):
+            found = self._kind(candidate)
+            if found:
+                return found
+        if len(words) == 1:
+            return None
+        if modifiers and any(self._kind(w) == "food" for w in words[:-1]):
+            return "food"
+        for head in _singulars(words[-1]):
+            found = self._kind(head)
+            if found:
+                return found
+        return None
+
+    def _kind(self, lemma: str) -> Kind | None:
+        food, goods = lemma in self.food, lemma in self.goods
+        return "food" if food and not goods else "goods" if goods and not food else None
+
+
+def _words(path: Path) -> frozenset[str]:
+    lines = path.read_text("utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+@lru_cache(maxsize=4)
+def load_noun_classes(food: Path, goods: Path) -> NounClasses:
+    return NounClasses(_words(food), _words(goods))
