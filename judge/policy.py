@@ -121,10 +121,11 @@ class CoherenceConfig(_Strict):
     affinity_level: Literal["department", "aisle"] = "department"
     min_aisle_affinity: float = Field(0.5, ge=-1, le=1)
     department_sample: int = Field(150, ge=10)  # product titles per department (or aisle) for its centroid
-    # With a catalog: a keyword that names goods nobody eats (WordNet's artifacts and substances) among keywords
-    # of which at least this share name food, and that retrieves from departments no other keyword does, is off
-    # the theme, however close its department sits to food in the embeddings ("shampoo" in a soup night: personal
-    # care holds vitamins and snacks too). The lists come from scripts/import_wordnet.py; null turns the rule off.
+    # With a catalog: a keyword that is no food by WordNet and retrieves only from aisles of goods (aisles whose
+    # product titles mostly name WordNet's artifacts and substances), among keywords of which at least this share
+    # name food, from departments no other keyword reaches, is off the theme, however close its department sits to
+    # food in the embeddings ("shampoo" in a soup night: personal care holds vitamins and snacks too). The lists
+    # come from scripts/import_wordnet.py; null turns the rule off.
     food_nouns: str | None = "terms/food_nouns.txt"
     goods_nouns: str | None = "terms/goods_nouns.txt"
     min_food_share: float = Field(0.66, ge=0, le=1)

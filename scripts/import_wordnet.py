@@ -6,11 +6,12 @@ Source: WordNet 3.0 (Princeton University), as Debian's ``wordnet-base`` package
 ``data.noun``), under the WordNet 3.0 licence (see policies/terms/SOURCES.md). Each noun sense belongs to one
 lexicographer file ("lexname"); this script keeps two classes of lemmas:
 
-- ``food_nouns.txt``: a lemma with a food or plant sense (``noun.food``, ``noun.plant``), however rare in
-  WordNet's counts ("tortilla", "chicken", "olive oil", "kale", and "lime", whose fruit is its sixth sense);
-- ``goods_nouns.txt``: a lemma with no food or plant sense at all, one of whose first two senses is an artifact
-  or a substance (``noun.artifact``, ``noun.substance``): goods that nobody eats ("shampoo", "detergent",
-  "diaper", "bleach", whose first sense is the act of bleaching).
+- ``food_nouns.txt``: a lemma with a food sense (``noun.food``), however rare in WordNet's counts ("tortilla",
+  "kale", "olive oil", and "lime", whose fruit is its sixth sense); a plant sense alone is no food ("lavender",
+  "hair" and "blade" have one);
+- ``goods_nouns.txt``: a lemma with no food sense, one of whose first two senses is an artifact or a substance
+  (``noun.artifact``, ``noun.substance``): goods that nobody eats ("shampoo", "detergent", "diaper", "bulb",
+  "bleach", whose first sense is the act of bleaching).
 
 Multi-word lemmas are written with spaces ("toilet paper"). Tests never run this script; they run the check on
 what it wrote.
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS = ROOT / "policies" / "terms"
-FOOD, PLANT, ARTIFACT, SUBSTANCE = "13", "20", "06", "27"  # lexicographer file numbers (WordNet's lexnames(5WN))
+FOOD, ARTIFACT, SUBSTANCE = "13", "06", "27"  # lexicographer file numbers (WordNet's lexnames(5WN))
 
 
 def lexfiles(data_noun: Path) -> dict[str, str]:
@@ -51,8 +52,8 @@ def senses(index_noun: Path, lex: dict[str, str]) -> dict[str, list[str]]:
 
 
 def classify(by_lemma: dict[str, list[str]]) -> tuple[list[str], list[str]]:
-    food = sorted(w for w, s in by_lemma.items() if {FOOD, PLANT} & set(s))
-    goods = sorted(w for w, s in by_lemma.items() if not {FOOD, PLANT} & set(s) and {ARTIFACT, SUBSTANCE} & set(s[:2]))
+    food = sorted(w for w, s in by_lemma.items() if FOOD in s)
+    goods = sorted(w for w, s in by_lemma.items() if FOOD not in s and {ARTIFACT, SUBSTANCE} & set(s[:2]))
     return food, goods
 
 

@@ -64,6 +64,7 @@ def evaluate(check: CoherenceCheck, rows: list[dict], products: list[Candidate])
     hand = [Candidate(id=f"h{i}", placement="p", theme=r["theme"], keywords=r["keywords"]) for i, r in enumerate(rows)]
     found = check.run_batch([Subject(c) for c in hand])
     result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    wrong: list[str] = []
     for r, f in zip(rows, found, strict=True):
         hits = flagged(f)
         if r["kind"] == "coherent":
@@ -73,6 +74,8 @@ def evaluate(check: CoherenceCheck, rows: list[dict], products: list[Candidate])
         else:
             ok = any(h.field in (f"keywords[{r['outlier']}]", "keywords") for h in hits)
         result[r["kind"]][0] += ok
+        if not ok:
+            wrong.append(f"{r['kind']}: {r['theme']} {r['keywords']} -> {[(h.term, h.text) for h in hits]}")
         result[r["kind"]][1] += 1
     pf = check.run_batch([Subject(c) for c in products])
     wrongly = sum(1 for f in pf if flagged(f))
@@ -86,6 +89,7 @@ def evaluate(check: CoherenceCheck, rows: list[dict], products: list[Candidate])
         "outlier keyword flagged": f"{result['outlier'][0]}/{result['outlier'][1]}",
         "product-name themes not approved": f"{wrongly}/{len(products)} ({100 * wrongly / len(products):.1f}%)",
         "product-name flags by rule": dict(by_rule),
+        "wrong": wrong,
     }
 
 

@@ -239,3 +239,4 @@ def test_goods_among_food_keywords_are_off_theme_even_when_departments_look_clos
     assert goods("Backyard cookout", ["cheddar cheese", "tomato soup", "paper plates", "charcoal"]) == []  # goods the set shares
     assert goods("Cozy soup night", ["tomato soup", "shampoo"]) == []  # one food keyword beside it is too few
     assert goods("Lemon desserts", ["lemon bars", "lemon cookies", "butter crackers"]) == []
+    assert goods("Cozy soup night", ["chicken noodle soup", "saltine crackers", "cheddar cheese", "hair conditioner"]) == ["hair conditioner"]

@@ -19,7 +19,8 @@ def nouns():
     [
         ("shampoo", "goods"), ("Diapers", "goods"), ("toilet paper", "goods"), ("laundry detergent", "goods"),
         ("bleach", "goods"),  # its first sense is the act of bleaching; its second a substance
-        ("tortillas", "food"), ("ground beef", "food"), ("olive oil", "food"), ("limes", "food"),  # the fruit is lime's 6th sense
+        ("tortillas", "food"), ("ground beef", "food"), ("olive oil", "food"), ("kale", "food"),
+        ("limes", "food"),  # the fruit is lime's 6th sense
         ("lemon bars", "food"),  # a food word before the head: a bar of food
         ("dog food", "food"),  # food all the same: the rule cannot tell whose
         ("", None), ("zzyzx", None),
@@ -30,5 +31,6 @@ def test_a_keyword_is_food_goods_or_unknown(nouns, keyword: str, kind: str | Non
 
 
 def test_a_titles_flavour_or_scent_does_not_make_it_food(nouns):
-    assert nouns.kind("Lavender Soap") == "food"  # as a keyword: the modifier decides
-    assert nouns.kind("Lavender Soap", modifiers=False) == "goods"  # as a product title: the head noun does
+    assert nouns.kind("Lemon Dish Soap") == "food"  # as a keyword: the modifier decides
+    assert nouns.kind("Lemon Dish Soap", modifiers=False) == "goods"  # as a product title: the head noun does
+    assert nouns.kind("Lavender Soap") == "goods"  # a plant sense alone is no food

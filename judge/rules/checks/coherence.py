@@ -202,19 +202,19 @@ class CoherenceCheck(Check):
         return frozenset(out)
 
     def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None]) -> list[Finding]:
-        """A keyword naming goods nobody eats among food keywords, from departments of goods that no other keyword
-        reaches."""
+        """A keyword that is no food by WordNet and retrieves only from aisles of goods, among food keywords, from
+        departments that no other keyword reaches ("shampoo", and "hand sanitizer", which WordNet does not know)."""
         nouns = self.nouns
         if nouns is None:
             return []
         kinds = [nouns.kind(k) for k in keywords]
         out = []
         for i, depts in known:
-            if kinds[i] != "goods" or f"keywords[{i}]" in flagged:
+            if kinds[i] == "food" or f"keywords[{i}]" in flagged:
                 continue
             aisles = self._groups(keywords[i], False, "aisle")[1]
             if not aisles or not aisles <= self.goods_aisles:
-                continue  # "Lemon Bars" retrieves snacks: a bar of food, whatever WordNet's first sense says
+                continue
             food = sum(kinds[j] == "food" for j in range(len(keywords)) if j != i)
             if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
                 continue
@@ -223,7 +223,7 @@ class CoherenceCheck(Check):
             out.append(
                 self.rule(
                     "goods_among_food", R,
-                    f"keyword {keywords[i]!r} names goods that nobody eats among food keywords, and retrieves {', '.join(sorted(depts))} products, which no other keyword does",
+                    f"keyword {keywords[i]!r} retrieves goods that nobody eats ({', '.join(sorted(aisles))}) among food keywords, from {', '.join(sorted(depts))}, where no other keyword does",
                     f"keywords[{i}]", text=keywords[i],
                 )
             )
