@@ -181,6 +181,47 @@ def test_a_set_is_unrelated_to_its_theme_only_when_catalog_and_embeddings_agree(
     assert severity("auto", "cleaning") == "review"  # both agree
 
 
+def test_the_embeddings_alone_do_not_call_a_set_unrelated_when_the_catalog_relates_it(monkeypatch: pytest.MonkeyPatch):
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    # product names: the embedding of a long title is far from three other titles of its aisle
+    where = {"Kumquats 12 Oz": "produce", "Organic Whole Pineapple": "produce", "Bag of Clementines": "produce",
+             "Spring Cleaning": "household", "Chocolate Cake": "frozen", "Vanilla Ice Cream": "frozen"}
+    check = CoherenceCheck(CoherenceConfig(embeddings="auto", min_set_similarity=0.99), CheckEnv(catalog=FakeCatalog(where, TITLES)))
+    check.__dict__["affinity"] = {}
+
+    def severity(theme: str, keywords: list[str]) -> str | None:
+        found = [f for f in check.check(Subject(Candidate(id="c", placement="p", theme=theme, keywords=keywords)))
+                 if f.term == "keywords_unrelated_to_theme_embedding"]
+        return found[0].severity.value if found else None
+
+    assert severity("Kumquats 12 Oz", ["Organic Whole Pineapple", "Bag of Clementines"]) == "info"  # same department
+    assert severity("Spring Cleaning", ["Chocolate Cake", "Vanilla Ice Cream"]) == "review"  # the catalog agrees
+
+
+def test_a_keyword_near_its_theme_in_the_embeddings_is_not_off_theme_by_its_department_alone():
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    where = {"tortilla chips": "snacks", "salsa": "pantry", "guacamole": "deli", "toilet paper": "household", "Game Day Nachos": "snacks"}
+
+    def off(max_similarity: float, keywords: list[str]) -> list[str]:
+        check = CoherenceCheck(CoherenceConfig(embeddings="auto", max_off_theme_similarity=max_similarity),
+                               CheckEnv(catalog=FakeCatalog(where, TITLES)))
+        check.__dict__["affinity"] = {}  # only the same department is related: every keyword is apart
+        found = check.check(Subject(Candidate(id="c", placement="p", theme="Game Day Nachos", keywords=keywords)))
+        return [f.text for f in found if f.term == "keyword_off_theme"]
+
+    kws = ["tortilla chips", "salsa", "guacamole", "toilet paper"]
+    assert "guacamole" in off(1.0, kws)  # without the embeddings' veto the departments flag a good keyword
+    assert off(0.25, kws) == ["toilet paper"]
+
+
 def test_at_aisle_level_the_groups_are_the_catalogs_aisles(tmp_path: Path):
     from judge.cascade import catalog
     from judge.cascade.catalog import StoreEvidence

@@ -121,12 +121,15 @@ class CoherenceCheck(Check):
             return []
         out: list[Finding] = []
         embedder = self.embedder
-        set_similarity = None
+        set_similarity, sims = None, None
         if embedder is not None:
             out += self._with_embeddings(embedder, subject.candidate.theme, kws)
             set_similarity = next((f.score for f in out if f.term == "set_similarity"), None)
+            sims = self._similarities(embedder, subject.candidate.theme, kws)
         if self.catalog is not None:
-            out += self._with_catalog(subject.candidate.theme, kws, set_similarity)
+            out += self._with_catalog(subject.candidate.theme, kws, set_similarity, sims)
+            if self._catalog_relates(subject.candidate.theme, kws):  # the embeddings alone do not call a set unrelated
+                out = [f.model_copy(update={"severity": I}) if f.term == "keywords_unrelated_to_theme_embedding" else f for f in out]
         if embedder is None and self.catalog is None:
             out += self._lexical(subject.candidate.theme, kws)
         return out
@@ -158,7 +161,18 @@ class CoherenceCheck(Check):
                 )
         return out
 
-    def _with_catalog(self, theme: str, keywords: list[str], set_similarity: float | None = None) -> list[Finding]:
+    def _similarities(self, embedder: Any, theme: str, keywords: list[str]) -> list[float]:
+        vectors = embedder.vectors([theme, *keywords], self.ctx.vectors)
+        return [float(vectors[0] @ k) for k in vectors[1:]]
+
+    def _catalog_relates(self, theme: str, keywords: list[str]) -> bool:
+        """Whether the catalog sees the set as the theme's: a keyword retrieves from one of the theme's departments
+        (the same one: the theme's any-word search is too noisy for "close")."""
+        _, theme_depts = self._departments(theme, any_word=True)
+        return any(self._departments(k)[1] & theme_depts for k in keywords)
+
+    def _with_catalog(self, theme: str, keywords: list[str], set_similarity: float | None = None,
+                      sims: list[float] | None = None) -> list[Finding]:
         """``set_similarity`` (the embeddings' mean keyword-theme similarity) must agree before a set is called
         unrelated to its theme: the theme's own retrieval is a noisy any-word search ("Smoothie Starter Kit")."""
         out: list[Finding] = []
@@ -170,6 +184,8 @@ class CoherenceCheck(Check):
         known = [(i, d) for i, (_, d) in enumerate(evidence) if d]
         for i, depts in known:
             others = set().union(*(d for j, d in known if j != i)) | theme_depts
+            if sims is not None and sims[i] >= self.cfg.max_off_theme_similarity:
+                continue  # the embeddings see the keyword near the theme: the catalog's departments alone do not outvote them
             if others and not self.related(depts, others):
                 out.append(
                     self.rule(
