@@ -49,7 +49,7 @@ LEXICON_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "nl")  # policies/terms
 class TermsConfig(_Strict):
     enabled: bool = True
     lists: list[str] = ["terms/garm.yaml", "terms/retail.yaml", *(f"terms/lexicon_{lang}.yaml" for lang in LEXICON_LANGUAGES)]
-    allow: list[str] = ["terms/allow.yaml"]
+    allow: list[str] = ["terms/allow.yaml", "terms/allow_wordnet.yaml"]
     morphology: str | None = "terms/morphology.yaml"  # compounds of strong roots; null turns it off
     # categories whose words a loaded catalog's product titles may clear in their exact pair ("pork butt");
     # restricted goods (alcohol, tobacco, arms...) are never cleared by being on sale

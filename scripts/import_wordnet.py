@@ -13,6 +13,12 @@ lexicographer file ("lexname"); this script keeps two classes of lemmas:
   (``noun.artifact``, ``noun.substance``): goods that nobody eats ("shampoo", "detergent", "diaper", "bulb",
   "bleach", whose first sense is the act of bleaching).
 
+- ``allow_wordnet.yaml``: WordNet's food (and, for profanity and slurs, plant) lemmas that hold a listed term
+  ("cock-a-leekie", "spotted dick", "pussy willow", "dill weed"), and its food words that are listed terms
+  themselves ("kumquat", "twinkie", "sucker"): phrases in which a hit is no finding. Restricted goods (drugs,
+  tobacco, alcohol, arms) are cleared only by a food phrase of several words ("dill weed", never "cannabis
+  sativa"). Run it after scripts/import_lexicons.py: it reads the term lists.
+
 Multi-word lemmas are written with spaces ("toilet paper"). Tests never run this script; they run the check on
 what it wrote.
 """
@@ -20,12 +26,18 @@ what it wrote.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
+import re
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS = ROOT / "policies" / "terms"
-FOOD, ARTIFACT, SUBSTANCE = "13", "06", "27"  # lexicographer file numbers (WordNet's lexnames(5WN))
+FOOD, ARTIFACT, SUBSTANCE, PLANT = "13", "06", "27", "20"
+TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
+CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases  # lexicographer file numbers (WordNet's lexnames(5WN))
 
 
 def lexfiles(data_noun: Path) -> dict[str, str]:
@@ -57,6 +69,37 @@ def classify(by_lemma: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     return food, goods
 
 
+def listed_terms(folder: Path) -> dict[str, bool]:
+    """Term -> whether a food or plant name may clear it (profanity, slurs) or only a food phrase (restricted goods)."""
+    out: dict[str, bool] = {}
+    for name in TERM_LISTS:
+        for cat in yaml.safe_load((folder / name).read_text("utf-8"))["categories"]:
+            if cat.get("severity") == "info":
+                continue
+            clearable = any(fnmatch.fnmatch(cat["id"], pat) for pat in CLEARABLE)
+            for t in cat["terms"]:
+                term = (t if isinstance(t, str) else t["term"]).lower()
+                out[term] = out.get(term, True) and clearable
+    return out
+
+
+def allowed_phrases(by_lemma: dict[str, list[str]], terms: dict[str, bool]) -> list[str]:
+    out = []
+    for lemma, s in by_lemma.items():
+        words = [w for w in re.split(r"[ \-']", lemma) if w]
+        spans = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        held = [t for t in spans if t in terms]
+        if not held:
+            continue
+        if len(words) == 1:
+            keep = FOOD in s and terms[lemma]
+        else:
+            keep = FOOD in s or (PLANT in s and all(terms[t] for t in held))
+        if keep:
+            out.append(lemma)
+    return sorted(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"), help="folder holding index.noun and data.noun")
@@ -69,7 +112,11 @@ def main() -> None:
             f"# index.noun + data.noun sha256 {digest}; see SOURCES.md.\n")
     (args.out / "food_nouns.txt").write_text(note + "".join(w + "\n" for w in food), "utf-8")
     (args.out / "goods_nouns.txt").write_text(note + "".join(w + "\n" for w in goods), "utf-8")
-    print(f"food nouns {len(food)}, goods nouns {len(goods)}, sha256 {digest}")
+    allow = allowed_phrases(senses(index, lexfiles(data)), listed_terms(args.out))
+    data_ = {"version": f"WordNet 3.0 sha256 {digest[:12]}", "allow": allow,
+             "examples": {"ok": ["Chocolate creme Twinkies", "Deluxe kumquat fruit spread", "Cock-a-leekie soup", "Minced dill weed"]}}
+    (args.out / "allow_wordnet.yaml").write_text(note + yaml.safe_dump(data_, allow_unicode=True, sort_keys=False, width=120), "utf-8")
+    print(f"food nouns {len(food)}, goods nouns {len(goods)}, allowed phrases {len(allow)}, sha256 {digest}")
 
 
 if __name__ == "__main__":
