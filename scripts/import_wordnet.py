@@ -113,7 +113,8 @@ def main() -> None:
     (args.out / "food_nouns.txt").write_text(note + "".join(w + "\n" for w in food), "utf-8")
     (args.out / "goods_nouns.txt").write_text(note + "".join(w + "\n" for w in goods), "utf-8")
     allow = allowed_phrases(senses(index, lexfiles(data)), listed_terms(args.out))
-    data_ = {"version": f"WordNet 3.0 sha256 {digest[:12]}", "allow": allow,
+    source = {"wordnet": {"version": "3.0", "sha256": digest, "licence": "WordNet-3.0"}}
+    data_ = {"version": f"WordNet 3.0 sha256 {digest[:12]}", "source": source, "allow": allow,
              "examples": {"ok": ["Chocolate creme Twinkies", "Deluxe kumquat fruit spread", "Cock-a-leekie soup", "Minced dill weed"]}}
     (args.out / "allow_wordnet.yaml").write_text(note + yaml.safe_dump(data_, allow_unicode=True, sort_keys=False, width=120), "utf-8")
     print(f"food nouns {len(food)}, goods nouns {len(goods)}, allowed phrases {len(allow)}, sha256 {digest}")

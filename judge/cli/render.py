@@ -37,7 +37,7 @@ def term_lists_table(lists: list[TermListInfo]) -> Table:
     for col in ("file", "version", "source", "licence", "categories", "terms"):
         table.add_column(col, justify="right" if col in ("categories", "terms") else "left")
     for t in lists:
-        table.add_row(T(t.file), T(t.version), T(t.source), T(t.licence), str(t.categories), f"{t.terms:,}")
+        table.add_row(T(t.file), T(t.version), T(t.source), T(t.licence), str(t.categories or "allow"), f"{t.terms:,}")
     return table
 
 

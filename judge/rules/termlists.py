@@ -55,6 +55,7 @@ class TermListFile(_Strict):
 
 class AllowListFile(_Strict):
     version: str
+    source: dict[str, dict[str, str]] = {}  # as TermListFile's; empty for hand-written lists
     allow: list[str]
     examples: Examples = Examples()
 

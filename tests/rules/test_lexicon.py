@@ -128,3 +128,5 @@ def test_judge_checks_lists_every_term_list_with_its_source_and_licence():
     en = lists["lexicon_en.yaml"]
     assert "naughty-words@1.2.0" in en.source and "CC-BY-4.0" in en.licence and en.terms > 1000
     assert lists["garm.yaml"].source == "hand-written"
+    wordnet = lists["allow_wordnet.yaml"]  # the allow-lists too, with their phrases counted
+    assert wordnet.source == "wordnet@3.0" and wordnet.licence == "WordNet-3.0" and wordnet.categories == 0 and wordnet.terms > 20

@@ -12,7 +12,7 @@ from judge.resources import resolve_data_file
 from judge.rules import product_phrases
 from judge.rules.checks.base import Check, Subject
 from judge.rules.lexicon import TermIndex, build_index
-from judge.rules.termlists import MorphologyFile, load_term_list
+from judge.rules.termlists import MorphologyFile, load_allow_list, load_term_list
 
 
 class TermsCheck(Check):
@@ -92,11 +92,20 @@ class TermListInfo:
 
 
 def describe_lists(check: TermsCheck) -> list[TermListInfo]:
+    """The term lists, then the allow-lists (no categories; their phrases counted as terms)."""
     out = []
     for path in check._paths(check.cfg.lists):
         data = load_term_list(path)
-        source = ", ".join(f"{name}@{meta.get('version', '?')}" for name, meta in data.source.items()) or "hand-written"
-        licence = ", ".join(sorted({meta.get("licence", "?") for meta in data.source.values()})) or "project (MIT)"
         terms = sum(len(c.terms) for c in data.categories)
-        out.append(TermListInfo(path.name, data.version, source, licence, len(data.categories), terms))
+        out.append(TermListInfo(path.name, data.version, *_provenance(data.source), len(data.categories), terms))
+    for path in check._paths(check.cfg.allow):
+        allow = load_allow_list(path)
+        out.append(TermListInfo(path.name, allow.version, *_provenance(allow.source), 0, len(allow.allow)))
     return out
+
+
+def _provenance(source: dict[str, dict[str, str]]) -> tuple[str, str]:
+    """``(source, licence)`` as ``judge checks`` shows them."""
+    names = ", ".join(f"{name}@{meta.get('version', '?')}" for name, meta in source.items()) or "hand-written"
+    licence = ", ".join(sorted({meta.get("licence", "?") for meta in source.values()})) or "project (MIT)"
+    return names, licence
