@@ -65,6 +65,9 @@ class TermIndex:
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
         self.exact: dict[str, list[TermEntry]] = defaultdict(list)
         self.collapsed: dict[str, list[TermEntry]] = defaultdict(list)
+        # phrases as one run of single letters ("B.L.O.W. .J.O.B" joins to "blowjob") and with letters stretched
+        self.joined_phrases: dict[str, list[TermEntry]] = defaultdict(list)
+        self.collapsed_phrases: dict[str, list[TermEntry]] = defaultdict(list)
         self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
         self.prefix: dict[str, list[TermEntry]] = defaultdict(list)
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
@@ -98,6 +101,7 @@ class TermIndex:
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
         self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
+        self.first_collapsed = {k.split(" ", 1)[0] for k in self.collapsed_phrases}
         self._fuzzy_cache: dict[tuple[str, int, int], tuple[tuple[TermEntry, int], ...]] = {}
         self._memos: dict[object, dict] = {}
         self._last_cfg: FuzzyConfig | None = None
@@ -111,6 +115,8 @@ class TermIndex:
         n = e.key.count(" ") + 1
         self.max_n = max(self.max_n, n)
         if n > 1:
+            self.joined_phrases[e.key.replace(" ", "")].append(e)
+            self.collapsed_phrases[" ".join(collapse_repeats(w) for w in e.key.split(" "))].append(e)
             return
         rep = collapse_repeats(e.key)
         self.collapsed[rep].append(e)
@@ -173,7 +179,8 @@ class TermIndex:
             ok = harmless.get(w)
             if ok is None:
                 ok = harmless[w] = (
-                    w.isalpha() and w not in self.first_words and not self._single(Token(w, 0, len(w)), fuzzy_cfg)
+                    w.isalpha() and w not in self.first_words and not self._starts_stretched(w)
+                    and not self._single(Token(w, 0, len(w)), fuzzy_cfg)
                 )
             if not ok:
                 return False
@@ -203,7 +210,7 @@ class TermIndex:
         hits: list[Hit] = []
         first = self.first_words
         for i, tok in enumerate(tokens):
-            if tok.text not in first and (not tok.obfuscated or not any(f in first for f in tok.forms)):
+            if tok.text not in first and not self._starts_stretched(tok.text) and (not tok.obfuscated or not any(f in first for f in tok.forms)):
                 continue
             for n in range(2, min(self.max_n, len(tokens) - i) + 1):
                 gram = tokens[i : i + n]
@@ -212,7 +219,19 @@ class TermIndex:
                     if entries:
                         hits += [Hit(e, gram[0].start, gram[-1].end, how) for e in entries]
                         break
+                else:
+                    entries = self._stretched_phrase(gram)
+                    hits += [Hit(e, gram[0].start, gram[-1].end, "repeat") for e in entries]
         return hits
+
+    def _starts_stretched(self, word: str) -> bool:
+        return bool(_TRIPLE.search(word)) and collapse_repeats(word) in self.first_collapsed
+
+    def _stretched_phrase(self, gram: list[Token]) -> list[TermEntry]:
+        """A phrase one of whose words has a letter three times or more ("blowww job", "ball sssack")."""
+        if not any(_TRIPLE.search(t.text) for t in gram):
+            return []
+        return self.collapsed_phrases.get(" ".join(collapse_repeats(t.text) for t in gram), [])
 
     def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
         plain = " ".join(t.text for t in gram)
@@ -244,7 +263,7 @@ class TermIndex:
         """How one token hits single-word terms; depends only on its text and flags (memoized)."""
         exact = self.exact
         for form in tok.forms:
-            entries = exact.get(form)
+            entries = exact.get(form) or (self.joined_phrases.get(form) if tok.joined else None)
             if entries:
                 how = "joined" if tok.joined else ("exact" if form == tok.text else "leet")
                 return tuple((e, how, 0) for e in entries)

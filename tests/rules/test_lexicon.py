@@ -75,6 +75,18 @@ def test_multiword_terms_and_allow_list():
     assert [h.entry.term for h in idx.find(normalize("hoe down"), None)] == ["hoe"]
 
 
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [("W.H.I.T.E. .P.O.W.E.R grill", "joined"), ("w h i t e p o w e r grill", "joined"), ("whiteee power grill", "repeat"),
+     ("white powwwer grill", "repeat")],
+)
+def test_a_phrase_is_caught_spelled_out_or_stretched(text: str, how: str):
+    idx = TermIndex([Category(id="x", terms=[TermSpec(term="white power")], examples={"hit": ["a"], "ok": ["b"]})], [])
+    assert [(h.entry.term, h.how) for h in idx.find(normalize(text), None)] == [("white power", how)]
+    assert idx.find(normalize("W.H.I.T.E bread and power bars"), None) == []  # each word spelled alone is no phrase
+    assert idx.find(normalize("whitee powder"), None) == []  # doubled letters are spelling, and powder is not power
+
+
 def test_fuzzy_results_are_cached_per_distinct_token():
     idx = TermIndex([Category(id="x", terms=["motherfucker"])], [])
     cfg = FuzzyConfig()
