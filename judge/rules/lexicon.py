@@ -102,6 +102,10 @@ class TermIndex:
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
         self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
         self.first_collapsed = {k.split(" ", 1)[0] for k in self.collapsed_phrases}
+        self.phrase_keys: dict[int, list[str]] = defaultdict(list)  # words -> multi-word keys (for masked words)
+        for k in self.exact:
+            if " " in k:
+                self.phrase_keys[k.count(" ") + 1].append(k)
         self._fuzzy_cache: dict[tuple[str, int, int], tuple[tuple[TermEntry, int], ...]] = {}
         self._memos: dict[object, dict] = {}
         self._last_cfg: FuzzyConfig | None = None
@@ -156,7 +160,7 @@ class TermIndex:
                 found = memo[key] = self._single(tok, fuzzy_cfg)
             hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
         if self.max_n > 1:
-            hits += self._phrases(tokens)
+            hits += self._phrases(tokens, nt.text)
         if not hits:
             return hits
         allowed = self._allowed_ranges(tokens)
@@ -205,11 +209,16 @@ class TermIndex:
         self._last_cfg, self._last_memo, self._last_key = cfg, memo, cfg_key
         return memo
 
-    def _phrases(self, tokens: list[Token]) -> list[Hit]:
-        """Multi-word terms: only n-grams whose first word starts some phrase are looked up."""
+    def _phrases(self, tokens: list[Token], text: str) -> list[Hit]:
+        """Multi-word terms: only n-grams whose first word starts some phrase are looked up, and those with a
+        masked word ("blo* job", "ball *ack") are compared with the phrases of as many words."""
         hits: list[Hit] = []
         first = self.first_words
+        masks = [_mask_pattern(t, text) for t in tokens] if "*" in text else None
         for i, tok in enumerate(tokens):
+            if masks and any(masks[i : i + self.max_n]):
+                hits += self._masked_phrases(tokens, masks, i)
+                continue
             if tok.text not in first and not self._starts_stretched(tok.text) and (not tok.obfuscated or not any(f in first for f in tok.forms)):
                 continue
             for n in range(2, min(self.max_n, len(tokens) - i) + 1):
@@ -222,6 +231,18 @@ class TermIndex:
                 else:
                     entries = self._stretched_phrase(gram)
                     hits += [Hit(e, gram[0].start, gram[-1].end, "repeat") for e in entries]
+        return hits
+
+    def _masked_phrases(self, tokens: list[Token], masks: list[str | None], i: int) -> list[Hit]:
+        """Phrases starting at token ``i`` that one masked word (and the others as they are) spell."""
+        hits: list[Hit] = []
+        for n in range(2, min(self.max_n, len(tokens) - i) + 1):
+            words = [masks[j] or tokens[j].text for j in range(i, i + n)]
+            if sum(masks[j] is not None for j in range(i, i + n)) != 1:
+                continue
+            for key in self.phrase_keys.get(n, ()):
+                if all(_fits(w, k) for w, k in zip(words, key.split(" "), strict=True)):
+                    hits += [Hit(e, tokens[i].start, tokens[i + n - 1].end, "masked") for e in self.exact[key]]
         return hits
 
     def _starts_stretched(self, word: str) -> bool:
@@ -405,3 +426,18 @@ def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...], mor
 
 
 __all__ = ["Hit", "TermEntry", "TermIndex", "build_index", "term_key"]
+
+
+def _mask_pattern(tok: Token, text: str) -> str | None:
+    """The token with its masked letter as "?" ("br*asts", "bal*", "*ack" in the text), or None if unmasked."""
+    before = tok.start > 0 and text[tok.start - 1] == "*"
+    after = tok.end < len(text) and text[tok.end] == "*"
+    if "*" in tok.text or before or after:
+        return ("?" if before else "") + tok.text.replace("*", "?") + ("?" if after else "")
+    return None
+
+
+def _fits(word: str, key: str) -> bool:
+    """Whether a word with "?" for masked letters spells ``key`` (same length, the other letters equal)."""
+    return len(word) == len(key) and all(a in ("?", b) for a, b in zip(word, key, strict=True)) and word.count("?") < len(key) - 1
+

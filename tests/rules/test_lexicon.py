@@ -78,13 +78,15 @@ def test_multiword_terms_and_allow_list():
 @pytest.mark.parametrize(
     ("text", "how"),
     [("W.H.I.T.E. .P.O.W.E.R grill", "joined"), ("w h i t e p o w e r grill", "joined"), ("whiteee power grill", "repeat"),
-     ("white powwwer grill", "repeat")],
+     ("white powwwer grill", "repeat"), ("white po*er grill", "masked"), ("whit* power grill", "masked"),
+     ("white *ower grill", "masked")],
 )
-def test_a_phrase_is_caught_spelled_out_or_stretched(text: str, how: str):
+def test_a_phrase_is_caught_spelled_out_stretched_or_masked(text: str, how: str):
     idx = TermIndex([Category(id="x", terms=[TermSpec(term="white power")], examples={"hit": ["a"], "ok": ["b"]})], [])
     assert [(h.entry.term, h.how) for h in idx.find(normalize(text), None)] == [("white power", how)]
     assert idx.find(normalize("W.H.I.T.E bread and power bars"), None) == []  # each word spelled alone is no phrase
     assert idx.find(normalize("whitee powder"), None) == []  # doubled letters are spelling, and powder is not power
+    assert idx.find(normalize("white p*wd*r and ** power ** bars"), None) == []  # too many letters masked, or none
 
 
 def test_fuzzy_results_are_cached_per_distinct_token():
