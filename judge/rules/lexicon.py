@@ -382,7 +382,21 @@ class TermIndex:
             (e, "masked", 0)
             for e in self.masked.get((len(text), text[0], text[-1]), ())
             if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
-        ]
+        ] or self._masked_compound(text)
+
+    def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
+        """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is
+        intent, so an ambiguous root counts too."""
+        m = self.morphology
+        if m is None:
+            return []
+        pieces = text.split("*")
+        for piece, at_start in ((phonetic(pieces[0]), True), (phonetic(pieces[-1]), False)):
+            for k in range(len(piece), 2, -1):
+                root = m.roots.get(piece[:k] if at_start else piece[-k:])
+                if root:
+                    return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
+        return []
 
     def _fuzzy(self, form: str, min_len: int, cfg: FuzzyConfig) -> tuple[tuple[TermEntry, int], ...]:
         if len(form) < min_len - cfg.max_distance or not form.isalpha():

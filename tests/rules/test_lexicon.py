@@ -144,3 +144,10 @@ def test_judge_checks_lists_every_term_list_with_its_source_and_licence():
     assert lists["garm.yaml"].source == "hand-written"
     wordnet = lists["allow_wordnet.yaml"]  # the allow-lists too, with their phrases counted
     assert wordnet.source == "wordnet@3.0" and wordnet.licence == "WordNet-3.0" and wordnet.categories == 0 and wordnet.terms > 20
+
+
+@pytest.mark.parametrize(("text", "flagged"), [("Cockz*bra crisps", True), ("Fun sn*ckfuck bars", True),
+                                                ("Pop*Tarts variety", False), ("Shi*take mushrooms", False)])
+def test_a_masked_compound_of_a_root_is_caught(text: str, flagged: bool):
+    bad = [h for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity == "block"]
+    assert bool(bad) == flagged, [(h.entry.term, h.how) for h in bad]
