@@ -81,10 +81,16 @@ class Token(NamedTuple):
         return MASK in self.text
 
 
+def _all_leet(text: str) -> bool:
+    """Symbols and digits that spell a word of three letters or more, with a symbol among them ("@$$", "@55"; not
+    "7177", which may be a number, nor "$1")."""
+    return len(text) >= 3 and any(c in "@$!+|€£" for c in text) and text.translate(LEET).isalpha()
+
+
 @lru_cache(maxsize=65536)
 def _forms(text: str) -> tuple[str, ...]:
     has_alpha = any(c.isalpha() for c in text)
-    if not has_alpha or text.isalpha():
+    if text.isalpha() or not (has_alpha or _all_leet(text)):
         return (text,)
     folded = text.translate(LEET)
     alt = text.translate(LEET_ALT).translate(LEET)
@@ -198,7 +204,7 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             word = stripped[lead:]
             if not word:
                 continue
-        obf = not word.isalpha() and not word.isdigit() and any(c.isalpha() for c in word)
+        obf = not word.isalpha() and not word.isdigit() and (any(c.isalpha() for c in word) or _all_leet(word))
         if marks and not obf:
             obf = any(k in marks for k in range(s, e))
         append(Token(word, s, e, obf))

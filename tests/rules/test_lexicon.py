@@ -24,6 +24,7 @@ GROCERY = [
     "Pirate party", "Bullet journal", "Shotglass-free dinner", "Sextant cookies", "Therapist picks",
     "Dickens Christmas feast", "Retardant-free pajamas", "Grapefruit", "Japanese knotweed tea",
     "Loyalty rewards picks", "Ho Hos snack cakes", "Gunpowder green tea", "Naked Juice smoothies", "Rustic batard",
+    "Save $$$ on snacks", "$100 gift baskets", "Top 100 picks", "7-11 road trip",
 ]
 
 
@@ -45,6 +46,8 @@ OBFUSCATED = [
     ("ph\u0443ck mondays", "fuck", "fuzzy"),  # Cyrillic u
     ("b1tch please", "bitch", "leet"),
     ("a$$hole deals", "asshole", "leet"),
+    ("@$$ deals", "ass", "leet"),  # symbols alone spell it
+    ("@55 deals", "ass", "leet"),
     ("wallmart savings", "Walmart", "repeat"),
     ("walmrt savings", "Walmart", "fuzzy"),
     ("nazis snacks", "nazi", "plural"),
