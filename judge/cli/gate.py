@@ -19,7 +19,7 @@ from rich.table import Table
 
 from judge.cascade.gate import Gate, RunResult
 from judge.cli import common as c
-from judge.cli.common import err, out
+from judge.cli.common import err, out, safe
 from judge.cli.render import (
     T,
     counts_table,
@@ -177,7 +177,11 @@ def checks(policy: c.PolicyOpt = "default") -> None:
         table.add_column(col)
     for check_id, cls in REGISTRY.items():
         st = statuses.get(check_id)
-        status = "-" if st is None else ("[green]ok[/]" if st.available else f"[yellow]unavailable[/]: {st.detail}")
+        if st is None:
+            status = T("-")
+        else:
+            status = T("ok" if st.available else "unavailable", "green" if st.available else "yellow")
+            status.append(f": {safe(st.detail)}" if st.detail else "")
         table.add_row(check_id, "yes" if st else "no", status, cls.description)
     out.print(table)
     if pol.checks.terms.enabled:

@@ -36,6 +36,9 @@ from judge.rules.normalize import (
     collapse_repeats,
     word_tokens,
 )
+from judge.rules.phrases import TRIPLE as _TRIPLE
+from judge.rules.phrases import PhraseMatching
+from judge.rules.phrases import singulars as _singulars
 from judge.rules.termlists import (
     Category,
     Hit,
@@ -47,19 +50,9 @@ from judge.rules.termlists import (
 )
 
 _HAS_REPEAT = re.compile(r"(.)\1")
-_TRIPLE = re.compile(r"(.)\1\1")
 
 
-def _singulars(word: str) -> tuple[str, ...]:
-    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
-        return ()
-    out = [word[:-1]]
-    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        out.append(word[:-2])
-    return tuple(out)
-
-
-class TermIndex:
+class TermIndex(PhraseMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
@@ -100,12 +93,7 @@ class TermIndex:
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
-        self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
-        self.first_collapsed = {k.split(" ", 1)[0] for k in self.collapsed_phrases}
-        self.phrase_keys: dict[int, list[str]] = defaultdict(list)  # words -> multi-word keys (for masked words)
-        for k in self.exact:
-            if " " in k:
-                self.phrase_keys[k.count(" ") + 1].append(k)
+        self._index_phrases()
         self._fuzzy_cache: dict[tuple[str, int, int], tuple[tuple[TermEntry, int], ...]] = {}
         self._memos: dict[object, dict] = {}
         self._last_cfg: FuzzyConfig | None = None
@@ -119,8 +107,7 @@ class TermIndex:
         n = e.key.count(" ") + 1
         self.max_n = max(self.max_n, n)
         if n > 1:
-            self.joined_phrases[e.key.replace(" ", "")].append(e)
-            self.collapsed_phrases[" ".join(collapse_repeats(w) for w in e.key.split(" "))].append(e)
+            self._add_phrase(e)
             return
         rep = collapse_repeats(e.key)
         self.collapsed[rep].append(e)
@@ -208,77 +195,6 @@ class TermIndex:
             memo = self._memos[cfg_key] = {}
         self._last_cfg, self._last_memo, self._last_key = cfg, memo, cfg_key
         return memo
-
-    def _phrases(self, tokens: list[Token], text: str) -> list[Hit]:
-        """Multi-word terms: only n-grams whose first word starts some phrase are looked up, and those with a
-        masked word ("blo* job", "ball *ack") are compared with the phrases of as many words."""
-        hits: list[Hit] = []
-        first = self.first_words
-        masks = [_mask_pattern(t, text) for t in tokens] if "*" in text else None
-        for i, tok in enumerate(tokens):
-            if masks and any(masks[i : i + self.max_n]):
-                hits += self._masked_phrases(tokens, masks, i)
-                continue
-            if tok.text not in first and not self._starts_stretched(tok.text) and (not tok.obfuscated or not any(f in first for f in tok.forms)):
-                continue
-            for n in range(2, min(self.max_n, len(tokens) - i) + 1):
-                gram = tokens[i : i + n]
-                for how, key in self._gram_keys(gram):
-                    entries = self.exact.get(key)
-                    if entries:
-                        hits += [Hit(e, gram[0].start, gram[-1].end, how) for e in entries]
-                        break
-                else:
-                    entries = self._stretched_phrase(gram)
-                    hits += [Hit(e, gram[0].start, gram[-1].end, "repeat") for e in entries]
-        return hits
-
-    def _masked_phrases(self, tokens: list[Token], masks: list[str | None], i: int) -> list[Hit]:
-        """Phrases starting at token ``i`` that one masked word (and the others as they are) spell."""
-        hits: list[Hit] = []
-        for n in range(2, min(self.max_n, len(tokens) - i) + 1):
-            words = [masks[j] or tokens[j].text for j in range(i, i + n)]
-            if sum(masks[j] is not None for j in range(i, i + n)) != 1:
-                continue
-            for key in self.phrase_keys.get(n, ()):
-                if all(_fits(w, k) for w, k in zip(words, key.split(" "), strict=True)):
-                    hits += [Hit(e, tokens[i].start, tokens[i + n - 1].end, "masked") for e in self.exact[key]]
-        return hits
-
-    def _starts_stretched(self, word: str) -> bool:
-        return bool(_TRIPLE.search(word)) and collapse_repeats(word) in self.first_collapsed
-
-    def _stretched_phrase(self, gram: list[Token]) -> list[TermEntry]:
-        """A phrase one of whose words has a letter three times or more ("blowww job", "ball sssack")."""
-        if not any(_TRIPLE.search(t.text) for t in gram):
-            return []
-        return self.collapsed_phrases.get(" ".join(collapse_repeats(t.text) for t in gram), [])
-
-    def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
-        plain = " ".join(t.text for t in gram)
-        keys = [("exact", plain)]
-        if any(len(t.forms) > 1 for t in gram):
-            for j in (1, 2):
-                alt = " ".join(t.forms[min(j, len(t.forms) - 1)] for t in gram)
-                if alt != plain:
-                    keys.append(("leet", alt))
-        last = gram[-1].forms[-1]
-        for sing in _singulars(last):
-            keys.append(("plural", " ".join([*(t.text for t in gram[:-1]), sing])))
-        return keys
-
-    def _allowed_ranges(self, tokens: list[Token]) -> list[tuple[int, int]]:
-        if not self.allow:
-            return []
-        ranges = []
-        for n in range(1, min(self.allow_max_n, len(tokens)) + 1):
-            for i in range(len(tokens) - n + 1):
-                gram = tokens[i : i + n]
-                plain = " ".join(t.text for t in gram)
-                singular = " ".join([*(t.text for t in gram[:-1]), *(_singulars(gram[-1].text)[:1] or [gram[-1].text])])
-                if plain in self.allow or singular in self.allow:
-                    ranges.append((gram[0].start, gram[-1].end))
-        return ranges
 
     def _single(self, tok: Token, fuzzy_cfg: FuzzyConfig | None) -> tuple[tuple[TermEntry, str, int], ...]:
         """How one token hits single-word terms; depends only on its text and flags (memoized)."""
@@ -440,18 +356,3 @@ def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...], mor
 
 
 __all__ = ["Hit", "TermEntry", "TermIndex", "build_index", "term_key"]
-
-
-def _mask_pattern(tok: Token, text: str) -> str | None:
-    """The token with its masked letter as "?" ("br*asts", "bal*", "*ack" in the text), or None if unmasked."""
-    before = tok.start > 0 and text[tok.start - 1] == "*"
-    after = tok.end < len(text) and text[tok.end] == "*"
-    if "*" in tok.text or before or after:
-        return ("?" if before else "") + tok.text.replace("*", "?") + ("?" if after else "")
-    return None
-
-
-def _fits(word: str, key: str) -> bool:
-    """Whether a word with "?" for masked letters spells ``key`` (same length, the other letters equal)."""
-    return len(word) == len(key) and all(a in ("?", b) for a, b in zip(word, key, strict=True)) and word.count("?") < len(key) - 1
-

@@ -281,3 +281,16 @@ def test_goods_among_food_keywords_are_off_theme_even_when_departments_look_clos
     assert goods("Cozy soup night", ["tomato soup", "shampoo"]) == []  # one food keyword beside it is too few
     assert goods("Lemon desserts", ["lemon bars", "lemon cookies", "butter crackers"]) == []
     assert goods("Cozy soup night", ["chicken noodle soup", "saltine crackers", "cheddar cheese", "hair conditioner"]) == ["hair conditioner"]
+
+
+def test_the_coherence_check_says_which_signals_it_has():
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    bare = CoherenceCheck(CoherenceConfig(embeddings="off"), CheckEnv()).status
+    assert bare.available and bare.detail.startswith("lexical fallback only")
+    with_catalog = CoherenceCheck(CoherenceConfig(embeddings="off"), CheckEnv(catalog=FakeCatalog(WHERE, TITLES))).status
+    assert with_catalog.detail == "signals: catalog evidence, WordNet nouns"
+    embedded = CoherenceCheck(CoherenceConfig(embeddings="auto"), CheckEnv()).status
+    assert embedded.detail.startswith("signals: embeddings all-MiniLM-L6-v2@")

@@ -19,7 +19,7 @@ from typing import Any
 
 from judge.models import PLACEHOLDER_TAXONOMY, Finding, Severity, simple_key
 from judge.resources import resolve_data_file
-from judge.rules.checks.base import CatalogEvidence, Check, Subject
+from judge.rules.checks.base import CatalogEvidence, Check, CheckStatus, Subject
 from judge.rules.nouns import NounClasses, load_noun_classes
 
 R, I = Severity.REVIEW, Severity.INFO
@@ -41,6 +41,19 @@ class CoherenceCheck(Check):
     @property
     def catalog(self) -> CatalogEvidence | None:
         return self.ctx.catalog
+
+    @property
+    def status(self) -> CheckStatus:
+        """Which signals this run has, as ``judge checks`` and each run's provenance show it."""
+        embedder = self.embedder
+        signals = [
+            *(["catalog evidence"] if self.catalog is not None else []),
+            *([f"embeddings {embedder.model_id}"] if embedder is not None else []),
+            *(["WordNet nouns"] if self.catalog is not None and self.nouns is not None else []),
+        ]
+        if not signals:
+            return CheckStatus(True, "lexical fallback only (no catalog, no embeddings): its findings are info")
+        return CheckStatus(True, "signals: " + ", ".join(signals))
 
     @property
     def data_files(self) -> list[Path]:

@@ -1,0 +1,129 @@
+"""Multi-word terms: n-grams looked up as written, leet-folded, plural, stretched ("blowww job"), spelled out in
+single letters ("B.L.O.W. .J.O.B", a joined token) or with one masked word ("blo* job"), and the allow-list's
+phrases. A mixin of :class:`~judge.rules.lexicon.TermIndex`, which fills the tables it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from judge.rules.normalize import Token, collapse_repeats
+from judge.rules.termlists import Hit, TermEntry
+
+TRIPLE = re.compile(r"(.)\1\1")
+
+
+def singulars(word: str) -> tuple[str, ...]:
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
+        return ()
+    out = [word[:-1]]
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        out.append(word[:-2])
+    return tuple(out)
+
+
+class PhraseMatching:
+    """What :class:`~judge.rules.lexicon.TermIndex` knows of its multi-word terms."""
+
+    exact: dict[str, list[TermEntry]]
+    allow: set[str]
+    allow_max_n: int
+    max_n: int
+
+    def _add_phrase(self, e: TermEntry) -> None:
+        self.joined_phrases[e.key.replace(" ", "")].append(e)
+        self.collapsed_phrases[" ".join(collapse_repeats(w) for w in e.key.split(" "))].append(e)
+
+    def _index_phrases(self) -> None:
+        self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
+        self.first_collapsed = {k.split(" ", 1)[0] for k in self.collapsed_phrases}
+        self.phrase_keys: dict[int, list[str]] = defaultdict(list)  # words -> multi-word keys (for masked words)
+        for k in self.exact:
+            if " " in k:
+                self.phrase_keys[k.count(" ") + 1].append(k)
+
+    def _phrases(self, tokens: list[Token], text: str) -> list[Hit]:
+        """Multi-word terms: only n-grams whose first word starts some phrase are looked up, and those with a
+        masked word ("blo* job", "ball *ack") are compared with the phrases of as many words."""
+        hits: list[Hit] = []
+        first = self.first_words
+        masks = [_mask_pattern(t, text) for t in tokens] if "*" in text else None
+        for i, tok in enumerate(tokens):
+            if masks and any(masks[i : i + self.max_n]):
+                hits += self._masked_phrases(tokens, masks, i)
+                continue
+            if tok.text not in first and not self._starts_stretched(tok.text) and (not tok.obfuscated or not any(f in first for f in tok.forms)):
+                continue
+            for n in range(2, min(self.max_n, len(tokens) - i) + 1):
+                gram = tokens[i : i + n]
+                for how, key in self._gram_keys(gram):
+                    entries = self.exact.get(key)
+                    if entries:
+                        hits += [Hit(e, gram[0].start, gram[-1].end, how) for e in entries]
+                        break
+                else:
+                    entries = self._stretched_phrase(gram)
+                    hits += [Hit(e, gram[0].start, gram[-1].end, "repeat") for e in entries]
+        return hits
+
+    def _masked_phrases(self, tokens: list[Token], masks: list[str | None], i: int) -> list[Hit]:
+        """Phrases starting at token ``i`` that one masked word (and the others as they are) spell."""
+        hits: list[Hit] = []
+        for n in range(2, min(self.max_n, len(tokens) - i) + 1):
+            words = [masks[j] or tokens[j].text for j in range(i, i + n)]
+            if sum(masks[j] is not None for j in range(i, i + n)) != 1:
+                continue
+            for key in self.phrase_keys.get(n, ()):
+                if all(_fits(w, k) for w, k in zip(words, key.split(" "), strict=True)):
+                    hits += [Hit(e, tokens[i].start, tokens[i + n - 1].end, "masked") for e in self.exact[key]]
+        return hits
+
+    def _starts_stretched(self, word: str) -> bool:
+        return bool(TRIPLE.search(word)) and collapse_repeats(word) in self.first_collapsed
+
+    def _stretched_phrase(self, gram: list[Token]) -> list[TermEntry]:
+        """A phrase one of whose words has a letter three times or more ("blowww job", "ball sssack")."""
+        if not any(TRIPLE.search(t.text) for t in gram):
+            return []
+        return self.collapsed_phrases.get(" ".join(collapse_repeats(t.text) for t in gram), [])
+
+    def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
+        plain = " ".join(t.text for t in gram)
+        keys = [("exact", plain)]
+        if any(len(t.forms) > 1 for t in gram):
+            for j in (1, 2):
+                alt = " ".join(t.forms[min(j, len(t.forms) - 1)] for t in gram)
+                if alt != plain:
+                    keys.append(("leet", alt))
+        last = gram[-1].forms[-1]
+        for sing in singulars(last):
+            keys.append(("plural", " ".join([*(t.text for t in gram[:-1]), sing])))
+        return keys
+
+    def _allowed_ranges(self, tokens: list[Token]) -> list[tuple[int, int]]:
+        if not self.allow:
+            return []
+        ranges = []
+        for n in range(1, min(self.allow_max_n, len(tokens)) + 1):
+            for i in range(len(tokens) - n + 1):
+                gram = tokens[i : i + n]
+                plain = " ".join(t.text for t in gram)
+                singular = " ".join([*(t.text for t in gram[:-1]), *(singulars(gram[-1].text)[:1] or [gram[-1].text])])
+                if plain in self.allow or singular in self.allow:
+                    ranges.append((gram[0].start, gram[-1].end))
+        return ranges
+
+
+def _mask_pattern(tok: Token, text: str) -> str | None:
+    """The token with its masked letter as "?" ("br*asts", "bal*", "*ack" in the text), or None if unmasked."""
+    before = tok.start > 0 and text[tok.start - 1] == "*"
+    after = tok.end < len(text) and text[tok.end] == "*"
+    if "*" in tok.text or before or after:
+        return ("?" if before else "") + tok.text.replace("*", "?") + ("?" if after else "")
+    return None
+
+
+def _fits(word: str, key: str) -> bool:
+    """Whether a word with "?" for masked letters spells ``key`` (same length, the other letters equal)."""
+    return len(word) == len(key) and all(a in ("?", b) for a, b in zip(word, key, strict=True)) and word.count("?") < len(key) - 1
