@@ -24,3 +24,17 @@ def test_a_near_duplicate_within_the_limit_is_found():
     found = FormatCheck(FormatConfig(), CheckEnv(base_dir=".")).check(Subject(cand))
     (near,) = [f for f in found if f.term == "near_duplicate_keyword"]
     assert near.field == "keywords[2]" and "keywords[0]" in near.message
+
+
+def test_a_keyword_given_twice_is_noted_by_default_and_reviewed_by_strict():
+    from judge.policy import load_policy
+
+    cand = Candidate(id="c", placement="p", theme="Cozy soup season", keywords=["chicken broth", "egg noodles", "Chicken  Broth"])
+
+    def severity(policy: str) -> str:
+        found = FormatCheck(load_policy(policy).checks.format, CheckEnv(base_dir=".")).check(Subject(cand))
+        (dup,) = [f for f in found if f.term == "duplicate_keyword"]
+        assert dup.field == "keywords[2]"
+        return dup.severity.value
+
+    assert severity("default") == "info" and severity("strict") == "review"

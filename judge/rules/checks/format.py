@@ -50,8 +50,8 @@ class FormatCheck(Check):
                 add(self.rule("keyword_too_short", R, f"keyword {kw!r} is shorter than {cfg.keyword_min_chars} characters", name))
             if len(key) > cfg.keyword_max_chars:
                 add(self.rule("keyword_too_long", R, f"keyword has {len(key)} characters, more than {cfg.keyword_max_chars}", name, score=len(key)))
-            if key in first_seen:
-                add(self.rule("duplicate_keyword", R, f"keyword {kw!r} repeats keywords[{first_seen[key]}]", name, text=kw))
+            if key in first_seen:  # the same search twice: noted (as a near-duplicate is), not held; strict reviews it
+                add(self.rule("duplicate_keyword", I, f"keyword {kw!r} repeats keywords[{first_seen[key]}]", name, text=kw))
             else:
                 first_seen[key] = i
             if key == theme_key:
