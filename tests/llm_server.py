@@ -110,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, code: int, payload: Any, headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
         data = raw if raw is not None else json.dumps(payload).encode()
+        self._done()  # the answer is ready: the client may start another request once it has read this one
         try:
             self.send_response(code)
             self.send_header("Content-Type", "application/json")
@@ -133,11 +134,19 @@ class _Handler(BaseHTTPRequestHandler):
             llm.requests.append(Recorded(body, prompt, time.time()))
             llm.in_flight += 1
             llm.max_in_flight = max(llm.max_in_flight, llm.in_flight)
+        self._counted = True
         try:
             self._answer(body, prompt)
         finally:
-            with llm.lock:
-                llm.in_flight -= 1
+            self._done()
+
+    def _done(self) -> None:
+        """Count this request out of ``in_flight`` once (before its answer is written, so that a client that has
+        read it and starts the next never finds it still counted)."""
+        if getattr(self, "_counted", False):
+            self._counted = False
+            with self.llm.lock:
+                self.llm.in_flight -= 1
 
     def _answer(self, body: dict[str, Any], prompt: str) -> None:
         llm = self.llm
