@@ -143,6 +143,9 @@ def test_a_meal_across_close_departments_is_coherent_and_a_far_keyword_is_not():
 
     assert off(["flour tortillas", "ground beef", "chunky salsa", "sour cream"]) == []
     assert off(["flour tortillas", "ground beef", "chunky salsa", "toilet paper"]) == ["toilet paper"]
+    found = check.check(Subject(Candidate(id="c", placement="p", theme="Weeknight taco night",
+                                          keywords=["flour tortillas", "ground beef", "toilet paper"])))
+    assert [f.score for f in found if f.term == "keyword_off_theme"] == [0.45]  # the closest affinity, for calibration
     strict = _coherence(None)  # without embeddings: only the same department counts, as before
     assert strict.related(frozenset({"bakery"}), frozenset({"bakery", "pantry"}))
     assert not strict.related(frozenset({"bakery"}), frozenset({"pantry"}))

@@ -108,6 +108,12 @@ class CoherenceCheck(Check):
         least = self.cfg.min_aisle_affinity if self.cfg.affinity_level == "aisle" else self.cfg.min_department_affinity
         return affinity is not None and any(affinity.get((x, y), -1.0) >= least for x in a for y in b)
 
+    def _closest(self, a: frozenset[str], b: set[str]) -> float:
+        """The affinity of the closest two departments of ``a`` and ``b`` (what ``min_department_affinity`` is
+        compared with; 0 without embeddings): the score a calibration sweeps."""
+        affinity = self.affinity or {}
+        return round(max((affinity.get((x, y), 0.0) for x in a for y in b), default=0.0), 4)
+
     @property
     def embedder(self) -> Any:
         from judge.rules import embeddings
@@ -204,7 +210,7 @@ class CoherenceCheck(Check):
                     self.rule(
                         "keyword_off_theme", R,
                         f"keyword {keywords[i]!r} retrieves {', '.join(sorted(depts))} products; the theme and the other keywords point to {', '.join(sorted(others))}",
-                        f"keywords[{i}]", text=keywords[i],
+                        f"keywords[{i}]", text=keywords[i], score=self._closest(depts, others),
                     )
                 )
         out += self._goods_among_food(keywords, known, {f.field for f in out})
