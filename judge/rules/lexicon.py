@@ -58,9 +58,7 @@ class TermIndex(PhraseMatching):
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
         self.exact: dict[str, list[TermEntry]] = defaultdict(list)
         self.collapsed: dict[str, list[TermEntry]] = defaultdict(list)
-        # phrases as one run of single letters ("B.L.O.W. .J.O.B" joins to "blowjob") and with letters stretched
-        self.joined_phrases: dict[str, list[TermEntry]] = defaultdict(list)
-        self.collapsed_phrases: dict[str, list[TermEntry]] = defaultdict(list)
+        self._init_phrases()
         self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
         self.prefix: dict[str, list[TermEntry]] = defaultdict(list)
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys

@@ -31,6 +31,11 @@ class PhraseMatching:
     allow_max_n: int
     max_n: int
 
+    def _init_phrases(self) -> None:
+        # phrases as one run of single letters ("B.L.O.W. .J.O.B" joins to "blowjob") and with letters stretched
+        self.joined_phrases: dict[str, list[TermEntry]] = defaultdict(list)
+        self.collapsed_phrases: dict[str, list[TermEntry]] = defaultdict(list)
+
     def _add_phrase(self, e: TermEntry) -> None:
         self.joined_phrases[e.key.replace(" ", "")].append(e)
         self.collapsed_phrases[" ".join(collapse_repeats(w) for w in e.key.split(" "))].append(e)
