@@ -45,7 +45,8 @@ def write_no_toxicity_policy(p: Path) -> Path:
     """The default policy without toxicity, embeddings or rubrics, written to ``p``."""
     text = (ROOT / "policies" / "default.yaml").read_text()
     text = text.replace("lists: [terms/garm.yaml, terms/retail.yaml]", f"lists: [{ROOT}/policies/terms/garm.yaml, {ROOT}/policies/terms/retail.yaml]")
-    text = text.replace("allow: [terms/allow.yaml]", f"allow: [{ROOT}/policies/terms/allow.yaml]")
+    text = text.replace("allow: [terms/allow.yaml, terms/allow_wordnet.yaml]",
+                        f"allow: [{ROOT}/policies/terms/allow.yaml, {ROOT}/policies/terms/allow_wordnet.yaml]")
     text = text.replace("  toxicity:\n    enabled: true", "  toxicity:\n    enabled: false")
     text = text.replace("  coherence:\n    embeddings: auto", "  coherence:\n    embeddings: \"off\"")
     text = text.replace("  rubrics: [theme_quality, placement_relevance, keyword_coherence, brand_safety, page_cohesion]", "  rubrics: []")

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from judge.cascade.batches import Batch, batches, gather_pages
 from judge.cascade.catalog import evidence
 from judge.cascade.duplicates import DuplicateIds
+from judge.cascade.result import RunResult
 from judge.cascade.thresholds import CIResult, ci_result
 from judge.errors import ConfigError, RunInProgress
 from judge.judges.providers import LLMSettings
@@ -31,33 +33,9 @@ from judge.store.types import LineSet
 from judge.version import code_version
 
 ProgressFn = Callable[[int], None]
-KEPT_INPUT_ERRORS = 100  # messages kept in memory; a file of a million bad lines must not hold a million
+LaunchFn = Callable[[RunRow], Callable[[], None]]  # starts worker processes on a run; returns how to wait for them
 # The candidate fields that checks read: the evaluation key covers exactly these.
 CHECKED_FIELDS = {"placement", "page", "theme", "keywords", "description", "context"}
-
-
-@dataclass
-class RunResult:
-    run: RunRow
-    counts: dict[str, int]
-    ci: CIResult
-    check_status: dict[str, dict[str, Any]]
-    resumed: bool = False
-    stopped: str | None = None  # why the run ended early (a budget), if it did
-    llm: dict[str, Any] | None = None
-    reused: int = 0
-    evaluated: int = 0
-    input_errors: list[str] = field(default_factory=list)  # the first KEPT_INPUT_ERRORS messages
-    input_error_count: int = 0  # all of them (each is also a stored ``error`` verdict)
-
-    def input_error(self, message: str) -> None:
-        self.input_error_count += 1
-        if len(self.input_errors) < KEPT_INPUT_ERRORS:
-            self.input_errors.append(message)
-
-    @property
-    def unavailable(self) -> dict[str, str]:
-        return {k: v["detail"] for k, v in self.check_status.items() if not v["available"]}
 
 
 class Gate:
@@ -143,8 +121,52 @@ class Gate:
     def llm_fingerprint(self) -> str:
         return self.stage.fingerprint if self.stage else self.llm_state
 
-    def run(self, batch: InputBatch, *, on_progress: ProgressFn | None = None) -> RunResult:
-        """Gate every record of ``batch``; resume the run of the same key if one was interrupted."""
+    def run(self, batch: InputBatch, *, on_progress: ProgressFn | None = None, launch: LaunchFn | None = None) -> RunResult:
+        """Gate every record of ``batch``; resume the run of the same key if one was interrupted.
+
+        With ``launch`` (which starts other worker processes on the run and returns a function that waits for
+        them), the input is gated in blocks that each worker takes from the store, then every line that no
+        worker finished (a worker died, a block was refused) is gated here before the run is finished.
+        """
+        run, resumed = self._open(batch)
+        wait = launch(run) if launch is not None else None
+        with self._loop() as loop:
+            result = self._gate(loop, run, batch, resumed, on_progress, blocks=wait is not None, pages=True)
+            if wait is not None:
+                wait()
+                if not result.stopped:
+                    result = self._gate(loop, run, batch, True, None, blocks=False, pages=False, into=result)
+        return self._close(run, result)
+
+    def join(self, batch: InputBatch, run_id: str, *, on_progress: ProgressFn | None = None) -> RunResult:
+        """Gate, as one of a run's worker processes, the blocks of ``batch`` that no other worker has taken.
+        The run's owner finishes the run; this returns the run's counts so far."""
+        run = self.store.require_run(run_id)
+        if run.run_key != self.run_key(batch.sha256):
+            raise ConfigError(f"run {run_id} gates another input, policy or version of the code; join it with the same ones")
+        result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=True)
+        if run.status == "running":
+            with self._loop() as loop:
+                result = self._gate(loop, run, batch, True, on_progress, blocks=True, pages=False)
+        result.counts = self.store.counts(run.id)
+        return result
+
+    @contextmanager
+    def _loop(self) -> Iterator[asyncio.AbstractEventLoop]:
+        """An event loop for the passes of one process; the judges' clients close with it. A plain loop, not
+        asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of the running task (with every pending
+        call) on each run(), ~0.1 s per batch."""
+        loop = asyncio.new_event_loop()
+        try:
+            yield loop
+        finally:
+            if self.stage:
+                loop.run_until_complete(self.stage.aclose())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    def _open(self, batch: InputBatch) -> tuple[RunRow, bool]:
+        """The run of this input and policy: the interrupted one (taken over), or a new one."""
         run_key = self.run_key(batch.sha256)
         run = self.store.resumable_run(run_key)
         if run is not None:
@@ -171,23 +193,23 @@ class Gate:
                 ),
                 check_status_json=json.dumps(self.check_status()),
             )
+        return run, resumed
+
+    def _gate(self, loop: asyncio.AbstractEventLoop, run: RunRow, batch: InputBatch, resumed: bool,
+              on_progress: ProgressFn | None, *, blocks: bool, pages: bool, into: RunResult | None = None) -> RunResult:
+        """One pass over ``batch``: the lines not stored yet (those of blocks this process takes, with ``blocks``)."""
         if self.stage:
             self.stage.start_clock()
         done = self.store.done_lines(run.id) if resumed else LineSet()
-        result = RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
-        # A plain loop, not asyncio.Runner: on 3.11 its SIGINT bookkeeping formats the repr of
-        # the running task (with every pending call) on each run(), ~0.1 s per batch.
-        loop = asyncio.new_event_loop()
-        pages: dict[str, list[JudgeItem]] = {}
-        try:
-            loop.run_until_complete(self._pipeline(run, batch, done, result, pages, on_progress))
-            if self.stage and self.stage.page_rubrics and not result.stopped:
-                loop.run_until_complete(self._pages(run, pages))
-        finally:
-            if self.stage:
-                loop.run_until_complete(self.stage.aclose())
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+        result = into or RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
+        members: dict[str, list[JudgeItem]] = {}
+        loop.run_until_complete(self._pipeline(run, batch, done, result, members, on_progress, blocks))
+        if pages and self.stage and self.stage.page_rubrics and not result.stopped:
+            loop.run_until_complete(self._pages(run, members))
+        return result
+
+    def _close(self, run: RunRow, result: RunResult) -> RunResult:
+        """Count the run's verdicts (whoever gated them), apply the CI thresholds and finish the run."""
         if self.stage:
             result.llm = {
                 "calls": self.stage.calls_made,
@@ -212,7 +234,7 @@ class Gate:
 
     async def _pipeline(
         self, run: RunRow, source: InputBatch, done: LineSet, result: RunResult,
-        pages: dict[str, list[JudgeItem]], on_progress: ProgressFn | None,
+        pages: dict[str, list[JudgeItem]], on_progress: ProgressFn | None, blocks: bool = False,
     ) -> None:
         """Prepare batch k+1 (read, rules, prompts) while batch k's judge calls are in flight.
 
@@ -223,12 +245,15 @@ class Gate:
         in_flight: list[asyncio.Task[None]] = []
         duplicates = DuplicateIds(self.store, run.id, source.source)
         try:
-            for chunk in _batches(source.records, self.batch_size):
+            for number, chunk in enumerate(batches(source.records, self.batch_size)):
                 if self.stage and self.stage.exhausted and self.stage.deadline_at is None:
                     break  # a spent budget ends the run; past a deadline, the rest is gated with its judges unscored
                 if self.stage and self.stage.page_rubrics:
-                    _gather_pages(chunk, pages)
-                todo = duplicates.mark([r for r in chunk if r.line not in done])
+                    gather_pages(chunk, pages)
+                todo = [r for r in chunk if r.line not in done]
+                if todo and blocks and not self.store.claim_block(run.id, number):
+                    todo = []  # another worker gates this block
+                todo = duplicates.mark(todo)
                 if todo:
                     # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
                     prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
@@ -267,7 +292,7 @@ class Gate:
         out = await self.stage.judge_pages(pages)
         await asyncio.to_thread(self.store.add_findings, run, out.findings, out.calls, out.judgements)
 
-    def _prepare(self, records: list[Record], result: RunResult) -> _Batch:
+    def _prepare(self, records: list[Record], result: RunResult) -> Batch:
         """Everything up to the LLM tier: parse errors, cache look-up, the rule checks."""
         pending: list[tuple[VerdictDraft, tuple[int, ...], Candidate]] = []
         verdicts: list[VerdictDraft] = []
@@ -324,9 +349,9 @@ class Gate:
                 if self.stage and not (self.policy.judges.cascade and v.decision == Decision.REJECTED):
                     judge_items.append(JudgeItem(v.line, cand, v.content_hash or ""))
                     by_line[v.line] = v
-        return _Batch(verdicts, [v for v, _, _ in pending], first_by_key, judge_items, by_line)
+        return Batch(verdicts, [v for v, _, _ in pending], first_by_key, judge_items, by_line)
 
-    async def _finish(self, run: RunRow, batch: _Batch) -> None:
+    async def _finish(self, run: RunRow, batch: Batch) -> None:
         """The LLM tier for one prepared batch, then one transaction with everything."""
         stage_out = StageResult()
         if self.stage and batch.judge_items:
@@ -358,31 +383,3 @@ class Gate:
             review = found.get(v.content_hash or "")
             if review is not None:
                 v.machine_decision, v.decision, v.override_id = v.decision, Decision(review.decision), review.id
-
-
-@dataclass
-class _Batch:
-    verdicts: list[VerdictDraft]  # every record of the batch, in order
-    candidates: list[VerdictDraft]  # the readable ones
-    first_by_key: dict[str, VerdictDraft]  # duplicate content in a batch is evaluated once
-    judge_items: list[JudgeItem]
-    by_line: dict[int, VerdictDraft]
-
-
-def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    batch: list[Record] = []
-    for r in records:
-        batch.append(r)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _gather_pages(records: list[Record], pages: dict[str, list[JudgeItem]]) -> None:
-    """The members of each page, for the page rubrics that run after every placement is decided."""
-    for rec in records:
-        cand = rec.candidate
-        if cand is not None and cand.page:
-            pages.setdefault(cand.page, []).append(JudgeItem(rec.line, cand, cand.content_hash))

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from judge.cascade.gate import Gate, RunResult
+from judge.cascade.gate import Gate, LaunchFn, RunResult
 from judge.cli import common as c
 from judge.cli.common import err, out, safe
 from judge.cli.render import (
@@ -27,6 +27,7 @@ from judge.cli.render import (
     runs_table,
     term_lists_table,
 )
+from judge.cli.workers import launcher, worker_args
 from judge.errors import OutputError
 from judge.models import InputBatch
 from judge.policy import load_policy
@@ -66,6 +67,8 @@ def gate(
     store_prompts: c.StorePromptsOpt = False,
     deadline: c.DeadlineOpt = None,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
+    workers: Annotated[int, typer.Option(help="Gate the run with this many processes (blocks of --batch-size records each; budgets and deadlines apply per process).", min=1)] = 1,
+    join_run: Annotated[str | None, typer.Option(help="Gate blocks of this running run as one of its workers.", hidden=True)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
     """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
@@ -81,19 +84,15 @@ def gate(
     engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts,
                   calibrations=store.latest_calibrations())
     batch = read_input(input)
-    result = _run(engine, batch, show_progress=out.is_terminal and not quiet)
+    if join_run:
+        engine.join(batch, join_run)
+        return
+    launch = launcher(workers - 1, worker_args(input, locals()), api_key) if workers > 1 else None
+    result = _run(engine, batch, show_progress=out.is_terminal and not quiet, launch=launch)
     _report_problems(result)
     _write_outputs(store, result, json_out, junit, approved_out, summary_md)
     if not quiet:
-        out.print(counts_table(result))
-        out.print(f"policy {pol.id}@{pol.version}; {result.evaluated} checked, {result.reused} reused from the store", highlight=False)
-        if result.llm is not None:
-            u = result.llm
-            waited = f", waited {u['waited_s']:,.0f} s to retry" if u["waited_s"] >= 1 else ""
-            out.print(f"LLM judges ({model}): {u['calls']} calls, {u['cache_hits']} cached, {u['tokens']:,} tokens, "
-                      f"cost {u['cost']:.4f}{waited}", highlight=False)
-        elif engine.llm_state == "skipped":
-            out.print("LLM judges: skipped (--skip-llm)")
+        _print_summary(engine, result, model)
     if result.ci.passed:
         out.print("[bold green]PASS[/] the batch meets the policy's CI thresholds")
     else:
@@ -101,13 +100,26 @@ def gate(
         raise typer.Exit(c.EXIT_FAIL)
 
 
-def _run(engine: Gate, batch: InputBatch, show_progress: bool) -> RunResult:
+def _print_summary(engine: Gate, result: RunResult, model: str | None) -> None:
+    out.print(counts_table(result))
+    pol = engine.policy
+    out.print(f"policy {pol.id}@{pol.version}; {result.evaluated} checked, {result.reused} reused from the store", highlight=False)
+    if result.llm is not None:
+        u = result.llm
+        waited = f", waited {u['waited_s']:,.0f} s to retry" if u["waited_s"] >= 1 else ""
+        out.print(f"LLM judges ({model}): {u['calls']} calls, {u['cache_hits']} cached, {u['tokens']:,} tokens, "
+                  f"cost {u['cost']:.4f}{waited}", highlight=False)
+    elif engine.llm_state == "skipped":
+        out.print("LLM judges: skipped (--skip-llm)")
+
+
+def _run(engine: Gate, batch: InputBatch, show_progress: bool, launch: LaunchFn | None = None) -> RunResult:
     if not show_progress:
-        return engine.run(batch)
+        return engine.run(batch, launch=launch)
     columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[note]}"))
     with Progress(*columns, console=out, transient=True) as bar:
         task = bar.add_task("gate", total=batch.count, note="")
-        return engine.run(batch, on_progress=lambda n: bar.update(task, advance=n, note=engine.progress_note()))
+        return engine.run(batch, on_progress=lambda n: bar.update(task, advance=n, note=engine.progress_note()), launch=launch)
 
 
 def _report_problems(result: RunResult) -> None:

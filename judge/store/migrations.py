@@ -115,6 +115,12 @@ def m010_catalog_artifacts(conn: Connection) -> None:
     create_tables(conn, "catalog_artifacts")
 
 
+@migration
+def m011_run_blocks(conn: Connection) -> None:
+    """Blocks of a run's input taken by worker processes (``judge gate --workers``)."""
+    create_tables(conn, "run_blocks")
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply pending migrations; return the names applied now (another application's database was
     refused before, by :func:`judge.store.faults.check_store_file`)."""

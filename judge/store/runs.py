@@ -53,6 +53,14 @@ class RunsMixin(StoreBase):
             ).rowcount
         return None if taken == 1 else "another process, which claimed it a moment ago"
 
+    def claim_block(self, run_id: str, block: int) -> bool:
+        """Take block ``block`` of a run for this process; False when another worker has it."""
+        with self.engine.begin() as conn:
+            return conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO run_blocks (run_id, block, owner, claimed_at) VALUES (?, ?, ?, ?)",
+                (run_id, block, owner_id(), now_text()),
+            ).rowcount == 1
+
     def finish_run(
         self, run_id: str, counts: dict[str, int], ci: dict[str, Any], check_status: dict, status: str = "complete"
     ) -> RunRow:

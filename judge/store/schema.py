@@ -208,6 +208,16 @@ class CatalogArtifactRow(SQLModel, table=True):
     data_json: str
 
 
+class RunBlockRow(SQLModel, table=True):
+    """A block of a run's input (``batch_size`` records) that one worker process has taken to gate."""
+
+    __tablename__ = "run_blocks"
+    run_id: str = Field(primary_key=True)
+    block: int = Field(primary_key=True)  # the block's number in the input, from 0
+    owner: str  # host:pid of the worker that took it
+    claimed_at: datetime
+
+
 class LabelRow(SQLModel, table=True):
     """A human label: should this content be flagged by this check or criterion?"""
 

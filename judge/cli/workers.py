@@ -1,0 +1,58 @@
+"""``judge gate --workers N``: the other N-1 worker processes of a run, started with the gate's own options.
+
+Each worker takes blocks of the input from the store (``run_blocks``) and gates them into the same run; the
+process that started them gates blocks too, then every line that no worker finished, then counts the whole run.
+A worker that dies leaves its lines to that last pass: nothing is lost, and stored verdicts are not redone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from judge.errors import ConfigError
+from judge.store import RunRow
+
+# gate options a worker repeats, by parameter name -> flag (the API key goes by environment, never argv)
+FORWARDED = {
+    "policy": "--policy", "db": "--db", "base_url": "--base-url", "model": "--model", "mode": "--mode",
+    "temperature": "--temperature", "max_tokens": "--max-tokens", "timeout": "--timeout", "concurrency": "--concurrency",
+    "max_retries": "--max-retries", "max_total_tokens": "--max-total-tokens", "max_cost": "--max-cost",
+    "prompt_price": "--prompt-price", "completion_price": "--completion-price", "deadline": "--deadline",
+    "batch_size": "--batch-size",
+}
+FLAGS = {"skip_llm": "--skip-llm", "store_prompts": "--store-prompts"}
+
+
+def worker_args(input_path: Path, options: dict[str, Any]) -> list[str]:
+    """The command line of one worker: ``judge gate INPUT`` with the same options (``options``: the gate's
+    parameters by name; the others are ignored) and no outputs."""
+    if str(input_path) == "-":
+        raise ConfigError("--workers needs an input file: standard input can be read by one process only")
+    args = [str(input_path.resolve())]
+    for name, flag in FORWARDED.items():
+        if options.get(name) is not None:
+            args += [flag, str(options[name])]
+    args += [flag for name, flag in FLAGS.items() if options.get(name)]
+    return args
+
+
+def launcher(count: int, args: list[str], api_key: str | None) -> Callable[[RunRow], Callable[[], None]]:
+    """Start ``count`` workers on a run; the function returned waits for them all."""
+    env = dict(os.environ) | ({"OPENAI_API_KEY": api_key} if api_key else {})
+
+    def launch(run: RunRow) -> Callable[[], None]:
+        cmd = [sys.executable, "-m", "judge.cli", "gate", *args, "--join-run", run.id, "-q"]
+        procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL) for _ in range(count)]
+
+        def wait() -> None:
+            for p in procs:
+                p.wait()  # a worker that failed leaves its lines to the last pass of the run's owner
+
+        return wait
+
+    return launch
