@@ -42,8 +42,12 @@ def worker_args(input_path: Path, options: dict[str, Any]) -> list[str]:
 
 
 def launcher(count: int, args: list[str], api_key: str | None) -> Callable[[RunRow], Callable[[], None]]:
-    """Start ``count`` workers on a run; the function returned waits for them all."""
-    env = dict(os.environ) | ({"OPENAI_API_KEY": api_key} if api_key else {})
+    """Start ``count`` workers on a run; the function returned waits for them all. The cores are shared out:
+    each process's torch (embeddings, toxicity) gets its part, not all of them (which would make two workers
+    slower than one)."""
+    threads = str(max(1, (os.cpu_count() or 1) // (count + 1)))
+    _share_cores(threads)
+    env = dict(os.environ) | {"OMP_NUM_THREADS": threads} | ({"OPENAI_API_KEY": api_key} if api_key else {})
 
     def launch(run: RunRow) -> Callable[[], None]:
         cmd = [sys.executable, "-m", "judge.cli", "gate", *args, "--join-run", run.id, "-q"]
@@ -56,3 +60,11 @@ def launcher(count: int, args: list[str], api_key: str | None) -> Callable[[RunR
         return wait
 
     return launch
+
+
+def _share_cores(threads: str) -> None:
+    """This process's part of the cores, for torch, whether or not it is loaded yet."""
+    os.environ["OMP_NUM_THREADS"] = threads
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(int(threads))
