@@ -134,7 +134,7 @@ class Gate:
             result = self._gate(loop, run, batch, resumed, on_progress, blocks=wait is not None, pages=True)
             if wait is not None:
                 wait()
-                if not result.stopped:
+                if not result.stopped and self._unfinished(run, batch):
                     result = self._gate(loop, run, batch, True, None, blocks=False, pages=False, into=result)
         return self._close(run, result)
 
@@ -150,6 +150,10 @@ class Gate:
                 result = self._gate(loop, run, batch, True, on_progress, blocks=True, pages=False)
         result.counts = self.store.counts(run.id)
         return result
+
+    def _unfinished(self, run: RunRow, batch: InputBatch) -> bool:
+        """Whether some record of ``batch`` has no verdict in the run yet (a worker died, or left a block)."""
+        return batch.count is None or sum(self.store.counts(run.id).values()) < batch.count
 
     @contextmanager
     def _loop(self) -> Iterator[asyncio.AbstractEventLoop]:
