@@ -68,7 +68,7 @@ def gate(
     deadline: c.DeadlineOpt = None,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     workers: Annotated[int, typer.Option(help="Gate the run with this many processes (blocks of --batch-size records each; budgets and deadlines apply per process).", min=1)] = 1,
-    join_run: Annotated[str | None, typer.Option(help="Gate blocks of this running run as one of its workers.", hidden=True)] = None,
+    join_run: Annotated[str | None, typer.Option(help="Join this running run (same input, policy and options) as one more worker: gate the blocks nobody has taken, leave the counting to its owner.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
     """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
