@@ -17,6 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from judge.cascade.catalog import evidence
 from judge.cascade.gate import Gate, LaunchFn, RunResult
 from judge.cli import common as c
 from judge.cli.common import err, out, safe
@@ -180,10 +181,16 @@ def show(
     print_verdict(v, judgements, calls)
 
 
-def checks(policy: c.PolicyOpt = "default") -> None:
+def checks(
+    policy: c.PolicyOpt = "default",
+    db: Annotated[Path | None, typer.Option("--db", help="A store whose catalog the coherence check would use (its signals are listed).")] = None,
+) -> None:
     """List the rule checks, whether the policy enables them, and whether they can run here."""
     pol = load_policy(policy)
-    statuses = CheckSuite(pol.checks, CheckEnv(pol.base_dir)).statuses
+    if db is not None and not db.is_file():
+        raise c.fail(f"{db}: no store there (judge catalog load --db {db} makes one with a catalog)")
+    catalog = evidence(c.open_store(db)) if db is not None else None
+    statuses = CheckSuite(pol.checks, CheckEnv(pol.base_dir, catalog=catalog)).statuses
     table = Table(title=f"policy {pol.id}@{pol.version}", show_edge=False)
     for col in ("check", "enabled", "status", "description"):
         table.add_column(col)

@@ -297,3 +297,18 @@ def test_the_coherence_check_says_which_signals_it_has():
     assert with_catalog.detail == "signals: catalog evidence, WordNet nouns"
     embedded = CoherenceCheck(CoherenceConfig(embeddings="auto"), CheckEnv()).status
     assert embedded.detail.startswith("signals: embeddings all-MiniLM-L6-v2@")
+
+
+def test_judge_checks_lists_the_signals_a_stores_catalog_gives(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from judge.cli import app
+
+    products = write_jsonl(tmp_path / "p.jsonl", [{"id": "1", "title": "Taco Shells", "aisle": "tortillas", "department": "pantry"}])
+    db = tmp_path / "j.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["catalog", "load", str(products), "--db", str(db)]).exit_code == 0
+    res = runner.invoke(app, ["checks", "--db", str(db)], env={"COLUMNS": "250"})
+    assert res.exit_code == 0 and "signals: catalog evidence" in res.output, res.output
+    missing = runner.invoke(app, ["checks", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "no store there" in missing.output and not (tmp_path / "none.db").exists()
