@@ -308,7 +308,14 @@ def test_judge_checks_lists_the_signals_a_stores_catalog_gives(tmp_path: Path):
     db = tmp_path / "j.db"
     runner = CliRunner()
     assert runner.invoke(app, ["catalog", "load", str(products), "--db", str(db)]).exit_code == 0
-    res = runner.invoke(app, ["checks", "--db", str(db)], env={"COLUMNS": "250"})
-    assert res.exit_code == 0 and "signals: catalog evidence" in res.output, res.output
+    res = runner.invoke(app, ["checks", "--db", str(db)])
+    assert res.exit_code == 0 and "signals:" in res.output, res.output  # the cell may wrap: what it says is below
+    from judge.cascade.catalog import evidence
+    from judge.policy import load_policy
+    from judge.rules.checks import CheckEnv, CheckSuite
+
+    pol = load_policy("default")
+    status = CheckSuite(pol.checks, CheckEnv(pol.base_dir, catalog=evidence(Store(db)))).statuses["coherence"]
+    assert status.detail.startswith("signals: catalog evidence")
     missing = runner.invoke(app, ["checks", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 2 and "no store there" in missing.output and not (tmp_path / "none.db").exists()
