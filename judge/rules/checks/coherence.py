@@ -142,9 +142,9 @@ class CoherenceCheck(Check):
         embedder = self.embedder
         set_similarity, sims = None, None
         if embedder is not None:
-            out += self._with_embeddings(embedder, subject.candidate.theme, kws)
-            set_similarity = next((f.score for f in out if f.term == "set_similarity"), None)
             sims = self._similarities(embedder, subject.candidate.theme, kws)
+            out += self._with_embeddings(embedder, kws, sims)
+            set_similarity = sum(sims) / len(sims)
         if self.catalog is not None:
             out += self._with_catalog(subject.candidate.theme, kws, set_similarity, sims)
             if self._catalog_relates(subject.candidate.theme, kws):  # the embeddings alone do not call a set unrelated
@@ -153,10 +153,9 @@ class CoherenceCheck(Check):
             out += self._lexical(subject.candidate.theme, kws)
         return out
 
-    def _with_embeddings(self, embedder: Any, theme: str, keywords: list[str]) -> list[Finding]:
-        vectors = embedder.vectors([theme, *keywords], self.ctx.vectors)
-        t, ks = vectors[0], vectors[1:]
-        sims = [float(t @ k) for k in ks]
+    def _with_embeddings(self, embedder: Any, keywords: list[str], sims: list[float]) -> list[Finding]:
+        """Findings from each keyword's cosine to the theme (``sims``) and to the other keywords."""
+        ks = embedder.vectors(keywords, self.ctx.vectors)
         out: list[Finding] = []
         mean = sum(sims) / len(sims)
         out.append(self.rule("set_similarity", I, f"mean keyword-theme similarity {mean:.2f}", "keywords", score=round(mean, 4)))
