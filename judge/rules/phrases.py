@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from judge.rules.normalize import Token, collapse_repeats
+from judge.rules.normalize import LEET, Token, collapse_repeats
 from judge.rules.termlists import Hit, TermEntry
 
 TRIPLE = re.compile(r"(.)\1\1")
@@ -98,7 +98,7 @@ class PhraseMatching:
         keys = [("exact", plain)]
         if any(len(t.forms) > 1 for t in gram):
             for j in (1, 2):
-                alt = " ".join(t.forms[min(j, len(t.forms) - 1)] for t in gram)
+                alt = " ".join(_leet_form(t, j) for t in gram)
                 if alt != plain:
                     keys.append(("leet", alt))
         last = gram[-1].forms[-1]
@@ -132,3 +132,12 @@ def _mask_pattern(tok: Token, text: str) -> str | None:
 def _fits(word: str, key: str) -> bool:
     """Whether a word with "?" for masked letters spells ``key`` (same length, the other letters equal)."""
     return len(word) == len(key) and all(a in ("?", b) for a, b in zip(word, key, strict=True)) and word.count("?") < len(key) - 1
+
+
+def _leet_form(tok: Token, j: int) -> str:
+    """The token's ``j``-th spelling in a phrase that holds leetspeak: digits or a lone symbol are letters there
+    too ("h0w 70 k1ll", "m3n@g3 @ 7r01$"), which alone they are not ("Top 10 snacks")."""
+    if len(tok.forms) > 1:
+        return tok.forms[min(j, len(tok.forms) - 1)]
+    folded = tok.text.translate(LEET)
+    return folded if folded.isalpha() else tok.text

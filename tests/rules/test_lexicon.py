@@ -82,6 +82,7 @@ def test_multiword_terms_and_allow_list():
     ("text", "how"),
     [("W.H.I.T.E. .P.O.W.E.R grill", "joined"), ("w h i t e p o w e r grill", "joined"), ("whiteee power grill", "repeat"),
      ("white powwwer grill", "repeat"), ("white po*er grill", "masked"), ("whit* power grill", "masked"),
+     ("wh173 p0w3r grill", "leet"), ("wh!te p0w3r grill", "leet"),
      ("white *ower grill", "masked")],
 )
 def test_a_phrase_is_caught_spelled_out_stretched_or_masked(text: str, how: str):
@@ -90,6 +91,9 @@ def test_a_phrase_is_caught_spelled_out_stretched_or_masked(text: str, how: str)
     assert idx.find(normalize("W.H.I.T.E bread and power bars"), None) == []  # each word spelled alone is no phrase
     assert idx.find(normalize("whitee powder"), None) == []  # doubled letters are spelling, and powder is not power
     assert idx.find(normalize("white p*wd*r and ** power ** bars"), None) == []  # too many letters masked, or none
+    hoe = TermIndex([Category(id="x", terms=[TermSpec(term="hoe a trois")], examples={"hit": ["a"], "ok": ["b"]})], [])
+    assert [h.how for h in hoe.find(normalize("h03 @ 7r01$ night"), None)] == ["leet"]  # a lone "@" in a leet phrase
+    assert hoe.find(normalize("hoe 4 trois"), None) == []  # digits are letters only beside leetspeak
 
 
 def test_fuzzy_results_are_cached_per_distinct_token():
