@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -66,3 +67,51 @@ def test_a_worker_joins_only_a_run_of_the_same_input_and_policy(tmp_path: Path, 
     assert res.exit_code == 2 and "gates another input" in res.output
     res = runner.invoke(app, ["gate", "-", "--skip-llm", "--db", str(db), "--workers", "2"], input='{"id": "x"}\n')
     assert res.exit_code == 2 and "standard input" in res.output
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, no_toxicity_policy: Path):
+    import os
+    import signal
+    import time
+
+    n = 16_000
+    p = write_jsonl(tmp_path / "in.jsonl", _rows(n))
+    db = tmp_path / "j.db"
+    cmd = [sys.executable, "-m", "judge.cli", "gate", str(p), "--skip-llm", "--policy", str(no_toxicity_policy), "--db", str(db),
+           "--batch-size", "50", "--workers", "2", "-q"]
+    owner = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    killed = False
+    seen: dict[int, float] = {}
+    while not killed and owner.poll() is None and time.monotonic() < deadline:
+        for child in _children(owner.pid):
+            seen.setdefault(child, time.monotonic())
+            # killed once it has taken a block (perhaps mid-block), or after 5 s whatever it did (a slow start)
+            if _took_a_block(db, child) or time.monotonic() - seen[child] > 5:
+                os.kill(child, signal.SIGKILL)
+                killed = True
+        time.sleep(0.02)
+    assert owner.wait(timeout=120) in (0, 1), owner.stderr.read()
+    assert killed, "no worker was seen"
+    lines = [line for line, _, _ in _decisions(db)]
+    assert lines == list(range(1, n + 1))  # every line once: the owner gated what the dead worker left
+
+
+def _took_a_block(db: Path, pid: int) -> bool:
+    if not db.exists():
+        return False  # connecting would create an empty file, which the gate refuses as a damaged store
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as con:
+            return con.execute("SELECT COUNT(*) FROM run_blocks WHERE owner LIKE ?", (f"%:{pid}",)).fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
