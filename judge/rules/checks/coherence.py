@@ -142,20 +142,24 @@ class CoherenceCheck(Check):
         embedder = self.embedder
         set_similarity, sims = None, None
         if embedder is not None:
-            sims = self._similarities(embedder, subject.candidate.theme, kws)
-            out += self._with_embeddings(embedder, kws, sims)
+            vectors = embedder.vectors([subject.candidate.theme, *kws], self.ctx.vectors)
+            sims = [float(vectors[0] @ k) for k in vectors[1:]]
+            out += self._with_embeddings(kws, vectors[1:], sims)
             set_similarity = sum(sims) / len(sims)
         if self.catalog is not None:
-            out += self._with_catalog(subject.candidate.theme, kws, set_similarity, sims)
-            if self._catalog_relates(subject.candidate.theme, kws):  # the embeddings alone do not call a set unrelated
+            evidence = [self._departments(k) for k in kws]
+            _, theme_depts = self._departments(subject.candidate.theme, any_word=True)
+            out += self._with_catalog(kws, evidence, theme_depts, set_similarity, sims)
+            # the embeddings alone do not call a set unrelated when a keyword shares one of the theme's departments
+            # (the same one: the theme's any-word search is too noisy for "close")
+            if any(d & theme_depts for _, d in evidence):
                 out = [f.model_copy(update={"severity": I}) if f.term == "keywords_unrelated_to_theme_embedding" else f for f in out]
         if embedder is None and self.catalog is None:
             out += self._lexical(subject.candidate.theme, kws)
         return out
 
-    def _with_embeddings(self, embedder: Any, keywords: list[str], sims: list[float]) -> list[Finding]:
-        """Findings from each keyword's cosine to the theme (``sims``) and to the other keywords."""
-        ks = embedder.vectors(keywords, self.ctx.vectors)
+    def _with_embeddings(self, keywords: list[str], ks: list[Any], sims: list[float]) -> list[Finding]:
+        """Findings from each keyword's cosine to the theme (``sims``) and to the other keywords (``ks``: their vectors)."""
         out: list[Finding] = []
         mean = sum(sims) / len(sims)
         out.append(self.rule("set_similarity", I, f"mean keyword-theme similarity {mean:.2f}", "keywords", score=round(mean, 4)))
@@ -179,23 +183,12 @@ class CoherenceCheck(Check):
                 )
         return out
 
-    def _similarities(self, embedder: Any, theme: str, keywords: list[str]) -> list[float]:
-        vectors = embedder.vectors([theme, *keywords], self.ctx.vectors)
-        return [float(vectors[0] @ k) for k in vectors[1:]]
-
-    def _catalog_relates(self, theme: str, keywords: list[str]) -> bool:
-        """Whether the catalog sees the set as the theme's: a keyword retrieves from one of the theme's departments
-        (the same one: the theme's any-word search is too noisy for "close")."""
-        _, theme_depts = self._departments(theme, any_word=True)
-        return any(self._departments(k)[1] & theme_depts for k in keywords)
-
-    def _with_catalog(self, theme: str, keywords: list[str], set_similarity: float | None = None,
-                      sims: list[float] | None = None) -> list[Finding]:
-        """``set_similarity`` (the embeddings' mean keyword-theme similarity) must agree before a set is called
+    def _with_catalog(self, keywords: list[str], evidence: list[tuple[int, frozenset[str]]], theme_depts: frozenset[str],
+                      set_similarity: float | None = None, sims: list[float] | None = None) -> list[Finding]:
+        """``evidence``: what each keyword retrieves (count, departments); ``theme_depts``: the theme's any-word search's.
+        ``set_similarity`` (the embeddings' mean keyword-theme similarity) must agree before a set is called
         unrelated to its theme: the theme's own retrieval is a noisy any-word search ("Smoothie Starter Kit")."""
         out: list[Finding] = []
-        evidence = [self._departments(k) for k in keywords]
-        _, theme_depts = self._departments(theme, any_word=True)
         for i, (kw, (n, _depts)) in enumerate(zip(keywords, evidence, strict=True)):
             if n < self.cfg.min_products_per_keyword:
                 out.append(self.rule("keyword_retrieves_nothing", R, f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
