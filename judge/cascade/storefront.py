@@ -145,7 +145,7 @@ def build(
     """Build the storefront; ``vocabulary`` (keywords allowed, e.g. from a file) constrains every candidate."""
     cfg = cfg or StorefrontConfig()
     if store.product_count() == 0:
-        raise ConfigError(f"{store.path}: no catalog loaded; run `judge catalog load FILE` first")
+        raise ConfigError(f"{store.name}: no catalog loaded; run `judge catalog load FILE` first")
     offline = OfflineGenerator(store, role=cfg.role)
     generator: Any = offline
     candidates: dict[str, list] = {}

@@ -23,7 +23,7 @@ labels_app = typer.Typer(help="Human labels for calibration.", no_args_is_help=T
 def labels_import(
     file: Annotated[Path, typer.Argument(help="JSONL or CSV: content_hash | id | the candidate, target (check or criterion), label pass|fail, labeller, note.")],
     labeller: Annotated[str | None, typer.Option(help="Labeller for rows that name none.")] = None,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
 ) -> None:
     """Import human labels (several labellers per item are fine; review decisions count as labels too)."""
     if not file.is_file():
@@ -45,7 +45,7 @@ def calibrate(
     target_recall: Annotated[float, typer.Option(help="Recall of bad content the threshold sweep aims for.")] = 0.9,
     skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Rules only.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole result as JSON on standard output.")] = False,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
     base_url: c.BaseUrlOpt = None,
     api_key: c.ApiKeyOpt = None,
     model: c.ModelOpt = None,

@@ -34,10 +34,11 @@ BACKFILL = ("next", "fallback", "drop")
 def catalog_load(
     file: Annotated[Path, typer.Argument(help="CSV (with header) or JSONL: id, title, brand, category, aisle, department, popularity, available; or Instacart's products.csv.")],
     fmt: Annotated[str, typer.Option("--format", help="auto, generic or instacart.")] = "auto",
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
+    catalog_db: c.CatalogDbOpt = None,
 ) -> None:
     """Load (upsert) a product catalog and rebuild its full-text index. Bad rows are reported and skipped."""
-    result = catalog.load(c.open_store(db), read_catalog(file, fmt))
+    result = catalog.load(c.open_store(db, catalog_db), read_catalog(file, fmt))
     for e in result.errors[:20]:
         err.print(T("catalog row skipped: " + e, style="magenta"), soft_wrap=True)
     if len(result.errors) > 20:
@@ -49,13 +50,14 @@ def catalog_load(
 def catalog_search(
     query: Annotated[str, typer.Argument(help="A keyword, as the storefront would search it.")],
     k: Annotated[int, typer.Option("-k", help="How many products.", min=1)] = 10,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
+    catalog_db: c.CatalogDbOpt = None,
 ) -> None:
     """Top-k products for a keyword by BM25."""
     table = Table(show_edge=False)
     for col in ("id", "title", "aisle", "department", "bm25"):
         table.add_column(col)
-    for p in c.open_store(db).search_products(query, k):
+    for p in c.open_store(db, catalog_db).search_products(query, k):
         table.add_row(T(p.id), T(p.title), T(p.aisle), T(p.department), f"{p.bm25:.2f}")
     out.print(table)
 
@@ -63,7 +65,8 @@ def catalog_search(
 @storefront_app.command("build")
 def storefront_build(
     placements: Annotated[Path, typer.Option("--placements", help="JSONL: id, page, context (audience, season, notes, allowed/blocked categories), keywords (count).")],
-    catalog_db: Annotated[Path, typer.Option("--catalog-db", help="Store holding the catalog (judge catalog load); verdicts go there too.", envvar="JUDGE_DB")] = c.DEFAULT_DB_PATH,
+    catalog_db: Annotated[str | None, typer.Option("--catalog-db", help="SQLite file holding the catalog (judge catalog load); the verdicts go there too unless --db is given.", envvar="JUDGE_CATALOG_DB")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Verdict store (a SQLite file or a PostgreSQL URL), if not the catalog's file.", envvar="JUDGE_DB")] = None,
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the storefront JSON.")] = Path("storefront.json"),
     policy: c.PolicyOpt = "default",
     skip_llm: Annotated[bool, typer.Option("--skip-llm", help="Offline generator and rule tier only.")] = False,
@@ -89,12 +92,14 @@ def storefront_build(
     use_llm = llm.configured and not skip_llm
     cfg = StorefrontConfig(candidates_per_placement=candidates, backfill=backfill, role=role, k=k, min_products=min_products,
                            min_per_keyword=min_per_keyword, min_precision=min_precision, w_ranker=w_ranker)
-    check_outputs({"--out": out_path}, {"the store": catalog_db, "the placements file": placements, "the vocabulary": vocabulary})
+    store_db = db or catalog_db or c.DEFAULT_DB
+    check_outputs({"--out": out_path}, {"the store": c.store_file(store_db), "the catalog": c.store_file(catalog_db),
+                                        "the placements file": placements, "the vocabulary": vocabulary})
     vocab = list(load_vocabulary(vocabulary.resolve())[1]) if vocabulary else None
     specs, problems = read_placements(placements)
     for problem in problems:
         err.print(T("placement skipped: " + problem, style="magenta"), soft_wrap=True)
-    sf = build(c.open_store(catalog_db), specs, load_policy(policy), cfg=cfg, llm=llm if use_llm else None,
+    sf = build(c.open_store(store_db, catalog_db), specs, load_policy(policy), cfg=cfg, llm=llm if use_llm else None,
                skip_llm=not use_llm, vocabulary=vocab)
     write_output(out_path, json.dumps(sf.to_json(), indent=2, ensure_ascii=False))
     out.print(storefront_table(sf))
@@ -117,10 +122,10 @@ def demo(
 def distill_export(
     out_path: Annotated[Path, typer.Option("--out", help="Chat-format JSONL to write.")],
     run: c.RunOpt = None,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
 ) -> None:
     """Write the approved candidates of a run, with the prompts that would produce them, as fine-tuning JSONL."""
-    check_outputs({"--out": out_path}, {"the store": db})
+    check_outputs({"--out": out_path}, {"the store": c.store_file(db)})
     store = c.open_store(db)
     written, skipped = export.write_examples(distill_examples(store, store.require_run(run)), out_path)
     out.print(f"{written} approved example(s) written to {out_path}" + (f"; {skipped} skipped (not JSONL input)" if skipped else ""), highlight=False)
@@ -132,7 +137,7 @@ def compare(
     storefront_a: Annotated[Path | None, typer.Option(help="storefront.json built from run A (for product precision).")] = None,
     storefront_b: Annotated[Path | None, typer.Option(help="storefront.json built from run B.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
 ) -> None:
     """Compare two generators' runs: approval rate, per check and criterion, product precision, latency, tokens."""
     store = c.open_store(db)

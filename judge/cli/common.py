@@ -13,7 +13,9 @@ from rich.text import Text
 
 from judge.config import validation_message
 from judge.judges.providers import LLMSettings
-from judge.store import DEFAULT_DB, Store
+from judge.store import DEFAULT_DB as DEFAULT_DB
+from judge.store import Store
+from judge.store.location import locate
 
 out = Console()
 err = Console(stderr=True)
@@ -22,8 +24,8 @@ EXIT_FAIL = 1  # the batch does not meet the policy's CI thresholds
 EXIT_USAGE = 2  # usage, configuration, unreadable input, store or output errors
 EXIT_CRASH = 3  # an internal error (a bug): never mistaken for a policy FAIL
 
-DbOpt = Annotated[Path, typer.Option("--db", help="SQLite verdict store.", envvar="JUDGE_DB")]
-DEFAULT_DB_PATH = Path(DEFAULT_DB)
+DbOpt = Annotated[str, typer.Option("--db", help="Verdict store: a SQLite file, or a PostgreSQL URL (postgresql+psycopg://user@host/db).", envvar="JUDGE_DB")]
+CatalogDbOpt = Annotated[str | None, typer.Option("--catalog-db", help="SQLite file holding the product catalog (judge catalog load), if not the store itself; a PostgreSQL store needs one.", envvar="JUDGE_CATALOG_DB")]
 RunOpt = Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")]
 RunArg = Annotated[str | None, typer.Argument(help="Run id (default: the latest run).")]
 PolicyOpt = Annotated[str, typer.Option("--policy", "-p", help="Policy file, or a shipped policy name (default, strict).")]
@@ -68,8 +70,13 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def open_store(db: Path) -> Store:
-    return Store(db)
+def open_store(db: str, catalog_db: str | None = None) -> Store:
+    return Store(db, catalog_db)
+
+
+def store_file(db: str | None) -> Path | None:
+    """The SQLite file of a ``--db`` value (outputs must not overwrite it); None for a server's URL."""
+    return None if db is None else locate(db).path
 
 
 def llm_settings(**kwargs: Any) -> LLMSettings:

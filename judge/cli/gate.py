@@ -46,7 +46,8 @@ MAX_SHOWN_ERRORS = 20
 def gate(
     input: Annotated[Path, typer.Argument(help="Candidates as JSONL (one per line) or CSV (keywords separated by '|').")],
     policy: c.PolicyOpt = "default",
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
+    catalog_db: c.CatalogDbOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the run's verdicts as JSON.")] = None,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML, one test case per candidate.")] = None,
     approved_out: Annotated[Path | None, typer.Option("--approved-out", help="Write only approved records, unchanged.")] = None,
@@ -69,7 +70,7 @@ def gate(
     deadline: c.DeadlineOpt = None,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     workers: Annotated[int, typer.Option(help="Gate the run with this many processes (blocks of --batch-size records each; budgets and deadlines apply per process).", min=1)] = 1,
-    join_run: Annotated[str | None, typer.Option(help="Join this running run (same input, policy and options) as one more worker: gate the blocks nobody has taken, leave the counting to its owner.")] = None,
+    join_run: Annotated[str | None, typer.Option("--join-run", "--run", help="Join this running run (same input, policy and options) as one more worker: gate the blocks nobody has taken, leave the counting to its owner.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
     """Gate a file of candidates; exit 0 if the batch passes the policy's CI thresholds, 1 if not, 2 on usage errors."""
@@ -79,9 +80,10 @@ def gate(
         max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price, deadline=deadline,
     )
     check_outputs({"--json": json_out, "--junit": junit, "--approved-out": approved_out, "--summary-md": summary_md},
-                  {"the store": db, "the input": None if str(input) == "-" else input})
+                  {"the store": c.store_file(db), "the catalog": c.store_file(catalog_db),
+                   "the input": None if str(input) == "-" else input})
     pol = load_policy(policy)
-    store = c.open_store(db)
+    store = c.open_store(db, catalog_db)
     engine = Gate(pol, store, batch_size=batch_size, skip_llm=skip_llm, llm=llm, store_prompts=store_prompts,
                   calibrations=store.latest_calibrations())
     batch = read_input(input)
@@ -146,7 +148,7 @@ def _write_outputs(store: Store, result: RunResult, json_out: Path | None, junit
 
 
 def runs(
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="How many runs to list, newest first.", min=1)] = 20,
     as_json: c.JsonFlag = False,
 ) -> None:
@@ -161,7 +163,7 @@ def runs(
 def show(
     ref: Annotated[str, typer.Argument(help="Candidate id, or a content-hash prefix (8+ hex digits).")],
     run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest verdict for it).")] = None,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
     as_json: c.JsonFlag = False,
 ) -> None:
     """Show one candidate's verdict, findings and provenance."""
@@ -183,13 +185,15 @@ def show(
 
 def checks(
     policy: c.PolicyOpt = "default",
-    db: Annotated[Path | None, typer.Option("--db", help="A store whose catalog the coherence check would use (its signals are listed).")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="A store whose catalog the coherence check would use (its signals are listed).")] = None,
+    catalog_db: c.CatalogDbOpt = None,
 ) -> None:
     """List the rule checks, whether the policy enables them, and whether they can run here."""
     pol = load_policy(policy)
-    if db is not None and not db.is_file():
-        raise c.fail(f"{db}: no store there (judge catalog load --db {db} makes one with a catalog)")
-    catalog = evidence(c.open_store(db)) if db is not None else None
+    for given in (db, catalog_db):
+        if given is not None and (path := c.store_file(given)) is not None and not path.is_file():
+            raise c.fail(f"{path}: no store there (judge catalog load --db {path} makes one with a catalog)")
+    catalog = evidence(c.open_store(db or catalog_db, catalog_db)) if db or catalog_db else None
     statuses = CheckSuite(pol.checks, CheckEnv(pol.base_dir, catalog=catalog)).statuses
     table = Table(title=f"policy {pol.id}@{pol.version}", show_edge=False)
     for col in ("check", "enabled", "status", "description"):
@@ -213,10 +217,10 @@ def report(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the HTML file.")] = Path("reports/report.html"),
     baseline: Annotated[str | None, typer.Option("--baseline", help="Compare with this run.")] = None,
     max_items: Annotated[int, typer.Option(help="Cap on item rows (the least approved first).", min=1)] = 2000,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
 ) -> None:
     """Write a self-contained HTML quality report of a run (no network needed to view it)."""
-    check_outputs({"--out": out_path}, {"the store": db})
+    check_outputs({"--out": out_path}, {"the store": c.store_file(db)})
     store = c.open_store(db)
     r = store.require_run(run)
     base = store.require_run(baseline) if baseline else None
@@ -224,7 +228,7 @@ def report(
     out.print(f"report: {path} ({path.stat().st_size / 1024:.0f} KiB)", highlight=False)
 
 
-def summary(run: c.RunArg = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
+def summary(run: c.RunArg = None, db: c.DbOpt = c.DEFAULT_DB) -> None:
     """Print a stored run's summary and provenance as JSON."""
     store = c.open_store(db)
     r = store.require_run(run)

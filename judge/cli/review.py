@@ -28,7 +28,7 @@ def review_list(
     check: Annotated[str | None, typer.Option("--check", help="Only items with a finding of this check (e.g. terms, rubric:brand_safety).")] = None,
     placement: Annotated[str | None, typer.Option("--placement", help="Only this placement.")] = None,
     limit: Annotated[int, typer.Option(help="Rows to show.", min=1)] = 200,
-    db: c.DbOpt = c.DEFAULT_DB_PATH,
+    db: c.DbOpt = c.DEFAULT_DB,
 ) -> None:
     """List the items of a run that need a human (rejected and needs_review by default)."""
     store = c.open_store(db)
@@ -44,7 +44,7 @@ def review_list(
 
 
 @app.command("show")
-def review_show(ref: RefArg, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
+def review_show(ref: RefArg, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB) -> None:
     """Show a candidate with its offending spans highlighted, every finding, judgement and the provenance."""
     store = c.open_store(db)
     v = rv.resolve(store, ref, store.require_run(run))
@@ -66,19 +66,19 @@ def _decide(ref: str, decision: Decision, reason: str, reviewer: str | None, run
 
 
 @app.command("approve")
-def review_approve(ref: RefArg, reason: ReasonOpt, reviewer: ReviewerOpt = None, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
+def review_approve(ref: RefArg, reason: ReasonOpt, reviewer: ReviewerOpt = None, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB) -> None:
     """Approve an item: the same content is approved in later runs under this policy version."""
     _decide(ref, Decision.APPROVED, reason, reviewer, run, db)
 
 
 @app.command("reject")
-def review_reject(ref: RefArg, reason: ReasonOpt, reviewer: ReviewerOpt = None, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
+def review_reject(ref: RefArg, reason: ReasonOpt, reviewer: ReviewerOpt = None, run: c.RunOpt = None, db: c.DbOpt = c.DEFAULT_DB) -> None:
     """Reject an item: the same content is rejected in later runs under this policy version."""
     _decide(ref, Decision.REJECTED, reason, reviewer, run, db)
 
 
 @app.command("queue")
-def review_queue(run: c.RunOpt = None, reviewer: ReviewerOpt = None, db: c.DbOpt = c.DEFAULT_DB_PATH) -> None:
+def review_queue(run: c.RunOpt = None, reviewer: ReviewerOpt = None, db: c.DbOpt = c.DEFAULT_DB) -> None:
     """Go through pending items one by one: [a]pprove, [r]eject, [s]kip, [q]uit. Resumable."""
     store = c.open_store(db)
     r = store.require_run(run)

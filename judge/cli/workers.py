@@ -19,7 +19,7 @@ from judge.store import RunRow
 
 # gate options a worker repeats, by parameter name -> flag (the API key goes by environment, never argv)
 FORWARDED = {
-    "policy": "--policy", "db": "--db", "base_url": "--base-url", "model": "--model", "mode": "--mode",
+    "policy": "--policy", "db": "--db", "catalog_db": "--catalog-db", "base_url": "--base-url", "model": "--model", "mode": "--mode",
     "temperature": "--temperature", "max_tokens": "--max-tokens", "timeout": "--timeout", "concurrency": "--concurrency",
     "max_retries": "--max-retries", "max_total_tokens": "--max-total-tokens", "max_cost": "--max-cost",
     "prompt_price": "--prompt-price", "completion_price": "--completion-price", "deadline": "--deadline",

@@ -1,14 +1,19 @@
-"""What can be wrong with a store file, said in one line: checked before SQLite opens it, and every
-database error translated into a :class:`~judge.errors.StoreError` that says what to do."""
+"""What can be wrong with a store, said in one line: a SQLite file is checked before SQLite opens it,
+a database of another application is refused, and every database error (SQLite's, or a PostgreSQL
+server's) is translated into a :class:`~judge.errors.StoreError` that says what to do."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from judge.errors import StoreError
+from judge.redact import redact_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EMPTY_GRACE_S = 1.0  # a store another process is creating is empty for a moment
@@ -49,10 +54,16 @@ def _refuse_foreign(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.Error as e:
-        raise StoreError(describe(path, e)) from None
+        raise StoreError(describe(str(path), e)) from None
+    refuse_foreign(str(path), names)
+
+
+def refuse_foreign(shown: str, names: Iterable[str]) -> None:
+    """Tables, but none of ours: somebody else's database, which the store never changes."""
+    names = set(names)
     if names and not names & {"_migrations", "runs"}:
-        shown = ", ".join(sorted(names)[:5])
-        raise StoreError(f"{path}: it holds other tables ({shown}) and is not a verdict store; nothing was written to "
+        listed = ", ".join(sorted(names)[:5])
+        raise StoreError(f"{shown}: it holds other tables ({listed}) and is not a verdict store; nothing was written to "
                          "it. Choose another --db")
 
 
@@ -89,10 +100,13 @@ def _head(path: Path) -> bytes:
         raise StoreError(f"{path}: cannot read the verdict store: {e.strerror or e}") from None
 
 
-def describe(path: Path, error: BaseException) -> str:
+def describe(path: str, error: BaseException) -> str:
     """One line: what a database error means for the user, and that nothing was lost."""
-    text = str(error)
+    text = redact_text(" ".join(str(error).split()))
     low = text.lower()
+    server = _server_problem(low)
+    if server:
+        return f"{path}: {server} ({text}). Nothing was written by this command"
     if "full" in low:
         return (f"{path}: the disk is full ({text}). The store is intact: committed batches are kept, and the same "
                 "command resumes the run once there is space")
@@ -108,12 +122,29 @@ def describe(path: Path, error: BaseException) -> str:
     return f"{path}: verdict store error: {text}"
 
 
-def translate(path: Path) -> Any:
-    """A ``handle_error`` listener: database errors (but constraint violations) become :class:`StoreError`."""
+def _server_problem(low: str) -> str | None:
+    if "connection refused" in low or "could not connect" in low or "connection timeout" in low or "timeout expired" in low:
+        return "cannot reach the PostgreSQL server; is it running, and are host and port right?"
+    if "password authentication failed" in low or "no password supplied" in low:
+        return "the PostgreSQL server refused these credentials"
+    if "database" in low and "does not exist" in low:
+        return "no such database on the PostgreSQL server; create it first (createdb NAME)"
+    if "too many clients" in low or "too many connections" in low:
+        return "the PostgreSQL server has no free connection (max_connections); try again with fewer workers"
+    if "server closed the connection" in low or "terminating connection" in low or "connection is lost" in low:
+        return "the PostgreSQL server closed the connection mid-command; committed batches are kept, run the command again"
+    return None
+
+
+def translate(path: str) -> Any:
+    """A ``handle_error`` listener: database errors (but constraint violations and SQL the store got wrong)
+    become :class:`StoreError`: any SQLite error, and a server's operational and connection errors."""
 
     def handle_error(context: Any) -> None:
         error = context.original_exception
         if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.IntegrityError):
+            raise StoreError(describe(path, error)) from error
+        if isinstance(context.sqlalchemy_exception, OperationalError | InterfaceError):
             raise StoreError(describe(path, error)) from error
 
     return handle_error

@@ -79,7 +79,12 @@ def m004_labels_calibrations(conn: Connection) -> None:
 
 @migration
 def m005_catalog(conn: Connection) -> None:
-    """A product catalog with a full-text (BM25) index, for retrieval and catalog evidence."""
+    """A product catalog with a full-text (BM25) index, for retrieval and catalog evidence.
+
+    SQLite only: the index is FTS5, and a server-backed store keeps its catalog in a SQLite file of
+    its own (``--catalog-db``), which each worker reads."""
+    if conn.dialect.name != "sqlite":
+        return
     create_tables(conn, "products")
     if "products_fts" not in inspect(conn).get_table_names():
         conn.execute(text(PRODUCTS_FTS_DDL))

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from judge.errors import NotFoundError
-from judge.store.base import StoreBase, now, now_text
+from judge.store.base import StoreBase, insert_sql, now, now_text
 from judge.store.schema import RunRow
 
 STALE_AFTER_S = 600.0  # a run on another host whose owner has not committed for this long may be taken over
@@ -46,20 +46,19 @@ class RunsMixin(StoreBase):
         me, holder = owner_id(), run.owner
         if holder and holder != me and _alive(holder, run.heartbeat_at):
             return holder
+        same_owner = "owner IS NULL" if holder is None else "owner = ?"
         with self.engine.begin() as conn:
             taken = conn.exec_driver_sql(
-                "UPDATE runs SET owner = ?, heartbeat_at = ? WHERE id = ? AND status = 'running' AND owner IS ?",
-                (me, now_text(), run.id, holder),
+                f"UPDATE runs SET owner = ?, heartbeat_at = ? WHERE id = ? AND status = 'running' AND {same_owner}",
+                (me, now_text(), run.id, *([] if holder is None else [holder])),
             ).rowcount
         return None if taken == 1 else "another process, which claimed it a moment ago"
 
     def claim_block(self, run_id: str, block: int) -> bool:
         """Take block ``block`` of a run for this process; False when another worker has it."""
         with self.engine.begin() as conn:
-            return conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO run_blocks (run_id, block, owner, claimed_at) VALUES (?, ?, ?, ?)",
-                (run_id, block, owner_id(), now_text()),
-            ).rowcount == 1
+            sql = insert_sql("run_blocks", ("run_id", "block", "owner", "claimed_at"), "ignore")
+            return conn.exec_driver_sql(sql, (run_id, block, owner_id(), now_text())).rowcount == 1
 
     def finish_run(
         self, run_id: str, counts: dict[str, int], ci: dict[str, Any], check_status: dict, status: str = "complete"
@@ -67,7 +66,7 @@ class RunsMixin(StoreBase):
         with Session(self.engine) as s:
             run = s.get(RunRow, run_id)
             if run is None:
-                raise NotFoundError(f"no run {run_id!r} in {self.path}")
+                raise NotFoundError(f"no run {run_id!r} in {self.name}")
             run.status = status
             run.finished_at = now()
             run.counts_json = json.dumps(counts)
@@ -93,7 +92,7 @@ class RunsMixin(StoreBase):
         """Like :meth:`get_run`, but a missing run is a :class:`NotFoundError` that says which."""
         run = self.get_run(run_id)
         if run is None:
-            raise NotFoundError(f"no run {run_id!r} in {self.path}" if run_id else f"no runs in {self.path} yet")
+            raise NotFoundError(f"no run {run_id!r} in {self.name}" if run_id else f"no runs in {self.name} yet")
         return run
 
     def runs(self, limit: int = 50) -> list[RunRow]:

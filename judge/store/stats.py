@@ -78,7 +78,7 @@ class StatsMixin(StoreBase):
             llm=LLMUsage(*self._rows(
                 "SELECT count(*) FILTER (WHERE cached_from IS NULL), count(*) FILTER (WHERE cached_from IS NOT NULL),"
                 " coalesce(sum(prompt_tokens + completion_tokens), 0), coalesce(sum(cost), 0),"
-                " count(*) FILTER (WHERE status != 'scored'), coalesce(group_concat(DISTINCT model), '')"
+                f" count(*) FILTER (WHERE status != 'scored'), coalesce({self._sql('concat_distinct', 'model')}, '')"
                 " FROM judge_calls WHERE run_id = ?",
                 run_id,
             )[0]),

@@ -20,7 +20,7 @@ class VectorsMixin(StoreBase):
     def put_vectors(self, model: str, items: Sequence[tuple[str, bytes]]) -> None:
         """Keep ``(text hash, vector)`` pairs; a pair already stored is left as it is."""
         with self.engine.begin() as conn:
-            insert_rows(conn, "embeddings", ("model", "text_hash", "vector"), [(model, k, v) for k, v in items], prefix="OR IGNORE")
+            insert_rows(conn, "embeddings", ("model", "text_hash", "vector"), [(model, k, v) for k, v in items], on_conflict="ignore")
 
     def stored_retrievals(self, catalog: str, k: int, any_word: bool, queries: Sequence[str]) -> dict[str, list[str]]:
         """Product ids of the searches already made on this catalog version: those it has."""
@@ -34,7 +34,7 @@ class VectorsMixin(StoreBase):
     def add_retrievals(self, catalog: str, k: int, any_word: bool, items: Sequence[tuple[str, list[str]]]) -> None:
         rows = [(catalog, k, int(any_word), q, "\t".join(ids)) for q, ids in items]
         with self.engine.begin() as conn:
-            insert_rows(conn, "retrievals", ("catalog", "k", "any_word", "query", "product_ids"), rows, prefix="OR IGNORE")
+            insert_rows(conn, "retrievals", ("catalog", "k", "any_word", "query", "product_ids"), rows, on_conflict="ignore")
 
     def catalog_artifact(self, catalog: str, name: str) -> str | None:
         """A stored artifact of a catalog version, as the JSON text it was kept as."""
@@ -42,4 +42,4 @@ class VectorsMixin(StoreBase):
 
     def keep_catalog_artifact(self, catalog: str, name: str, data_json: str) -> None:
         with self.engine.begin() as conn:
-            insert_rows(conn, "catalog_artifacts", ("catalog", "name", "data_json"), [(catalog, name, data_json)], prefix="OR REPLACE")
+            insert_rows(conn, "catalog_artifacts", ("catalog", "name", "data_json"), [(catalog, name, data_json)], on_conflict="replace")

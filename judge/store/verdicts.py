@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func
 from sqlmodel import Session, select
 
 from judge.models import Decision, Finding, Severity, decide
-from judge.store.base import StoreBase, in_chunks, insert_rows, insert_sql, now_text
+from judge.store.base import StoreBase, in_chunks, insert_rows, now_text
 from judge.store.calls import copy_judgements, insert_calls
 from judge.store.schema import CandidateRow, RunRow, VerdictRow
 from judge.store.types import (
@@ -75,7 +75,6 @@ class VerdictsMixin(StoreBase):
         if not batch:
             return
         created = now_text()
-        findings = [(*_finding_values(f), run.id, v.line) for v in batch for f in v.findings]
         content = {
             v.content_hash: (v.content_hash, v.candidate_id, v.candidate[0], v.candidate[1],
                              json.dumps(v.candidate[2], ensure_ascii=False), created)
@@ -84,8 +83,8 @@ class VerdictsMixin(StoreBase):
         with self.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (created, run.id))  # the owner lives
             insert_rows(conn, "verdicts", VERDICT_COLUMNS, [_verdict_values(run, v, created) for v in batch])
-            _insert_findings_by_line(conn, findings)
-            insert_rows(conn, "candidates", CANDIDATE_COLUMNS, list(content.values()), prefix="OR IGNORE")
+            _insert_findings(conn, run.id, batch)
+            insert_rows(conn, "candidates", CANDIDATE_COLUMNS, list(content.values()), on_conflict="ignore")
             insert_calls(conn, run, calls, judgements, created)
             reused = [(run.id, v.line, v.reused_from) for v in batch if v.reused_from is not None]
             if reused and keep_rubrics:
@@ -228,9 +227,13 @@ def findings_of(s: Session, verdict_ids: list[int]) -> dict[int, list[Finding]]:
     return out
 
 
-def _insert_findings_by_line(conn: Connection, rows: list[tuple]) -> None:
-    """Findings as ``(*FINDING_COLUMNS values, run_id, line)``: the verdict's id is looked up in the same statement."""
-    if rows:
-        head = insert_sql("findings", ("verdict_id", *FINDING_COLUMNS)).split(" VALUES ")[0]
-        marks = ", ".join("?" * len(FINDING_COLUMNS))
-        conn.exec_driver_sql(f"{head} SELECT id, {marks} FROM verdicts WHERE run_id = ? AND line = ?", rows)
+def _insert_findings(conn: Connection, run_id: str, batch: list[VerdictDraft]) -> None:
+    """The findings of a batch of verdicts just inserted, under their verdicts' ids (one range look-up)."""
+    lines = [v.line for v in batch if v.findings]
+    if not lines:
+        return
+    ids = dict(conn.exec_driver_sql(
+        "SELECT line, id FROM verdicts WHERE run_id = ? AND line BETWEEN ? AND ?", (run_id, min(lines), max(lines))
+    ).all())
+    rows = [(ids[v.line], *_finding_values(f)) for v in batch for f in v.findings]
+    insert_rows(conn, "findings", ("verdict_id", *FINDING_COLUMNS), rows)
