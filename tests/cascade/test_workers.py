@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+import time
 from pathlib import Path
 
+import pytest
+import sqlalchemy
 from typer.testing import CliRunner
 
 from judge.cascade.gate import Gate
@@ -16,6 +21,7 @@ from judge.policy import load_policy
 from judge.store import Store
 from judge.surfaces.reader import read_input
 from tests.conftest import ROOT, cand, write_jsonl
+from tests.llm_server import LLMServer
 
 runner = CliRunner()
 
@@ -25,22 +31,63 @@ def _rows(n: int) -> list[dict]:
     return [cand(f"c{i}", f"{themes[i % 4]} {i}", ["chicken broth", "egg noodles"]) for i in range(n)]
 
 
-def _decisions(db: Path) -> list[tuple[int, str, str]]:
-    con = sqlite3.connect(db)
-    return con.execute("SELECT line, candidate_id, decision FROM verdicts ORDER BY line").fetchall()
+def _query(db: str | Path, sql: str) -> list[tuple]:
+    """Rows of one query on a store, SQLite file or PostgreSQL URL."""
+    url = db if "://" in str(db) else f"sqlite:///file:{db}?mode=ro&uri=true"  # a look, never a write
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.NullPool)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(sql).all()]
+    finally:
+        engine.dispose()
 
 
-def test_two_workers_store_exactly_the_verdicts_of_one(tmp_path: Path, no_toxicity_policy: Path):
+def _decisions(db: str | Path) -> list[tuple[int, str, str]]:
+    return _query(db, "SELECT line, candidate_id, decision FROM verdicts ORDER BY line")
+
+
+def _stored(db: str | Path) -> dict[str, list[tuple]]:
+    """What a run left in the store, run ids and times aside: verdicts with their findings, and contents."""
+    return {
+        "verdicts": _query(db, "SELECT line, candidate_id, content_hash, decision, error FROM verdicts ORDER BY line"),
+        "findings": _query(db, "SELECT v.line, f.check_id, f.severity, f.term, f.span_start FROM findings f JOIN verdicts v"
+                               " ON v.id = f.verdict_id ORDER BY v.line, f.id"),
+        "candidates": _query(db, "SELECT content_hash, theme FROM candidates ORDER BY content_hash"),
+    }
+
+
+def _gate_cmd(path: Path, policy: Path, db: str | Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "judge.cli", "gate", str(path), "--skip-llm", "--policy", str(policy), "--db", str(db),
+            "-q", *extra]
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_n_workers_store_exactly_the_rows_of_one(tmp_path: Path, no_toxicity_policy: Path, store_url: str, workers: int):
     p = write_jsonl(tmp_path / "in.jsonl", _rows(1200))
-    cmd = [sys.executable, "-m", "judge.cli", "gate", str(p), "--skip-llm", "--policy", str(no_toxicity_policy), "--batch-size", "50", "-q"]
-    for name, extra in (("one", []), ("two", ["--workers", "2"])):
-        res = subprocess.run([*cmd, "--db", str(tmp_path / f"{name}.db"), *extra], cwd=ROOT, capture_output=True, text=True, timeout=120)
-        assert res.returncode in (0, 1) and "Traceback" not in res.stderr, res.stderr
-    one, two = _decisions(tmp_path / "one.db"), _decisions(tmp_path / "two.db")
-    assert len(two) == 1200 and two == one  # every line once, decided alike, whoever gated it
-    con = sqlite3.connect(tmp_path / "two.db")
-    assert con.execute("SELECT status, counts_json IS NOT NULL FROM runs").fetchall() == [("complete", 1)]
-    assert con.execute("SELECT COUNT(*) FROM run_blocks").fetchone() == (24,)  # each block taken once
+    one = tmp_path / "one.db"
+    for db, extra in ((one, []), (store_url, ["--workers", str(workers)])):
+        res = subprocess.run(_gate_cmd(p, no_toxicity_policy, db, "--batch-size", "50", *extra), cwd=ROOT,
+                             capture_output=True, text=True, timeout=180)
+        assert res.returncode in (0, 1) and "Traceback" not in res.stderr and "locked" not in res.stderr, res.stderr
+    many = _stored(store_url)
+    assert len(many["verdicts"]) == 1200 and many == _stored(one)  # every row once, decided alike, whoever gated it
+    assert [(s, bool(c)) for s, c in _query(store_url, "SELECT status, counts_json FROM runs")] == [("complete", True)]
+    assert _query(store_url, "SELECT COUNT(*), COUNT(DISTINCT block) FROM run_blocks") == [(24, 24)]  # each block once
+
+
+def test_four_gates_of_different_runs_at_once_all_complete(tmp_path: Path, no_toxicity_policy: Path, store_url: str):
+    inputs = [write_jsonl(tmp_path / f"in{i}.jsonl", _rows(300 + i)) for i in range(4)]
+    procs = [subprocess.Popen(_gate_cmd(p, no_toxicity_policy, store_url, "--batch-size", "20"), cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for p in inputs]
+    errors = [p.communicate(timeout=180)[1] for p in procs]
+    assert all(p.returncode in (0, 1) for p in procs), errors  # PASS or FAIL by the thresholds, never a crash
+    assert not any("locked" in e or "Traceback" in e for e in errors), errors
+    runs = _query(store_url, "SELECT status, counts_json FROM runs")
+    assert len(runs) == 4 and {r[0] for r in runs} == {"complete"}
+    totals = sorted(sum(json.loads(c).values()) for _, c in runs)
+    assert totals == [300, 301, 302, 303]
+    per_run = _query(store_url, "SELECT run_id, COUNT(*), COUNT(DISTINCT line) FROM verdicts GROUP BY run_id")
+    assert sorted(n for _, n, _ in per_run) == [300, 301, 302, 303] and all(n == d for _, n, d in per_run)
 
 
 def test_lines_a_worker_took_and_never_gated_are_gated_by_the_owner(tmp_path: Path, no_toxicity_policy: Path):
@@ -79,39 +126,60 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, no_toxicity_policy: Path):
-    import os
-    import signal
-    import time
-
-    n = 16_000
-    p = write_jsonl(tmp_path / "in.jsonl", _rows(n))
-    db = tmp_path / "j.db"
-    cmd = [sys.executable, "-m", "judge.cli", "gate", str(p), "--skip-llm", "--policy", str(no_toxicity_policy), "--db", str(db),
-           "--batch-size", "50", "--workers", "2", "-q"]
-    owner = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def _kill_a_worker_once_it_took_a_block(owner: subprocess.Popen, db: str | Path) -> bool:
+    """SIGKILL the first worker of ``owner`` seen to take a block (perhaps mid-block), or any after 5 s."""
     deadline = time.monotonic() + 60
-    killed = False
     seen: dict[int, float] = {}
-    while not killed and owner.poll() is None and time.monotonic() < deadline:
+    while owner.poll() is None and time.monotonic() < deadline:
         for child in _children(owner.pid):
             seen.setdefault(child, time.monotonic())
-            # killed once it has taken a block (perhaps mid-block), or after 5 s whatever it did (a slow start)
             if _took_a_block(db, child) or time.monotonic() - seen[child] > 5:
                 os.kill(child, signal.SIGKILL)
-                killed = True
+                return True
         time.sleep(0.02)
-    assert owner.wait(timeout=120) in (0, 1), owner.stderr.read()
+    return False
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, no_toxicity_policy: Path, store_url: str):
+    n = 16_000
+    p = write_jsonl(tmp_path / "in.jsonl", _rows(n))
+    cmd = _gate_cmd(p, no_toxicity_policy, store_url, "--batch-size", "50", "--workers", "2")
+    owner = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    killed = _kill_a_worker_once_it_took_a_block(owner, store_url)
+    assert owner.wait(timeout=180) in (0, 1), owner.stderr.read()
     assert killed, "no worker was seen"
-    lines = [line for line, _, _ in _decisions(db)]
+    lines = [line for line, _, _ in _decisions(store_url)]
     assert lines == list(range(1, n + 1))  # every line once: the owner gated what the dead worker left
 
 
-def _took_a_block(db: Path, pid: int) -> bool:
-    if not db.exists():
+def test_a_killed_worker_costs_no_repeated_paid_call(tmp_path: Path, store_url: str):
+    from tests.judges.test_llm import make_policy
+
+    n, batch = 240, 10
+    rows = [cand(f"c{i}", f"Weeknight flavor builders no. {i}", ["taco seasoning", "salsa verde"]) for i in range(n)]
+    p = write_jsonl(tmp_path / "in.jsonl", rows)
+    policy = make_policy(tmp_path, ["theme_quality"])
+    with LLMServer() as srv:
+        srv.llm.latency = 0.02
+        cmd = [sys.executable, "-m", "judge.cli", "gate", str(p), "--policy", str(policy), "--db", store_url, "-q",
+               "--base-url", srv.base_url, "--model", "m", "--batch-size", str(batch), "--workers", "2"]
+        owner = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert _kill_a_worker_once_it_took_a_block(owner, store_url), "no worker was seen"
+        assert owner.wait(timeout=180) in (0, 1), owner.stderr.read()
+        paid = len(srv.llm.requests)
+        # every line once; the dead worker's calls in flight (at most two batches: one judged while the next
+        # is prepared) are the only ones made twice
+        assert [line for line, _, _ in _decisions(store_url)] == list(range(1, n + 1))
+        assert n <= paid <= n + 2 * batch
+        again = subprocess.run([c for c in cmd if c not in ("--workers", "2")], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert again.returncode in (0, 1), again.stderr
+        assert len(srv.llm.requests) == paid  # a rerun reuses every stored verdict: no call paid twice
+
+
+def _took_a_block(db: str | Path, pid: int) -> bool:
+    if "://" not in str(db) and not Path(db).exists():
         return False  # connecting would create an empty file, which the gate refuses as a damaged store
     try:
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as con:
-            return con.execute("SELECT COUNT(*) FROM run_blocks WHERE owner LIKE ?", (f"%:{pid}",)).fetchone()[0] > 0
-    except sqlite3.Error:
+        return _query(db, f"SELECT COUNT(*) FROM run_blocks WHERE owner LIKE '%:{int(pid)}'")[0][0] > 0
+    except sqlalchemy.exc.SQLAlchemyError:
         return False
