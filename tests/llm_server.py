@@ -9,6 +9,10 @@ Faults are queued per test: ``server.faults.extend([...])`` with items such as
 ``("status", 429, {"Retry-After": "0"})``, ``("status", 500, {})``, ``("sleep", 2.0)``
 (longer than the client's timeout), ``("malformed",)``, ``("wrong_schema",)``,
 ``("refusal",)``. Each request pops one fault, if any, else gets ``always``; ``latency`` applies to all.
+
+It also stubs the Batch API: ``POST /v1/files`` (multipart upload), ``POST /v1/batches``,
+``GET /v1/batches/{id}`` and ``GET /v1/files/{id}/content``. A job stays in progress for ``batch_polls``
+polls, then answers every line as a live call (faults included) and ends as ``batch_end`` says.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -43,6 +49,13 @@ class ScriptedLLM:
     generation: dict[str, Any] | None = None  # the answer to a ThemeProposal (generation) request
 
     always: tuple | None = None  # a fault for every request once the queue is empty
+
+    # the Batch API (/v1/files, /v1/batches): a job answers each line as a live call would (faults included)
+    batch_polls: int = 1  # polls that find a job in progress before it ends
+    batch_end: str = "completed"  # how jobs end: completed, failed, expired (half answered) or cancelled
+    batch_drop: int = 0  # result lines left out of each job's output
+    files: dict[str, bytes] = field(default_factory=dict)
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def next_fault(self) -> tuple | None:
         with self.lock:
@@ -123,12 +136,26 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def do_GET(self) -> None:  # noqa: N802
-        self._send(200, {"requests": len(self.llm.requests)})
+        parts = self.path.split("?")[0].rstrip("/").split("/")
+        if len(parts) >= 4 and parts[-2] == "batches":
+            self._retrieve_job(parts[-1])
+        elif len(parts) >= 5 and parts[-3] == "files" and parts[-1] == "content":
+            data = self.llm.files.get(parts[-2])
+            self._send(200, None, raw=data) if data is not None else self._send(404, {"error": {"message": "no such file"}})
+        else:
+            self._send(200, {"requests": len(self.llm.requests)})
 
     def do_POST(self) -> None:  # noqa: N802
         length = int(self.headers.get("Content-Length", "0"))
-        body = json.loads(self.rfile.read(length) or b"{}")
-        prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+        data = self.rfile.read(length)
+        if self.path.rstrip("/").endswith("/files"):
+            self._upload(data)
+            return
+        if self.path.rstrip("/").endswith("/batches"):
+            self._create_job(json.loads(data))
+            return
+        body = json.loads(data or b"{}")
+        prompt = _prompt(body)
         llm = self.llm
         with llm.lock:
             llm.requests.append(Recorded(body, prompt, time.time()))
@@ -140,6 +167,65 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self._done()
 
+    def _upload(self, data: bytes) -> None:
+        message = BytesParser(policy=default).parsebytes(
+            b"Content-Type: " + self.headers["Content-Type"].encode() + b"\r\n\r\n" + data)
+        fields = {part.get_param("name", header="content-disposition"): part.get_payload(decode=True) for part in message.iter_parts()}
+        with self.llm.lock:
+            file_id = f"file-{len(self.llm.files) + 1}"
+            self.llm.files[file_id] = fields["file"]
+        self._send(200, {"id": file_id, "object": "file", "bytes": len(fields["file"]), "created_at": int(time.time()),
+                         "filename": "batch.jsonl", "purpose": fields.get("purpose", b"").decode(), "status": "processed"})
+
+    def _create_job(self, body: dict[str, Any]) -> None:
+        with self.llm.lock:
+            job_id = f"batch_{len(self.llm.jobs) + 1}"
+            job = {"id": job_id, "object": "batch", "endpoint": body["endpoint"], "input_file_id": body["input_file_id"],
+                   "completion_window": body["completion_window"], "status": "validating", "created_at": int(time.time()),
+                   "metadata": body.get("metadata"), "output_file_id": None, "error_file_id": None, "errors": None,
+                   "polls_left": self.llm.batch_polls}
+            self.llm.jobs[job_id] = job
+        self._send(200, _public(job))
+
+    def _retrieve_job(self, job_id: str) -> None:
+        llm = self.llm
+        job = llm.jobs.get(job_id)
+        if job is None:
+            self._send(404, {"error": {"message": "no such batch"}})
+            return
+        if job["status"] not in ("completed", "failed", "expired", "cancelled"):
+            if job["polls_left"] > 0:
+                job["polls_left"] -= 1
+                job["status"] = "in_progress"
+            else:
+                self._run_job(job)
+        self._send(200, _public(job))
+
+    def _run_job(self, job: dict[str, Any]) -> None:
+        llm = self.llm
+        lines = [json.loads(x) for x in llm.files[job["input_file_id"]].decode().splitlines() if x.strip()]
+        if llm.batch_end in ("failed", "cancelled"):
+            job["status"] = llm.batch_end
+            job["errors"] = {"object": "list", "data": [{"code": "injected", "message": f"injected {llm.batch_end}"}]}
+            return
+        if llm.batch_end == "expired":
+            lines = lines[: len(lines) // 2]
+        lines = lines[: max(0, len(lines) - llm.batch_drop)]
+        out, errors = [], []
+        for n, line in enumerate(lines):
+            body = line["body"]
+            with llm.lock:
+                llm.requests.append(Recorded(body, _prompt(body), time.time()))
+            code, payload, _ = _completion(llm, body, _prompt(body))
+            row = {"id": f"req_{n}", "custom_id": line["custom_id"], "response": {"status_code": code, "body": payload}, "error": None}
+            (out if code == 200 else errors).append(json.dumps(row))
+        for kind, rows in (("output_file_id", out), ("error_file_id", errors)):
+            if rows:
+                file_id = f"file-{len(llm.files) + 1}"
+                llm.files[file_id] = ("\n".join(rows) + "\n").encode()
+                job[kind] = file_id
+        job["status"] = llm.batch_end
+
     def _done(self) -> None:
         """Count this request out of ``in_flight`` once (before its answer is written, so that a client that has
         read it and starts the next never finds it still counted)."""
@@ -149,43 +235,50 @@ class _Handler(BaseHTTPRequestHandler):
                 self.llm.in_flight -= 1
 
     def _answer(self, body: dict[str, Any], prompt: str) -> None:
-        llm = self.llm
-        fault = llm.next_fault()
-        if llm.latency:
-            time.sleep(llm.latency)
-        if fault and fault[0] == "status":
-            self._send(fault[1], {"error": {"message": f"injected {fault[1]}", "type": "test"}}, fault[2])
-            return
-        if fault and fault[0] == "sleep":
-            time.sleep(fault[1])
-        mode, schema = _schema_of(body)
-        args = _fill(schema, prompt, llm, body)
-        if fault and fault[0] == "wrong_schema":
-            args = {"verdict": "pass", "score": 10}
-        content = json.dumps(args)
-        if fault and fault[0] == "malformed":
-            content = '{"reason": "cut off'
-        message: dict[str, Any] = {"role": "assistant", "content": None}
-        if fault and fault[0] == "refusal":
-            message = {"role": "assistant", "content": None, "refusal": "I can't help with that."}
-        elif mode == "tools":
-            name = body["tools"][0]["function"]["name"]
-            message["tool_calls"] = [
-                {"id": "call_1", "type": "function", "function": {"name": name, "arguments": content}}
-            ]
-        else:
-            message["content"] = content
-        self._send(
-            200,
-            {
-                "id": "chatcmpl-test",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": body.get("model", "test-model"),
-                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": 20, "total_tokens": len(prompt) // 4 + 20},
-            },
-        )
+        code, payload, headers = _completion(self.llm, body, prompt)
+        self._send(code, None, headers, raw=payload) if isinstance(payload, bytes) else self._send(code, payload, headers)
+
+
+def _prompt(body: dict[str, Any]) -> str:
+    return "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+
+
+def _public(job: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in job.items() if k != "polls_left"}
+
+
+def _completion(llm: ScriptedLLM, body: dict[str, Any], prompt: str) -> tuple[int, Any, dict[str, str]]:
+    """The answer to one chat-completions request: (HTTP status, payload, headers), after the next fault."""
+    fault = llm.next_fault()
+    if llm.latency:
+        time.sleep(llm.latency)
+    if fault and fault[0] == "status":
+        return fault[1], {"error": {"message": f"injected {fault[1]}", "type": "test"}}, fault[2]
+    if fault and fault[0] == "sleep":
+        time.sleep(fault[1])
+    mode, schema = _schema_of(body)
+    args = _fill(schema, prompt, llm, body)
+    if fault and fault[0] == "wrong_schema":
+        args = {"verdict": "pass", "score": 10}
+    content = json.dumps(args)
+    if fault and fault[0] == "malformed":
+        content = '{"reason": "cut off'
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    if fault and fault[0] == "refusal":
+        message = {"role": "assistant", "content": None, "refusal": "I can't help with that."}
+    elif mode == "tools":
+        name = body["tools"][0]["function"]["name"]
+        message["tool_calls"] = [{"id": "call_1", "type": "function", "function": {"name": name, "arguments": content}}]
+    else:
+        message["content"] = content
+    return 200, {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "test-model"),
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": 20, "total_tokens": len(prompt) // 4 + 20},
+    }, {}
 
 
 class LLMServer:

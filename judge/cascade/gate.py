@@ -204,6 +204,7 @@ class Gate:
         """One pass over ``batch``: the lines not stored yet (those of blocks this process takes, with ``blocks``)."""
         if self.stage:
             self.stage.start_clock()
+            self.stage.run_id = run.id
         done = self.store.done_lines(run.id) if resumed else LineSet()
         result = into or RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed)
         members: dict[str, list[JudgeItem]] = {}
@@ -262,7 +263,7 @@ class Gate:
                     # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
                     prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
                     in_flight.append(asyncio.ensure_future(self._finish(run, prepared)))
-                while len(in_flight) >= 2 or (in_flight and in_flight[0].done()):
+                while len(in_flight) >= self._max_in_flight or (in_flight and in_flight[0].done()):
                     await in_flight.pop(0)
                 if on_progress:
                     on_progress(len(chunk))
@@ -275,6 +276,12 @@ class Gate:
             await asyncio.gather(*in_flight, return_exceptions=True)
         if self.stage and self.stage.exhausted:
             result.stopped = self.stage.exhausted
+
+    @property
+    def _max_in_flight(self) -> int:
+        """Batches judged while the next is prepared: two for live calls; with the Batch API every batch is
+        prepared first, so that a day's calls go in a few jobs instead of one job per batch."""
+        return 1 << 30 if self.stage and self.stage.settings.batch else 2
 
     async def _pages(self, run: RunRow, members: dict[str, list[JudgeItem]]) -> None:
         """Page-level rubrics, once every placement of the run has a verdict.

@@ -68,6 +68,8 @@ def gate(
     completion_price: c.CompletionPriceOpt = 0.0,
     store_prompts: c.StorePromptsOpt = False,
     deadline: c.DeadlineOpt = None,
+    llm_batch: Annotated[bool, typer.Option("--llm-batch", help="Send the judge calls through the provider's Batch API (/v1/files + /v1/batches): cheaper, slower; an interrupted gate resumes polling its stored jobs.", rich_help_panel=c.P)] = False,
+    batch_poll: Annotated[float, typer.Option(help="With --llm-batch: the longest wait, in seconds, between two polls of a job (the first comes after 2 s, then doubling).", min=0.01, rich_help_panel=c.P)] = 60.0,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     workers: Annotated[int, typer.Option(help="Gate the run with this many processes (blocks of --batch-size records each; budgets and deadlines apply per process).", min=1)] = 1,
     join_run: Annotated[str | None, typer.Option("--join-run", "--run", help="Join this running run (same input, policy and options) as one more worker: gate the blocks nobody has taken, leave the counting to its owner.")] = None,
@@ -78,6 +80,7 @@ def gate(
         base_url=base_url, api_key=api_key, model=model, mode=mode, temperature=temperature, max_tokens=max_tokens,
         timeout=timeout, concurrency=concurrency, max_retries=max_retries, max_total_tokens=max_total_tokens,
         max_cost=max_cost, prompt_price_per_1k=prompt_price, completion_price_per_1k=completion_price, deadline=deadline,
+        batch=llm_batch, batch_poll_max=batch_poll, batch_poll_first=min(2.0, batch_poll),
     )
     check_outputs({"--json": json_out, "--junit": junit, "--approved-out": approved_out, "--summary-md": summary_md},
                   {"the store": c.store_file(db), "the catalog": c.store_file(catalog_db),
@@ -94,6 +97,11 @@ def gate(
     result = _run(engine, batch, show_progress=out.is_terminal and not quiet, launch=launch)
     _report_problems(result)
     _write_outputs(store, result, json_out, junit, approved_out, summary_md)
+    _verdict(engine, result, model, quiet)
+
+
+def _verdict(engine: Gate, result: RunResult, model: str | None, quiet: bool) -> None:
+    """The summary (unless quiet), then PASS, or FAIL with the policy's exit code."""
     if not quiet:
         _print_summary(engine, result, model)
     if result.ci.passed:

@@ -23,9 +23,9 @@ FORWARDED = {
     "temperature": "--temperature", "max_tokens": "--max-tokens", "timeout": "--timeout", "concurrency": "--concurrency",
     "max_retries": "--max-retries", "max_total_tokens": "--max-total-tokens", "max_cost": "--max-cost",
     "prompt_price": "--prompt-price", "completion_price": "--completion-price", "deadline": "--deadline",
-    "batch_size": "--batch-size",
+    "batch_size": "--batch-size", "batch_poll": "--batch-poll",
 }
-FLAGS = {"skip_llm": "--skip-llm", "store_prompts": "--store-prompts"}
+FLAGS = {"skip_llm": "--skip-llm", "store_prompts": "--store-prompts", "llm_batch": "--llm-batch"}
 
 
 def worker_args(input_path: Path, options: dict[str, Any]) -> list[str]:

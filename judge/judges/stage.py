@@ -17,14 +17,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from judge.judges.providers import CallResult, LLMSettings
+from judge.judges.providers.base import BatchJournal
 from judge.judges.rubric import Rubric, candidate_payload, criterion_passed
 from judge.models import Candidate, Finding, Severity, sha256_json
 from judge.redact import redact_url
 from judge.store.types import CachedCall, Calibration
 
 
-class CallCache(Protocol):
-    """What the stage needs of a store: the latest scored call per cache key."""
+class CallCache(BatchJournal, Protocol):
+    """What the stage needs of a store: the latest scored call per cache key (and, for ``--llm-batch``, the
+    run's Batch API jobs)."""
 
     def cached_calls(self, keys: Sequence[str]) -> dict[str, CachedCall]: ...
 
@@ -135,6 +137,7 @@ class JudgeStage:
         self.trust = trust  # TrustConfig or None
         self.calibrations = calibrations or {}
         self.provider: Any = None  # OpenAICompatProvider, created inside the run's event loop
+        self.run_id = ""  # the run being judged (a Batch API job is stored under it)
         self.tokens_used = 0
         self.cost_used = 0.0
         self.calls_made = 0
@@ -278,9 +281,7 @@ class JudgeStage:
         if not units or not rubrics:
             return out
         if self.provider is None:
-            from judge.judges.providers.openai_compat import OpenAICompatProvider
-
-            self.provider = OpenAICompatProvider(self.settings)
+            self.provider = self._new_provider()
         tasks = self._tasks(units, rubrics)
         cached = self.store.cached_calls([t.cache_key for t in tasks])
         results: list[CallResult | None] = [None] * len(tasks)
@@ -298,6 +299,15 @@ class JudgeStage:
             out.calls.append(self._record(tasks[i], results[i]))  # type: ignore[arg-type]
         self._vote(tasks, results, out)  # type: ignore[arg-type]
         return out
+
+    def _new_provider(self) -> Any:
+        if self.settings.batch:
+            from judge.judges.providers.batch import BatchProvider
+
+            return BatchProvider(self.settings, self.store, self.run_id)
+        from judge.judges.providers.openai_compat import OpenAICompatProvider
+
+        return OpenAICompatProvider(self.settings)
 
     def _record(self, t: _Task, r: CallResult, cached_from: int | None = None) -> CallRecord:
         prompt = json.dumps(t.messages, ensure_ascii=False) if self.store_prompts else None

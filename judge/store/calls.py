@@ -9,9 +9,9 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 from sqlmodel import Session, select
 
-from judge.store.base import StoreBase, in_chunks, insert_dicts
+from judge.store.base import StoreBase, in_chunks, insert_dicts, insert_rows, now_text
 from judge.store.schema import JudgeCallRow, JudgementRow, RunRow, table
-from judge.store.types import CachedCall
+from judge.store.types import CachedCall, StoredBatch
 
 
 class RowSource(Protocol):
@@ -52,6 +52,34 @@ class CallsMixin(StoreBase):
             ):
                 out[key] = CachedCall(cid, parsed, raw)
         return out
+
+    def llm_batches(self, run_id: str) -> list[StoredBatch]:
+        """The Batch API jobs a run has submitted, oldest first."""
+        rows = self._rows("SELECT batch_id, requests, status FROM llm_batches WHERE run_id = ? ORDER BY submitted_at, batch_id",
+                          run_id)
+        return [StoredBatch(*r) for r in rows]
+
+    def llm_batch_jobs(self, custom_ids: Sequence[str]) -> dict[str, str]:
+        """The newest job that holds each request and may still answer it (not failed, cancelled or expired)."""
+        out: dict[str, str] = {}
+        for part, marks in in_chunks(custom_ids):
+            out.update(self._rows(
+                "SELECT r.custom_id, r.batch_id FROM llm_batch_requests r JOIN llm_batches b ON b.batch_id = r.batch_id"
+                f" WHERE r.custom_id IN ({marks}) AND b.status NOT IN ('failed', 'cancelled', 'expired')"
+                " ORDER BY b.submitted_at, b.batch_id", *part))
+        return out
+
+    def add_llm_batch(self, run_id: str, batch_id: str, input_file_id: str, custom_ids: Sequence[str], status: str) -> None:
+        at = now_text()
+        with self.engine.begin() as conn:
+            insert_rows(conn, "llm_batches", ("batch_id", "run_id", "input_file_id", "requests", "status", "submitted_at",
+                                              "updated_at"), [(batch_id, run_id, input_file_id, len(custom_ids), status, at, at)])
+            insert_rows(conn, "llm_batch_requests", ("custom_id", "batch_id"), [(c, batch_id) for c in custom_ids])
+
+    def set_llm_batch_status(self, batch_id: str, status: str) -> None:
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE llm_batches SET status = ?, updated_at = ? WHERE batch_id = ?",
+                                 (status, now_text(), batch_id))
 
     def judged_lines(self, run_id: str, rubric_ids: Sequence[str]) -> set[int]:
         """Lines of a run that already carry a judgement of any of these rubrics."""

@@ -126,6 +126,12 @@ def m011_run_blocks(conn: Connection) -> None:
     create_tables(conn, "run_blocks")
 
 
+@migration
+def m012_llm_batches(conn: Connection) -> None:
+    """Jobs submitted to a provider's Batch API, so that a gate resumes polling them instead of submitting again."""
+    create_tables(conn, "llm_batches", "llm_batch_requests")
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply pending migrations; return the names applied now (another application's database was
     refused before, by :func:`judge.store.faults.check_store_file`)."""

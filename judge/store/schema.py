@@ -218,6 +218,28 @@ class RunBlockRow(SQLModel, table=True):
     claimed_at: datetime
 
 
+class LLMBatchRow(SQLModel, table=True):
+    """A job submitted to a provider's Batch API (``--llm-batch``): kept so an interrupted gate polls it again
+    instead of submitting (and paying for) the same requests twice."""
+
+    __tablename__ = "llm_batches"
+    batch_id: str = Field(primary_key=True)  # the provider's id
+    run_id: str = Field(index=True)  # the run that submitted it (any later run asking the same requests follows it)
+    input_file_id: str
+    requests: int
+    status: str  # the provider's last reported status (validating, in_progress, completed, failed, expired ...)
+    submitted_at: datetime
+    updated_at: datetime
+
+
+class LLMBatchRequestRow(SQLModel, table=True):
+    """A request in a Batch API job, by our custom id (a digest of the request body)."""
+
+    __tablename__ = "llm_batch_requests"
+    custom_id: str = Field(primary_key=True)
+    batch_id: str = Field(primary_key=True)
+
+
 class LabelRow(SQLModel, table=True):
     """A human label: should this content be flagged by this check or criterion?"""
 

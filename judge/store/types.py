@@ -68,6 +68,15 @@ class CachedCall:
 
 
 @dataclass(frozen=True)
+class StoredBatch:
+    """A Batch API job of a run, as the store knows it."""
+
+    batch_id: str
+    requests: int
+    status: str
+
+
+@dataclass(frozen=True)
 class Product:
     id: str
     title: str

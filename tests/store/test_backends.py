@@ -117,7 +117,8 @@ def test_postgresql_creates_the_schema_once_without_the_sqlite_catalog(pg_url: s
     assert first.applied and Store(pg_url).applied == []
     names = set(sqlalchemy.inspect(first.engine).get_table_names())
     expected = {t for t in ("runs", "candidates", "verdicts", "findings", "judge_calls", "judgements", "reviews", "labels",
-                            "calibrations", "embeddings", "retrievals", "catalog_artifacts", "run_blocks", "_migrations")}
+                            "calibrations", "embeddings", "retrievals", "catalog_artifacts", "run_blocks", "llm_batches",
+                            "llm_batch_requests", "_migrations")}
     assert names == expected  # the catalog (FTS5) stays in a SQLite file
     cols = {c["name"] for c in sqlalchemy.inspect(first.engine).get_columns("verdicts")}
     assert cols == set(table("verdicts").c.keys())

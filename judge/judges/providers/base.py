@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +34,11 @@ class LLMSettings(BaseModel):
     prompt_price_per_1k: float = Field(0.0, ge=0)  # cost estimate, in your currency
     completion_price_per_1k: float = Field(0.0, ge=0)
     deadline: float | None = Field(None, gt=0)  # seconds for the run's LLM tier; then it stops cleanly
+    batch: bool = False  # through the provider's Batch API (/v1/files + /v1/batches) instead of live calls
+    batch_poll_first: float = Field(2.0, gt=0)  # seconds before the first poll of a job; doubled each time ...
+    batch_poll_max: float = Field(60.0, gt=0)  # ... up to this
+    batch_price_factor: float = Field(0.5, ge=0, le=1)  # batch calls cost this share of the live price
+    batch_max_requests: int = Field(50_000, ge=1)  # per job (OpenAI's limit)
 
     @property
     def configured(self) -> bool:
@@ -60,4 +66,15 @@ class CallResult:
     past_deadline: bool = False  # given up because the next attempt would come after the run's deadline
 
     def cost(self, s: LLMSettings) -> float:
-        return self.prompt_tokens / 1000 * s.prompt_price_per_1k + self.completion_tokens / 1000 * s.completion_price_per_1k
+        live = self.prompt_tokens / 1000 * s.prompt_price_per_1k + self.completion_tokens / 1000 * s.completion_price_per_1k
+        return live * s.batch_price_factor if s.batch else live
+
+
+class BatchJournal(Protocol):
+    """What a Batch API provider keeps in the store: the jobs submitted, and the requests each holds."""
+
+    def llm_batch_jobs(self, custom_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def add_llm_batch(self, run_id: str, batch_id: str, input_file_id: str, custom_ids: Sequence[str], status: str) -> None: ...
+
+    def set_llm_batch_status(self, batch_id: str, status: str) -> None: ...

@@ -170,6 +170,12 @@ class OpenAICompatProvider:
             out.append({**m, "content": content})
         return out
 
+    def request_body(self, shape: _Shape, messages: list[dict[str, str]], model: str) -> dict[str, Any]:
+        """The chat-completions request of one call (live, or one line of a batch job)."""
+        s = self.settings
+        return {"model": model, "messages": self._messages(shape, messages), "temperature": s.temperature,
+                "max_tokens": s.max_tokens, **shape.extra}
+
     async def complete(
         self,
         messages: list[dict[str, str]],
@@ -182,7 +188,7 @@ class OpenAICompatProvider:
         deadline); ``deadline`` (``time.monotonic()``) bounds each attempt and every wait."""
         s = self.settings
         shape = self.shape(response_model)
-        request = self._messages(shape, messages)
+        body = self.request_body(shape, messages, model)
         attempts = 0
         start = time.perf_counter()
         while True:
@@ -197,24 +203,23 @@ class OpenAICompatProvider:
                     response = await self.client.post(
                         "/chat/completions",
                         cast_to=httpx2.Response,
-                        body={"model": model, "messages": request, "temperature": s.temperature,
-                              "max_tokens": s.max_tokens, **shape.extra},
+                        body=body,
                         options={"timeout": self._attempt_timeout(deadline)},
                     )
                 except RETRYABLE as e:
                     failure: Exception | None = e
                 except openai.APIError as e:
-                    return self._failed(_describe(e), start, attempts)
+                    return self._failed(describe_error(e), start, attempts)
                 else:
                     failure = None
             if failure is None:
                 break
             wait = self._backoff(failure, attempts)
             if attempts > s.max_retries:
-                return self._failed(f"{_describe(failure)}; gave up after {attempts} attempts", start, attempts)
+                return self._failed(f"{describe_error(failure)}; gave up after {attempts} attempts", start, attempts)
             if deadline is not None and time.monotonic() + wait >= deadline:
                 why = ("the run's deadline passed during the call" if time.monotonic() >= deadline - 0.05
-                       else f"{_describe(failure)}; the retry would come after the run's deadline")
+                       else f"{describe_error(failure)}; the retry would come after the run's deadline")
                 failed = self._failed(why, start, attempts)
                 failed.past_deadline = True
                 return failed
@@ -267,7 +272,7 @@ class OpenAICompatProvider:
             result.error = f"{kind}: {validation_message(e)}"
             return result
         except Exception as e:  # instructor's own parse errors (no tool call, bad JSON ...)
-            result.error = _describe(e)
+            result.error = describe_error(e)
             return result
         result.status, result.parsed = "scored", parsed
         return result
@@ -276,7 +281,7 @@ class OpenAICompatProvider:
         return CallResult("unscored", error=why, raw=raw, latency_ms=(time.perf_counter() - start) * 1000, attempts=attempts)
 
 
-def _describe(e: BaseException) -> str:
+def describe_error(e: BaseException) -> str:
     if isinstance(e, openai.APIStatusError):
         return f"HTTP {e.status_code} ({type(e).__name__})"
     if isinstance(e, openai.APIConnectionError):
