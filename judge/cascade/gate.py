@@ -121,21 +121,26 @@ class Gate:
     def llm_fingerprint(self) -> str:
         return self.stage.fingerprint if self.stage else self.llm_state
 
-    def run(self, batch: InputBatch, *, on_progress: ProgressFn | None = None, launch: LaunchFn | None = None) -> RunResult:
+    def run(self, batch: InputBatch, *, on_progress: ProgressFn | None = None, launch: LaunchFn | None = None,
+            share: bool = True) -> RunResult:
         """Gate every record of ``batch``; resume the run of the same key if one was interrupted.
 
         With ``launch`` (which starts other worker processes on the run and returns a function that waits for
-        them), the input is gated in blocks that each worker takes from the store, then every line that no
-        worker finished (a worker died, a block was refused) is gated here before the run is finished.
+        them), the input is gated in blocks that each worker takes from the store (this process too, unless
+        ``share`` is off), then every line that no worker finished (a worker died, a block was refused) is
+        gated here, and the page-level rubrics once every line has its verdict, before the run is finished.
         """
         run, resumed = self._open(batch)
         wait = launch(run) if launch is not None else None
         with self._loop() as loop:
-            result = self._gate(loop, run, batch, resumed, on_progress, blocks=wait is not None, pages=True)
-            if wait is not None:
-                wait()
-                if not result.stopped and self._unfinished(run, batch):
-                    result = self._gate(loop, run, batch, True, None, blocks=False, pages=False, into=result)
+            if wait is None:
+                return self._close(run, self._gate(loop, run, batch, resumed, on_progress, blocks=False, pages=True))
+            result = (self._gate(loop, run, batch, resumed, on_progress, blocks=True, pages=False) if share
+                      else RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed))
+            wait()
+            pages = bool(self.stage and self.stage.page_rubrics)
+            if not result.stopped and (pages or self._unfinished(run, batch)):
+                result = self._gate(loop, run, batch, True, None, blocks=False, pages=True, into=result)
         return self._close(run, result)
 
     def join(self, batch: InputBatch, run_id: str, *, on_progress: ProgressFn | None = None) -> RunResult:
@@ -279,8 +284,7 @@ class Gate:
 
     @property
     def _max_in_flight(self) -> int:
-        """Batches judged while the next is prepared: two for live calls; with the Batch API every batch is
-        prepared first, so that a day's calls go in a few jobs instead of one job per batch."""
+        """Two batches judged while the next is prepared; with the Batch API, all (a day in a few jobs)."""
         return 1 << 30 if self.stage and self.stage.settings.batch else 2
 
     async def _pages(self, run: RunRow, members: dict[str, list[JudgeItem]]) -> None:

@@ -21,6 +21,7 @@ from judge.cascade.catalog import evidence
 from judge.cascade.gate import Gate, LaunchFn, RunResult
 from judge.cli import common as c
 from judge.cli.common import err, out, safe
+from judge.cli.ray_launch import ray_launcher
 from judge.cli.render import (
     T,
     counts_table,
@@ -72,6 +73,7 @@ def gate(
     batch_poll: Annotated[float, typer.Option(help="With --llm-batch: the longest wait, in seconds, between two polls of a job (the first comes after 2 s, then doubling).", min=0.01, rich_help_panel=c.P)] = 60.0,
     batch_size: Annotated[int | None, typer.Option(help="Candidates per batch and store transaction (default 512; 128 with LLM judges).", min=1)] = None,
     workers: Annotated[int, typer.Option(help="Gate the run with this many processes (blocks of --batch-size records each; budgets and deadlines apply per process).", min=1)] = 1,
+    ray: Annotated[str | None, typer.Option("--ray", help="Gate with Ray tasks (the `ray` extra): 'local' starts Ray on this machine, else a cluster's address (auto, ray://HOST:10001). --workers tasks (default: one per CPU); the store must be one every node reaches (PostgreSQL).")] = None,
     join_run: Annotated[str | None, typer.Option("--join-run", "--run", help="Join this running run (same input, policy and options) as one more worker: gate the blocks nobody has taken, leave the counting to its owner.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the final line.")] = False,
 ) -> None:
@@ -93,11 +95,18 @@ def gate(
     if join_run:
         engine.join(batch, join_run)
         return
-    launch = launcher(workers - 1, worker_args(input, locals()), api_key) if workers > 1 else None
-    result = _run(engine, batch, show_progress=out.is_terminal and not quiet, launch=launch)
+    launch = _launcher(ray, workers, worker_args(input, locals()) if ray or workers > 1 else [], api_key)
+    result = _run(engine, batch, show_progress=out.is_terminal and not quiet, launch=launch, share=not ray)
     _report_problems(result)
     _write_outputs(store, result, json_out, junit, approved_out, summary_md)
     _verdict(engine, result, model, quiet)
+
+
+def _launcher(ray: str | None, workers: int, args: list[str], api_key: str | None) -> LaunchFn | None:
+    """What starts the run's other workers: Ray tasks, local processes, or none."""
+    if ray:
+        return ray_launcher(ray, workers if workers > 1 else 0, args, api_key)
+    return launcher(workers - 1, args, api_key) if workers > 1 else None
 
 
 def _verdict(engine: Gate, result: RunResult, model: str | None, quiet: bool) -> None:
@@ -124,13 +133,14 @@ def _print_summary(engine: Gate, result: RunResult, model: str | None) -> None:
         out.print("LLM judges: skipped (--skip-llm)")
 
 
-def _run(engine: Gate, batch: InputBatch, show_progress: bool, launch: LaunchFn | None = None) -> RunResult:
+def _run(engine: Gate, batch: InputBatch, show_progress: bool, launch: LaunchFn | None = None, share: bool = True) -> RunResult:
     if not show_progress:
-        return engine.run(batch, launch=launch)
+        return engine.run(batch, launch=launch, share=share)
     columns = (TextColumn("gating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[note]}"))
     with Progress(*columns, console=out, transient=True) as bar:
         task = bar.add_task("gate", total=batch.count, note="")
-        return engine.run(batch, on_progress=lambda n: bar.update(task, advance=n, note=engine.progress_note()), launch=launch)
+        return engine.run(batch, on_progress=lambda n: bar.update(task, advance=n, note=engine.progress_note()), launch=launch,
+                          share=share)
 
 
 def _report_problems(result: RunResult) -> None:
