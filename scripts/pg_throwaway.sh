@@ -6,6 +6,7 @@
 #
 # The server runs as the `postgres` user when started by root (PostgreSQL refuses root), trusts local
 # connections, and keeps its data in a new temporary folder: nothing of an existing cluster is touched.
+# For tests it skips fsync (a throwaway cluster); PG_DURABLE=1 keeps PostgreSQL's defaults (benchmarks).
 set -euo pipefail
 
 bin_dir() {
@@ -35,6 +36,8 @@ DIR=$(mktemp -d /tmp/judge-pg.XXXXXX)
 chmod 755 "$DIR"
 [ "$(id -u)" -eq 0 ] && chown postgres "$DIR"
 as_owner "$BIN/initdb -D '$DIR/data' -A trust -U postgres -E UTF8 --no-locale" >"$DIR/initdb.log" 2>&1
-as_owner "$BIN/pg_ctl -D '$DIR/data' -l '$DIR/server.log' -w -o \"-p $PORT -c listen_addresses=127.0.0.1 -k '$DIR' -c max_connections=200 -c fsync=off -c full_page_writes=off\" start" >/dev/null
+FAST="-c fsync=off -c full_page_writes=off"
+[ "${PG_DURABLE:-0}" = "1" ] && FAST=""
+as_owner "$BIN/pg_ctl -D '$DIR/data' -l '$DIR/server.log' -w -o \"-p $PORT -c listen_addresses=127.0.0.1 -k '$DIR' -c max_connections=200 $FAST\" start" >/dev/null
 echo "export JUDGE_TEST_PG=postgresql+psycopg://postgres@127.0.0.1:$PORT/postgres"
 echo "export PG_THROWAWAY_DIR=$DIR"

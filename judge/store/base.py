@@ -144,8 +144,19 @@ def insert_rows(
     The statement is built from the schema's table, so a name that is not one of its
     columns fails loudly; the values go to the driver as they are.
     """
-    if rows:
+    if not rows:
+        return
+    if conn.dialect.name == "sqlite":
         conn.exec_driver_sql(insert_sql(table_name, columns, on_conflict), rows)
+        return
+    if on_conflict != "error":  # psycopg pipelines an executemany: fast enough for these
+        conn.exec_driver_sql(insert_sql(table_name, columns, on_conflict), rows)
+        return
+    # a server: COPY streams the rows in one command, several times faster than a row-by-row executemany
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table(table_name).name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def insert_dicts(conn: Connection, table_name: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -162,3 +162,22 @@ def test_a_database_of_another_application_is_refused(pg_url: str):
     engine.dispose()
     with pytest.raises(StoreError, match="not a verdict store"):
         Store(pg_url)
+
+
+def test_the_store_password_reaches_no_output_no_row_and_no_message(tmp_path: Path, pg_url: str):
+    import sqlalchemy
+
+    secret = "s3cret-pw"
+    url = sqlalchemy.make_url(pg_url).set(password=secret).render_as_string(hide_password=False)
+    data = str(write_jsonl(tmp_path / "in.jsonl", ROWS))
+    said = cli("gate", data, "--skip-llm", "--db", url, "--json", str(tmp_path / "v.json"), code=(0, 1))
+    said += cli("runs", "--db", url) + cli("summary", "--db", url)
+    cli("report", "--db", url, "--out", str(tmp_path / "r.html"))
+    said += cli("gate", data, "--skip-llm", "--db", url, "--catalog-db", "postgresql://x@127.0.0.1/y", code=(2,))
+    engine = sqlalchemy.create_engine(pg_url)
+    with engine.connect() as conn:
+        dump = [str(row) for t in ("runs", "verdicts", "findings", "candidates")
+                for row in conn.exec_driver_sql(f"SELECT * FROM {t}").all()]
+    engine.dispose()
+    assert dump and secret not in "".join(dump)
+    assert secret not in said and secret not in (tmp_path / "v.json").read_text() + (tmp_path / "r.html").read_text()
