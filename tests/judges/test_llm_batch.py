@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from judge.cascade.gate import Gate
 from judge.judges.providers.batch import read_results
@@ -22,7 +21,8 @@ from judge.policy import load_policy
 from judge.store import Store
 from judge.surfaces.reader import read_input
 from tests.conftest import ROOT, cand, write_jsonl
-from tests.judges.test_llm import make_policy, settings
+from tests.judges.test_llm import settings
+from tests.judges.test_llm_faults import fast_policy
 from tests.llm_server import LLMServer
 
 FAST = {"batch": True, "batch_poll_first": 0.01, "batch_poll_max": 0.05}
@@ -31,15 +31,6 @@ FAST = {"batch": True, "batch_poll_first": 0.01, "batch_poll_max": 0.05}
 def rows(n: int) -> list[dict]:
     return [cand(f"c{i}", f"Weeknight {'BADWORD ' if i % 5 == 0 else ''}flavor builders no. {i}",
                  ["taco seasoning", "salsa verde"]) for i in range(n)]
-
-
-def fast_policy(tmp_path: Path) -> Path:
-    """theme_quality over the rule tier without model-loading checks (a deadline here is about the job)."""
-    path = make_policy(tmp_path, ["theme_quality"])
-    data = yaml.safe_load(path.read_text())
-    data["checks"]["coherence"]["embeddings"] = "off"
-    path.write_text(yaml.safe_dump(data))
-    return path
 
 
 def gate(tmp_path: Path, srv: LLMServer, data: list[dict], db: Path | None = None, batch_size: int = 50, **kw):
