@@ -132,9 +132,15 @@ class CoherenceConfig(_Strict):
     # With embeddings, the catalog's "keywords unrelated to the theme" needs the mean keyword-theme similarity
     # below this too (coherent sets sit above 0.2, unrelated ones below 0.17 on bench/quality/coherence.jsonl)
     max_unrelated_set_similarity: float = Field(0.20, ge=-1, le=1)
+    # ... and the theme's own products to sit mostly in one department (a vague theme points nowhere: "Crisp White";
+    # 0.4 chosen on the tune half: product-name flags 29 -> 27 of 3,000, nothing else changed; 0.5 missed a set)
+    min_unrelated_theme_focus: float = Field(0.4, ge=0, le=1)
     # ... and a keyword is off the theme by its departments only when its keyword-theme cosine is below this too
     # (0.25 chosen on the tune half: product-name flags 1.4% -> 1.1%, nothing else changed)
     max_off_theme_similarity: float = Field(0.25, ge=-1, le=1)
+    # ... nor a keyword whose products spread over departments, the top one's share below this ("Grab & Go",
+    # "Regular"; 0.5 chosen on the tune half: product-name flags 34 -> 29 of 3,000, nothing else changed)
+    min_off_theme_focus: float = Field(0.5, ge=0, le=1)
     severity: dict[str, Severity] = {}
 
 

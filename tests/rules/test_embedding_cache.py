@@ -89,7 +89,8 @@ def test_catalog_searches_are_kept_by_catalog_version(tmp_path: Path, monkeypatc
 
 
 class FakeCatalog:
-    """Evidence with fixed search results: each query retrieves products of one department."""
+    """Evidence with fixed search results: each query retrieves products of one department (or, given a list, one
+    product of each)."""
 
     fingerprint = "fake"
 
@@ -99,7 +100,10 @@ class FakeCatalog:
     def search(self, query: str, k: int, any_word: bool = False):
         from types import SimpleNamespace
 
-        return [SimpleNamespace(department=self.departments[query], aisle=None)] * 3 if query in self.departments else []
+        where = self.departments.get(query)
+        if isinstance(where, list):
+            return [SimpleNamespace(department=d, aisle=None) for d in where]
+        return [SimpleNamespace(department=where, aisle=None)] * 3 if where else []
 
     def group_titles(self, level: str, per: int) -> dict[str, list[str]]:
         return {d: ts[:per] for d, ts in self.titles_by.items()}
@@ -119,12 +123,12 @@ WHERE = {"flour tortillas": "bakery", "ground beef": "meat seafood", "chunky sal
          "toilet paper": "household", "Weeknight taco night": "pantry"}
 
 
-def _coherence(affinity: dict | None, **cfg):
+def _coherence(affinity: dict | None, where: dict | None = None, **cfg):
     from judge.policy import CoherenceConfig
     from judge.rules.checks import CheckEnv
     from judge.rules.checks.coherence import CoherenceCheck
 
-    check = CoherenceCheck(CoherenceConfig(embeddings="off", **cfg), CheckEnv(catalog=FakeCatalog(WHERE, TITLES)))
+    check = CoherenceCheck(CoherenceConfig(embeddings="off", **cfg), CheckEnv(catalog=FakeCatalog(where or WHERE, TITLES)))
     check.__dict__["affinity"] = affinity  # the cached property, fixed
     return check
 
@@ -149,6 +153,30 @@ def test_a_meal_across_close_departments_is_coherent_and_a_far_keyword_is_not():
     strict = _coherence(None)  # without embeddings: only the same department counts, as before
     assert strict.related(frozenset({"bakery"}), frozenset({"bakery", "pantry"}))
     assert not strict.related(frozenset({"bakery"}), frozenset({"pantry"}))
+
+
+def test_a_vague_keyword_or_theme_whose_products_spread_is_no_evidence_of_being_off_theme():
+    from judge.models import Candidate
+    from judge.rules.checks import Subject
+
+    vague = ["household", "household", "bakery", "pantry", "dairy eggs"]  # its top department holds 40%
+    vaguer = [*vague, "meat seafood"]  # 33%
+    where = {**WHERE, "free & clear": vague, "Crisp white": vaguer, "Spring cleaning": "household"}
+    food = ["bakery", "meat seafood", "pantry", "dairy eggs"]
+    affinity = {(a, b): (0.8 if a in food and b in food else 0.45) for a in [*food, "household"] for b in [*food, "household"]}
+
+    def flags(theme, keywords, **cfg):
+        found = _coherence(affinity, where, **cfg).check(Subject(Candidate(id="c", placement="p", theme=theme, keywords=keywords)))
+        return [(f.term, f.text) for f in found if f.severity.value != "info"]
+
+    taco = ["flour tortillas", "ground beef", "chunky salsa"]
+    assert flags("Weeknight taco night", [*taco, "free & clear"]) == []  # it points nowhere in particular
+    assert flags("Weeknight taco night", [*taco, "free & clear"], min_off_theme_focus=0.0) == [("keyword_off_theme", "free & clear")]
+    assert flags("Weeknight taco night", [*taco, "toilet paper"]) == [("keyword_off_theme", "toilet paper")]  # it points to one
+    meal = ["ground beef", "sour cream"]
+    assert flags("Spring cleaning", meal) == [("keywords_unrelated_to_theme", None)]
+    assert flags("Crisp white", meal) == []  # a vague theme's own departments say nothing
+    assert flags("Crisp white", meal, min_unrelated_theme_focus=0.0) == [("keywords_unrelated_to_theme", None)]
 
 
 def test_department_affinity_comes_from_the_titles_embeddings():

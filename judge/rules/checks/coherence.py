@@ -37,6 +37,7 @@ class CoherenceCheck(Check):
     def __init__(self, cfg: Any, ctx: Any) -> None:
         super().__init__(cfg, ctx)
         self._groups = lru_cache(maxsize=200_000)(self._groups_uncached)
+        self._focus = lru_cache(maxsize=200_000)(self._focus_uncached)
 
     @property
     def catalog(self) -> CatalogEvidence | None:
@@ -79,6 +80,14 @@ class CoherenceCheck(Check):
             if d and d not in PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
         )
         return len(hits), major
+
+    def _focus_uncached(self, query: str, any_word: bool = False) -> float:
+        """The share of a keyword's products in its most frequent department (or aisle): 1.0 when it points to one
+        place ("toilet paper"), low when its words are too vague to point anywhere ("Free & Clear", "Regular")."""
+        assert self.catalog is not None
+        hits = self.catalog.search(query, self.cfg.top_k, any_word=any_word)
+        counts = Counter(getattr(p, self.cfg.affinity_level, None) or "" for p in hits)
+        return max(counts.values()) / len(hits) if hits else 0.0
 
     @cached_property
     def affinity(self) -> dict[tuple[str, str], float] | None:
@@ -149,7 +158,8 @@ class CoherenceCheck(Check):
         if self.catalog is not None:
             evidence = [self._departments(k) for k in kws]
             _, theme_depts = self._departments(subject.candidate.theme, any_word=True)
-            out += self._with_catalog(kws, evidence, theme_depts, set_similarity, sims)
+            theme_focus = self._focus(subject.candidate.theme, True)
+            out += self._with_catalog(kws, evidence, theme_depts, set_similarity, sims, theme_focus)
             # the embeddings alone do not call a set unrelated when a keyword shares one of the theme's departments
             # (the same one: the theme's any-word search is too noisy for "close")
             if any(d & theme_depts for _, d in evidence):
@@ -184,7 +194,7 @@ class CoherenceCheck(Check):
         return out
 
     def _with_catalog(self, keywords: list[str], evidence: list[tuple[int, frozenset[str]]], theme_depts: frozenset[str],
-                      set_similarity: float | None = None, sims: list[float] | None = None) -> list[Finding]:
+                      set_similarity: float | None = None, sims: list[float] | None = None, theme_focus: float = 1.0) -> list[Finding]:
         """``evidence``: what each keyword retrieves (count, departments); ``theme_depts``: the theme's any-word search's.
         ``set_similarity`` (the embeddings' mean keyword-theme similarity) must agree before a set is called
         unrelated to its theme: the theme's own retrieval is a noisy any-word search ("Smoothie Starter Kit")."""
@@ -197,6 +207,8 @@ class CoherenceCheck(Check):
             others = set().union(*(d for j, d in known if j != i)) | theme_depts
             if sims is not None and sims[i] >= self.cfg.max_off_theme_similarity:
                 continue  # the embeddings see the keyword near the theme: the catalog's departments alone do not outvote them
+            if self._focus(keywords[i]) < self.cfg.min_off_theme_focus:
+                continue  # a vague keyword's departments are no evidence that it is off the theme
             if others and not self.related(depts, others):
                 out.append(
                     self.rule(
@@ -211,6 +223,7 @@ class CoherenceCheck(Check):
             out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} {self.cfg.affinity_level}s: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
         if theme_depts and known and not any(self.related(d, theme_depts) for _, d in known):
             agree = set_similarity is None or set_similarity < self.cfg.max_unrelated_set_similarity
+            agree = agree and theme_focus >= self.cfg.min_unrelated_theme_focus
             out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's {self.cfg.affinity_level}s ({', '.join(sorted(theme_depts))})", "keywords"))
         return out
 
