@@ -29,7 +29,7 @@ from judge.cli.render import (
     runs_table,
     term_lists_table,
 )
-from judge.cli.workers import launcher, worker_args
+from judge.cli.workers import launcher, worker_args, worker_secrets
 from judge.errors import OutputError
 from judge.models import InputBatch
 from judge.policy import load_policy
@@ -95,18 +95,19 @@ def gate(
     if join_run:
         engine.join(batch, join_run)
         return
-    launch = _launcher(ray, workers, worker_args(input, locals()) if ray or workers > 1 else [], api_key)
+    options = locals()
+    launch = _launcher(ray, workers, worker_args(input, options) if ray or workers > 1 else [], worker_secrets(options))
     result = _run(engine, batch, show_progress=out.is_terminal and not quiet, launch=launch, share=not ray)
     _report_problems(result)
     _write_outputs(store, result, json_out, junit, approved_out, summary_md)
     _verdict(engine, result, model, quiet)
 
 
-def _launcher(ray: str | None, workers: int, args: list[str], api_key: str | None) -> LaunchFn | None:
+def _launcher(ray: str | None, workers: int, args: list[str], secrets: dict[str, str]) -> LaunchFn | None:
     """What starts the run's other workers: Ray tasks, local processes, or none."""
     if ray:
-        return ray_launcher(ray, workers if workers > 1 else 0, args, api_key)
-    return launcher(workers - 1, args, api_key) if workers > 1 else None
+        return ray_launcher(ray, workers if workers > 1 else 0, args, secrets)
+    return launcher(workers - 1, args, secrets) if workers > 1 else None
 
 
 def _verdict(engine: Gate, result: RunResult, model: str | None, quiet: bool) -> None:

@@ -3,8 +3,9 @@
 Each task runs one worker (``judge gate INPUT --join-run RUN``, as ``--workers`` does) on some node of the
 cluster: it takes blocks of the input from the store until none is left. The store must be one that every
 node reaches (PostgreSQL; a SQLite file only on one machine). The input travels once through Ray's object
-store, for nodes that do not have the file; the API key never travels in a task's arguments (a local Ray
-inherits this process's environment; on a cluster, set OPENAI_API_KEY on the nodes).
+store, for nodes that do not have the file. The API key and the store's password never travel in a task's
+arguments: a local Ray inherits this process's environment; on a cluster, set OPENAI_API_KEY and PGPASSWORD (or
+a ~/.pgpass) on the nodes.
 
 A task that dies is retried by Ray, and the blocks it had taken are gated by the run's owner in its last
 pass, as with ``--workers``: nothing is lost, and stored verdicts are not redone.
@@ -27,7 +28,7 @@ from judge.store import RunRow
 LOCAL = "local"
 
 
-def ray_launcher(address: str, tasks: int, args: list[str], api_key: str | None) -> Callable[[RunRow], Callable[[], None]]:
+def ray_launcher(address: str, tasks: int, args: list[str], secrets: dict[str, str]) -> Callable[[RunRow], Callable[[], None]]:
     """Start ``tasks`` Ray tasks on a run (``tasks`` 0: one per CPU of the cluster); the function returned
     waits for them and, for a Ray this process started, shuts it down."""
     try:
@@ -35,8 +36,8 @@ def ray_launcher(address: str, tasks: int, args: list[str], api_key: str | None)
     except ImportError:
         raise ConfigError("--ray needs Ray: install the `ray` extra (pip install 'storefront-judge[ray]')") from None
     started = address == LOCAL
-    if started and api_key:
-        os.environ["OPENAI_API_KEY"] = api_key  # the local workers inherit it; it is never a task argument
+    if started:
+        os.environ.update(secrets)  # the local workers inherit the key and the store's password: never task arguments
     if started:
         ray.init(include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1", configure_logging=False)
     else:

@@ -16,6 +16,7 @@ from typing import Any
 
 from judge.errors import ConfigError
 from judge.store import RunRow
+from judge.store.location import locate
 
 # gate options a worker repeats, by parameter name -> flag (the API key goes by environment, never argv)
 FORWARDED = {
@@ -30,24 +31,43 @@ FLAGS = {"skip_llm": "--skip-llm", "store_prompts": "--store-prompts", "llm_batc
 
 def worker_args(input_path: Path, options: dict[str, Any]) -> list[str]:
     """The command line of one worker: ``judge gate INPUT`` with the same options (``options``: the gate's
-    parameters by name; the others are ignored) and no outputs."""
+    parameters by name; the others are ignored) and no outputs. A store URL goes without its password, which
+    any local user could read in the process list: :func:`worker_secrets` carries it."""
     if str(input_path) == "-":
         raise ConfigError("--workers needs an input file: standard input can be read by one process only")
     args = [str(input_path.resolve())]
     for name, flag in FORWARDED.items():
         if options.get(name) is not None:
-            args += [flag, str(options[name])]
+            value = str(options[name])
+            args += [flag, _without_password(value) if name == "db" else value]
     args += [flag for name, flag in FLAGS.items() if options.get(name)]
     return args
 
 
-def launcher(count: int, args: list[str], api_key: str | None) -> Callable[[RunRow], Callable[[], None]]:
+def worker_secrets(options: dict[str, Any]) -> dict[str, str]:
+    """What workers get by environment, never by argument: the API key, and the store's password (libpq reads
+    ``PGPASSWORD`` when the URL has none)."""
+    out = {"OPENAI_API_KEY": options["api_key"]} if options.get("api_key") else {}
+    db = str(options.get("db") or "")
+    if "://" in db and locate(db).url.password:
+        out["PGPASSWORD"] = str(locate(db).url.password)
+    return out
+
+
+def _without_password(db: str) -> str:
+    if "://" not in db:
+        return db
+    url = locate(db).url
+    return url._replace(password=None).render_as_string(hide_password=False) if url.password else db
+
+
+def launcher(count: int, args: list[str], secrets: dict[str, str]) -> Callable[[RunRow], Callable[[], None]]:
     """Start ``count`` workers on a run; the function returned waits for them all. The cores are shared out:
     each process's torch (embeddings, toxicity) gets its part, not all of them (which would make two workers
     slower than one)."""
     threads = str(max(1, (os.cpu_count() or 1) // (count + 1)))
     _share_cores(threads)
-    env = dict(os.environ) | {"OMP_NUM_THREADS": threads} | ({"OPENAI_API_KEY": api_key} if api_key else {})
+    env = dict(os.environ) | {"OMP_NUM_THREADS": threads} | secrets
 
     def launch(run: RunRow) -> Callable[[], None]:
         cmd = [sys.executable, "-m", "judge.cli", "gate", *args, "--join-run", run.id, "-q"]

@@ -183,3 +183,26 @@ def _took_a_block(db: str | Path, pid: int) -> bool:
         return _query(db, f"SELECT COUNT(*) FROM run_blocks WHERE owner LIKE '%:{int(pid)}'")[0][0] > 0
     except sqlalchemy.exc.SQLAlchemyError:
         return False
+
+
+def test_workers_get_the_store_password_by_environment_never_in_their_command_line(tmp_path: Path, no_toxicity_policy: Path,
+                                                                                   pg_url: str):
+    secret = "s3cret-pw"
+    url = sqlalchemy.make_url(pg_url).set(password=secret).render_as_string(hide_password=False)
+    p = write_jsonl(tmp_path / "in.jsonl", _rows(3000))
+    owner = subprocess.Popen(_gate_cmd(p, no_toxicity_policy, url, "--batch-size", "50", "--workers", "2"), cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: dict[int, tuple[str, str]] = {}
+    while owner.poll() is None:
+        for child in _children(owner.pid):
+            try:
+                seen[child] = (Path(f"/proc/{child}/cmdline").read_bytes().decode(), Path(f"/proc/{child}/environ").read_bytes().decode())
+            except OSError:
+                pass
+        time.sleep(0.01)
+    assert owner.returncode in (0, 1), owner.stderr.read()
+    assert seen, "no worker was seen"
+    for cmdline, environ in seen.values():
+        assert secret not in cmdline and "--db" in cmdline  # the URL, without its password
+        assert f"PGPASSWORD={secret}" in environ
+    assert len(_decisions(pg_url)) == 3000
