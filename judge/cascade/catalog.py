@@ -32,6 +32,7 @@ class LoadResult:
 class _Hit:
     aisle: str | None
     department: str | None
+    title: str = ""
 
 
 class StoreEvidence:
@@ -47,7 +48,7 @@ class StoreEvidence:
         self._ready: dict[tuple[int, bool], dict[str, list[str]]] = {}
 
     @cached_property
-    def _groups(self) -> dict[str, tuple[str | None, str | None]]:
+    def _groups(self) -> dict[str, tuple[str | None, str | None, str]]:
         return self.store.product_groups()
 
     def prefetch(self, queries: Sequence[str], k: int, any_word: bool = False) -> None:
@@ -66,7 +67,7 @@ class StoreEvidence:
         ids = self._ready.get((k, any_word), {}).get(query)
         if ids is None:
             return self.store.search_products(query, k, any_word=any_word)
-        return [_Hit(*self._groups.get(i, (None, None))) for i in ids]
+        return [_Hit(*self._groups.get(i, (None, None, ""))) for i in ids]
 
     def titles(self) -> list[tuple[str, str]]:
         return self.store.product_titles()

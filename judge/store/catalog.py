@@ -87,9 +87,9 @@ class CatalogMixin(StoreBase):
             out.setdefault(group, []).append(title)
         return out
 
-    def product_groups(self) -> dict[str, tuple[str | None, str | None]]:
-        """``product id -> (aisle, department)`` of every product."""
-        return {i: (a, d) for i, a, d in self._catalog_rows("SELECT id, aisle, department FROM products")}
+    def product_groups(self) -> dict[str, tuple[str | None, str | None, str]]:
+        """``product id -> (aisle, department, title)`` of every product."""
+        return {i: (a, d, t) for i, a, d, t in self._catalog_rows("SELECT id, aisle, department, title FROM products")}
 
     def product_count(self) -> int:
         return self._catalog_rows("SELECT count(*) FROM products")[0][0] if self.catalog_engine is not None else 0

@@ -34,3 +34,41 @@ def test_a_titles_flavour_or_scent_does_not_make_it_food(nouns):
     assert nouns.kind("Lemon Dish Soap") == "food"  # as a keyword: the modifier decides
     assert nouns.kind("Lemon Dish Soap", modifiers=False) == "goods"  # as a product title: the head noun does
     assert nouns.kind("Lavender Soap") == "goods"  # a plant sense alone is no food
+
+
+def test_goods_named_by_their_own_products_count_wherever_their_aisle_is():
+    from types import SimpleNamespace
+
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    pet_aisle = "cat food care"  # mostly food for cats: no aisle of goods
+    hits = {
+        "cat litter": [("Clumping Cat Litter", pet_aisle, "pets")] * 4,
+        "pancake mix": [("Buttermilk Pancake Mix", "breakfast", "breakfast")] * 4,
+        "maple syrup": [("Pure Maple Syrup", "spreads", "pantry")] * 4,
+        "butter": [("Salted Butter", "butter", "dairy eggs")] * 4,
+        "eggs": [("Large Brown Eggs", "eggs", "dairy eggs")] * 4,
+    }
+
+    class Catalog:
+        fingerprint = "fake"
+
+        def search(self, query, k, any_word=False):
+            return [SimpleNamespace(title=t, aisle=a, department=d) for t, a, d in hits.get(query, [])]
+
+        def group_titles(self, level, per):
+            return {pet_aisle: ["Chicken Pate Cat Food", "Salmon Dinner Cat Food", "Clumping Cat Litter"],
+                    "breakfast": ["Pancake Mix"], "spreads": ["Maple Syrup"], "butter": ["Butter"], "eggs": ["Eggs"]}
+
+    def goods(by_titles):
+        check = CoherenceCheck(CoherenceConfig(embeddings="off", goods_by_titles=by_titles), CheckEnv(catalog=Catalog()))
+        depts = ["pets", "breakfast", "pantry", "dairy eggs"]
+        check.__dict__["affinity"] = {(a, b): 0.8 for a in depts for b in depts}  # pets sit close to food, as in MiniLM
+        found = check.check(Subject(Candidate(id="c", placement="p", theme="Pancake Sunday", keywords=list(hits))))
+        return [f.text for f in found if f.term == "goods_among_food"]
+
+    assert goods(True) == ["cat litter"]
+    assert goods(False) == []  # its aisle is no aisle of goods

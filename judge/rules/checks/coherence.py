@@ -241,9 +241,18 @@ class CoherenceCheck(Check):
                 out.add(group)
         return frozenset(out)
 
+    def _names_goods(self, keyword: str) -> bool:
+        """Whether most of a keyword's own products are goods by their titles' head nouns ("Clumping Cat Litter"),
+        whatever their aisle holds besides (cat litter sits in an aisle of pet food)."""
+        assert self.nouns is not None and self.catalog is not None
+        hits = self.catalog.search(keyword, self.cfg.top_k)
+        kinds = Counter(self.nouns.kind(getattr(p, "title", ""), modifiers=False) for p in hits)
+        return kinds["goods"] > kinds["food"] and 2 * kinds["goods"] >= len(hits)
+
     def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None]) -> list[Finding]:
-        """A keyword that is no food by WordNet and retrieves only from aisles of goods, among food keywords, from
-        departments that no other keyword reaches ("shampoo", and "hand sanitizer", which WordNet does not know)."""
+        """A keyword that is no food by WordNet and retrieves only from aisles of goods (or, with ``goods_by_titles``,
+        products mostly named as goods), among food keywords, from departments that no other keyword reaches
+        ("shampoo"; "hand sanitizer", which WordNet does not know; "cat litter", in an aisle of pet food)."""
         nouns = self.nouns
         if nouns is None:
             return []
@@ -253,7 +262,7 @@ class CoherenceCheck(Check):
             if kinds[i] == "food" or f"keywords[{i}]" in flagged:
                 continue
             aisles = self._groups(keywords[i], False, "aisle")[1]
-            if not aisles or not aisles <= self.goods_aisles:
+            if not (aisles and aisles <= self.goods_aisles) and not (self.cfg.goods_by_titles and self._names_goods(keywords[i])):
                 continue
             food = sum(kinds[j] == "food" for j in range(len(keywords)) if j != i)
             if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
