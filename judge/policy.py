@@ -144,6 +144,10 @@ class CoherenceConfig(_Strict):
     # ... nor a keyword whose products spread over departments, the top one's share below this ("Grab & Go",
     # "Regular"; 0.5 chosen on the tune half: product-name flags 34 -> 29 of 3,000, nothing else changed)
     min_off_theme_focus: float = Field(0.5, ge=0, le=1)
+    # a keyword that retrieves nothing is info, not review, when its keyword-theme cosine is above that bound too:
+    # a gap of the catalog ("cookie cutters" at a holiday bake), not of the set (tune half: coherent 25 -> 27/29,
+    # nothing else changed)
+    nothing_needs_distance: bool = True
     severity: dict[str, Severity] = {}
 
 

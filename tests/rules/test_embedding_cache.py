@@ -347,3 +347,24 @@ def test_judge_checks_lists_the_signals_a_stores_catalog_gives(tmp_path: Path):
     assert status.detail.startswith("signals: catalog evidence")
     missing = runner.invoke(app, ["checks", "--db", str(tmp_path / "none.db")])
     assert missing.exit_code == 2 and "no store there" in missing.output and not (tmp_path / "none.db").exists()
+
+
+def test_a_keyword_the_catalog_lacks_is_a_gap_of_the_catalog_when_the_embeddings_see_it_near_the_theme():
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+
+    where = {"powdered sugar": "pantry", "molasses": "pantry", "Holiday baking": "pantry", "Hot cocoa bar": "pantry",
+             "cocoa powder": "pantry", "marshmallows": "pantry"}
+
+    def nothing(theme: str, keywords: list[str], **cfg) -> list[tuple[str | None, str]]:
+        check = CoherenceCheck(CoherenceConfig(embeddings="auto", **cfg), CheckEnv(catalog=FakeCatalog(where, TITLES)))
+        check.__dict__["affinity"] = {}
+        found = check.check(Subject(Candidate(id="c", placement="p", theme=theme, keywords=keywords)))
+        return [(f.text, f.severity.value) for f in found if f.term == "keyword_retrieves_nothing"]
+
+    assert nothing("Holiday baking", ["powdered sugar", "molasses", "cookie cutters"]) == [("cookie cutters", "info")]
+    assert nothing("Hot cocoa bar", ["cocoa powder", "marshmallows", "garden hose"]) == [("garden hose", "review")]
+    assert nothing("Holiday baking", ["powdered sugar", "molasses", "cookie cutters"], nothing_needs_distance=False) == [
+        ("cookie cutters", "review")]

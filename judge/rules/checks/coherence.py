@@ -201,7 +201,10 @@ class CoherenceCheck(Check):
         out: list[Finding] = []
         for i, (kw, (n, _depts)) in enumerate(zip(keywords, evidence, strict=True)):
             if n < self.cfg.min_products_per_keyword:
-                out.append(self.rule("keyword_retrieves_nothing", R, f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
+                # near the theme in the embeddings, a keyword the catalog lacks is a gap of the catalog, not of the set
+                near = self.cfg.nothing_needs_distance and sims is not None and sims[i] >= self.cfg.max_off_theme_similarity
+                out.append(self.rule("keyword_retrieves_nothing", I if near else R,
+                                     f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
         known = [(i, d) for i, (_, d) in enumerate(evidence) if d]
         for i, depts in known:
             others = set().union(*(d for j, d in known if j != i)) | theme_depts
