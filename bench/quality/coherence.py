@@ -53,7 +53,9 @@ def product_sets(folder: Path, n: int, rng: random.Random) -> list[Candidate]:
     return out
 
 
-def _value(v: str) -> float | str:
+def _value(v: str) -> float | str | list:
+    if v.startswith("["):  # a list, its items joined by '|': [pets|babies]
+        return [x for x in v.strip("[]").split("|") if x]
     try:
         return float(v)
     except ValueError:
