@@ -137,7 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         parts = self.path.split("?")[0].rstrip("/").split("/")
-        if len(parts) >= 4 and parts[-2] == "batches":
+        if parts[-1] == "batches":
+            self._send(200, {"object": "list", "data": [_public(j) for j in reversed(self.llm.jobs.values())], "has_more": False})
+        elif len(parts) >= 4 and parts[-2] == "batches":
             self._retrieve_job(parts[-1])
         elif len(parts) >= 5 and parts[-3] == "files" and parts[-1] == "content":
             data = self.llm.files.get(parts[-2])

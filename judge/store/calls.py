@@ -76,6 +76,13 @@ class CallsMixin(StoreBase):
                                               "updated_at"), [(batch_id, run_id, input_file_id, len(custom_ids), status, at, at)])
             insert_rows(conn, "llm_batch_requests", ("custom_id", "batch_id"), [(c, batch_id) for c in custom_ids])
 
+    def confirm_llm_batch(self, placeholder: str, batch_id: str, status: str) -> None:
+        """A job stored before it was submitted (under ``placeholder``) gets the provider's id."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE llm_batches SET batch_id = ?, status = ?, updated_at = ? WHERE batch_id = ?",
+                                 (batch_id, status, now_text(), placeholder))
+            conn.exec_driver_sql("UPDATE llm_batch_requests SET batch_id = ? WHERE batch_id = ?", (batch_id, placeholder))
+
     def set_llm_batch_status(self, batch_id: str, status: str) -> None:
         with self.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE llm_batches SET status = ?, updated_at = ? WHERE batch_id = ?",

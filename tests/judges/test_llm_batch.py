@@ -148,3 +148,28 @@ def test_result_lines_are_read_in_both_shapes_and_bad_lines_are_missing():
     assert got["a"].completion == {"id": "x"} and set(got) == {"a", "b", "c"}
     assert got["b"].error == "batch request failed: HTTP 429 (slow down)"
     assert got["c"].error == "batch request failed: no response (request too large)"
+
+
+def test_a_job_submitted_by_a_process_that_died_before_storing_its_id_is_found_not_submitted_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    real = Store.confirm_llm_batch
+    failed: list[str] = []
+
+    def dies_once(self, placeholder: str, batch_id: str, status: str) -> None:
+        if not failed:
+            failed.append(batch_id)
+            raise OSError("killed between submitting the job and storing its id")
+        real(self, placeholder, batch_id, status)
+
+    monkeypatch.setattr(Store, "confirm_llm_batch", dies_once)
+    with LLMServer() as srv:
+        first, verdicts, store = gate(tmp_path, srv, rows(10))
+        assert failed == ["batch_1"] and len(srv.llm.jobs) == 1
+        assert not any(v.decision.value == "approved" for v in verdicts.values())  # unscored, to review
+        assert all("batch job not submitted: OSError: killed" in f.message for v in verdicts.values()
+                   for f in v.findings if f.term == "unscored")
+        assert [(b.batch_id.startswith("pending:"), b.status) for b in store.llm_batches(first.run.id)] == [(True, "submitting")]
+        second, verdicts, store = gate(tmp_path, srv, rows(10))
+        assert len(srv.llm.jobs) == 1 and len(srv.llm.requests) == 10  # the job was found by its file and followed
+    assert sum(v.decision.value == "approved" for v in verdicts.values()) == 8
+    assert [b.batch_id for b in store.llm_batches(first.run.id)] == ["batch_1"]

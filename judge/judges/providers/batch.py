@@ -21,10 +21,11 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import openai
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
@@ -35,8 +36,11 @@ from judge.judges.providers.openai_compat import (
     OpenAICompatProvider,
     describe_error,
 )
+from judge.redact import redact_text
 
 IDLE_S = 0.5  # a job is submitted once no new call has come for this long
+PENDING = "pending:"  # a stored job's id until the provider has given one (then the file's id follows)
+LIST_LIMIT = 1000  # jobs looked at for one that a dead process submitted
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 ENDPOINT = "/v1/chat/completions"
 T = TypeVar("T")
@@ -150,28 +154,47 @@ class BatchProvider(OpenAICompatProvider):
             try:
                 await self._send(requests)
             except Exception as e:  # noqa: BLE001 - any failure to submit leaves these calls unscored, never lost
-                self._settle(list(requests), Outcome(error=f"batch job not submitted: {describe_error(e)}"))
+                self._settle(list(requests), Outcome(error=f"batch job not submitted: {_why(e)}"))
 
     async def _send(self, requests: dict[str, dict[str, Any]]) -> None:
         """Requests a stored job holds (this run's, or an earlier run's that stopped) are followed there; the
-        others go in a new job."""
+        others go in a new job, stored (under a placeholder) before it is submitted."""
         held = await asyncio.to_thread(self.journal.llm_batch_jobs, list(requests))
+        jobs = {b: await self._submitted(b, resumed=True) if b.startswith(PENDING) else b for b in set(held.values())}
         for cid, batch_id in held.items():
             del requests[cid]
-            self._job_of[cid] = batch_id
-            self._follow(batch_id)
+            self._job_of[cid] = jobs[batch_id]
+            self._follow(jobs[batch_id])
         if not requests:
             return
         lines = (json.dumps({"custom_id": cid, "method": "POST", "url": ENDPOINT, "body": body}, ensure_ascii=False)
                  for cid, body in requests.items())
         data = ("\n".join(lines) + "\n").encode()
         upload = await self._retrying(lambda: self.client.files.create(file=("judge-batch.jsonl", data), purpose="batch"))
-        job = await self._retrying(lambda: self.client.batches.create(
-            input_file_id=upload.id, endpoint=ENDPOINT, completion_window="24h", metadata={"judge_run": self.run_id}))
-        await asyncio.to_thread(self.journal.add_llm_batch, self.run_id, job.id, upload.id, list(requests), job.status)
-        self.jobs_submitted += 1
-        self._job_of.update(dict.fromkeys(requests, job.id))
-        self._follow(job.id)
+        placeholder = PENDING + upload.id
+        await asyncio.to_thread(self.journal.add_llm_batch, self.run_id, placeholder, upload.id, list(requests), "submitting")
+        batch_id = await self._submitted(placeholder, resumed=False)
+        self._job_of.update(dict.fromkeys(requests, batch_id))
+        self._follow(batch_id)
+
+    async def _submitted(self, placeholder: str, resumed: bool) -> str:
+        """The job of an uploaded file: when ``resumed``, the one the provider may already have for it (a process
+        died between submitting and storing its id: the newest ``LIST_LIMIT`` jobs are looked at), else a new
+        one. Stored under the provider's id either way."""
+        file_id = placeholder.removeprefix(PENDING)
+        job, seen = None, 0
+        async for existing in self.client.batches.list(limit=100) if resumed else _nothing():
+            seen += 1
+            if existing.input_file_id == file_id and existing.status not in ("failed", "cancelled", "expired"):
+                job = existing
+            if job is not None or seen >= LIST_LIMIT:
+                break
+        if job is None:
+            job = await self._retrying(lambda: self.client.batches.create(
+                input_file_id=file_id, endpoint=ENDPOINT, completion_window="24h", metadata={"judge_run": self.run_id}))
+            self.jobs_submitted += 1
+        await asyncio.to_thread(self.journal.confirm_llm_batch, placeholder, job.id, job.status)
+        return job.id
 
     def _follow(self, batch_id: str) -> None:
         if batch_id not in self._followers:
@@ -190,7 +213,7 @@ class BatchProvider(OpenAICompatProvider):
             for cid in self._asked_of(batch_id):
                 self._settle([cid], results.get(cid, missing))
         except Exception as e:  # noqa: BLE001 - a job that cannot be followed leaves its calls unscored
-            self._settle(self._asked_of(batch_id), Outcome(error=f"batch job {batch_id} could not be followed: {describe_error(e)}"))
+            self._settle(self._asked_of(batch_id), Outcome(error=f"batch job {batch_id} could not be followed: {_why(e)}"))
 
     def _asked_of(self, batch_id: str) -> list[str]:
         return [cid for cid, job in self._job_of.items() if job == batch_id]
@@ -233,6 +256,17 @@ class BatchProvider(OpenAICompatProvider):
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await super().aclose()
+
+
+def _why(e: Exception) -> str:
+    if isinstance(e, openai.APIError):
+        return describe_error(e)
+    return f"{type(e).__name__}: {redact_text(' '.join(str(e).split()))[:200]}"
+
+
+async def _nothing() -> AsyncIterator[Any]:
+    return
+    yield
 
 
 def _job_errors(job: Any) -> str:
