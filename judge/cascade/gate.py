@@ -125,22 +125,22 @@ class Gate:
             share: bool = True) -> RunResult:
         """Gate every record of ``batch``; resume the run of the same key if one was interrupted.
 
-        With ``launch`` (which starts other worker processes on the run and returns a function that waits for
-        them), the input is gated in blocks that each worker takes from the store (this process too, unless
-        ``share`` is off), then every line that no worker finished (a worker died, a block was refused) is
-        gated here, and the page-level rubrics once every line has its verdict, before the run is finished.
+        With ``launch`` (which starts other workers on the run and returns a function that waits for them), the
+        input is gated in blocks each worker takes from the store (this process too, unless ``share`` is off);
+        then what no worker finished, and the page rubrics once every line has its verdict, are gated here.
         """
         run, resumed = self._open(batch)
         wait = launch(run) if launch is not None else None
         with self._loop() as loop:
             if wait is None:
-                return self._close(run, self._gate(loop, run, batch, resumed, on_progress, blocks=False, pages=True))
-            result = (self._gate(loop, run, batch, resumed, on_progress, blocks=True, pages=False) if share
-                      else RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed))
-            wait()
-            pages = bool(self.stage and self.stage.page_rubrics)
-            if not result.stopped and (pages or self._unfinished(run, batch)):
-                result = self._gate(loop, run, batch, True, None, blocks=False, pages=True, into=result)
+                result = self._gate(loop, run, batch, resumed, on_progress, blocks=False, pages=True)
+            else:
+                result = (self._gate(loop, run, batch, resumed, on_progress, blocks=True, pages=False) if share
+                          else RunResult(run=run, counts={}, ci=CIResult(True), check_status={}, resumed=resumed))
+                wait()
+                pages = bool(self.stage and self.stage.page_rubrics)
+                if not result.stopped and (pages or self._unfinished(run, batch)):
+                    result = self._gate(loop, run, batch, True, None, blocks=False, pages=True, into=result)
         return self._close(run, result)
 
     def join(self, batch: InputBatch, run_id: str, *, on_progress: ProgressFn | None = None) -> RunResult:

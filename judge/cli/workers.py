@@ -49,9 +49,8 @@ def worker_secrets(options: dict[str, Any]) -> dict[str, str]:
     ``PGPASSWORD`` when the URL has none)."""
     out = {"OPENAI_API_KEY": options["api_key"]} if options.get("api_key") else {}
     db = str(options.get("db") or "")
-    if "://" in db and locate(db).url.password:
-        out["PGPASSWORD"] = str(locate(db).url.password)
-    return out
+    password = locate(db).url.password if "://" in db else None
+    return out | ({"PGPASSWORD": str(password)} if password else {})
 
 
 def _without_password(db: str) -> str:

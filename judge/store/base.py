@@ -146,13 +146,10 @@ def insert_rows(
     """
     if not rows:
         return
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite" or on_conflict != "error":  # psycopg pipelines an executemany: fast enough
         conn.exec_driver_sql(insert_sql(table_name, columns, on_conflict), rows)
         return
-    if on_conflict != "error":  # psycopg pipelines an executemany: fast enough for these
-        conn.exec_driver_sql(insert_sql(table_name, columns, on_conflict), rows)
-        return
-    # a server: COPY streams the rows in one command, several times faster than a row-by-row executemany
+    # plain inserts on a server: COPY streams the rows in one command, several times faster than an executemany
     cursor = conn.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {table(table_name).name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:

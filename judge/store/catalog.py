@@ -92,7 +92,8 @@ class CatalogMixin(StoreBase):
         return {i: (a, d, t) for i, a, d, t in self._catalog_rows("SELECT id, aisle, department, title FROM products")}
 
     def product_count(self) -> int:
-        return self._catalog_rows("SELECT count(*) FROM products")[0][0] if self.catalog_engine is not None else 0
+        rows = self._catalog_rows("SELECT count(*) FROM products")
+        return rows[0][0] if rows else 0
 
     def available_products(self) -> list[tuple[str, str | None, str | None, str | None]]:
         """``(title, aisle, department, brand)`` of every available product."""

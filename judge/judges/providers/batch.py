@@ -21,7 +21,7 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -179,22 +179,26 @@ class BatchProvider(OpenAICompatProvider):
 
     async def _submitted(self, placeholder: str, resumed: bool) -> str:
         """The job of an uploaded file: when ``resumed``, the one the provider may already have for it (a process
-        died between submitting and storing its id: the newest ``LIST_LIMIT`` jobs are looked at), else a new
-        one. Stored under the provider's id either way."""
+        died between submitting and storing its id), else a new one. Stored under the provider's id either way."""
         file_id = placeholder.removeprefix(PENDING)
-        job, seen = None, 0
-        async for existing in self.client.batches.list(limit=100) if resumed else _nothing():
-            seen += 1
-            if existing.input_file_id == file_id and existing.status not in ("failed", "cancelled", "expired"):
-                job = existing
-            if job is not None or seen >= LIST_LIMIT:
-                break
+        job = await self._job_of_file(file_id) if resumed else None
         if job is None:
             job = await self._retrying(lambda: self.client.batches.create(
                 input_file_id=file_id, endpoint=ENDPOINT, completion_window="24h", metadata={"judge_run": self.run_id}))
             self.jobs_submitted += 1
         await asyncio.to_thread(self.journal.confirm_llm_batch, placeholder, job.id, job.status)
         return job.id
+
+    async def _job_of_file(self, file_id: str) -> Any:
+        """A live job the provider holds for an input file, among its newest ``LIST_LIMIT`` jobs."""
+        seen = 0
+        async for job in self.client.batches.list(limit=100):
+            if job.input_file_id == file_id and job.status not in ("failed", "cancelled", "expired"):
+                return job
+            seen += 1
+            if seen >= LIST_LIMIT:
+                break
+        return None
 
     def _follow(self, batch_id: str) -> None:
         if batch_id not in self._followers:
@@ -262,11 +266,6 @@ def _why(e: Exception) -> str:
     if isinstance(e, openai.APIError):
         return describe_error(e)
     return f"{type(e).__name__}: {redact_text(' '.join(str(e).split()))[:200]}"
-
-
-async def _nothing() -> AsyncIterator[Any]:
-    return
-    yield
 
 
 def _job_errors(job: Any) -> str:

@@ -37,7 +37,6 @@ class CoherenceCheck(Check):
     def __init__(self, cfg: Any, ctx: Any) -> None:
         super().__init__(cfg, ctx)
         self._groups = lru_cache(maxsize=200_000)(self._groups_uncached)
-        self._focus = lru_cache(maxsize=200_000)(self._focus_uncached)
 
     @property
     def catalog(self) -> CatalogEvidence | None:
@@ -69,9 +68,15 @@ class CoherenceCheck(Check):
 
     def _departments(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
         """How many products a query retrieves, and the departments (or aisles: ``affinity_level``) that hold most."""
-        return self._groups(query, any_word, self.cfg.affinity_level)
+        return self._groups(query, any_word, self.cfg.affinity_level)[:2]
 
-    def _groups_uncached(self, query: str, any_word: bool, level: str) -> tuple[int, frozenset[str]]:
+    def _focus(self, query: str, any_word: bool = False) -> float:
+        """The share of a query's products in its most frequent department (or aisle): 1.0 when it points to one
+        place ("toilet paper"), low when its words are too vague to point anywhere ("Free & Clear", "Regular")."""
+        return self._groups(query, any_word, self.cfg.affinity_level)[2]
+
+    def _groups_uncached(self, query: str, any_word: bool, level: str) -> tuple[int, frozenset[str], float]:
+        """A query's product count, the groups (``level``) that hold most of them, and the share of the top group."""
         assert self.catalog is not None
         hits = self.catalog.search(query, self.cfg.top_k, any_word=any_word)
         counts = Counter(getattr(p, level, None) or "" for p in hits)
@@ -79,15 +84,7 @@ class CoherenceCheck(Check):
             d for d, n in counts.items()
             if d and d not in PLACEHOLDER_TAXONOMY and n >= max(1, self.cfg.department_share * len(hits))
         )
-        return len(hits), major
-
-    def _focus_uncached(self, query: str, any_word: bool = False) -> float:
-        """The share of a keyword's products in its most frequent department (or aisle): 1.0 when it points to one
-        place ("toilet paper"), low when its words are too vague to point anywhere ("Free & Clear", "Regular")."""
-        assert self.catalog is not None
-        hits = self.catalog.search(query, self.cfg.top_k, any_word=any_word)
-        counts = Counter(getattr(p, self.cfg.affinity_level, None) or "" for p in hits)
-        return max(counts.values()) / len(hits) if hits else 0.0
+        return len(hits), major, max(counts.values()) / len(hits) if hits else 0.0
 
     @cached_property
     def affinity(self) -> dict[tuple[str, str], float] | None:
