@@ -63,13 +63,19 @@ NPM = {
     "cuss": ("2.2.0", "cuss-2.2.0.tgz", "66b19c6086d3fb3eac3769daf97dd695290ecc24b0fddbc30688418c629b776f"),
     "profane-words": ("2.1.0", "profane-words-2.1.0.tgz", "a7f4052faa88d3de4120db150df6290e71b6e857e9682740b8ef3dec6f162b6f"),
     "swearjar": ("0.2.0", "swearjar-0.2.0.tgz", "ed071393152f457ad15a3172ba2adb01c9b20d5469fa2eecfd252da35caeaae2"),
+    "@dsojevic/profanity-list": ("1.0.0", "dsojevic-profanity-list-1.0.0.tgz",
+                                 "d9ff073baa8527685758262690fedd4bc6563107486a4f07896f822cd057cba4"),
 }
 PIP = {
     "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
                          "bd4c529ea6aa2db1aaa50524be1ed14d0fe5c664f1fd88c8bc388c7e9f9f00e8"),
 }
-LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT"}
+LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT",
+            "@dsojevic/profanity-list": "MIT"}
 UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
+SEVERITY_RATED = ["@dsojevic/profanity-list"]  # English lists with a severity (1 mild ... 4 severe)
+COMPILATIONS = {"profane-words"}  # gathered from other lists: its word is no independent vote
+OPTIONAL = UNRATED + SEVERITY_RATED  # the sources that --without may leave out
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
@@ -110,6 +116,18 @@ def unrated_words(name: str, blob: bytes) -> list[str]:
     else:
         words = list(json.loads(members(blob)["lib/config/en_US.json"]))
     return sorted({fold(w) for w in words if fold(w)})
+
+
+def severity_ratings(blob: bytes) -> dict[str, int]:
+    """dsojevic's entries as cuss ratings: severity 2 ("medium") and up is sure (2), 1 ("mild") is maybe (1).
+    A match holds alternatives ("butt pirate|bum pirate") and "x*" for a letter that may repeat ("bi*tch")."""
+    ratings: dict[str, int] = {}
+    for entry in json.loads(members(blob)["en.json"]):
+        for alternative in entry["match"].split("|"):
+            term = fold(alternative.replace("*", ""))
+            if term:
+                ratings[term] = max(ratings.get(term, 0), 2 if entry["severity"] >= 2 else 1)
+    return ratings
 
 
 def members(tgz: bytes) -> dict[str, bytes]:
@@ -158,18 +176,36 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
             "terms": terms, "examples": examples}
 
 
-def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], unrated: list[str], everyday_zipf: float) -> dict[str, dict]:
-    """Per language, the categories to write. The unrated lists' English words count as cuss's sure ones, unless
-    cuss rates the word itself: a list with a sureness rating knows more than one without ("butt" is cuss's 0)."""
+def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[str, dict[str, int]],
+          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float]) -> dict[str, dict]:
+    """Per language, the categories to write. The other rated lists' English words take their own rating where
+    cuss does not rate them, and the unrated lists' words count as sure ones where no list rates them: a list with
+    a rating knows more than one without ("butt" is cuss's 0).
+
+    ``agreement`` = (sources, zipf): an English word that at least that many independent sources call likely
+    profane (cuss's 2, a severity of 2 or more, an unrated list; a compilation of other lists does not count) is
+    kept although it is an everyday word, when it is less frequent than ``zipf``: "bellend", "chode", "skank"
+    are profanity first. Such words are listed as they are ("agreed"), never made roots of compounds."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
-    for word in unrated:
+    votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
+    for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
+        if name not in COMPILATIONS:
+            for word in words:
+                votes[word] = votes.get(word, 0) + 1
+    for ratings in rated.values():
+        for word, rating in ratings.items():
+            cu["en"].setdefault(word, rating)
+    for word in sorted({w for words in unrated.values() for w in words}):
         cu["en"].setdefault(word, 2)
     out: dict[str, dict] = {}
     for lang in LANGS:
         listed = set(ld.get(lang, []))
         ratings = cu.get(lang, {})
-        def everyday(t: str) -> bool:
+        def frequent(t: str) -> bool:
             return " " not in t and zipf(t, lang) >= everyday_zipf
+
+        def everyday(t: str) -> bool:
+            return frequent(t) and not (lang == "en" and 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1])
 
         def elsewhere(t: str) -> bool:  # an ordinary word of another language: "bite", "pot", "con", "trio"
             # (English terms are not tested: English slang is frequent in every language's corpus; nor are
@@ -192,7 +228,8 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], unrated: lis
         block = sorted(t for t in listed | sure if not elsewhere(t))
         review = sorted(t for t, r in ratings.items() if r == 1 and t not in listed and not everyday(t) and not elsewhere(t)
                         and lang == "en")  # cuss's other languages rate "maybe" too loosely (Italian "ditalini")
-        out[lang] = {"block": [t for t in block if _usable(t)], "review": [t for t in review if _usable(t)]}
+        out[lang] = {"block": [t for t in block if _usable(t)], "review": [t for t in review if _usable(t)],
+                     "agreed": [t for t in block if frequent(t) and t not in listed and not built_on_listed(t)]}
     return out
 
 
@@ -277,7 +314,11 @@ def main() -> None:
     ap.add_argument("--ambiguous-zipf", type=float, default=2.5)
     ap.add_argument("--everyday-zipf", type=float, default=2.0,
                     help="a word that only cuss or an unrated list holds, this frequent, is a real word first (booty, whiz)")
-    ap.add_argument("--without", action="append", choices=UNRATED, default=[],
+    ap.add_argument("--agreement", type=int, default=2,
+                    help="an everyday word that this many independent sources list is kept (0: never)")
+    ap.add_argument("--agreement-zipf", type=float, default=3.5,
+                    help="... when it is less frequent than this (Zipf)")
+    ap.add_argument("--without", action="append", choices=OPTIONAL, default=[],
                     help="leave this source out (repeatable): the lexicon to measure recall on that source with")
     ap.add_argument("--out", type=Path, default=TERMS, help="folder to write the lists into (default: policies/terms)")
     args = ap.parse_args()
@@ -294,17 +335,19 @@ def main() -> None:
     for name, (_, _, expected) in pinned.items():
         if provenance[name]["sha256"] != expected:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
-    unrated = sorted({w for name in UNRATED if name in blobs for w in unrated_words(name, blobs[name])})
-    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), unrated, args.everyday_zipf)
+    unrated = {name: unrated_words(name, blobs[name]) for name in UNRATED if name in blobs}
+    rated = {name: severity_ratings(blobs[name]) for name in SEVERITY_RATED if name in blobs}
+    cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
+                 (args.agreement, args.agreement_zipf))
     profane: set[str] = set()
     for lang, groups in cats.items():
-        used = {n: v for n, v in provenance.items() if lang == "en" or n not in UNRATED}  # the unrated lists are English
+        used = {n: v for n, v in provenance.items() if lang == "en" or n not in OPTIONAL}  # those lists are English
         data = {
             "version": " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items() if name in used),
             "source": used,
             "categories": [
                 category(f"profanity_{lang}", f"Profanity and sexual or hateful slurs ({lang}): " + ", ".join(
-                    ["LDNOOBW", "cuss (sure)", *(n for n in UNRATED if n in used)]),
+                    ["LDNOOBW", "cuss (sure)", *(n for n in OPTIONAL if n in used)]),
                          "block", groups["block"], EXAMPLES[lang]["block"], False),
                 *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
                             "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),
@@ -313,7 +356,7 @@ def main() -> None:
         header = f"# Generated by scripts/import_lexicons.py from {data['version']}: do not edit; see SOURCES.md.\n"
         (out_dir / f"lexicon_{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120))
         profane |= set(groups["block"]) | set(groups["review"])
-    roots = english_roots(cats["en"]["block"])
+    roots = english_roots([t for t in cats["en"]["block"] if t not in cats["en"]["agreed"]])
     common = common_words_en(args.common_zipf)
     known = known_words(roots, args.known_zipf, ["en"])
     other = known_words(roots, args.known_zipf, LANGS[1:])
@@ -351,7 +394,10 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
            "o", "os", "ness", "ish", "ery"]
 
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
-    "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks"], "ok": ["Cocktail shrimp platter", "Assorted biscuits"]},
+    "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party",
+                               "Skank night snacks"],
+                     "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
+                            "Sprinklez cupcake toppings", "Caraway sauerkraut"]},
            "review": {"hit": ["Buttplug party favors"], "ok": ["Ritz crackers", "Spaghetti and meatballs"]}},
     "es": {"block": {"hit": ["Ofertas de mierda"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
     "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
