@@ -28,7 +28,13 @@ from rapidfuzz.distance import OSA, Indel
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.policy import FuzzyConfig
-from judge.rules.morphology import Morphology, load_morphology, look_alikes, phonetic
+from judge.rules.morphology import (
+    Morphology,
+    load_morphology,
+    look_alikes,
+    phonetic,
+    spelling_key,
+)
 from judge.rules.normalize import _WORD as _WORD_RE
 from judge.rules.normalize import (
     NormalizedText,
@@ -85,8 +91,13 @@ class TermIndex(PhraseMatching):
                     self._add(entry)
         self.phonetic_exact: dict[str, list[TermEntry]] = defaultdict(list)  # "fuk" -> fuck
         for key, entries in self.exact.items():
-            if " " not in key and phonetic(key) != key:
-                self.phonetic_exact[phonetic(key)] += [e for e in entries if e.severity == Severity.BLOCK]
+            if " " in key:
+                continue
+            block = [e for e in entries if e.severity == Severity.BLOCK]
+            if phonetic(key) != key:
+                self.phonetic_exact[phonetic(key)] += block
+            if spelling_key(key) != phonetic(key) and self.morphology and self.morphology.strong_or_root(key):
+                self.phonetic_exact[spelling_key(key)] += block  # "kunt", "kok"; not "Kula" for "cula"
         self.allow = {term_key(a) for a in allow if term_key(a)}
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
@@ -266,7 +277,7 @@ class TermIndex(PhraseMatching):
             inflected = self._inflection(form)
             if inflected:
                 return inflected
-            spelled = self.phonetic_exact.get(phonetic(form), ())
+            spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form), ())
             if spelled:
                 return tuple((e, "spelling", 0) for e in spelled)
             for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"
