@@ -56,6 +56,7 @@ from judge.rules.termlists import (
 )
 
 _HAS_REPEAT = re.compile(r"(.)\1")
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "mo-fo", "god-dam", "va-j-j"
 
 
 class TermIndex(PhraseMatching):
@@ -157,6 +158,7 @@ class TermIndex(PhraseMatching):
             hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
         if self.max_n > 1:
             hits += self._phrases(tokens, nt.text)
+        hits += [Hit(e, start, end, "hyphenated", 0) for start, end, entries in self._hyphen_joins(nt.text) for e in entries]
         if not hits:
             return hits
         allowed = self._allowed_ranges(tokens)
@@ -171,8 +173,17 @@ class TermIndex(PhraseMatching):
                 out.append(h)
         return out
 
+    def _hyphen_joins(self, text: str) -> list[tuple[int, int, list[TermEntry]]]:
+        """Words split by hyphens that are one term when joined ("mo-fo", "master-bate"): exact terms only."""
+        if "-" not in text:
+            return []
+        return [(m.start(), m.end(), entries) for m in _HYPHENATED.finditer(text)
+                if (entries := self.exact.get(m.group().replace("-", "")))]
+
     def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
+        if self._hyphen_joins(text):
+            return False
         singles = 0
         harmless = self._harmless_memo(fuzzy_cfg)
         for w in _WORD_RE.findall(text.replace("_", " ") if "_" in text else text):

@@ -95,6 +95,8 @@ def _forms(text: str) -> tuple[str, ...]:
     folded = text.translate(LEET)
     alt = text.translate(LEET_ALT).translate(LEET)
     out = [text]
+    if len(text) >= 5 and text.endswith("8") and has_alpha:  # "masterb8" (not "V8"); never the last, fuzzy, form
+        out.append((text[:-1] + "ate").translate(LEET))
     for f in (folded, alt):
         if f not in out:
             out.append(f)

@@ -25,6 +25,7 @@ GROCERY = [
     "Dickens Christmas feast", "Retardant-free pajamas", "Grapefruit", "Japanese knotweed tea",
     "Loyalty rewards picks", "Ho Hos snack cakes", "Gunpowder green tea", "Naked Juice smoothies", "Rustic batard",
     "Save $$$ on snacks", "$100 gift baskets", "Top 100 picks", "7-11 road trip",
+    "V8 vegetable juice", "Gr8 deals", "Ready-to-eat meals", "Cock-a-leekie soup", "Ho-Ho snack cakes",
 ]
 
 
@@ -165,3 +166,13 @@ def test_a_masked_compound_of_a_root_is_caught(text: str, flagged: bool):
 def test_common_words_with_a_phonetic_spelling_are_words(word: str):
     # the common words are compared as written, not by their phonetic keys ("chicken" is "chiken" as a key)
     assert INDEX.morphology is not None and INDEX.morphology.is_word(word)
+
+
+@pytest.mark.parametrize(("text", "term", "how"), [
+    ("Master-bate mix", "masterbate", "hyphenated"), ("mo-fo snacks", "mofo", "hyphenated"),
+    ("masterb8 mix", "masterbate", "leet"), ("ma5terb8 mix", "masterbate", "leet"),
+])
+def test_a_term_split_by_hyphens_or_sounded_by_a_digit_is_caught(text: str, term: str, how: str):
+    idx = TermIndex([Category(id="x", terms=["masterbate", "mofo"])], [])
+    assert (term, how) in {(h.entry.term, h.how) for h in idx.find(normalize(text), FUZZY)}
+    assert idx.find(normalize("Ready-to-eat master class"), FUZZY) == []
