@@ -8,6 +8,7 @@
 Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - LDNOOBW, "List of Dirty, Naughty, Obscene and Otherwise Bad Words" (npm ``naughty-words``), CC-BY-4.0;
 - ``cuss`` (npm), MIT: words with a sureness rating (2 likely, 1 maybe, 0 possibly profane);
+- ``@dsojevic/profanity-list`` (npm), MIT: entries with a severity (1 mild ... 4 severe); 2 and up is sure, 1 maybe;
 - ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
   lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
 - ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
@@ -23,6 +24,8 @@ Output:
   language: French "bite", Dutch "pot", Spanish "trio") is left out too: the storefront's language is not known. Imported lists are not fuzzy-matched as a
   whole (a plain word near a mild or foreign term is likely a word of its own); the matcher looks for near
   misspellings of the *strong* terms only (those holding a root no clean word holds: see morphology.yaml).
+  An everyday English word that two independent sources call likely profane is kept all the same, when rarer
+  than Zipf 3.5 (``--agreement``, ``--agreement-zipf``): "bellend", "skank".
 - ``policies/terms/morphology.yaml``: the English roots that compounds are built on (single-word block terms of
   four letters or more in common use, Zipf >= 2.5, and three-letter ones the lexicon itself shows to be productive: the first part of at
   least three other terms), split into *unambiguous* roots (no real word contains them, bar profanity
