@@ -52,6 +52,7 @@ from judge.rules.termlists import (
     TermSpec,
     load_allow_list,
     load_term_list,
+    symbol_key,
     term_key,
 )
 
@@ -71,6 +72,7 @@ class TermIndex(PhraseMatching):
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
         self.fuzzy_entries: dict[str, list[TermEntry]] = defaultdict(list)
         self.categories = {c.id: c for c in categories}
+        self.symbols: dict[str, list[TermEntry]] = defaultdict(list)  # emoji terms, found as substrings ("🖕")
         self.morphology = morphology
         self.max_n = 1
         for cat in categories:
@@ -79,17 +81,21 @@ class TermIndex(PhraseMatching):
                     spec = TermSpec(term=spec)
                 for surface in [spec.term, *spec.aliases]:
                     key = term_key(surface)
-                    if not key:
+                    symbols = "" if key else symbol_key(surface)
+                    if not key and not symbols:
                         continue
                     entry = TermEntry(
                         term=spec.term,
-                        key=key,
+                        key=key or symbols,
                         category=cat.id,
                         severity=spec.severity or cat.severity,
                         match=spec.match,
                         fuzzy=cat.fuzzy if spec.fuzzy is None else spec.fuzzy,
                     )
-                    self._add(entry)
+                    if symbols:
+                        self.symbols[symbols].append(entry)
+                    else:
+                        self._add(entry)
         self.phonetic_exact: dict[str, list[TermEntry]] = defaultdict(list)  # "fuk" -> fuck
         for key, entries in self.exact.items():
             if " " in key:
@@ -159,6 +165,8 @@ class TermIndex(PhraseMatching):
         if self.max_n > 1:
             hits += self._phrases(tokens, nt.text)
         hits += [Hit(e, start, end, "hyphenated", 0) for start, end, entries in self._hyphen_joins(nt.text) for e in entries]
+        hits += [Hit(e, m.start(), m.end(), "symbols", 0) for key, entries in self.symbols.items()
+                 for m in re.finditer(re.escape(key), nt.text) for e in entries]
         if not hits:
             return hits
         allowed = self._allowed_ranges(tokens)
@@ -182,7 +190,7 @@ class TermIndex(PhraseMatching):
 
     def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
-        if self._hyphen_joins(text):
+        if self._hyphen_joins(text) or any(key in text for key in self.symbols):
             return False
         singles = 0
         harmless = self._harmless_memo(fuzzy_cfg)

@@ -103,3 +103,10 @@ class Hit:
 
 def term_key(text: str) -> str:
     return " ".join(t.forms[-1] if len(t.forms) > 1 else t.text for t in word_tokens(normalize(text)))
+
+
+def symbol_key(text: str) -> str:
+    """A term of symbols only (an emoji or a sequence of them, "🖕", "🍆💦"), as normalized text without spaces;
+    empty for a term with a word in it."""
+    folded = "".join(normalize(text).text.split())
+    return "" if any(c.isalnum() for c in folded) else folded

@@ -176,3 +176,10 @@ def test_a_term_split_by_hyphens_or_sounded_by_a_digit_is_caught(text: str, term
     idx = TermIndex([Category(id="x", terms=["masterbate", "mofo"])], [])
     assert (term, how) in {(h.entry.term, h.how) for h in idx.find(normalize(text), FUZZY)}
     assert idx.find(normalize("Ready-to-eat master class"), FUZZY) == []
+
+
+def test_a_term_of_emoji_is_found_as_a_sequence_in_any_text():
+    idx = TermIndex([Category(id="x", terms=["🖕", "🍆💦"])], [])
+    assert [(h.entry.term, h.start) for h in idx.find(normalize("Taco 🖕 night"), FUZZY)] == [("🖕", 5)]
+    assert [h.entry.term for h in idx.find(normalize("fu\u200b🍆💦💦 deals"), FUZZY)] == ["🍆💦"]
+    assert idx.find(normalize("Eggplant 🍆 parmesan"), FUZZY) == []
