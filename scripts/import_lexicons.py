@@ -31,7 +31,7 @@ Output:
   least three other terms), split into *unambiguous* roots (no real word contains them, bar profanity
   itself and their inflections) and *ambiguous* ones ("cock" is in "peacock").
 - ``policies/terms/known_words.txt``: real English words (wordfreq Zipf >= ``--known-zipf``) that contain a
-  root: "cocktail", "Scunthorpe", "therapist" are words, not compounds; ``known_words_other.txt`` the same
+  root, as written or by ear: "cocktail", "Scunthorpe", "therapist" are words, not compounds; ``known_words_other.txt`` the same
   for the other languages ("nudeln", "dicke"), which no English root may claim.
 - ``policies/terms/common_words_en.txt``: common English words (Zipf >= ``--common-zipf``, 3 to 16 letters),
   the pieces a compound may be segmented into ("cock" + "face").
@@ -215,8 +215,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             # words that the other language's lists call profane too: "merda" is Italian and Portuguese)
             if " " in t:
                 return False
-            if lang == "en":  # a Spanish or Italian word first ("negro" in "frijoles negros")
-                return any(zipf(t, o) >= max(4.0, zipf(t, "en")) for o in LANGS[1:])
+            if lang == "en":  # a Spanish or Italian word first ("negro" in "frijoles negros"), unless profane there too
+                return any(zipf(t, o) >= max(4.0, zipf(t, "en")) and t not in ld.get(o, ()) and t not in cu.get(o, {})
+                           for o in LANGS[1:])
             plain = strip_accents(t)
             if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"]:
                 return True  # English is every storefront's second language: "pinto beans", "fava", "Peter"
@@ -249,13 +250,17 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str]) -> dict[s
     from wordfreq import top_n_list
 
     sys.path.insert(0, str(ROOT))
+    from judge.rules.morphology import spelling_key
     from judge.rules.normalize import collapse_repeats
 
-    pattern = re.compile("|".join(sorted((re.escape(r) for r in roots), key=len, reverse=True)))
+    keys = {*roots, *map(spelling_key, roots)}
+    pattern = re.compile("|".join(sorted((re.escape(r) for r in keys), key=len, reverse=True)))
     words: dict[str, float] = {}
+    # "shiitake" holds "shit" once its letters are single; French "coq" and Dutch "kunt" sound like English roots,
+    # and are words all the same (a spelling by ear is looked for in tokens that are no word of any language)
     for lang in langs:
-        for w in top_n_list(lang, 200_000):  # "shiitake" holds "shit" once its letters are single
-            if w.isalpha() and len(w) >= 3 and (pattern.search(w) or pattern.search(collapse_repeats(w))):
+        for w in top_n_list(lang, 200_000):
+            if w.isalpha() and len(w) >= 3 and any(pattern.search(f) for f in {w, collapse_repeats(w), spelling_key(w)}):
                 z = zipf(w, lang)
                 if z >= known_zipf:
                     words[fold(w)] = max(z, words.get(fold(w), 0.0))
@@ -401,7 +406,7 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
 
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
-    "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party",
+    "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",
                                "Skank night snacks"],
                      "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
                             "Sprinklez cupcake toppings", "Caraway sauerkraut"]},

@@ -175,8 +175,9 @@ class Morphology:
 
 
 def look_alikes(word: str) -> list[str]:
-    """One swap of neighbouring letters, or "l" read as "i": how a word is scrambled to slip past a list."""
-    out: list[str] = []
+    """One swap of neighbouring letters, "l" read as "i", "v" as "u", or a "q" with no "u" as "g": how a word is
+    scrambled to slip past a list."""
+    out: list[str] = [re.sub(r"q(?!u)", "g", word)] if "q" in word else []  # "niqqa": a q with no u is a g
     for w in dict.fromkeys((word, word.replace("v", "u"))):  # "fcvking" -> "fcuking" -> "fucking"
         out += [w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(len(w) - 1) if w[i] != w[i + 1]]
         out += [w[:i] + "i" + w[i + 1 :] for i, c in enumerate(w) if c == "l"]

@@ -116,7 +116,7 @@ CLEAN_REAL_WORDS = [
     "Peacock feather cookies", "Analysis paralysis snacks", "Sunbutter sandwiches", "Nudeln mit Tomaten",
     "Sassafras tea", "Cockatiel treats", "Titmouse bird seed", "Bassoon-shaped breadsticks", "Pinto beans",
     "Pot roast", "Bite-size crackers", "Sloppy joes", "Moong dal", "Ditalini pasta", "Cheez Whiz dip",
-    "Bangkok street food", "Kula coffee", "Cook's pantry", "Onion bhaji platter", "Phone-order chicken boxes",
+    "Bangkok street food", "Kula coffee", "Cook's pantry", "Coq au vin night", "Kunt u kiezen", "Onion bhaji platter", "Phone-order chicken boxes",
 ]
 
 
@@ -128,7 +128,7 @@ def test_real_words_and_other_languages_stay_clean(text: str):
 
 UNLISTED = [  # compounds, inflections and spellings that no list holds as such
     "assfuckers", "muthafuckas", "cuntlick", "fagshit", "jizzfucker", "clusterfucking", "cockface", "fcvking",
-    "phuks", "shitassfuckface", "cuntbollock", "cnut", "dickface", "assfukka", "klit", "kunts",
+    "phuks", "shitassfuckface", "cuntbollock", "cnut", "dickface", "assfukka", "kumshot", "kunts", "niqqa",
 ]
 
 
