@@ -155,3 +155,12 @@ def test_threat_grammar_examples(text: str, expect: str):
     check = ThreatsCheck(DEFAULT.checks.threats, CheckEnv(POLICIES))
     found = check.check(Subject(Candidate(id="x", placement="p", theme=text, keywords=["salsa"])))
     assert bool(found) == (expect == "hit"), (text, found)
+
+
+def test_a_threat_grammar_naming_an_undefined_slot_is_refused():
+    from pydantic import ValidationError
+
+    from judge.rules.checks.threats import ThreatGrammar
+
+    with pytest.raises(ValidationError, match="not defined: place"):
+        ThreatGrammar(version="1", slots={"group": ["cops"]}, templates=["burn {place}"])

@@ -10,7 +10,7 @@ import re
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
 from judge.models import Finding, Severity
@@ -30,7 +30,16 @@ class ThreatGrammar(BaseModel):
     severity: Severity = Severity.BLOCK
     slots: dict[str, list[str]]
     templates: list[str]
+    screen: list[str] = ["group"]  # slots of which every template names one: a text with none of their words is skipped
     examples: Examples = Examples()
+
+    @model_validator(mode="after")
+    def _slots_exist(self) -> ThreatGrammar:
+        named = {*self.screen, *(m for t in self.templates for m in _SLOT.findall(t))}
+        missing = sorted(named - set(self.slots))
+        if missing:
+            raise ValueError(f"templates or screen name slots that are not defined: {', '.join(missing)}")
+        return self
 
     def alternation(self, slot: str) -> str:
         words = sorted(self.slots[slot], key=len, reverse=True)
@@ -45,9 +54,10 @@ class ThreatGrammar(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_grammar(path: Path) -> tuple[ThreatGrammar, re.Pattern[str], re.Pattern[str]]:
-    """The grammar, its expression, and a quick screen: every template names a group."""
+    """The grammar, its expression, and a quick screen: every template names one of the screen's slots."""
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
-    return grammar, grammar.compiled(), re.compile(r"\b" + grammar.alternation("group") + r"\b")
+    screen = "|".join(grammar.alternation(slot) for slot in grammar.screen)
+    return grammar, grammar.compiled(), re.compile(r"\b(?:" + screen + r")\b")
 
 
 class ThreatsCheck(Check):
