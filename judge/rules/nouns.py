@@ -40,10 +40,11 @@ class NounClasses:
         words = simple_key(keyword).replace("-", " ").split()
         if not words:
             return None
-        for candidate in (" ".join(words[:-1] + [s]) for s in _singulars(words[-1])):
-            found = self._kind(candidate)
-            if found:
-                return found
+        for span in (words, words[-2:]) if len(words) > 2 else (words,):  # the whole, then its last two words
+            for candidate in _phrasings(span):
+                found = self._kind(candidate)
+                if found:
+                    return found
         if len(words) == 1:
             return None
         if modifiers and any(self._kind(w) == "food" for w in words[:-1]):
@@ -57,6 +58,12 @@ class NounClasses:
     def _kind(self, lemma: str) -> Kind | None:
         food, goods = lemma in self.food, lemma in self.goods
         return "food" if food and not goods else "goods" if goods and not food else None
+
+
+def _phrasings(words: list[str]) -> list[str]:
+    """A noun phrase as WordNet may list it: spaced, then closed ("razor blades" -> "razor blade", "razorblade")."""
+    spaced = [" ".join(words[:-1] + [s]) for s in _singulars(words[-1])]
+    return spaced + ([" ".join(words[:-2] + [words[-2] + s]) for s in _singulars(words[-1])] if len(words) > 1 else [])
 
 
 def _words(path: Path) -> frozenset[str]:

@@ -23,6 +23,8 @@ def nouns():
         ("limes", "food"),  # the fruit is lime's 6th sense
         ("lemon bars", "food"),  # a food word before the head: a bar of food
         ("dog food", "food"),  # food all the same: the rule cannot tell whose
+        ("razor blades", "goods"), ("Safety Razor Blades", "goods"),  # WordNet's "razorblade" (a "blade" is also beef)
+        ("hot dogs", "food"), ("Beef Hot Dogs", "food"),  # a listed phrase at the end of a longer one
         ("", None), ("zzyzx", None),
     ],
 )
