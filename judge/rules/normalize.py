@@ -34,6 +34,7 @@ LEET = str.maketrans(
 )
 LEET_ALT = str.maketrans({"1": "l", "|": "i", "!": "l"})
 
+_DIGRAPH_B = re.compile(r"[l|1i]3(?=[a-z])")
 MASK = "*"
 # Lowercase look-alikes that Unicode's confusables table leaves out because they are
 # only near-identical (small capitals), but that obfuscators use all the same.
@@ -89,18 +90,20 @@ def _all_leet(text: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _forms(text: str) -> tuple[str, ...]:
+    """The token as written, leet-folded, other readings of it, and (last: what fuzzy matching reads) the folded
+    form with "1", "|", "!" read the other way."""
     has_alpha = any(c.isalpha() for c in text)
     if text.isalpha() or not (has_alpha or _all_leet(text)):
         return (text,)
     folded = text.translate(LEET)
     alt = text.translate(LEET_ALT).translate(LEET)
-    out = [text]
-    if len(text) >= 5 and text.endswith("8") and has_alpha:  # "masterb8" (not "V8"); never the last, fuzzy, form
-        out.append((text[:-1] + "ate").translate(LEET))
-    for f in (folded, alt):
-        if f not in out:
-            out.append(f)
-    return tuple(out)
+    readings = []
+    if len(text) >= 5 and text.endswith("8") and has_alpha:  # "masterb8" (not "V8")
+        readings.append((text[:-1] + "ate").translate(LEET))
+    if has_alpha and _DIGRAPH_B.search(text):  # "l3itch", "|3itch": two strokes drawn as a "b"
+        readings.append(_DIGRAPH_B.sub("b", text).translate(LEET))
+    out = [f for f in dict.fromkeys([text, folded, *readings]) if f != alt]
+    return (*out, alt)
 
 
 def collapse_repeats(text: str) -> str:

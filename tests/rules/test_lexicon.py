@@ -25,7 +25,7 @@ GROCERY = [
     "Dickens Christmas feast", "Retardant-free pajamas", "Grapefruit", "Japanese knotweed tea",
     "Loyalty rewards picks", "Ho Hos snack cakes", "Gunpowder green tea", "Naked Juice smoothies", "Rustic batard",
     "Save $$$ on snacks", "$100 gift baskets", "Top 100 picks", "7-11 road trip",
-    "V8 vegetable juice", "Gr8 deals", "Ready-to-eat meals", "Cock-a-leekie soup", "Ho-Ho snack cakes",
+    "V8 vegetable juice", "Gr8 deals", "13 bean soup", "Li3 battery packs", "Ready-to-eat meals", "Cock-a-leekie soup", "Ho-Ho snack cakes",
 ]
 
 
@@ -170,10 +170,11 @@ def test_common_words_with_a_phonetic_spelling_are_words(word: str):
 
 @pytest.mark.parametrize(("text", "term", "how"), [
     ("Master-bate mix", "masterbate", "hyphenated"), ("mo-fo snacks", "mofo", "hyphenated"),
-    ("masterb8 mix", "masterbate", "leet"), ("ma5terb8 mix", "masterbate", "leet"),
+    ("masterb8 mix", "masterbate", "leet"), ("ma5terb8 mix", "masterbate", "leet"), ("l3itch mix", "bitch", "leet"),
+    ("l3i+ch mix", "bitch", "leet"),
 ])
 def test_a_term_split_by_hyphens_or_sounded_by_a_digit_is_caught(text: str, term: str, how: str):
-    idx = TermIndex([Category(id="x", terms=["masterbate", "mofo"])], [])
+    idx = TermIndex([Category(id="x", terms=["masterbate", "mofo", "bitch"])], [])
     assert (term, how) in {(h.entry.term, h.how) for h in idx.find(normalize(text), FUZZY)}
     assert idx.find(normalize("Ready-to-eat master class"), FUZZY) == []
 
