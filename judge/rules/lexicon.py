@@ -105,6 +105,7 @@ class TermIndex(PhraseMatching):
                 self.phonetic_exact[phonetic(key)] += block
             if spelling_key(key) != phonetic(key) and self.morphology and self.morphology.strong_or_root(key):
                 self.phonetic_exact[spelling_key(key)] += block  # "kunt", "kok"; not "Kula" for "cula"
+        self._symbols_re = re.compile("|".join(map(re.escape, sorted(self.symbols, key=len, reverse=True)))) if self.symbols else None
         self.allow = {term_key(a) for a in allow if term_key(a)}
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
@@ -165,8 +166,9 @@ class TermIndex(PhraseMatching):
         if self.max_n > 1:
             hits += self._phrases(tokens, nt.text)
         hits += [Hit(e, start, end, "hyphenated", 0) for start, end, entries in self._hyphen_joins(nt.text) for e in entries]
-        hits += [Hit(e, m.start(), m.end(), "symbols", 0) for key, entries in self.symbols.items()
-                 for m in re.finditer(re.escape(key), nt.text) for e in entries]
+        if self._symbols_re is not None and not nt.text.isascii():
+            hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(nt.text)
+                     for e in self.symbols[m.group()]]
         if not hits:
             return hits
         allowed = self._allowed_ranges(tokens)
@@ -190,7 +192,7 @@ class TermIndex(PhraseMatching):
 
     def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
-        if self._hyphen_joins(text) or any(key in text for key in self.symbols):
+        if self._hyphen_joins(text) or (self._symbols_re is not None and not text.isascii() and self._symbols_re.search(text)):
             return False
         singles = 0
         harmless = self._harmless_memo(fuzzy_cfg)
