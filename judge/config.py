@@ -28,11 +28,14 @@ def validation_message(err: ValidationError, limit: int = 1, sep: str = "; ") ->
     return sep.join(parts)
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same documents, parsed in C (policies, term lists)
+
+
 def read_yaml(path: Path, error: type[ConfigError] = ConfigError) -> tuple[Any, bytes]:
     """The parsed YAML of ``path`` and its bytes (for hashing)."""
     try:
         raw = path.read_bytes()
-        return yaml.safe_load(raw), raw
+        return yaml.load(raw, Loader=_SAFE_LOADER), raw  # noqa: S506 (a safe loader: libyaml's when it is there)
     except OSError as e:
         raise error(f"{path}: cannot read: {e.strerror or e}") from None
     except yaml.YAMLError as e:
