@@ -101,10 +101,11 @@ class TermIndex(PhraseMatching):
             if " " in key:
                 continue
             block = [e for e in entries if e.severity == Severity.BLOCK]
-            if phonetic(key) != key:
-                self.phonetic_exact[phonetic(key)] += block
-            if spelling_key(key) != phonetic(key) and self.morphology and self.morphology.strong_or_root(key):
-                self.phonetic_exact[spelling_key(key)] += block  # "kunt", "kok"; not "Kula" for "cula"
+            sound, spelled = phonetic(key), spelling_key(key)
+            if sound != key:
+                self.phonetic_exact[sound] += block
+            if spelled != sound and self.morphology and self.morphology.strong_or_root(key):
+                self.phonetic_exact[spelled] += block  # "kunt", "kok"; not "Kula" for "cula"
         self._symbols_re = re.compile("|".join(map(re.escape, sorted(self.symbols, key=len, reverse=True)))) if self.symbols else None
         self.allow = {term_key(a) for a in allow if term_key(a)}
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
@@ -143,20 +144,21 @@ class TermIndex(PhraseMatching):
         """Every term hit in ``nt`` (normalized coordinates), allow-listed phrases removed."""
         memo = self._memo_for(fuzzy_cfg)
         if nt.homoglyphs:
-            return self._find(nt, memo, fuzzy_cfg)
+            return self._find(nt, memo, fuzzy_cfg, self._across_words(nt.text))
         texts = self._text_memo
         key = (self._last_key, nt.text)
         hits = texts.get(key)
         if hits is None:
-            hits = [] if self._clean(nt.text, fuzzy_cfg) else self._find(nt, memo, fuzzy_cfg)
+            across = self._across_words(nt.text)
+            hits = [] if not across and self._clean(nt.text, fuzzy_cfg) else self._find(nt, memo, fuzzy_cfg, across)
             if len(texts) > 200_000:
                 texts.clear()
             texts[key] = hits
         return list(hits)
 
-    def _find(self, nt: NormalizedText, memo: dict, fuzzy_cfg: FuzzyConfig | None) -> list[Hit]:
+    def _find(self, nt: NormalizedText, memo: dict, fuzzy_cfg: FuzzyConfig | None, across: list[Hit]) -> list[Hit]:
         tokens = word_tokens(nt)
-        hits: list[Hit] = []
+        hits: list[Hit] = list(across)
         for tok in nt.tokens:
             key = (tok.text, tok.obfuscated, tok.joined)
             found = memo.get(key)
@@ -165,10 +167,6 @@ class TermIndex(PhraseMatching):
             hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
         if self.max_n > 1:
             hits += self._phrases(tokens, nt.text)
-        hits += [Hit(e, start, end, "hyphenated", 0) for start, end, entries in self._hyphen_joins(nt.text) for e in entries]
-        if self._symbols_re is not None and not nt.text.isascii():
-            hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(nt.text)
-                     for e in self.symbols[m.group()]]
         if not hits:
             return hits
         allowed = self._allowed_ranges(tokens)
@@ -183,17 +181,20 @@ class TermIndex(PhraseMatching):
                 out.append(h)
         return out
 
-    def _hyphen_joins(self, text: str) -> list[tuple[int, int, list[TermEntry]]]:
-        """Words split by hyphens that are one term when joined ("mo-fo", "master-bate"): exact terms only."""
-        if "-" not in text:
-            return []
-        return [(m.start(), m.end(), entries) for m in _HYPHENATED.finditer(text)
-                if (entries := self.exact.get(m.group().replace("-", "")))]
+    def _across_words(self, text: str) -> list[Hit]:
+        """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
+        exact terms only), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
+        hits: list[Hit] = []
+        if "-" in text:
+            hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for m in _HYPHENATED.finditer(text)
+                     for e in self.exact.get(m.group().replace("-", ""), ())]
+        if self._symbols_re is not None and not text.isascii():
+            hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
+                     for e in self.symbols[m.group()]]
+        return hits
 
     def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
-        if self._hyphen_joins(text) or (self._symbols_re is not None and not text.isascii() and self._symbols_re.search(text)):
-            return False
         singles = 0
         harmless = self._harmless_memo(fuzzy_cfg)
         for w in _WORD_RE.findall(text.replace("_", " ") if "_" in text else text):
