@@ -100,11 +100,12 @@ def main() -> None:
     ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
     ap.add_argument("--products", type=int, default=3000)
     ap.add_argument("--split", default="all", choices=["tune", "report", "all"])
+    ap.add_argument("--sets", type=Path, default=HERE / "coherence.jsonl", help="The hand-written sets (JSON lines).")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE,...",
                     help="Coherence settings to evaluate (KEY=VALUE pairs joined by commas); repeat to sweep several "
                          "in one run (the catalog is loaded and the embeddings computed once).")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in (HERE / "coherence.jsonl").read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in args.sets.read_text().splitlines() if line.strip()]
     if args.split != "all":
         rows = [r for i, r in enumerate(rows) if (i % 2 == 0) == (args.split == "tune")]
     products = product_sets(args.catalog, args.products, random.Random(11))

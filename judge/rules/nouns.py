@@ -16,6 +16,7 @@ from typing import Literal
 from judge.models import simple_key
 
 Kind = Literal["food", "goods"]
+_PREPOSITIONS = frozenset({"at", "for", "with", "in", "on", "from", "by", "to"})
 
 
 def _singulars(word: str) -> list[str]:
@@ -51,6 +52,21 @@ class NounClasses:
             return "food"
         for head in _singulars(words[-1]):
             found = self._kind(head)
+            if found:
+                return found
+        return None
+
+    def head_kind(self, phrase: str) -> Kind | None:
+        """What a phrase names by its rightmost word that names anything, read as a head noun ("Fish Taco Friday"
+        names food by "taco"; "Coconut Oil Body Wash" names goods by "body wash", not food by "coconut"), in the part
+        before a preposition first ("Sushi Night at Home" names sushi, not a home)."""
+        words = simple_key(phrase).replace("-", " ").split()
+        cut = next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))
+        return self._head_kind(words[:cut]) or (self._head_kind(words) if cut < len(words) else None)
+
+    def _head_kind(self, words: list[str]) -> Kind | None:
+        for end in range(len(words), 0, -1):
+            found = self.kind(" ".join(words[:end]), modifiers=False)
             if found:
                 return found
         return None

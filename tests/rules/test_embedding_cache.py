@@ -314,6 +314,42 @@ def test_goods_among_food_keywords_are_off_theme_even_when_departments_look_clos
     assert goods("Cozy soup night", ["chicken noodle soup", "saltine crackers", "cheddar cheese", "hair conditioner"]) == ["hair conditioner"]
 
 
+def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path):
+    from judge.cascade import catalog
+    from judge.cascade.catalog import StoreEvidence
+    from judge.models import Candidate
+    from judge.policy import CoherenceConfig
+    from judge.rules.checks import CheckEnv, Subject
+    from judge.rules.checks.coherence import CoherenceCheck
+    from judge.surfaces.catalog_files import read_catalog
+
+    rows = [("Mint Toothpaste", "oral hygiene", "personal care"), ("Whitening Toothpaste", "oral hygiene", "personal care"),
+            ("Waxed Dental Floss", "oral hygiene", "personal care"), ("Fresh Mozzarella", "specialty cheeses", "dairy eggs"),
+            ("Roma Tomatoes", "fresh vegetables", "produce"), ("Dry Kibble Dog Food", "dog food care", "pets"),
+            ("Clumping Cat Litter", "cat food care", "pets"), ("Chicken Pate Cat Food", "cat food care", "pets"),
+            ("Cat Toy Mouse", "cat food care", "pets"), ("Frozen Pepperoni Pizza", "frozen pizza", "frozen"),
+            ("Cheese Pizza", "frozen pizza", "frozen"), ("Vanilla Ice Cream", "ice cream", "frozen")]
+    products = write_jsonl(tmp_path / "p.jsonl", [{"id": str(i), "title": t, "aisle": a, "department": d} for i, (t, a, d) in enumerate(rows)])
+    store = Store(tmp_path / "j.db")
+    catalog.load(store, read_catalog(products))
+    check = CoherenceCheck(CoherenceConfig(embeddings="off", department_share=0.3), CheckEnv(catalog=StoreEvidence(store)))
+    check.__dict__["affinity"] = {}
+    check.cfg.min_department_affinity = -1.0  # every two departments close, as MiniLM puts pets and personal care
+
+    def another_kind(theme: str, keywords: list[str]) -> bool:
+        found = check.check(Subject(Candidate(id="c", placement="p", theme=theme, keywords=keywords)))
+        return any(f.term == "keywords_of_another_kind" and f.severity.value == "review" for f in found)
+
+    assert another_kind("Caprese Salad Lunch", ["toothpaste", "dental floss"])  # goods for a food theme
+    assert another_kind("Fish Taco Friday", ["dog food", "cat litter"])  # pet products for a food theme
+    assert another_kind("Cat Essentials", ["pepperoni pizza", "ice cream"])  # food for a theme of pet products
+    assert not another_kind("Caprese Salad Lunch", ["mozzarella", "tomatoes"])
+    assert not another_kind("Caprese Salad Lunch", ["mozzarella", "toothpaste"])  # one outlier is another rule's
+    assert not another_kind("Smile Care Kit", ["toothpaste", "dental floss"])  # goods for goods
+    assert not another_kind("Cat Food Favorites", ["pepperoni pizza", "ice cream"])  # the theme's head names food
+    assert not another_kind("Toothpaste Sale", ["toothpaste", "dental floss"])  # from the theme's own department
+
+
 def test_the_coherence_check_says_which_signals_it_has():
     from judge.policy import CoherenceConfig
     from judge.rules.checks import CheckEnv

@@ -74,3 +74,17 @@ def test_goods_named_by_their_own_products_count_wherever_their_aisle_is():
 
     assert goods(True) == ["cat litter"]
     assert goods(False) == []  # its aisle is no aisle of goods
+
+
+@pytest.mark.parametrize(
+    ("theme", "kind"),
+    [
+        ("Fish Taco Friday", "food"),  # read past a word that names nothing
+        ("Caprese Salad Lunch", "food"), ("Pulled Pork Sandwiches", "food"),
+        ("Coconut Oil Body Wash", "goods"),  # the head decides, not a flavour before it
+        ("Sushi Night at Home", "food"),  # the part before a preposition first
+        ("Cat Care Essentials", None), ("Hangover Helpers", None),
+    ],
+)
+def test_a_theme_names_what_its_head_noun_names(nouns, theme: str, kind: str | None):
+    assert nouns.head_kind(theme) == kind

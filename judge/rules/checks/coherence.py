@@ -6,7 +6,8 @@ Signals, best first:
 - catalog evidence (when a catalog is loaded in the store): the departments of the
   products each keyword retrieves (BM25 top-k) are compared with those of the other
   keywords and of the theme; a keyword that retrieves nothing is a finding too, and so is
-  one that names goods nobody eats (WordNet) among food keywords, from a department of its own;
+  one that names goods nobody eats (WordNet) among food keywords, from a department of its own, and so is a set
+  whose every keyword names goods or pet products under a theme that names food (or food under a theme for pets);
 - lexical fallback (no catalog): shared word stems, reported as the weak signal it is.
 """
 
@@ -156,7 +157,7 @@ class CoherenceCheck(Check):
             evidence = [self._departments(k) for k in kws]
             _, theme_depts = self._departments(subject.candidate.theme, any_word=True)
             theme_focus = self._focus(subject.candidate.theme, True)
-            out += self._with_catalog(kws, evidence, theme_depts, set_similarity, sims, theme_focus)
+            out += self._with_catalog(kws, evidence, theme_depts, set_similarity, sims, theme_focus, subject.candidate.theme)
             # the embeddings alone do not call a set unrelated when a keyword shares one of the theme's departments
             # (the same one: the theme's any-word search is too noisy for "close")
             if any(d & theme_depts for _, d in evidence):
@@ -191,7 +192,8 @@ class CoherenceCheck(Check):
         return out
 
     def _with_catalog(self, keywords: list[str], evidence: list[tuple[int, frozenset[str]]], theme_depts: frozenset[str],
-                      set_similarity: float | None = None, sims: list[float] | None = None, theme_focus: float = 1.0) -> list[Finding]:
+                      set_similarity: float | None = None, sims: list[float] | None = None, theme_focus: float = 1.0,
+                      theme: str = "") -> list[Finding]:
         """``evidence``: what each keyword retrieves (count, departments); ``theme_depts``: the theme's any-word search's.
         ``set_similarity`` (the embeddings' mean keyword-theme similarity) must agree before a set is called
         unrelated to its theme: the theme's own retrieval is a noisy any-word search ("Smoothie Starter Kit")."""
@@ -218,6 +220,7 @@ class CoherenceCheck(Check):
                     )
                 )
         out += self._goods_among_food(keywords, known, {f.field for f in out})
+        out += self._another_kind(keywords, known, theme, theme_depts)
         spread = set().union(*(d for _, d in known)) if known else set()
         if len(spread) > self.cfg.max_departments:
             out.append(self.rule("keywords_scatter", I, f"keywords scatter over {len(spread)} {self.cfg.affinity_level}s: {', '.join(sorted(spread))}", "keywords", score=len(spread)))
@@ -277,6 +280,38 @@ class CoherenceCheck(Check):
                 )
             )
         return out
+
+    def _keyword_kind(self, keyword: str, depts: frozenset[str]) -> str | None:
+        """"pets" (its products sit only in departments for animals), "goods" (no food by WordNet, and its products
+        sit in aisles of goods or are named as goods), "food" (food by WordNet, from no aisle of goods), or None."""
+        assert self.nouns is not None
+        if depts <= self.pet_groups:
+            return "pets"
+        kind = self.nouns.kind(keyword)
+        aisles = self._groups(keyword, False, "aisle")[1]
+        if kind != "food" and ((aisles and aisles <= self.goods_aisles) or (self.cfg.goods_by_titles and self._names_goods(keyword))):
+            return "goods"
+        return "food" if kind == "food" and aisles and not aisles & self.goods_aisles else None
+
+    @cached_property
+    def pet_groups(self) -> frozenset[str]:
+        return frozenset(self.cfg.pet_departments)
+
+    def _another_kind(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], theme: str, theme_depts: frozenset[str]) -> list[Finding]:
+        """Every keyword names goods or pet products under a theme that names food ("toothpaste, dental floss" for a
+        caprese lunch), or food for pets under a theme whose own products are for pets; none from the theme's
+        departments. The department affinity cannot see it: pet food and personal care sit close to food."""
+        nouns = self.nouns
+        if nouns is None or len(known) < len(keywords) or any(d & theme_depts for _, d in known):
+            return []
+        kinds = {self._keyword_kind(keywords[i], d) for i, d in known}
+        theme_kind = nouns.head_kind(theme)
+        if theme_kind != "food" and theme_depts and theme_depts <= self.pet_groups:
+            theme_kind = "pets"  # "Cat Care Essentials"; not "Chicken Jerky Dog Treats", whose head names food
+        if theme_kind == "food" and kinds <= {"goods", "pets"} or theme_kind == "pets" and kinds == {"food"}:
+            names = " and ".join(sorted(kinds))
+            return [self.rule("keywords_of_another_kind", R, f"the theme names {theme_kind}; every keyword names {names}", "keywords")]
+        return []
 
     def _lexical(self, theme: str, keywords: list[str]) -> list[Finding]:
         theme_stems = _stems(theme)
