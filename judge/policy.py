@@ -129,9 +129,10 @@ class CoherenceConfig(_Strict):
     food_nouns: str | None = "terms/food_nouns.txt"
     goods_nouns: str | None = "terms/goods_nouns.txt"
     min_food_share: float = Field(0.66, ge=0, le=1)
-    # The catalog's departments for animals: a set of keywords from them under a food theme is unrelated to it
-    # (keywords_of_another_kind), however close pet food sits to food in the embeddings; [] turns that off
-    pet_departments: list[str] = ["pets"]
+    # The catalog's departments whose products serve another consumer than the adult at the table: a set of
+    # keywords from them (or goods) under a theme that names food is unrelated to it (keywords_of_another_kind),
+    # however close pet food and baby food sit to food in the embeddings; [] leaves only goods
+    other_consumer_departments: list[str] = ["pets", "babies"]
     # goods_among_food also when a keyword's own products are mostly goods by their titles, whatever their aisle
     # (cat litter sits in an aisle of pet food); no change on the tune half, nor on 6 new coherent sets with goods
     goods_by_titles: bool = True

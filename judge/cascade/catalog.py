@@ -63,6 +63,9 @@ class StoreEvidence:
     def group_titles(self, level: Literal["department", "aisle"], per: int) -> dict[str, list[str]]:
         return self.store.group_titles(level, per)
 
+    def aisle_departments(self) -> dict[str, str]:
+        return self.store.aisle_departments()
+
     def search(self, query: str, k: int, any_word: bool = False) -> Sequence[_Hit | Product]:
         ids = self._ready.get((k, any_word), {}).get(query)
         if ids is None:

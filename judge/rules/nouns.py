@@ -19,7 +19,7 @@ Kind = Literal["food", "goods"]
 _PREPOSITIONS = frozenset({"at", "for", "with", "in", "on", "from", "by", "to"})
 
 
-def _singulars(word: str) -> list[str]:
+def singulars(word: str) -> list[str]:
     out = [word]
     if word.endswith("ies") and len(word) > 4:
         out.append(word[:-3] + "y")
@@ -50,7 +50,7 @@ class NounClasses:
             return None
         if modifiers and any(self._kind(w) == "food" for w in words[:-1]):
             return "food"
-        for head in _singulars(words[-1]):
+        for head in singulars(words[-1]):
             found = self._kind(head)
             if found:
                 return found
@@ -78,8 +78,8 @@ class NounClasses:
 
 def _phrasings(words: list[str]) -> list[str]:
     """A noun phrase as WordNet may list it: spaced, then closed ("razor blades" -> "razor blade", "razorblade")."""
-    spaced = [" ".join(words[:-1] + [s]) for s in _singulars(words[-1])]
-    return spaced + ([" ".join(words[:-2] + [words[-2] + s]) for s in _singulars(words[-1])] if len(words) > 1 else [])
+    spaced = [" ".join(words[:-1] + [s]) for s in singulars(words[-1])]
+    return spaced + ([" ".join(words[:-2] + [words[-2] + s]) for s in singulars(words[-1])] if len(words) > 1 else [])
 
 
 def _words(path: Path) -> frozenset[str]:

@@ -324,8 +324,8 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
     from judge.surfaces.catalog_files import read_catalog
 
     rows = [("Mint Toothpaste", "oral hygiene", "personal care"), ("Whitening Toothpaste", "oral hygiene", "personal care"),
-            ("Waxed Dental Floss", "oral hygiene", "personal care"), ("Fresh Mozzarella", "specialty cheeses", "dairy eggs"),
-            ("Roma Tomatoes", "fresh vegetables", "produce"), ("Dry Kibble Dog Food", "dog food care", "pets"),
+            ("Waxed Dental Floss", "oral hygiene", "personal care"), ("Fresh Mozzarella", "italian foods", "dairy eggs"),
+            ("Roma Tomatoes", "fresh foods", "produce"), ("Dry Kibble Dog Food", "dog food care", "pets"),
             ("Clumping Cat Litter", "cat food care", "pets"), ("Chicken Pate Cat Food", "cat food care", "pets"),
             ("Cat Toy Mouse", "cat food care", "pets"), ("Frozen Pepperoni Pizza", "frozen pizza", "frozen"),
             ("Cheese Pizza", "frozen pizza", "frozen"), ("Vanilla Ice Cream", "ice cream", "frozen")]
@@ -348,6 +348,14 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
     assert not another_kind("Smile Care Kit", ["toothpaste", "dental floss"])  # goods for goods
     assert not another_kind("Cat Food Favorites", ["pepperoni pizza", "ice cream"])  # the theme's head names food
     assert not another_kind("Toothpaste Sale", ["toothpaste", "dental floss"])  # from the theme's own department
+
+    def outliers(keywords: list[str]) -> list[str]:
+        found = check.check(Subject(Candidate(id="c", placement="p", theme="Caprese Salad Lunch", keywords=keywords)))
+        return [f.text for f in found if f.term == "goods_among_food"]
+
+    assert check.consumer_words >= {"pet", "dog", "cat"} and "food" not in check.consumer_words
+    assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "dog food"]) == ["dog food"]  # for another consumer
+    assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "chicken pate"]) == []  # pet food it does not name
 
 
 def test_the_coherence_check_says_which_signals_it_has():

@@ -21,7 +21,7 @@ from typing import Any
 from judge.models import PLACEHOLDER_TAXONOMY, Finding, Severity, simple_key
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import CatalogEvidence, Check, CheckStatus, Subject
-from judge.rules.nouns import NounClasses, load_noun_classes
+from judge.rules.nouns import NounClasses, load_noun_classes, singulars
 
 R, I = Severity.REVIEW, Severity.INFO
 
@@ -29,6 +29,11 @@ R, I = Severity.REVIEW, Severity.INFO
 @lru_cache(maxsize=200_000)
 def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2)
+
+
+def _words(text: str) -> set[str]:
+    """A text's words and their singulars ("babies" -> "babies", "baby")."""
+    return {s for w in simple_key(text).split() for s in singulars(w)}
 
 
 class CoherenceCheck(Check):
@@ -219,7 +224,7 @@ class CoherenceCheck(Check):
                         f"keywords[{i}]", text=keywords[i], score=self._closest(depts, others),
                     )
                 )
-        out += self._goods_among_food(keywords, known, {f.field for f in out})
+        out += self._goods_among_food(keywords, known, {f.field for f in out}, theme_depts, sims)
         out += self._another_kind(keywords, known, theme, theme_depts)
         spread = set().union(*(d for _, d in known)) if known else set()
         if len(spread) > self.cfg.max_departments:
@@ -252,7 +257,8 @@ class CoherenceCheck(Check):
         kinds = Counter(self.nouns.kind(getattr(p, "title", ""), modifiers=False) for p in hits)
         return kinds["goods"] > kinds["food"] and 2 * kinds["goods"] >= len(hits)
 
-    def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None]) -> list[Finding]:
+    def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None],
+                          theme_depts: frozenset[str] = frozenset(), sims: list[float] | None = None) -> list[Finding]:
         """A keyword that is no food by WordNet and retrieves only from aisles of goods (or, with ``goods_by_titles``,
         products mostly named as goods), among food keywords, from departments that no other keyword reaches
         ("shampoo"; "hand sanitizer", which WordNet does not know; "cat litter", in an aisle of pet food)."""
@@ -262,12 +268,17 @@ class CoherenceCheck(Check):
         kinds = [nouns.kind(k) for k in keywords]
         out = []
         for i, depts in known:
-            if kinds[i] == "food" or f"keywords[{i}]" in flagged:
+            if f"keywords[{i}]" in flagged:
                 continue
             aisles = self._groups(keywords[i], False, "aisle")[1]
-            if not (aisles and aisles <= self.goods_aisles) and not (self.cfg.goods_by_titles and self._names_goods(keywords[i])):
+            for_another = (len(depts) == 1 and depts <= self.other_consumers and not depts & theme_depts
+                           and self._names_consumer(keywords[i]) and (sims is None or sims[i] < self.cfg.max_off_theme_similarity))
+            goods = kinds[i] != "food" and (
+                (aisles and aisles <= self.goods_aisles) or (self.cfg.goods_by_titles and self._names_goods(keywords[i]))
+            )
+            if not (for_another or goods):
                 continue
-            food = sum(kinds[j] == "food" for j in range(len(keywords)) if j != i)
+            food = sum(self._eaten(keywords[j], kinds[j], dict(known).get(j, frozenset())) for j in range(len(keywords)) if j != i)
             if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
                 continue
             if depts & set().union(*(d for j, d in known if j != i)):
@@ -281,35 +292,64 @@ class CoherenceCheck(Check):
             )
         return out
 
-    def _keyword_kind(self, keyword: str, depts: frozenset[str]) -> str | None:
-        """"pets" (its products sit only in departments for animals), "goods" (no food by WordNet, and its products
-        sit in aisles of goods or are named as goods), "food" (food by WordNet, from no aisle of goods), or None."""
-        assert self.nouns is not None
-        if depts <= self.pet_groups:
-            return "pets"
-        kind = self.nouns.kind(keyword)
+    @cached_property
+    def consumer_words(self) -> frozenset[str]:
+        """Words that name another consumer: of the names of those departments and of their aisles, but of no two
+        other aisles ("pet", "dog", "cat", "baby"; not "food" or "care"; "dog" names "hot dogs" too)."""
+        where = self.catalog.aisle_departments() if hasattr(self.catalog, "aisle_departments") else {}
+        inside = {w for d in self.other_consumers for w in _words(d)}
+        inside |= {w for a, d in where.items() if d in self.other_consumers for w in _words(a)}
+        outside = Counter(w for a, d in where.items() if d not in self.other_consumers for w in _words(a))
+        return frozenset(w for w in inside if outside[w] < 2)
+
+    def _names_consumer(self, keyword: str) -> bool:
+        """Whether a keyword names the consumer its products are for ("dog treats", "baby formula"; not "fish sauce",
+        which retrieves cat food)."""
+        return bool(_words(keyword) & self.consumer_words)
+
+    def _eaten(self, keyword: str, kind: str | None, depts: frozenset[str]) -> bool:
+        """Food for the table: food by WordNet or, unknown to it, retrieved only from aisles of food ("kimchi",
+        "gochujang"); never what sits only in a department for another consumer (pet food)."""
+        if len(depts) == 1 and depts <= self.other_consumers:
+            return False
+        if kind is not None or not depts:
+            return kind == "food"
         aisles = self._groups(keyword, False, "aisle")[1]
-        if kind != "food" and ((aisles and aisles <= self.goods_aisles) or (self.cfg.goods_by_titles and self._names_goods(keyword))):
+        return bool(aisles) and not aisles & self.goods_aisles
+
+    def _keyword_kind(self, keyword: str, depts: frozenset[str]) -> str | None:
+        """What a keyword's products are for: a department of ``other_consumers`` when they all sit in it ("pets"),
+        "goods" (its head noun names no food, and its products sit in aisles of goods or are named as goods), "food"
+        (food by WordNet, from no aisle of goods), or None."""
+        assert self.nouns is not None
+        if len(depts) == 1 and depts <= self.other_consumers:
+            return next(iter(depts))
+        aisles = self._groups(keyword, False, "aisle")[1]
+        if self.nouns.kind(keyword, modifiers=False) != "food" and (
+            (aisles and aisles <= self.goods_aisles) or (self.cfg.goods_by_titles and self._names_goods(keyword))
+        ):
             return "goods"
-        return "food" if kind == "food" and aisles and not aisles & self.goods_aisles else None
+        return "food" if self.nouns.kind(keyword) == "food" and aisles and not aisles & self.goods_aisles else None
 
     @cached_property
-    def pet_groups(self) -> frozenset[str]:
-        return frozenset(self.cfg.pet_departments)
+    def other_consumers(self) -> frozenset[str]:
+        return frozenset(self.cfg.other_consumer_departments)
 
     def _another_kind(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], theme: str, theme_depts: frozenset[str]) -> list[Finding]:
-        """Every keyword names goods or pet products under a theme that names food ("toothpaste, dental floss" for a
-        caprese lunch), or food for pets under a theme whose own products are for pets; none from the theme's
-        departments. The department affinity cannot see it: pet food and personal care sit close to food."""
+        """Every keyword that retrieves anything names goods or products for another consumer (pets, babies) under
+        a theme that names food ("toothpaste, dental floss" for a caprese lunch), or food under a theme whose own
+        products are for another consumer; none from the theme's departments. The department affinity cannot see
+        it: pet food and personal care sit close to food in the embeddings."""
         nouns = self.nouns
-        if nouns is None or len(known) < len(keywords) or any(d & theme_depts for _, d in known):
+        if nouns is None or len(known) < 2 or any(d & theme_depts for _, d in known):
             return []
         kinds = {self._keyword_kind(keywords[i], d) for i, d in known}
         theme_kind = nouns.head_kind(theme)
-        if theme_kind != "food" and theme_depts and theme_depts <= self.pet_groups:
-            theme_kind = "pets"  # "Cat Care Essentials"; not "Chicken Jerky Dog Treats", whose head names food
-        if theme_kind == "food" and kinds <= {"goods", "pets"} or theme_kind == "pets" and kinds == {"food"}:
-            names = " and ".join(sorted(kinds))
+        if theme_kind != "food" and theme_depts and len(theme_depts) == 1 and theme_depts <= self.other_consumers:
+            theme_kind = next(iter(theme_depts))  # "Cat Care Essentials"; not "Chicken Jerky Dog Treats", whose head names food
+        others = kinds <= {"goods"} | self.other_consumers
+        if theme_kind == "food" and None not in kinds and others or theme_kind in self.other_consumers and kinds == {"food"}:
+            names = " and ".join(sorted(k or "" for k in kinds))
             return [self.rule("keywords_of_another_kind", R, f"the theme names {theme_kind}; every keyword names {names}", "keywords")]
         return []
 
