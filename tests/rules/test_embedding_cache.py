@@ -327,7 +327,7 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
             ("Waxed Dental Floss", "oral hygiene", "personal care"), ("Fresh Mozzarella", "italian foods", "dairy eggs"),
             ("Roma Tomatoes", "fresh foods", "produce"), ("Dry Kibble Dog Food", "dog food care", "pets"),
             ("Clumping Cat Litter", "cat food care", "pets"), ("Chicken Pate Cat Food", "cat food care", "pets"),
-            ("Cat Toy Mouse", "cat food care", "pets"), ("Frozen Pepperoni Pizza", "frozen pizza", "frozen"),
+            ("Cat Toy Mouse", "cat food care", "pets"), ("Filet Mignon Flavor Dog Food", "dog food care", "pets"), ("Frozen Pepperoni Pizza", "frozen pizza", "frozen"),
             ("Cheese Pizza", "frozen pizza", "frozen"), ("Vanilla Ice Cream", "ice cream", "frozen")]
     products = write_jsonl(tmp_path / "p.jsonl", [{"id": str(i), "title": t, "aisle": a, "department": d} for i, (t, a, d) in enumerate(rows)])
     store = Store(tmp_path / "j.db")
@@ -356,6 +356,9 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
     assert check.consumer_words >= {"pet", "dog", "cat"} and "food" not in check.consumer_words
     assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "dog food"]) == ["dog food"]  # for another consumer
     assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "chicken pate"]) == []  # pet food it does not name
+    check.cfg.min_department_affinity = 2.0  # no two departments close: the departments alone would call it off the theme
+    found = check.check(Subject(Candidate(id="c", placement="p", theme="Date Night", keywords=["mozzarella", "tomatoes", "filet mignon"])))
+    assert [(f.term, f.severity.value) for f in found if f.text == "filet mignon"] == [("keyword_retrieves_for_another_consumer", "info")]
 
 
 def test_the_coherence_check_says_which_signals_it_has():

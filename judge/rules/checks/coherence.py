@@ -216,6 +216,10 @@ class CoherenceCheck(Check):
                 continue  # the embeddings see the keyword near the theme: the catalog's departments alone do not outvote them
             if self._focus(keywords[i]) < self.cfg.min_off_theme_focus:
                 continue  # a vague keyword's departments are no evidence that it is off the theme
+            if self._borrowed(keywords[i], depts):
+                out.append(self.rule("keyword_retrieves_for_another_consumer", I,
+                                     f"keyword {keywords[i]!r} retrieves only {next(iter(depts))} products, named by a flavour", f"keywords[{i}]", text=keywords[i]))
+                continue  # "filet mignon" retrieves dog food: evidence of the catalog's names, not of the keyword
             if others and not self.related(depts, others):
                 out.append(
                     self.rule(
@@ -306,6 +310,13 @@ class CoherenceCheck(Check):
         """Whether a keyword names the consumer its products are for ("dog treats", "baby formula"; not "fish sauce",
         which retrieves cat food)."""
         return bool(_words(keyword) & self.consumer_words)
+
+    def _borrowed(self, keyword: str, depts: frozenset[str]) -> bool:
+        """Whether a keyword retrieves only products for another consumer without naming it: its words name a
+        flavour of theirs ("filet mignon", "fish sauce": dog and cat food), so its departments say nothing of it."""
+        if not (len(depts) == 1 and depts <= self.other_consumers) or self.nouns is None:
+            return False
+        return self.nouns.kind(keyword) == "food" and not self._names_consumer(keyword)  # not "puppy pads"
 
     def _eaten(self, keyword: str, kind: str | None, depts: frozenset[str]) -> bool:
         """Food for the table: food by WordNet or, unknown to it, retrieved only from aisles of food ("kimchi",
