@@ -129,6 +129,9 @@ class CoherenceConfig(_Strict):
     food_nouns: str | None = "terms/food_nouns.txt"
     goods_nouns: str | None = "terms/goods_nouns.txt"
     min_food_share: float = Field(0.66, ge=0, le=1)
+    # ... but not goods that the theme calls for: a keyword-theme cosine at least this and at least the median of
+    # the other keywords' ("charcoal" at a barbecue, 0.50; the 48 outliers of bench/quality's sets sit at 0.34 or below)
+    min_called_for_similarity: float = Field(0.4, ge=-1, le=1)
     # The catalog's departments whose products serve another consumer than the adult at the table: a set of
     # keywords from them (or goods) under a theme that names food is unrelated to it (keywords_of_another_kind),
     # however close pet food and baby food sit to food in the embeddings; [] leaves only goods

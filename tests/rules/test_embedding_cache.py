@@ -313,6 +313,15 @@ def test_goods_among_food_keywords_are_off_theme_even_when_departments_look_clos
     assert goods("Lemon desserts", ["lemon bars", "lemon cookies", "butter crackers"]) == []
     assert goods("Cozy soup night", ["chicken noodle soup", "saltine crackers", "cheddar cheese", "hair conditioner"]) == ["hair conditioner"]
 
+    def goods_near(sims: list[float]) -> list[str]:  # with the embeddings' keyword-theme cosines
+        keywords = ["chicken noodle soup", "saltine crackers", "cheddar cheese", "charcoal"]
+        known = [(i, check._departments(k)[1]) for i, k in enumerate(keywords)]
+        return [f.text for f in check._goods_among_food(keywords, known, set(), frozenset(), sims)]
+
+    assert goods_near([0.3, 0.3, 0.3, 0.5]) == []  # the theme calls for it: close, and closer than the food
+    assert goods_near([0.3, 0.3, 0.3, 0.35]) == ["charcoal"]  # closer than the food, but not close
+    assert goods_near([0.6, 0.6, 0.5, 0.45]) == ["charcoal"]  # close, but further than the food
+
 
 def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path):
     from judge.cascade import catalog

@@ -13,6 +13,7 @@ Signals, best first:
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -282,6 +283,8 @@ class CoherenceCheck(Check):
             )
             if not (for_another or goods):
                 continue
+            if sims is not None and sims[i] >= max(self.cfg.min_called_for_similarity, statistics.median(sims[:i] + sims[i + 1:])):
+                continue  # close to the theme, and as close as the set's food is: goods the theme calls for ("charcoal" at a barbecue)
             food = sum(self._eaten(keywords[j], kinds[j], dict(known).get(j, frozenset())) for j in range(len(keywords)) if j != i)
             if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
                 continue
