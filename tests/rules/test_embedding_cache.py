@@ -301,7 +301,7 @@ def test_goods_among_food_keywords_are_off_theme_even_when_departments_look_clos
     check = CoherenceCheck(CoherenceConfig(embeddings="off", department_share=0.3), CheckEnv(catalog=StoreEvidence(store)))
     check.__dict__["affinity"] = {}
     check.cfg.min_department_affinity = -1.0  # every two departments close: only the goods rule can speak
-    assert "hair care" in check.goods_aisles and "soup broth bouillon" not in check.goods_aisles
+    assert "hair care" in check.kinds.goods_aisles and "soup broth bouillon" not in check.kinds.goods_aisles
 
     def goods(theme: str, keywords: list[str]) -> list[str]:
         found = check.check(Subject(Candidate(id="c", placement="p", theme=theme, keywords=keywords)))
@@ -362,7 +362,7 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
         found = check.check(Subject(Candidate(id="c", placement="p", theme="Caprese Salad Lunch", keywords=keywords)))
         return [f.text for f in found if f.term == "goods_among_food"]
 
-    assert check.consumer_words >= {"pet", "dog", "cat"} and "food" not in check.consumer_words
+    assert check.kinds.consumer_words >= {"pet", "dog", "cat"} and "food" not in check.kinds.consumer_words
     assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "dog food"]) == ["dog food"]  # for another consumer
     assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "chicken pate"]) == []  # pet food it does not name
     check.cfg.min_department_affinity = 2.0  # no two departments close: the departments alone would call it off the theme

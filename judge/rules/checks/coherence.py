@@ -22,7 +22,8 @@ from typing import Any
 from judge.models import PLACEHOLDER_TAXONOMY, Finding, Severity, simple_key
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import CatalogEvidence, Check, CheckStatus, Subject
-from judge.rules.nouns import NounClasses, load_noun_classes, singulars
+from judge.rules.checks.coherence_kinds import WhatKeywordsName
+from judge.rules.nouns import NounClasses, load_noun_classes
 
 R, I = Severity.REVIEW, Severity.INFO
 
@@ -30,11 +31,6 @@ R, I = Severity.REVIEW, Severity.INFO
 @lru_cache(maxsize=200_000)
 def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in simple_key(text).replace("-", " ").split() if len(w) > 2)
-
-
-def _words(text: str) -> set[str]:
-    """A text's words and their singulars ("babies" -> "babies", "baby")."""
-    return {s for w in simple_key(text).split() for s in singulars(w)}
 
 
 class CoherenceCheck(Check):
@@ -72,6 +68,13 @@ class CoherenceCheck(Check):
         if not (self.cfg.food_nouns and self.cfg.goods_nouns):
             return None
         return load_noun_classes(*self.data_files)
+
+    @cached_property
+    def kinds(self) -> WhatKeywordsName | None:
+        """What keywords and themes name (WordNet and the catalog), when both are there."""
+        if self.nouns is None or self.catalog is None:
+            return None
+        return WhatKeywordsName(self.cfg, self.nouns, self.catalog, self._groups)
 
     def _departments(self, query: str, any_word: bool = False) -> tuple[int, frozenset[str]]:
         """How many products a query retrieves, and the departments (or aisles: ``affinity_level``) that hold most."""
@@ -217,7 +220,7 @@ class CoherenceCheck(Check):
                 continue  # the embeddings see the keyword near the theme: the catalog's departments alone do not outvote them
             if self._focus(keywords[i]) < self.cfg.min_off_theme_focus:
                 continue  # a vague keyword's departments are no evidence that it is off the theme
-            if self._borrowed(keywords[i], depts):
+            if self.kinds is not None and self.kinds.borrowed(keywords[i], depts):
                 out.append(self.rule("keyword_retrieves_for_another_consumer", I,
                                      f"keyword {keywords[i]!r} retrieves only {next(iter(depts))} products, named by a flavour", f"keywords[{i}]", text=keywords[i]))
                 continue  # "filet mignon" retrieves dog food: evidence of the catalog's names, not of the keyword
@@ -240,52 +243,27 @@ class CoherenceCheck(Check):
             out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's {self.cfg.affinity_level}s ({', '.join(sorted(theme_depts))})", "keywords"))
         return out
 
-    @cached_property
-    def goods_aisles(self) -> frozenset[str]:
-        """The aisles whose products are mostly goods, not food: of the sampled titles whose head noun WordNet
-        knows, more name goods than food (diapers, hair care, cleaning products; not baby food or snacks)."""
-        nouns, catalog = self.nouns, self.catalog
-        if nouns is None or catalog is None or not hasattr(catalog, "group_titles"):
-            return frozenset()
-        out = set()
-        for group, titles in catalog.group_titles("aisle", self.cfg.department_sample).items():
-            kinds = Counter(nouns.kind(t, modifiers=False) for t in titles)
-            if kinds["goods"] > kinds["food"]:
-                out.add(group)
-        return frozenset(out)
-
-    def _names_goods(self, keyword: str) -> bool:
-        """Whether most of a keyword's own products are goods by their titles' head nouns ("Clumping Cat Litter"),
-        whatever their aisle holds besides (cat litter sits in an aisle of pet food)."""
-        assert self.nouns is not None and self.catalog is not None
-        hits = self.catalog.search(keyword, self.cfg.top_k)
-        kinds = Counter(self.nouns.kind(getattr(p, "title", ""), modifiers=False) for p in hits)
-        return kinds["goods"] > kinds["food"] and 2 * kinds["goods"] >= len(hits)
-
     def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None],
                           theme_depts: frozenset[str] = frozenset(), sims: list[float] | None = None) -> list[Finding]:
         """A keyword that is no food by WordNet and retrieves only from aisles of goods (or, with ``goods_by_titles``,
         products mostly named as goods), among food keywords, from departments that no other keyword reaches
         ("shampoo"; "hand sanitizer", which WordNet does not know; "cat litter", in an aisle of pet food)."""
-        nouns = self.nouns
-        if nouns is None:
+        what = self.kinds
+        if what is None:
             return []
-        kinds = [nouns.kind(k) for k in keywords]
+        kinds = [what.nouns.kind(k) for k in keywords]
         out = []
         for i, depts in known:
             if f"keywords[{i}]" in flagged:
                 continue
-            aisles = self._groups(keywords[i], False, "aisle")[1]
-            for_another = (len(depts) == 1 and depts <= self.other_consumers and not depts & theme_depts
-                           and self._names_consumer(keywords[i]) and (sims is None or sims[i] < self.cfg.max_off_theme_similarity))
-            goods = kinds[i] != "food" and (
-                (aisles and aisles <= self.goods_aisles) or (self.cfg.goods_by_titles and self._names_goods(keywords[i]))
-            )
-            if not (for_another or goods):
+            aisles = what.aisles(keywords[i])
+            for_another = (what.for_another(depts) and not depts & theme_depts and what.names_consumer(keywords[i])
+                           and (sims is None or sims[i] < self.cfg.max_off_theme_similarity))
+            if not (for_another or what.retrieves_goods(keywords[i], kinds[i])):
                 continue
             if sims is not None and sims[i] >= max(self.cfg.min_called_for_similarity, statistics.median(sims[:i] + sims[i + 1:])):
                 continue  # close to the theme, and as close as the set's food is: goods the theme calls for ("charcoal" at a barbecue)
-            food = sum(self._eaten(keywords[j], kinds[j], dict(known).get(j, frozenset())) for j in range(len(keywords)) if j != i)
+            food = sum(what.eaten(keywords[j], kinds[j], dict(known).get(j, frozenset())) for j in range(len(keywords)) if j != i)
             if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
                 continue
             if depts & set().union(*(d for j, d in known if j != i)):
@@ -299,70 +277,18 @@ class CoherenceCheck(Check):
             )
         return out
 
-    @cached_property
-    def consumer_words(self) -> frozenset[str]:
-        """Words that name another consumer: of the names of those departments and of their aisles, but of no two
-        other aisles ("pet", "dog", "cat", "baby"; not "food" or "care"; "dog" names "hot dogs" too)."""
-        where = self.catalog.aisle_departments() if hasattr(self.catalog, "aisle_departments") else {}
-        inside = {w for d in self.other_consumers for w in _words(d)}
-        inside |= {w for a, d in where.items() if d in self.other_consumers for w in _words(a)}
-        outside = Counter(w for a, d in where.items() if d not in self.other_consumers for w in _words(a))
-        return frozenset(w for w in inside if outside[w] < 2)
-
-    def _names_consumer(self, keyword: str) -> bool:
-        """Whether a keyword names the consumer its products are for ("dog treats", "baby formula"; not "fish sauce",
-        which retrieves cat food)."""
-        return bool(_words(keyword) & self.consumer_words)
-
-    def _borrowed(self, keyword: str, depts: frozenset[str]) -> bool:
-        """Whether a keyword retrieves only products for another consumer without naming it: its words name a
-        flavour of theirs ("filet mignon", "fish sauce": dog and cat food), so its departments say nothing of it."""
-        if not (len(depts) == 1 and depts <= self.other_consumers) or self.nouns is None:
-            return False
-        return self.nouns.kind(keyword) == "food" and not self._names_consumer(keyword)  # not "puppy pads"
-
-    def _eaten(self, keyword: str, kind: str | None, depts: frozenset[str]) -> bool:
-        """Food for the table: food by WordNet or, unknown to it, retrieved only from aisles of food ("kimchi",
-        "gochujang"); never what sits only in a department for another consumer (pet food)."""
-        if len(depts) == 1 and depts <= self.other_consumers:
-            return False
-        if kind is not None or not depts:
-            return kind == "food"
-        aisles = self._groups(keyword, False, "aisle")[1]
-        return bool(aisles) and not aisles & self.goods_aisles
-
-    def _keyword_kind(self, keyword: str, depts: frozenset[str]) -> str | None:
-        """What a keyword's products are for: a department of ``other_consumers`` when they all sit in it ("pets"),
-        "goods" (its head noun names no food, and its products sit in aisles of goods or are named as goods), "food"
-        (food by WordNet, from no aisle of goods), or None."""
-        assert self.nouns is not None
-        if len(depts) == 1 and depts <= self.other_consumers:
-            return next(iter(depts))
-        aisles = self._groups(keyword, False, "aisle")[1]
-        if self.nouns.kind(keyword, modifiers=False) != "food" and (
-            (aisles and aisles <= self.goods_aisles) or (self.cfg.goods_by_titles and self._names_goods(keyword))
-        ):
-            return "goods"
-        return "food" if self.nouns.kind(keyword) == "food" and aisles and not aisles & self.goods_aisles else None
-
-    @cached_property
-    def other_consumers(self) -> frozenset[str]:
-        return frozenset(self.cfg.other_consumer_departments)
-
     def _another_kind(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], theme: str, theme_depts: frozenset[str]) -> list[Finding]:
         """Every keyword that retrieves anything names goods or products for another consumer (pets, babies) under
         a theme that names food ("toothpaste, dental floss" for a caprese lunch), or food under a theme whose own
         products are for another consumer; none from the theme's departments. The department affinity cannot see
         it: pet food and personal care sit close to food in the embeddings."""
-        nouns = self.nouns
-        if nouns is None or len(known) < 2 or any(d & theme_depts for _, d in known):
+        what = self.kinds
+        if what is None or len(known) < 2 or any(d & theme_depts for _, d in known):
             return []
-        kinds = {self._keyword_kind(keywords[i], d) for i, d in known}
-        theme_kind = nouns.head_kind(theme)
-        if theme_kind != "food" and theme_depts and len(theme_depts) == 1 and theme_depts <= self.other_consumers:
-            theme_kind = next(iter(theme_depts))  # "Cat Care Essentials"; not "Chicken Jerky Dog Treats", whose head names food
-        others = kinds <= {"goods"} | self.other_consumers
-        if theme_kind == "food" and None not in kinds and others or theme_kind in self.other_consumers and kinds == {"food"}:
+        kinds = {what.keyword_kind(keywords[i], d) for i, d in known}
+        theme_kind = what.theme_kind(theme, theme_depts)
+        others = kinds <= {"goods"} | what.other_consumers
+        if theme_kind == "food" and None not in kinds and others or theme_kind in what.other_consumers and kinds == {"food"}:
             names = " and ".join(sorted(k or "" for k in kinds))
             return [self.rule("keywords_of_another_kind", R, f"the theme names {theme_kind}; every keyword names {names}", "keywords")]
         return []
