@@ -128,6 +128,7 @@ class CoherenceConfig(_Strict):
     # come from scripts/import_wordnet.py; null turns the rule off.
     food_nouns: str | None = "terms/food_nouns.txt"
     goods_nouns: str | None = "terms/goods_nouns.txt"
+    feed_nouns: str | None = "terms/feed_nouns.txt"  # food for animals ("birdseed"), which counts as neither
     min_food_share: float = Field(0.66, ge=0, le=1)
     # ... but not goods that the theme calls for: a keyword-theme cosine at least this and at least the median of
     # the other keywords' ("charcoal" at a barbecue, 0.50; the 48 outliers of bench/quality's sets sit at 0.34 or below)

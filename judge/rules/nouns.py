@@ -1,6 +1,7 @@
 """What a keyword names: food, or goods that nobody eats, by the WordNet class of its head noun.
 
-The lists are written by ``scripts/import_wordnet.py`` (``policies/terms/food_nouns.txt``, ``goods_nouns.txt``).
+The lists are written by ``scripts/import_wordnet.py`` (``policies/terms/food_nouns.txt``, ``goods_nouns.txt``,
+``feed_nouns.txt``).
 A keyword is looked up whole ("toilet paper", "olive oil"); otherwise (when asked to) a food word before the last
 one makes it food ("lemon bars", "coffee creamer"), and else its last word decides, singular ("diapers" ->
 "diaper"). A word in neither list is unknown, and unknown never counts against a keyword.
@@ -15,7 +16,7 @@ from typing import Literal
 
 from judge.models import simple_key
 
-Kind = Literal["food", "goods"]
+Kind = Literal["food", "goods", "feed"]
 _PREPOSITIONS = frozenset({"at", "for", "with", "in", "on", "from", "by", "to"})
 
 
@@ -34,6 +35,7 @@ def singulars(word: str) -> list[str]:
 class NounClasses:
     food: frozenset[str]
     goods: frozenset[str]
+    feed: frozenset[str] = frozenset()  # food for animals ("birdseed", "dog food"), which is neither
 
     def kind(self, keyword: str, modifiers: bool = True) -> Kind | None:
         """"food", "goods" or None (not known, or both). ``modifiers=False`` reads the head noun only: a product
@@ -73,6 +75,8 @@ class NounClasses:
 
     def _kind(self, lemma: str) -> Kind | None:
         food, goods = lemma in self.food, lemma in self.goods
+        if lemma in self.feed:
+            return "feed"
         return "food" if food and not goods else "goods" if goods and not food else None
 
 
@@ -88,5 +92,5 @@ def _words(path: Path) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4)
-def load_noun_classes(food: Path, goods: Path) -> NounClasses:
-    return NounClasses(_words(food), _words(goods))
+def load_noun_classes(food: Path, goods: Path, feed: Path | None = None) -> NounClasses:
+    return NounClasses(_words(food), _words(goods), _words(feed) if feed else frozenset())

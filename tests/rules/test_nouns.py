@@ -11,7 +11,7 @@ from judge.rules.nouns import load_noun_classes
 @pytest.fixture(scope="module")
 def nouns():
     terms = data_dir("policies") / "terms"
-    return load_noun_classes(terms / "food_nouns.txt", terms / "goods_nouns.txt")
+    return load_noun_classes(terms / "food_nouns.txt", terms / "goods_nouns.txt", terms / "feed_nouns.txt")
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ def nouns():
         ("tortillas", "food"), ("ground beef", "food"), ("olive oil", "food"), ("kale", "food"),
         ("limes", "food"),  # the fruit is lime's 6th sense
         ("lemon bars", "food"),  # a food word before the head: a bar of food
-        ("dog food", "food"),  # food all the same: the rule cannot tell whose
+        ("dog food", "feed"), ("bird seed", "feed"),  # food for animals (WordNet's "feed" and its hyponyms) is not food for the table
         ("razor blades", "goods"), ("Safety Razor Blades", "goods"),  # WordNet's "razorblade" (a "blade" is also beef)
         ("hot dogs", "food"), ("Beef Hot Dogs", "food"),  # a listed phrase at the end of a longer one
         ("", None), ("zzyzx", None),

@@ -60,7 +60,7 @@ class CoherenceCheck(Check):
 
     @property
     def data_files(self) -> list[Path]:
-        refs = [r for r in (self.cfg.food_nouns, self.cfg.goods_nouns) if r]
+        refs = [r for r in (self.cfg.food_nouns, self.cfg.goods_nouns, self.cfg.feed_nouns) if r]
         return [resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs]
 
     @cached_property
@@ -211,6 +211,8 @@ class CoherenceCheck(Check):
             if n < self.cfg.min_products_per_keyword:
                 # near the theme in the embeddings, a keyword the catalog lacks is a gap of the catalog, not of the set
                 near = self.cfg.nothing_needs_distance and sims is not None and sims[i] >= self.cfg.max_off_theme_similarity
+                # and so is food that the catalog does not sell, in a set whose others are food ("pork belly" at a ramen night)
+                near = near or (self.kinds is not None and self._food_gap(keywords, i, evidence))
                 out.append(self.rule("keyword_retrieves_nothing", I if near else R,
                                      f"keyword {kw!r} retrieves {n} products from the catalog", f"keywords[{i}]", text=kw, score=n))
         known = [(i, d) for i, (_, d) in enumerate(evidence) if d]
@@ -242,6 +244,13 @@ class CoherenceCheck(Check):
             agree = agree and theme_focus >= self.cfg.min_unrelated_theme_focus
             out.append(self.rule("keywords_unrelated_to_theme", R if agree else I, f"no keyword retrieves from the theme's {self.cfg.affinity_level}s ({', '.join(sorted(theme_depts))})", "keywords"))
         return out
+
+    def _food_gap(self, keywords: list[str], i: int, evidence: list[tuple[int, frozenset[str]]]) -> bool:
+        """Whether keyword ``i`` names food by WordNet and the other keywords that retrieve anything are all food."""
+        what = self.kinds
+        assert what is not None
+        others = [(k, d) for j, (k, (_, d)) in enumerate(zip(keywords, evidence, strict=True)) if j != i and d]
+        return what.nouns.kind(keywords[i]) == "food" and bool(others) and all(what.eaten(k, what.nouns.kind(k), d) for k, d in others)
 
     def _goods_among_food(self, keywords: list[str], known: list[tuple[int, frozenset[str]]], flagged: set[str | None],
                           theme_depts: frozenset[str] = frozenset(), sims: list[float] | None = None) -> list[Finding]:

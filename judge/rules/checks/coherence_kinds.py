@@ -44,7 +44,7 @@ class WhatKeywordsName:
         out = set()
         for group, titles in self.catalog.group_titles("aisle", self.cfg.department_sample).items():
             kinds = Counter(self.nouns.kind(t, modifiers=False) for t in titles)
-            if kinds["goods"] > kinds["food"]:
+            if kinds["goods"] > kinds["food"] + kinds["feed"]:
                 out.add(group)
         return frozenset(out)
 
@@ -53,7 +53,7 @@ class WhatKeywordsName:
         whatever their aisle holds besides (cat litter sits in an aisle of pet food)."""
         hits = self.catalog.search(keyword, self.cfg.top_k)
         kinds = Counter(self.nouns.kind(getattr(p, "title", ""), modifiers=False) for p in hits)
-        return kinds["goods"] > kinds["food"] and 2 * kinds["goods"] >= len(hits)
+        return kinds["goods"] > kinds["food"] + kinds["feed"] and 2 * kinds["goods"] >= len(hits)
 
     def retrieves_goods(self, keyword: str, kind: Kind | None) -> bool:
         """No food by WordNet (``kind``), and its products sit in aisles of goods or are named as goods."""
