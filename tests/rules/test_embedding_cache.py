@@ -366,6 +366,13 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
     assert check.kinds.consumer_words >= {"pet", "dog", "cat"} and "food" not in check.kinds.consumer_words
     assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "dog food"]) == ["dog food"]  # for another consumer
     assert outliers(["mozzarella", "tomatoes", "pepperoni pizza", "chicken pate"]) == []  # pet food it does not name
+    def nothing(keywords: list[str]) -> list[str]:
+        found = check.check(Subject(Candidate(id="c", placement="p", theme="Ramen Night", keywords=keywords)))
+        return [f.severity.value for f in found if f.term == "keyword_retrieves_nothing"]
+
+    assert nothing(["mozzarella", "tomatoes", "pork belly"]) == ["info"]  # food the catalog lacks, among food
+    assert nothing(["mozzarella", "tomatoes", "garden hose"]) == ["review"]
+    assert nothing(["mozzarella", "dental floss", "pork belly"]) == ["review"]  # not among food alone
     check.cfg.min_department_affinity = 2.0  # no two departments close: the departments alone would call it off the theme
     found = check.check(Subject(Candidate(id="c", placement="p", theme="Date Night", keywords=["mozzarella", "tomatoes", "filet mignon"])))
     assert [(f.term, f.severity.value) for f in found if f.text == "filet mignon"] == [("keyword_retrieves_for_another_consumer", "info")]
