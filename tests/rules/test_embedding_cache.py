@@ -377,6 +377,14 @@ def test_a_set_of_another_kind_than_its_theme_is_unrelated_to_it(tmp_path: Path)
     found = check.check(Subject(Candidate(id="c", placement="p", theme="Date Night", keywords=["mozzarella", "tomatoes", "filet mignon"])))
     assert [(f.term, f.severity.value) for f in found if f.text == "filet mignon"] == [("keyword_retrieves_for_another_consumer", "info")]
 
+    def off_theme(keywords: list[str]) -> list[str]:
+        found = check.check(Subject(Candidate(id="c", placement="p", theme="Date Night", keywords=keywords)))
+        return [f.text for f in found if f.term == "keyword_off_theme"]
+
+    assert off_theme(["mozzarella", "tomatoes", "pepperoni pizza"]) == []  # food among food: the rubric's nuance
+    check.cfg.min_food_share = 1.1  # never enough food beside it: the departments decide again
+    assert off_theme(["mozzarella", "tomatoes", "pepperoni pizza"]) == ["mozzarella", "tomatoes", "pepperoni pizza"]
+
 
 def test_the_coherence_check_says_which_signals_it_has():
     from judge.policy import CoherenceConfig

@@ -227,6 +227,8 @@ class CoherenceCheck(Check):
                                      f"keyword {keywords[i]!r} retrieves only {next(iter(depts))} products, named by a flavour", f"keywords[{i}]", text=keywords[i]))
                 continue  # "filet mignon" retrieves dog food: evidence of the catalog's names, not of the keyword
             if others and not self.related(depts, others):
+                if self.kinds is not None and self.kinds.food_among_food(keywords, i, dict(known)):
+                    continue  # food among food: nuance for the keyword_coherence rubric, not clearly wrong ("smoked salmon" at a brunch)
                 out.append(
                     self.rule(
                         "keyword_off_theme", R,

@@ -96,6 +96,21 @@ class WhatKeywordsName:
         aisles = self.aisles(keyword)
         return bool(aisles) and not aisles & self.goods_aisles
 
+    def table_food(self, keyword: str, depts: frozenset[str]) -> bool:
+        """Food for the table by its head noun, from no aisle of goods and no department for another consumer
+        ("smoked salmon"; not "dish soap", whose modifier alone names food, nor "baby formula")."""
+        aisles = self.aisles(keyword)
+        return (self.nouns.kind(keyword, modifiers=False) == "food" and not self.for_another(depts)
+                and bool(aisles) and not aisles & self.goods_aisles)
+
+    def food_among_food(self, keywords: list[str], i: int, depts: dict[int, frozenset[str]]) -> bool:
+        """Keyword ``i`` is food for the table, and so are at least ``min_food_share`` of the others."""
+        if not self.table_food(keywords[i], depts.get(i, frozenset())):
+            return False
+        others = [j for j in range(len(keywords)) if j != i]
+        food = sum(self.eaten(keywords[j], self.nouns.kind(keywords[j]), depts.get(j, frozenset())) for j in others)
+        return food >= 2 and food >= self.cfg.min_food_share * len(others)
+
     def keyword_kind(self, keyword: str, depts: frozenset[str]) -> str | None:
         """What a keyword's products are for: a department of ``other_consumers`` when they all sit in it ("pets"),
         "goods" (its head noun names no food, and its products sit in aisles of goods or are named as goods), "food"
