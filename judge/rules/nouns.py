@@ -9,7 +9,7 @@ one makes it food ("lemon bars", "coffee creamer"), and else its last word decid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -17,6 +17,7 @@ from typing import Literal
 from judge.models import simple_key
 
 Kind = Literal["food", "goods", "feed"]
+MEMO_LIMIT = 200_000  # phrases whose kind is kept (titles and keywords are read again and again)
 _PREPOSITIONS = frozenset({"at", "for", "with", "in", "on", "from", "by", "to"})
 
 
@@ -36,10 +37,19 @@ class NounClasses:
     food: frozenset[str]
     goods: frozenset[str]
     feed: frozenset[str] = frozenset()  # food for animals ("birdseed", "dog food"), which is neither
+    _memo: dict[tuple[str, bool], Kind | None] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def kind(self, keyword: str, modifiers: bool = True) -> Kind | None:
-        """"food", "goods" or None (not known, or both). ``modifiers=False`` reads the head noun only: a product
-        title's flavour or scent ("Lavender Soap", "Mint Toothpaste") does not make it food."""
+        """"food", "goods", "feed" or None (not known, or both). ``modifiers=False`` reads the head noun only: a
+        product title's flavour or scent ("Lavender Soap", "Mint Toothpaste") does not make it food."""
+        key = (keyword, modifiers)
+        if key not in self._memo:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
+            self._memo[key] = self._read(keyword, modifiers)
+        return self._memo[key]
+
+    def _read(self, keyword: str, modifiers: bool) -> Kind | None:
         words = simple_key(keyword).replace("-", " ").split()
         if not words:
             return None

@@ -267,7 +267,6 @@ class CoherenceCheck(Check):
         for i, depts in known:
             if f"keywords[{i}]" in flagged:
                 continue
-            aisles = what.aisles(keywords[i])
             for_another = (what.for_another(depts) and not depts & theme_depts and what.names_consumer(keywords[i])
                            and (sims is None or sims[i] < self.cfg.max_off_theme_similarity))
             if not (for_another or what.retrieves_goods(keywords[i], kinds[i])):
@@ -279,6 +278,7 @@ class CoherenceCheck(Check):
                 continue
             if depts & set().union(*(d for j, d in known if j != i)):
                 continue  # the charcoal beside the paper plates: goods the set shares
+            aisles = what.aisles(keywords[i])
             out.append(
                 self.rule(
                     "goods_among_food", R,

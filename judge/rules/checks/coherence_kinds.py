@@ -31,6 +31,7 @@ class WhatKeywordsName:
     def __init__(self, cfg: Any, nouns: NounClasses, catalog: CatalogEvidence, groups: Groups) -> None:
         self.cfg, self.nouns, self.catalog, self._groups = cfg, nouns, catalog, groups
         self.other_consumers = frozenset(cfg.other_consumer_departments)
+        self._names_goods: dict[str, bool] = {}  # per process: a keyword's products do not change within a run
 
     def aisles(self, keyword: str) -> frozenset[str]:
         return self._groups(keyword, False, "aisle")[1]
@@ -51,6 +52,11 @@ class WhatKeywordsName:
     def names_goods(self, keyword: str) -> bool:
         """Whether most of a keyword's own products are goods by their titles' head nouns ("Clumping Cat Litter"),
         whatever their aisle holds besides (cat litter sits in an aisle of pet food)."""
+        if keyword not in self._names_goods:
+            self._names_goods[keyword] = self._read_names_goods(keyword)
+        return self._names_goods[keyword]
+
+    def _read_names_goods(self, keyword: str) -> bool:
         hits = self.catalog.search(keyword, self.cfg.top_k)
         kinds = Counter(self.nouns.kind(getattr(p, "title", ""), modifiers=False) for p in hits)
         return kinds["goods"] > kinds["food"] + kinds["feed"] and 2 * kinds["goods"] >= len(hits)
