@@ -76,6 +76,19 @@ class NounClasses:
         cut = next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))
         return self._head_kind(words[:cut]) or (self._head_kind(words) if cut < len(words) else None)
 
+    def serves_food(self, phrase: str) -> bool:
+        """Whether a phrase's head is one word that names goods right after a word that names food: what the food
+        is served in or at ("Breakfast Smoothie Bowls", "Lemonade Stand"; not "Coconut Oil Body Wash")."""
+        words = simple_key(phrase).replace("-", " ").split()
+        words = words[: next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))]
+        for end in range(len(words), 1, -1):
+            found = self.kind(" ".join(words[:end]), modifiers=False)
+            if found:
+                pair = " ".join(words[end - 2 : end])
+                return (found == "goods" and self.kind(words[end - 1]) == "goods" and not any(map(self._kind, _phrasings(pair.split())))
+                        and self.kind(words[end - 2]) == "food")
+        return False
+
     def _head_kind(self, words: list[str]) -> Kind | None:
         for end in range(len(words), 0, -1):
             found = self.kind(" ".join(words[:end]), modifiers=False)

@@ -231,6 +231,7 @@ def test_the_embeddings_alone_do_not_call_a_set_unrelated_when_the_catalog_relat
 
     assert severity("Kumquats 12 Oz", ["Organic Whole Pineapple", "Bag of Clementines"]) == "info"  # same department
     assert severity("Spring Cleaning", ["Chocolate Cake", "Vanilla Ice Cream"]) == "review"  # the catalog agrees
+    assert severity("Aged Mahon", ["Chocolate Cake", "Vanilla Ice Cream"]) == "info"  # the catalog knows no word of the theme
 
 
 def test_a_keyword_near_its_theme_in_the_embeddings_is_not_off_theme_by_its_department_alone():

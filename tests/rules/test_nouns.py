@@ -88,3 +88,16 @@ def test_goods_named_by_their_own_products_count_wherever_their_aisle_is():
 )
 def test_a_theme_names_what_its_head_noun_names(nouns, theme: str, kind: str | None):
     assert nouns.head_kind(theme) == kind
+
+
+@pytest.mark.parametrize(
+    ("theme", "served"),
+    [
+        ("Breakfast Smoothie Bowls", True), ("Lemonade Stand", True),  # food, then what it is served in or at
+        ("Coconut Oil Body Wash", False),  # a head of two words ("body wash") is a product, not a vessel
+        ("Coffee Filters", False),  # a phrase WordNet lists is goods as a whole
+        ("Pulled Pork Sandwiches", False), ("Spring Cleaning", False),
+    ],
+)
+def test_a_theme_may_name_food_by_what_it_is_served_in(nouns, theme: str, served: bool):
+    assert nouns.serves_food(theme) is served

@@ -168,8 +168,9 @@ class CoherenceCheck(Check):
             theme_focus = self._focus(subject.candidate.theme, True)
             out += self._with_catalog(kws, evidence, theme_depts, set_similarity, sims, theme_focus, subject.candidate.theme)
             # the embeddings alone do not call a set unrelated when a keyword shares one of the theme's departments
-            # (the same one: the theme's any-word search is too noisy for "close")
-            if any(d & theme_depts for _, d in evidence):
+            # (the same one: the theme's any-word search is too noisy for "close"), nor when the catalog knows none
+            # of the theme's words: a name the model does not know either ("Aged Mahon", "S'mores")
+            if not theme_depts or any(d & theme_depts for _, d in evidence):
                 out = [f.model_copy(update={"severity": I}) if f.term == "keywords_unrelated_to_theme_embedding" else f for f in out]
         if embedder is None and self.catalog is None:
             out += self._lexical(subject.candidate.theme, kws)

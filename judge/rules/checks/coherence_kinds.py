@@ -132,4 +132,6 @@ class WhatKeywordsName:
         """What a theme names by its head noun, or the other consumer its own products are for when its head names
         no food ("Cat Care Essentials"; not "Chicken Jerky Dog Treats")."""
         kind = self.nouns.head_kind(theme)
-        return next(iter(theme_depts)) if kind != "food" and self.for_another(theme_depts) else kind
+        if kind != "food" and self.for_another(theme_depts):
+            return next(iter(theme_depts))
+        return "food" if kind == "goods" and self.nouns.serves_food(theme) else kind
