@@ -322,14 +322,22 @@ class TermIndex(PhraseMatching):
         return ()
 
     def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
-        text = tok.forms[-1]
-        if text[0] == "*" or text[-1] == "*" or len(text) < 3:
-            return []
-        return [
-            (e, "masked", 0)
-            for e in self.masked.get((len(text), text[0], text[-1]), ())
-            if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
-        ] or self._masked_compound(text)
+        """A term with letters masked ("f*ck"), as written or leet-folded ("b!*ch"); else a compound or inflection
+        of a strong root with its mask filled in ("bit*hers")."""
+        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*" and t[-1] != "*"]
+        for text in forms:
+            found = [
+                (e, "masked", 0)
+                for e in self.masked.get((len(text), text[0], text[-1]), ())
+                if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
+            ]
+            if found:
+                return found
+        for text in forms:
+            found = self._masked_compound(text)
+            if found:
+                return found
+        return []
 
     def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
         """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is
@@ -343,7 +351,8 @@ class TermIndex(PhraseMatching):
                 root = m.roots.get(piece[:k] if at_start else piece[-k:])
                 if root:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
-        return []
+        root = m.masked_root(text, self.allow_words)  # "bit*hers": one letter filled in
+        return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK] if root else []
 
     def _fuzzy(self, form: str, min_len: int, cfg: FuzzyConfig) -> tuple[tuple[TermEntry, int], ...]:
         if len(form) < min_len - cfg.max_distance or not form.isalpha():

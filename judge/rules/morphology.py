@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from string import ascii_lowercase
 
 from judge.config import load_yaml
 from judge.rules.normalize import collapse_repeats
@@ -87,6 +88,16 @@ class Morphology:
         if word in self.known:  # a rarer real word: also a root with an ending ("wanky")
             return self.partner_root(key) or self._inflected(key)
         return self._segment(key)
+
+    def masked_root(self, text: str, extra_words: frozenset[str] = frozenset()) -> str | None:
+        """The root of a token with one masked letter ("bit*hers"), its mask filled in with each letter in turn,
+        unless a letter makes it a real word ("shi*take" is "shiitake", not "shittake")."""
+        if text.count("*") != 1 or not text.replace("*", "").isalpha():
+            return None
+        fills = [text.replace("*", c) for c in ascii_lowercase]
+        if any(self.is_word(f) or f in extra_words for f in fills):
+            return None
+        return next((r for f in fills if (r := self.root_of(f, extra_words))), None)
 
     def _inflected(self, key: str) -> str | None:
         for affix in self.affixes:

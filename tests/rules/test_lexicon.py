@@ -156,10 +156,20 @@ def test_judge_checks_lists_every_term_list_with_its_source_and_licence():
 
 
 @pytest.mark.parametrize(("text", "flagged"), [("Cockz*bra crisps", True), ("Fun sn*ckfuck bars", True),
-                                                ("Pop*Tarts variety", False), ("Shi*take mushrooms", False)])
+                                                ("B!*ch please snacks", True),  # a leet spelling, masked
+                                                ("Pop*Tarts variety", False), ("Shi*take mushrooms", False),
+                                                ("Ch*cken tenders", False), ("Gl*ten free crackers", False)])
 def test_a_masked_compound_of_a_root_is_caught(text: str, flagged: bool):
     bad = [h for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity == "block"]
     assert bool(bad) == flagged, [(h.entry.term, h.how) for h in bad]
+
+
+def test_a_masked_letter_is_filled_in_to_find_a_compound_or_inflection():
+    m = INDEX.morphology
+    assert m is not None
+    assert m.masked_root("bit*hers") is not None and m.masked_root("dumbf*ckery") is not None
+    assert m.masked_root("ch*cken") is None and m.masked_root("sc*nthorpe") is None  # real words, whatever the letter
+    assert m.masked_root("f**ker") is None  # one letter only: two are a guess
 
 
 @pytest.mark.parametrize("word", ["phone", "chicken", "quinoa", "boxes", "cook"])
