@@ -283,8 +283,9 @@ class CoherenceCheck(Check):
             out.append(
                 self.rule(
                     "goods_among_food", R,
-                    f"keyword {keywords[i]!r} retrieves goods that nobody eats ({', '.join(sorted(aisles))}) among food keywords, from {', '.join(sorted(depts))}, where no other keyword does",
-                    f"keywords[{i}]", text=keywords[i],
+                    f"keyword {keywords[i]!r} retrieves {'products for another consumer' if for_another else 'goods that nobody eats'} "
+                    f"({', '.join(sorted(aisles))}) among food keywords, from {', '.join(sorted(depts))}, where no other keyword does",
+                    f"keywords[{i}]", text=keywords[i], score=round(sims[i], 4) if sims is not None else None,
                 )
             )
         return out
