@@ -274,8 +274,7 @@ class CoherenceCheck(Check):
                 continue
             if sims is not None and sims[i] >= max(self.cfg.min_called_for_similarity, statistics.median(sims[:i] + sims[i + 1:])):
                 continue  # close to the theme, and as close as the set's food is: goods the theme calls for ("charcoal" at a barbecue)
-            food = sum(what.eaten(keywords[j], kinds[j], dict(known).get(j, frozenset())) for j in range(len(keywords)) if j != i)
-            if food < 2 or food < self.cfg.min_food_share * (len(keywords) - 1):
+            if not what.among_food(keywords, i, dict(known)):
                 continue
             if depts & set().union(*(d for j, d in known if j != i)):
                 continue  # the charcoal beside the paper plates: goods the set shares
@@ -301,7 +300,7 @@ class CoherenceCheck(Check):
         kinds = {what.keyword_kind(keywords[i], d) for i, d in known}
         theme_kind = what.theme_kind(theme, theme_depts)
         others = kinds <= {"goods"} | what.other_consumers
-        if theme_kind == "food" and None not in kinds and others or theme_kind in what.other_consumers and kinds == {"food"}:
+        if theme_kind == "food" and others or theme_kind in what.other_consumers and kinds == {"food"}:
             names = " and ".join(sorted(k or "" for k in kinds))
             return [self.rule("keywords_of_another_kind", R, f"the theme names {theme_kind}; every keyword names {names}", "keywords")]
         return []

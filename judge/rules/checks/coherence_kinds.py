@@ -109,13 +109,19 @@ class WhatKeywordsName:
         return (self.nouns.kind(keyword, modifiers=False) == "food" and not self.for_another(depts)
                 and bool(aisles) and not aisles & self.goods_aisles)
 
+    def food_beside(self, keywords: list[str], i: int, depts: dict[int, frozenset[str]]) -> int:
+        """How many keywords other than ``i`` are food for the table (``depts``: the departments of those that
+        retrieve anything)."""
+        return sum(self.eaten(k, self.nouns.kind(k), depts.get(j, frozenset())) for j, k in enumerate(keywords) if j != i)
+
+    def among_food(self, keywords: list[str], i: int, depts: dict[int, frozenset[str]]) -> bool:
+        """Whether at least two, and at least ``min_food_share``, of the keywords other than ``i`` are food."""
+        food = self.food_beside(keywords, i, depts)
+        return food >= 2 and food >= self.cfg.min_food_share * (len(keywords) - 1)
+
     def food_among_food(self, keywords: list[str], i: int, depts: dict[int, frozenset[str]]) -> bool:
-        """Keyword ``i`` is food for the table, and so are at least ``min_food_share`` of the others."""
-        if not self.table_food(keywords[i], depts.get(i, frozenset())):
-            return False
-        others = [j for j in range(len(keywords)) if j != i]
-        food = sum(self.eaten(keywords[j], self.nouns.kind(keywords[j]), depts.get(j, frozenset())) for j in others)
-        return food >= 2 and food >= self.cfg.min_food_share * len(others)
+        """Keyword ``i`` is food for the table, and so are enough of the others."""
+        return self.table_food(keywords[i], depts.get(i, frozenset())) and self.among_food(keywords, i, depts)
 
     def keyword_kind(self, keyword: str, depts: frozenset[str]) -> str | None:
         """What a keyword's products are for: a department of ``other_consumers`` when they all sit in it ("pets"),
