@@ -50,7 +50,7 @@ class NounClasses:
         return self._memo[key]
 
     def _read(self, keyword: str, modifiers: bool) -> Kind | None:
-        words = simple_key(keyword).replace("-", " ").split()
+        words = _words_of(keyword)
         if not words:
             return None
         for span in (words, words[-2:]) if len(words) > 2 else (words,):  # the whole, then its last two words
@@ -72,35 +72,42 @@ class NounClasses:
         """What a phrase names by its rightmost word that names anything, read as a head noun ("Fish Taco Friday"
         names food by "taco"; "Coconut Oil Body Wash" names goods by "body wash", not food by "coconut"), in the part
         before a preposition first ("Sushi Night at Home" names sushi, not a home)."""
-        words = simple_key(phrase).replace("-", " ").split()
-        cut = next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))
-        return self._head_kind(words[:cut]) or (self._head_kind(words) if cut < len(words) else None)
+        words = _words_of(phrase)
+        front = _before_preposition(words)
+        return self._head(front)[1] or (self._head(words)[1] if len(front) < len(words) else None)
 
     def serves_food(self, phrase: str) -> bool:
         """Whether a phrase's head is one word that names goods right after a word that names food: what the food
         is served in or at ("Breakfast Smoothie Bowls", "Lemonade Stand"; not "Coconut Oil Body Wash")."""
-        words = simple_key(phrase).replace("-", " ").split()
-        words = words[: next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))]
-        for end in range(len(words), 1, -1):
-            found = self.kind(" ".join(words[:end]), modifiers=False)
-            if found:
-                pair = " ".join(words[end - 2 : end])
-                return (found == "goods" and self.kind(words[end - 1]) == "goods" and not any(map(self._kind, _phrasings(pair.split())))
-                        and self.kind(words[end - 2]) == "food")
-        return False
+        words = _before_preposition(_words_of(phrase))
+        end, found = self._head(words)
+        if found != "goods" or end < 2:
+            return False
+        pair = words[end - 2 : end]
+        return self.kind(pair[1]) == "goods" and not any(map(self._kind, _phrasings(pair))) and self.kind(pair[0]) == "food"
 
-    def _head_kind(self, words: list[str]) -> Kind | None:
+    def _head(self, words: list[str]) -> tuple[int, Kind | None]:
+        """Where the head noun ends (the longest prefix of ``words`` that names anything), and what it names."""
         for end in range(len(words), 0, -1):
             found = self.kind(" ".join(words[:end]), modifiers=False)
             if found:
-                return found
-        return None
+                return end, found
+        return 0, None
 
     def _kind(self, lemma: str) -> Kind | None:
         food, goods = lemma in self.food, lemma in self.goods
         if lemma in self.feed:
             return "feed"
         return "food" if food and not goods else "goods" if goods and not food else None
+
+
+def _words_of(phrase: str) -> list[str]:
+    return simple_key(phrase).replace("-", " ").split()
+
+
+def _before_preposition(words: list[str]) -> list[str]:
+    """The words before the first preposition that is not the first word ("Sushi Night" of "Sushi Night at Home")."""
+    return words[: next((i for i, w in enumerate(words) if i and w in _PREPOSITIONS), len(words))]
 
 
 def _phrasings(words: list[str]) -> list[str]:

@@ -264,6 +264,7 @@ class CoherenceCheck(Check):
         if what is None:
             return []
         kinds = [what.nouns.kind(k) for k in keywords]
+        depts_of = dict(known)
         out = []
         for i, depts in known:
             if f"keywords[{i}]" in flagged:
@@ -274,7 +275,7 @@ class CoherenceCheck(Check):
                 continue
             if sims is not None and sims[i] >= max(self.cfg.min_called_for_similarity, statistics.median(sims[:i] + sims[i + 1:])):
                 continue  # close to the theme, and as close as the set's food is: goods the theme calls for ("charcoal" at a barbecue)
-            if not what.among_food(keywords, i, dict(known)):
+            if not what.among_food(keywords, i, depts_of):
                 continue
             if depts & set().union(*(d for j, d in known if j != i)):
                 continue  # the charcoal beside the paper plates: goods the set shares

@@ -92,6 +92,11 @@ class WhatKeywordsName:
         flavour of theirs ("filet mignon", "fish sauce": dog and cat food), so its departments say nothing of it."""
         return self.for_another(depts) and self.nouns.kind(keyword) == "food" and not self.names_consumer(keyword)  # not "puppy pads"
 
+    def from_food_aisles(self, keyword: str) -> bool:
+        """Whether a keyword retrieves anything, and from no aisle of goods."""
+        aisles = self.aisles(keyword)
+        return bool(aisles) and not aisles & self.goods_aisles
+
     def eaten(self, keyword: str, kind: Kind | None, depts: frozenset[str]) -> bool:
         """Food for the table: food by WordNet or, unknown to it, retrieved only from aisles of food ("kimchi",
         "gochujang"); never what sits only in a department for another consumer (pet food)."""
@@ -99,15 +104,12 @@ class WhatKeywordsName:
             return False
         if kind is not None or not depts:
             return kind == "food"
-        aisles = self.aisles(keyword)
-        return bool(aisles) and not aisles & self.goods_aisles
+        return self.from_food_aisles(keyword)
 
     def table_food(self, keyword: str, depts: frozenset[str]) -> bool:
         """Food for the table by its head noun, from no aisle of goods and no department for another consumer
         ("smoked salmon"; not "dish soap", whose modifier alone names food, nor "baby formula")."""
-        aisles = self.aisles(keyword)
-        return (self.nouns.kind(keyword, modifiers=False) == "food" and not self.for_another(depts)
-                and bool(aisles) and not aisles & self.goods_aisles)
+        return self.nouns.kind(keyword, modifiers=False) == "food" and not self.for_another(depts) and self.from_food_aisles(keyword)
 
     def food_beside(self, keywords: list[str], i: int, depts: dict[int, frozenset[str]]) -> int:
         """How many keywords other than ``i`` are food for the table (``depts``: the departments of those that
@@ -131,8 +133,7 @@ class WhatKeywordsName:
             return next(iter(depts))
         if self.retrieves_goods(keyword, self.nouns.kind(keyword, modifiers=False)):
             return "goods"
-        aisles = self.aisles(keyword)
-        return "food" if self.nouns.kind(keyword) == "food" and aisles and not aisles & self.goods_aisles else None
+        return "food" if self.nouns.kind(keyword) == "food" and self.from_food_aisles(keyword) else None
 
     def theme_kind(self, theme: str, theme_depts: frozenset[str]) -> str | None:
         """What a theme names by its head noun, or the other consumer its own products are for when its head names
