@@ -245,12 +245,15 @@ def english_roots(block_en: list[str]) -> list[str]:
     return sorted({r for r in singles if len(r) >= 4 and zipf(r, "en") >= ROOT_ZIPF} | productive)
 
 
-def known_words(roots: list[str], known_zipf: float, langs: list[str]) -> dict[str, float]:
-    """Real words of ``langs`` that contain a root, with their highest Zipf frequency there."""
+def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: set[str] = frozenset(),
+                common_zipf: float = 0.0) -> dict[str, float]:
+    """Real words of ``langs`` that contain a root, with their highest Zipf frequency there; with ``terms``, also
+    the common ones (Zipf >= ``common_zipf``, and ten times as frequent as in English, where "pron" is "porn")
+    that one scrambled letter makes a term: Spanish "bobos" is no "boobs"."""
     from wordfreq import top_n_list
 
     sys.path.insert(0, str(ROOT))
-    from judge.rules.morphology import spelling_key
+    from judge.rules.morphology import look_alikes, spelling_key
     from judge.rules.normalize import collapse_repeats
 
     keys = {*roots, *map(spelling_key, roots)}
@@ -260,9 +263,12 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str]) -> dict[s
     # and are words all the same (a spelling by ear is looked for in tokens that are no word of any language)
     for lang in langs:
         for w in top_n_list(lang, 200_000):
-            if w.isalpha() and len(w) >= 3 and any(pattern.search(f) for f in {w, collapse_repeats(w), spelling_key(w)}):
+            if not w.isalpha() or len(w) < 3:
+                continue
+            rooted = any(pattern.search(f) for f in {w, collapse_repeats(w), spelling_key(w)})
+            if rooted or terms and w not in terms and not terms.isdisjoint(look_alikes(w)):
                 z = zipf(w, lang)
-                if z >= known_zipf:
+                if z >= known_zipf if rooted else z >= max(common_zipf, zipf(w, "en") + 1):  # not English slang
                     words[fold(w)] = max(z, words.get(fold(w), 0.0))
     return words
 
@@ -370,7 +376,7 @@ def main() -> None:
     roots = english_roots([t for t in cats["en"]["block"] if t not in cats["en"]["agreed"]])
     common = common_words_en(args.common_zipf)
     known = known_words(roots, args.known_zipf, ["en"])
-    other = known_words(roots, args.known_zipf, LANGS[1:])
+    other = known_words(roots, args.known_zipf, LANGS[1:], {t for t in cats["en"]["block"] if t.isalpha()}, args.common_zipf)
     # a word of both goes where it is more frequent: "petits" is French, "shithole" an English loan in German
     known = {w: z for w, z in known.items() if other.get(w, 0.0) <= z}
     other = {w: z for w, z in other.items() if w not in known}

@@ -294,7 +294,7 @@ class TermIndex(PhraseMatching):
                 return tuple((e, "compound", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK)
             if not form.isalpha() or len(form) < 3 or form in self.allow_words:
                 continue
-            if m.is_word(form):
+            if m.is_word(form) or m.said_as_word(form):
                 continue
             inflected = self._inflection(form)
             if inflected:

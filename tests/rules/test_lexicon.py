@@ -117,6 +117,8 @@ CLEAN_REAL_WORDS = [
     "Sassafras tea", "Cockatiel treats", "Titmouse bird seed", "Bassoon-shaped breadsticks", "Pinto beans",
     "Pot roast", "Bite-size crackers", "Sloppy joes", "Moong dal", "Ditalini pasta", "Cheez Whiz dip",
     "Bangkok street food", "Kula coffee", "Cook's pantry", "Coq au vin night", "Kunt u kiezen", "Onion bhaji platter", "Phone-order chicken boxes",
+    # a doubled "o" is spelling, not stretching; "-ah" is "-er" said aloud; "dix" is a word; Spanish "bobos"
+    "Cookkies and milk", "Peanut buttah cups", "Wicked good lobstah rolls", "Floradix iron tonic", "Bobos oat bars",
 ]
 
 
@@ -129,6 +131,7 @@ def test_real_words_and_other_languages_stay_clean(text: str):
 UNLISTED = [  # compounds, inflections and spellings that no list holds as such
     "assfuckers", "muthafuckas", "cuntlick", "fagshit", "jizzfucker", "clusterfucking", "cockface", "fcvking",
     "phuks", "shitassfuckface", "cuntbollock", "cnut", "dickface", "assfukka", "kumshot", "kunts", "niqqa",
+    "dixhead", "fuxface", "fukkface", "shiiithead", "cokk",
 ]
 
 
@@ -170,6 +173,14 @@ def test_a_masked_letter_is_filled_in_to_find_a_compound_or_inflection():
     assert m.masked_root("bit*hers") is not None and m.masked_root("dumbf*ckery") is not None
     assert m.masked_root("ch*cken") is None and m.masked_root("sc*nthorpe") is None  # real words, whatever the letter
     assert m.masked_root("f**ker") is None  # one letter only: two are a guess
+
+
+def test_a_word_said_aloud_is_that_word_unless_it_is_a_term():
+    m = INDEX.morphology
+    assert m is not None
+    assert m.said_as_word("buttah") and m.said_as_word("bettah")
+    assert not m.said_as_word("suckah")  # "sucker" is a root itself
+    assert not m.said_as_word("cuntah")  # no such word
 
 
 @pytest.mark.parametrize("word", ["phone", "chicken", "quinoa", "boxes", "cook"])
