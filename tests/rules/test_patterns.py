@@ -65,12 +65,19 @@ def test_injection_is_looked_for_in_every_text_field(field: str):
     assert found and found[0].field.startswith(field), found
 
 
+def test_a_wellness_word_that_names_a_product_type_is_noted_not_blocked():
+    cand = Candidate(id="x", placement="p", theme="Detox tea sampler", keywords=["Everyday Detox Dandelion Tea", "green tea"])
+    found = pat.ClaimsCheck(load_policy("default").checks.claims, CheckEnv()).check(Subject(cand))
+    assert {(f.field, f.category, f.severity.value) for f in found} >= {("theme", "wellness_term", "info")}
+    assert all(f.severity.value == "info" for f in found)
+
+
 @pytest.mark.parametrize(
     ("policy", "keyword_severity"),
     [("default", "info"), ("strict", "review")],
 )
 def test_a_claim_in_a_search_keyword_names_a_product_the_theme_makes_the_claim(policy: str, keyword_severity: str):
-    cand = Candidate(id="x", placement="p", theme="Detox tea for spring", keywords=["Everyday Detox Dandelion Tea", "green tea"])
+    cand = Candidate(id="x", placement="p", theme="Teas that cure colds", keywords=["Cold Cure Herbal Tea", "green tea"])
     check = pat.ClaimsCheck(load_policy(policy).checks.claims, CheckEnv())
     by_field = {f.field: f.severity.value for f in check.check(Subject(cand))}
     assert by_field == {"theme": "block", "keywords[0]": keyword_severity}
