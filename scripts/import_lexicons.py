@@ -168,10 +168,17 @@ def zipf(word: str, lang: str) -> float:
     return zipf_frequency(word, lang)
 
 
-def _usable(term: str) -> bool:
-    """Words of letters (spaces, hyphens, apostrophes between): leetspeak entries ("brea5t") are left to
-    the normalizer, which folds "5" to "s" and would turn them into ordinary words."""
-    return len(term) >= 3 and all(c.isalpha() or c in " -'" for c in term)
+def _usable(term: str, lang: str = "en", everyday_zipf: float = 2.0) -> bool:
+    """Words of letters (spaces, hyphens, apostrophes between), numbers, and words spelled with digits that the
+    normalizer's foldings leave no everyday word ("2 girls 1 cup", "2g1c", "v1gra"). Other leetspeak entries
+    ("brea5t", "he11") are left to the normalizer, which would fold them into ordinary words ("breast", "hell")."""
+    if len(term) < 3 or not all(c.isalnum() or c in " -'" for c in term) or not any(c.isalpha() for c in term):
+        return False
+    sys.path.insert(0, str(ROOT))
+    from judge.rules.normalize import LEET, LEET_ALT
+
+    spelled = [w for w in re.split(r"[ '-]", term) if not w.isalpha() and not w.isdigit()]
+    return all(zipf(w.translate(fold).translate(LEET), lang) < everyday_zipf for w in spelled for fold in (LEET, LEET_ALT))
 
 
 def category(cat_id: str, description: str, severity: str, terms: list[str], examples: dict[str, list[str]], fuzzy: bool) -> dict:
@@ -232,7 +239,10 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         block = sorted(t for t in listed | sure if not elsewhere(t))
         review = sorted(t for t, r in ratings.items() if r == 1 and t not in listed and not everyday(t) and not elsewhere(t)
                         and lang == "en")  # cuss's other languages rate "maybe" too loosely (Italian "ditalini")
-        out[lang] = {"block": [t for t in block if _usable(t)], "review": [t for t in review if _usable(t)],
+        def usable(t: str) -> bool:
+            return _usable(t, lang, everyday_zipf)
+
+        out[lang] = {"block": [t for t in block if usable(t)], "review": [t for t in review if usable(t)],
                      "agreed": [t for t in block if frequent(t) and t not in listed and not built_on_listed(t)]}
     return out
 
@@ -413,9 +423,10 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",
-                               "Skank night snacks"],
+                               "Skank night snacks", "2 girls 1 cup dessert", "2g1c snack box", "V1gra gummies"],
                      "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
-                            "Sprinklez cupcake toppings", "Caraway sauerkraut"]},
+                            "Sprinklez cupcake toppings", "Caraway sauerkraut", "Hell or High Watermelon ale",
+                            "2 cups of flour", "V8 vegetable juice"]},
            "review": {"hit": ["Buttplug party favors"], "ok": ["Ritz crackers", "Spaghetti and meatballs"]}},
     "es": {"block": {"hit": ["Ofertas de mierda"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
     "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
