@@ -255,16 +255,28 @@ def english_roots(block_en: list[str]) -> list[str]:
     return sorted({r for r in singles if len(r) >= 4 and zipf(r, "en") >= ROOT_ZIPF} | productive)
 
 
-def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: set[str] = frozenset(),
-                common_zipf: float = 0.0) -> dict[str, float]:
-    """Real words of ``langs`` that contain a root, with their highest Zipf frequency there; with ``terms``, also
-    the common ones (Zipf >= ``common_zipf``, and ten times as frequent as in English, where "pron" is "porn")
-    that one scrambled letter makes a term: Spanish "bobos" is no "boobs"."""
+def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: set[str], common_zipf: float | None = None
+                ) -> dict[str, float]:
+    """Real words of ``langs`` that contain a root, or that sound like one of the English ``terms`` (any source's
+    word) without being one, with their highest Zipf frequency there. Sounding like a term is a root respelled by
+    its vowels ("baste" is no "busty") or, with ``common_zipf``, one scrambled letter ("bobos" is no "boobs").
+    Such a word is known when it is everyday English (Zipf >= ENGLISH_ZIPF: "baste"), or, in another language,
+    common there (Zipf >= ``common_zipf``) and ten times as frequent as in English, where "pron" is "porn"."""
     from wordfreq import top_n_list
 
     sys.path.insert(0, str(ROOT))
-    from judge.rules.morphology import look_alikes, spelling_key
+    from judge.rules.morphology import (
+        MIN_RESPELLED,
+        look_alikes,
+        spelling_key,
+        vowel_key,
+    )
     from judge.rules.normalize import collapse_repeats
+
+    respelled = {k for k in (vowel_key(r) for r in roots if len(r) >= MIN_RESPELLED) if len(k.replace("V", "")) >= 3}
+
+    def sounds_like_term(w: str) -> bool:
+        return w not in terms and (vowel_key(w) in respelled or common_zipf is not None and not terms.isdisjoint(look_alikes(w)))
 
     keys = {*roots, *map(spelling_key, roots)}
     pattern = re.compile("|".join(sorted((re.escape(r) for r in keys), key=len, reverse=True)))
@@ -276,9 +288,10 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: se
             if not w.isalpha() or len(w) < 3:
                 continue
             rooted = any(pattern.search(f) for f in {w, collapse_repeats(w), spelling_key(w)})
-            if rooted or terms and w not in terms and not terms.isdisjoint(look_alikes(w)):
+            if rooted or sounds_like_term(w):
                 z = zipf(w, lang)
-                if z >= known_zipf if rooted else z >= max(common_zipf, zipf(w, "en") + 1):  # not English slang
+                sounds = ENGLISH_ZIPF if common_zipf is None else max(common_zipf, zipf(w, "en") + 1)
+                if z >= (known_zipf if rooted else sounds):
                     words[fold(w)] = max(z, words.get(fold(w), 0.0))
     return words
 
@@ -385,8 +398,10 @@ def main() -> None:
         profane |= set(groups["block"]) | set(groups["review"])
     roots = english_roots([t for t in cats["en"]["block"] if t not in cats["en"]["agreed"]])
     common = common_words_en(args.common_zipf)
-    known = known_words(roots, args.known_zipf, ["en"])
-    other = known_words(roots, args.known_zipf, LANGS[1:], {t for t in cats["en"]["block"] if t.isalpha()}, args.common_zipf)
+    listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
+              *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
+    known = known_words(roots, args.known_zipf, ["en"], listed)
+    other = known_words(roots, args.known_zipf, LANGS[1:], listed, args.common_zipf)
     # a word of both goes where it is more frequent: "petits" is French, "shithole" an English loan in German
     known = {w: z for w, z in known.items() if other.get(w, 0.0) <= z}
     other = {w: z for w, z in other.items() if w not in known}

@@ -299,7 +299,9 @@ class TermIndex(PhraseMatching):
             inflected = self._inflection(form)
             if inflected:
                 return inflected
-            spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form), ())
+            respelled = m.respelled_root(form) if form == tok.text else None  # as written: "CoQ10" is no "cocky"
+            spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
+                e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
             if spelled:
                 return tuple((e, "spelling", 0) for e in spelled)
             for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"

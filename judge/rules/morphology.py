@@ -27,6 +27,8 @@ from judge.rules.termlists import MorphologyFile
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 _HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+MIN_RESPELLED = 5  # a root this long, with three consonants or more once single, may be respelled by its vowels
 _STRETCHED = re.compile(r"(.)\1{2,}|([^oe])\2")  # "oo" and "ee" are English spelling ("cook" is no "cock")
 MIN_LENGTH = 4  # shorter tokens are words or exact terms, never compounds
 VOWELS = "aeiou"
@@ -42,6 +44,12 @@ def unstretch(piece: str) -> str:
     """A piece with its stretched letters single ("fukk" -> "fuk"): three of a letter, or two of a letter other
     than the digraphs "oo" and "ee", so that "cookkies" stays "cookies" and never becomes "cokies"."""
     return _STRETCHED.sub(lambda m: m.group(1) or m.group(2), piece)
+
+
+def vowel_key(word: str) -> str:
+    """The phonetic key with "z" read as "s", "y" as a vowel, letters single and each run of vowels one "V":
+    "beeyotch", "biatch" and "bitch" are "bVtch"; "peenus" and "penis" are "pVnVs"."""
+    return _VOWEL_RUN.sub("V", re.sub(r"(.)\1+", r"\1", phonetic(word).replace("z", "s").replace("y", "i")))
 
 
 def spelling_key(word: str) -> str:
@@ -66,6 +74,8 @@ class Morphology:
         self.common = frozenset(phonetic(w) for w in common)  # as keys
         self.affixes = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)
+        self.respelled = {vowel_key(r): r for r in sorted(data.unambiguous, key=len, reverse=True)
+                          if len(r) >= MIN_RESPELLED and r.isalpha() and len(vowel_key(r).replace("V", "")) >= 3}
         self._max_root = max((len(k) for k in self.roots), default=0) + 2  # room for doubled letters
         spellings = set(self.roots.values())  # common words that only sound like a root: "dix", "cox"
         self._homophones = _alternation(w for w in common if phonetic(w) in self.roots and phonetic(w) != w
@@ -110,6 +120,10 @@ class Morphology:
             return False
         spoken = word[:-2] + "er"
         return spoken in self.common_words and self.root_of(spoken) is None
+
+    def respelled_root(self, word: str) -> str | None:
+        """The strong root that ``word`` (no real word) respells with other vowels: "biatch", "peenus", "shyte"."""
+        return self.respelled.get(vowel_key(word)) if len(word) >= 4 else None
 
     def masked_root(self, text: str, extra_words: frozenset[str] = frozenset()) -> str | None:
         """The root of a token with one masked letter ("bit*hers"), its mask filled in with each letter in turn,

@@ -205,3 +205,17 @@ def test_a_term_of_emoji_is_found_as_a_sequence_in_any_text():
     assert [(h.entry.term, h.start) for h in idx.find(normalize("Taco 🖕 night"), FUZZY)] == [("🖕", 5)]
     assert [h.entry.term for h in idx.find(normalize("fu\u200b🍆💦💦 deals"), FUZZY)] == ["🍆💦"]
     assert idx.find(normalize("Eggplant 🍆 parmesan"), FUZZY) == []
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Biatch snack box", True), ("Beeyotch bites", True), ("Peenus pasta", True), ("Bassterd burgers", True),
+    ("Baste the turkey", False), ("Pintos and rice", False), ("CoQ10 softgels", False), ("Bitter greens", False),
+    ("Tootie pie", False),  # "titty" has two consonants once single: too short a key to respell
+])
+def test_a_strong_root_respelled_by_its_vowels_is_caught_and_real_words_are_not(text: str, flagged: bool):
+    from judge.rules.morphology import load_morphology
+
+    idx = TermIndex([Category(id="x", terms=["bitch", "penis", "bastard", "busty", "panties", "cocky", "titty"])], [],
+                    load_morphology(MORPHOLOGY))
+    hits = [(h.entry.term, h.how) for h in idx.find(normalize(text), FUZZY)]
+    assert bool(hits) == flagged, hits
