@@ -25,7 +25,10 @@ Output:
   whole (a plain word near a mild or foreign term is likely a word of its own); the matcher looks for near
   misspellings of the *strong* terms only (those holding a root no clean word holds: see morphology.yaml).
   An everyday English word that two independent sources call likely profane is kept all the same, when rarer
-  than Zipf 3.5 (``--agreement``, ``--agreement-zipf``): "bellend", "skank".
+  than Zipf 3.5 (``--agreement``, ``--agreement-zipf``): "bellend", "skank". One that a single independent
+  source lists is a maybe (review) when rarer than Zipf 2.8 (``--one-source-zipf``): "scrotum", "limey"; the
+  threshold was chosen on profane-words (measured without it) and the dev half of the product names, at 2.6, 2.8
+  and 3.0 ("tampon", Zipf 2.9, is listed by one source).
 - ``policies/terms/morphology.yaml``: the English roots that compounds are built on (single-word block terms of
   four letters or more in common use, Zipf >= 2.5, and three-letter ones the lexicon itself shows to be productive: the first part of at
   least three other terms), split into *unambiguous* roots (no real word contains them, bar profanity
@@ -187,15 +190,17 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
 
 
 def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[str, dict[str, int]],
-          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float]) -> dict[str, dict]:
+          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float]) -> dict[str, dict]:
     """Per language, the categories to write. The other rated lists' English words take their own rating where
     cuss does not rate them, and the unrated lists' words count as sure ones where no list rates them: a list with
     a rating knows more than one without ("butt" is cuss's 0).
 
-    ``agreement`` = (sources, zipf): an English word that at least that many independent sources call likely
+    ``agreement`` = (sources, zipf, one_zipf): an English word that at least that many independent sources call likely
     profane (cuss's 2, a severity of 2 or more, an unrated list; a compilation of other lists does not count) is
     kept although it is an everyday word, when it is less frequent than ``zipf``: "bellend", "chode", "skank"
-    are profanity first. Such words are listed as they are ("agreed"), never made roots of compounds."""
+    are profanity first. Such words are listed as they are ("agreed"), never made roots of compounds. With a third
+    value, ``one_zipf``, an everyday word rarer than that which one independent source lists is a maybe (review):
+    "scrotum", "masochist", "limey"."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
     votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
     for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
@@ -214,8 +219,14 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         def frequent(t: str) -> bool:
             return " " not in t and zipf(t, lang) >= everyday_zipf
 
+        def agreed(t: str) -> bool:  # sources enough for an everyday word
+            return lang == "en" and 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1]
+
+        def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
+            return lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < agreement[2]
+
         def everyday(t: str) -> bool:
-            return frequent(t) and not (lang == "en" and 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1])
+            return frequent(t) and not agreed(t) and not one_source(t)
 
         def elsewhere(t: str) -> bool:  # an ordinary word of another language: "bite", "pot", "con", "trio"
             # (English terms are not tested: English slang is frequent in every language's corpus; nor are
@@ -235,9 +246,10 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             return any(w in t and (len(w) >= 4 or t.startswith(w) or t.endswith(w)) for w in ld_singles)
 
         ld_singles = {w for w in ld.get("en", []) if " " not in w and len(w) >= 3}
-        sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) or built_on_listed(t))}
+        sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) and not one_source(t) or built_on_listed(t))}
         block = sorted(t for t in listed | sure if not elsewhere(t))
-        review = sorted(t for t, r in ratings.items() if r == 1 and t not in listed and not everyday(t) and not elsewhere(t)
+        review = sorted(t for t, r in ratings.items() if (r == 1 or one_source(t)) and t not in listed and t not in block
+                        and not everyday(t) and not elsewhere(t)
                         and lang == "en")  # cuss's other languages rate "maybe" too loosely (Italian "ditalini")
         def usable(t: str) -> bool:
             return _usable(t, lang, everyday_zipf)
@@ -353,6 +365,8 @@ def main() -> None:
                     help="a word that only cuss or an unrated list holds, this frequent, is a real word first (booty, whiz)")
     ap.add_argument("--agreement", type=int, default=2,
                     help="an everyday word that this many independent sources list is kept (0: never)")
+    ap.add_argument("--one-source-zipf", type=float, default=2.8,
+                    help="an everyday word that one independent source lists is kept when it is less frequent than this")
     ap.add_argument("--agreement-zipf", type=float, default=3.5,
                     help="... when it is less frequent than this (Zipf)")
     ap.add_argument("--without", action="append", choices=OPTIONAL, default=[],
@@ -376,7 +390,7 @@ def main() -> None:
     rated = {name: severity_ratings(blobs[name]) for name in SEVERITY_RATED if name in blobs}
     emoji = sorted({t for name in SEVERITY_RATED if name in blobs for t in severity_ratings(blobs[name], "emoji.json")})
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
-                 (args.agreement, args.agreement_zipf))
+                 (args.agreement, args.agreement_zipf, args.one_source_zipf))
     profane: set[str] = set()
     for lang, groups in cats.items():
         used = {n: v for n, v in provenance.items() if lang == "en" or n not in OPTIONAL}  # those lists are English
@@ -442,7 +456,8 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
                      "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
                             "Sprinklez cupcake toppings", "Caraway sauerkraut", "Hell or High Watermelon ale",
                             "2 cups of flour", "V8 vegetable juice"]},
-           "review": {"hit": ["Buttplug party favors"], "ok": ["Ritz crackers", "Spaghetti and meatballs"]}},
+           "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies"],
+                      "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar"]}},
     "es": {"block": {"hit": ["Ofertas de mierda"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
     "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
     "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},

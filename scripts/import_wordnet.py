@@ -123,15 +123,17 @@ def allowed_phrases(by_lemma: dict[str, list[str]], terms: dict[str, bool]) -> l
         words = [w for w in re.split(r"[ \-']", lemma) if w]
         spans = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
         held = [t for t in spans if t in terms]
+        if len(words) == 1:  # a listed term, or its plural ("loins", "pansies"): the allow-list reads plurals too
+            held = [t for t in (lemma, lemma + "s", lemma + "es", lemma[:-1] + "ies") if t in terms]
         if not held:
             continue
         if len(words) == 1:
-            keep = FOOD in s and terms[lemma]
+            keep = bool({FOOD, PLANT} & set(s)) and all(terms[t] for t in held)
         else:
             keep = FOOD in s or (PLANT in s and all(terms[t] for t in held))
         if keep:
-            out.append(lemma)
-    return sorted(out)
+            out += held if len(words) == 1 else [lemma]  # "pansies", as listed
+    return sorted(set(out))
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ import csv
 import json
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -119,6 +120,10 @@ def default_without_extras(lexicon: Path | None = None):
             str(lexicon / Path(p).name) if Path(p).name.startswith("lexicon_") else p
             for p in terms.lists
         ]
+        terms.allow = [
+            str(lexicon / Path(p).name) if Path(p).name == "allow_wordnet.yaml" else p
+            for p in terms.allow
+        ]
         terms.morphology = str(lexicon / "morphology.yaml")
     return policy
 
@@ -129,6 +134,10 @@ def build_lexicon(cache: Path, without: str | None, extra: list[str]) -> Path:
     folder = cache / f"lexicon-{tag}"
     cmd = [sys.executable, str(ROOT / "scripts" / "import_lexicons.py"), "--from", str(cache), "--out", str(folder), *extra]
     subprocess.run([*cmd, *(["--without", without] if without else [])], check=True, capture_output=True)
+    for name in ("garm.yaml", "retail.yaml"):  # WordNet's allowed phrases are written for the lists it reads
+        shutil.copyfile(ROOT / "policies" / "terms" / name, folder / name)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "import_wordnet.py"), "--out", str(folder)], check=True,
+                   capture_output=True)
     return folder
 
 

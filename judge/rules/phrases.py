@@ -18,8 +18,10 @@ def singulars(word: str) -> tuple[str, ...]:
     if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
         return ()
     out = [word[:-1]]
-    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        out.append(word[:-2])
+    if word.endswith(("ses", "xes", "zes", "ches", "shes", "oes")):
+        out.append(word[:-2])  # "potatoes"
+    if word.endswith("ies"):
+        out.append(word[:-3] + "y")  # "pansies"
     return tuple(out)
 
 
@@ -113,9 +115,8 @@ class PhraseMatching:
         for n in range(1, min(self.allow_max_n, len(tokens)) + 1):
             for i in range(len(tokens) - n + 1):
                 gram = tokens[i : i + n]
-                plain = " ".join(t.text for t in gram)
-                singular = " ".join([*(t.text for t in gram[:-1]), *(singulars(gram[-1].text)[:1] or [gram[-1].text])])
-                if plain in self.allow or singular in self.allow:
+                words = [t.text for t in gram[:-1]]
+                if any(" ".join([*words, last]) in self.allow for last in (gram[-1].text, *singulars(gram[-1].text))):
                     ranges.append((gram[0].start, gram[-1].end))
         return ranges
 
