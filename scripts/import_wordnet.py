@@ -17,7 +17,8 @@ lexicographer file ("lexname"); this script keeps two classes of lemmas:
 
 - ``allow_wordnet.yaml``: WordNet's food (and, for profanity and slurs, plant) lemmas that hold a listed term
   ("cock-a-leekie", "spotted dick", "pussy willow", "dill weed"), and its food words that are listed terms
-  themselves ("kumquat", "twinkie", "sucker"): phrases in which a hit is no finding. Restricted goods (drugs,
+  themselves, or whose plurals are ("kumquat", "twinkie", "sucker", "loins"; a plant alone never clears a word:
+  "rape" is a plant too): phrases in which a hit is no finding. Restricted goods (drugs,
   tobacco, alcohol, arms) are cleared only by a food phrase of several words ("dill weed", never "cannabis
   sativa"). Run it after scripts/import_lexicons.py: it reads the term lists.
 
@@ -128,7 +129,7 @@ def allowed_phrases(by_lemma: dict[str, list[str]], terms: dict[str, bool]) -> l
         if not held:
             continue
         if len(words) == 1:
-            keep = bool({FOOD, PLANT} & set(s)) and all(terms[t] for t in held)
+            keep = FOOD in s and all(terms[t] for t in held)  # never a plant alone: "rape", "smut", "poon"
         else:
             keep = FOOD in s or (PLANT in s and all(terms[t] for t in held))
         if keep:
