@@ -31,7 +31,6 @@ from judge.policy import FuzzyConfig
 from judge.rules.morphology import (
     Morphology,
     load_morphology,
-    look_alikes,
     phonetic,
     spelling_key,
 )
@@ -45,6 +44,7 @@ from judge.rules.normalize import (
 from judge.rules.phrases import TRIPLE as _TRIPLE
 from judge.rules.phrases import PhraseMatching
 from judge.rules.phrases import singulars as _singulars
+from judge.rules.spellings import SpellingMatching
 from judge.rules.termlists import (
     Category,
     Hit,
@@ -60,7 +60,7 @@ _HAS_REPEAT = re.compile(r"(.)\1")
 _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "mo-fo", "god-dam", "va-j-j"
 
 
-class TermIndex(PhraseMatching):
+class TermIndex(PhraseMatching, SpellingMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
@@ -281,80 +281,6 @@ class TermIndex(PhraseMatching):
         if _TRIPLE.search(form) or self.morphology is None:
             return True
         return not self.morphology.is_word(form) and (entry.fuzzy or self.morphology.strong_or_root(entry.key))
-
-    def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
-        """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
-        is no real word."""
-        m = self.morphology
-        if m is None:
-            return ()
-        for form in dict.fromkeys(tok.forms):
-            root = m.root_of(form, self.allow_words)
-            if root is not None:
-                return tuple((e, "compound", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK)
-            if not form.isalpha() or len(form) < 3 or form in self.allow_words:
-                continue
-            if m.is_word(form) or m.said_as_word(form):
-                continue
-            inflected = self._inflection(form)
-            if inflected:
-                return inflected
-            respelled = m.respelled_root(form) if form == tok.text else None  # as written: "CoQ10" is no "cocky"
-            spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
-                e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
-            if spelled:
-                return tuple((e, "spelling", 0) for e in spelled)
-            for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"
-                found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and m.strong_or_root(e.key)]
-                if found:
-                    return tuple((e, "scrambled", 0) for e in found)
-        return ()
-
-    def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
-        """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas"); real
-        words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in")."""
-        assert self.morphology is not None
-        for affix in self.morphology.affixes:
-            if len(form) > len(affix) + 2 and form.endswith(affix):
-                base = form[: -len(affix)]
-                for stem in (base, base + "e"):
-                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK and self.morphology.strong_or_root(e.key)]
-                    if found:
-                        return tuple((e, "inflection", 0) for e in found)
-        return ()
-
-    def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
-        """A term with letters masked ("f*ck"), as written or leet-folded ("b!*ch"); else a compound or inflection
-        of a strong root with its mask filled in ("bit*hers")."""
-        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*" and t[-1] != "*"]
-        for text in forms:
-            found = [
-                (e, "masked", 0)
-                for e in self.masked.get((len(text), text[0], text[-1]), ())
-                if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
-            ]
-            if found:
-                return found
-        for text in forms:
-            found = self._masked_compound(text)
-            if found:
-                return found
-        return []
-
-    def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
-        """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is
-        intent, so an ambiguous root counts too."""
-        m = self.morphology
-        if m is None:
-            return []
-        pieces = text.split("*")
-        for piece, at_start in ((phonetic(pieces[0]), True), (phonetic(pieces[-1]), False)):
-            for k in range(len(piece), 2, -1):
-                root = m.roots.get(piece[:k] if at_start else piece[-k:])
-                if root:
-                    return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
-        root = m.masked_root(text, self.allow_words)  # "bit*hers": one letter filled in
-        return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK] if root else []
 
     def _fuzzy(self, form: str, min_len: int, cfg: FuzzyConfig) -> tuple[tuple[TermEntry, int], ...]:
         if len(form) < min_len - cfg.max_distance or not form.isalpha():

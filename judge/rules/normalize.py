@@ -84,8 +84,8 @@ class Token(NamedTuple):
 
 def _all_leet(text: str) -> bool:
     """Symbols and digits that spell a word of three letters or more, with a symbol among them ("@$$", "@55"; not
-    "7177", which may be a number, nor "$1")."""
-    return len(text) >= 3 and any(c in "@$!+|€£" for c in text) and text.translate(LEET).isalpha()
+    "7177", which may be a number, nor "$1"), or five digits or more ("80085", "7177135")."""
+    return len(text) >= 3 and (len(text) >= 5 or any(c in "@$!+|€£" for c in text)) and text.translate(LEET).isalpha()
 
 
 @lru_cache(maxsize=65536)
@@ -201,6 +201,9 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             append(Token(word, s, e, bool(marks) and any(k in marks for k in range(s, e))))
             continue
         if not word.isalnum():
+            if len(word) == 1 and 0 < s and e < len(text) and text[s - 1] in _SEPARATORS and text[e] in _SEPARATORS:
+                append(Token(word, s, e, True))  # one symbol spelled among single letters: "s.h.!.t"
+                continue
             # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss"
             stripped = word.rstrip("!*")
             lead = len(stripped) - len(stripped.lstrip("!*+|"))
@@ -231,8 +234,8 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
         if len(tok.text) == 1:
             if run:
                 gap = nt.text[run[-1].end : tok.start]
-                if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):
-                    flush()
+                if len(gap) > 3 or any(c not in _SEPARATORS for c in gap) or "-" in gap and len(gap) > 1:
+                    flush()  # a spelled hyphen ends a word: "s.h.i.t.-.h.e.e.l" is two
             run.append(tok)
         else:
             flush()

@@ -219,3 +219,16 @@ def test_a_strong_root_respelled_by_its_vowels_is_caught_and_real_words_are_not(
                     load_morphology(MORPHOLOGY))
     hits = [(h.entry.term, h.how) for h in idx.find(normalize(text), FUZZY)]
     assert bool(hits) == flagged, hits
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("S.H.!.T deals", True), ("B.!.T.C.H bites", True), ("L.3.I.+.C.H mix", True),  # a symbol spelled among letters
+    ("S.H.I.T.-.H.E.A.D snacks", True),  # a spelled hyphen ends a word
+    ("80085 snacks", True), ("7177135 party", True),  # five digits or more that spell a term
+    ("Cockmaaaster snacks", True), ("Bollllock bites", True),  # a stretched compound or spelling
+    ("Wow! Great deals!", False), ("A + B = C snacks", False), ("Vitamin D3 10000 IU", False),
+    ("Sooo good cookies", False), ("Shiiitake mushrooms", False), ("F.R.E.S.H. - F.O.O.D", False),
+])
+def test_symbols_hyphens_digits_and_stretching_in_spelled_out_words(text: str, flagged: bool):
+    bad = [(h.entry.term, h.how) for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity == "block"]
+    assert bool(bad) == flagged, bad

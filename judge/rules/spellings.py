@@ -1,0 +1,109 @@
+"""Spellings of terms that no list holds as such: compounds, inflections, respellings and masks of strong roots.
+
+A mixin of :class:`~judge.rules.lexicon.TermIndex`, as :class:`~judge.rules.phrases.PhraseMatching` is: it reads
+the index's exact look-up and its :class:`~judge.rules.morphology.Morphology`, and says how one token (no real
+word) hits a block term: ``compound`` ("assfuckers"), ``inflection`` ("cocksuckas"), ``spelling`` ("phuk",
+"kunt", "biatch"), ``scrambled`` ("cnut") or ``masked`` ("bit*hers").
+"""
+
+from __future__ import annotations
+
+import re
+
+from judge.models import Severity
+from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
+from judge.rules.normalize import Token
+from judge.rules.termlists import TermEntry
+
+_STRETCHED = re.compile(r"(.)\1{2,}")  # three of a letter or more: stretching, never spelling
+
+
+def destretched(text: str) -> tuple[str, ...]:
+    """A stretched token with the stretched letter single and double ("bollllok": "bolok", "bollok")."""
+    if not _STRETCHED.search(text):
+        return ()
+    return tuple(dict.fromkeys((_STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text))))
+
+
+class SpellingMatching:
+    """What :class:`~judge.rules.lexicon.TermIndex` knows of spellings of its strong terms."""
+
+    exact: dict[str, list[TermEntry]]
+    masked: dict[tuple[int, str, str], list[TermEntry]]
+    phonetic_exact: dict[str, list[TermEntry]]
+    morphology: Morphology | None
+    allow_words: frozenset[str]
+
+    def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
+        """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
+        is no real word."""
+        m = self.morphology
+        if m is None:
+            return ()
+        for form in dict.fromkeys((*tok.forms, *destretched(tok.text))):  # "cockmaaaster"
+            root = m.root_of(form, self.allow_words)
+            if root is not None:
+                return tuple((e, "compound", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK)
+            if not form.isalpha() or len(form) < 3 or form in self.allow_words:
+                continue
+            if m.is_word(form) or m.said_as_word(form):
+                continue
+            inflected = self._inflection(form)
+            if inflected:
+                return inflected
+            respelled = m.respelled_root(form) if form == tok.text else None  # as written: "CoQ10" is no "cocky"
+            spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
+                e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
+            if spelled:
+                return tuple((e, "spelling", 0) for e in spelled)
+            for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"
+                found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and m.strong_or_root(e.key)]
+                if found:
+                    return tuple((e, "scrambled", 0) for e in found)
+        return ()
+
+    def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
+        """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas"); real
+        words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in")."""
+        assert self.morphology is not None
+        for affix in self.morphology.affixes:
+            if len(form) > len(affix) + 2 and form.endswith(affix):
+                base = form[: -len(affix)]
+                for stem in (base, base + "e"):
+                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK and self.morphology.strong_or_root(e.key)]
+                    if found:
+                        return tuple((e, "inflection", 0) for e in found)
+        return ()
+
+    def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
+        """A term with letters masked ("f*ck"), as written or leet-folded ("b!*ch"); else a compound or inflection
+        of a strong root with its mask filled in ("bit*hers")."""
+        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*" and t[-1] != "*"]
+        for text in forms:
+            found = [
+                (e, "masked", 0)
+                for e in self.masked.get((len(text), text[0], text[-1]), ())
+                if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
+            ]
+            if found:
+                return found
+        for text in forms:
+            found = self._masked_compound(text)
+            if found:
+                return found
+        return []
+
+    def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
+        """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is
+        intent, so an ambiguous root counts too."""
+        m = self.morphology
+        if m is None:
+            return []
+        pieces = text.split("*")
+        for piece, at_start in ((phonetic(pieces[0]), True), (phonetic(pieces[-1]), False)):
+            for k in range(len(piece), 2, -1):
+                root = m.roots.get(piece[:k] if at_start else piece[-k:])
+                if root:
+                    return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
+        root = m.masked_root(text, self.allow_words)  # "bit*hers": one letter filled in
+        return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK] if root else []
