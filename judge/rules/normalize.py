@@ -34,7 +34,7 @@ LEET = str.maketrans(
 )
 LEET_ALT = str.maketrans({"1": "l", "|": "i", "!": "l"})
 
-_DIGRAPH_B = re.compile(r"[l|1i]3(?=[a-z])")
+_DIGRAPH_B = re.compile(r"[l|1i]3(?=[a-z0-9@$!+|])")
 MASK = "*"
 # Lowercase look-alikes that Unicode's confusables table leaves out because they are
 # only near-identical (small capitals), but that obfuscators use all the same.
@@ -220,23 +220,34 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
 
 
 def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
-    """Join runs of >= 3 single-character tokens separated only by separators."""
+    """Join runs of >= 3 single-character tokens separated only by separators. A spelled hyphen ends a word and
+    the run goes on: "s.h.i.t.-.h.e.e.l" is "shit", "heel" and "shitheel"."""
     joined: list[Token] = []
     run: list[Token] = []
+    words: list[list[Token]] = [[]]
+
+    def emit(part: list[Token]) -> None:
+        if len(part) >= 3:
+            joined.append(Token("".join(t.text for t in part), part[0].start, part[-1].end, obfuscated=True, joined=True))
 
     def flush() -> None:
-        if len(run) >= 3:
-            word = "".join(t.text for t in run)
-            joined.append(Token(word, run[0].start, run[-1].end, obfuscated=True, joined=True))
+        if len(words) > 1:
+            for part in words:
+                emit(part)
+        emit(run)
         run.clear()
+        words[:] = [[]]
 
     for tok in tokens:
         if len(tok.text) == 1:
             if run:
                 gap = nt.text[run[-1].end : tok.start]
-                if len(gap) > 3 or any(c not in _SEPARATORS for c in gap) or "-" in gap and len(gap) > 1:
-                    flush()  # a spelled hyphen ends a word: "s.h.i.t.-.h.e.e.l" is two
+                if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):
+                    flush()
+                elif "-" in gap and len(gap) > 1:
+                    words.append([])
             run.append(tok)
+            words[-1].append(tok)
         else:
             flush()
     flush()
