@@ -109,6 +109,7 @@ class TermIndex(PhraseMatching, SpellingMatching):
         self._symbols_re = re.compile("|".join(map(re.escape, sorted(self.symbols, key=len, reverse=True)))) if self.symbols else None
         self.allow = {term_key(a) for a in allow if term_key(a)}
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
+        self.allow_last = frozenset(a.rsplit(" ", 1)[-1] for a in self.allow)
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
         self._index_phrases()

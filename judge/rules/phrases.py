@@ -30,6 +30,7 @@ class PhraseMatching:
 
     exact: dict[str, list[TermEntry]]
     allow: set[str]
+    allow_last: frozenset[str]  # the last word of each allowed phrase
     allow_max_n: int
     max_n: int
 
@@ -111,12 +112,14 @@ class PhraseMatching:
     def _allowed_ranges(self, tokens: list[Token]) -> list[tuple[int, int]]:
         if not self.allow:
             return []
+        # what each token may close an allowed phrase as: itself or a singular ("potatoes") that ends one
+        ends = [[w for w in (t.text, *singulars(t.text)) if w in self.allow_last] for t in tokens]
         ranges = []
-        for n in range(1, min(self.allow_max_n, len(tokens)) + 1):
-            for i in range(len(tokens) - n + 1):
-                gram = tokens[i : i + n]
-                words = [t.text for t in gram[:-1]]
-                if any(" ".join([*words, last]) in self.allow for last in (gram[-1].text, *singulars(gram[-1].text))):
+        for j, last in enumerate(ends):
+            for n in range(1, min(self.allow_max_n, j + 1) + 1) if last else ():
+                gram = tokens[j - n + 1 : j + 1]
+                words = " ".join(t.text for t in gram[:-1])
+                if any((f"{words} {w}" if words else w) in self.allow for w in last):
                     ranges.append((gram[0].start, gram[-1].end))
         return ranges
 
