@@ -134,8 +134,11 @@ def _mask_pattern(tok: Token, text: str) -> str | None:
 
 
 def _fits(word: str, key: str) -> bool:
-    """Whether a word with "?" for masked letters spells ``key`` (same length, the other letters equal)."""
-    return len(word) == len(key) and all(a in ("?", b) for a, b in zip(word, key, strict=True)) and word.count("?") < len(key) - 1
+    """Whether a word with "?" for masked letters spells ``key`` (same length, the other letters equal): a word of
+    one letter may be masked whole ("menage * trois"), a longer one keeps a letter ("mound o* venus")."""
+    masked = word.count("?")
+    return len(word) == len(key) and all(a in ("?", b) for a, b in zip(word, key, strict=True)) and (
+        masked < len(key) or len(key) == 1)
 
 
 def _leet_form(tok: Token, j: int) -> str:

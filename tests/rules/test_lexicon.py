@@ -95,6 +95,12 @@ def test_a_phrase_is_caught_spelled_out_stretched_or_masked(text: str, how: str)
     hoe = TermIndex([Category(id="x", terms=[TermSpec(term="hoe a trois")], examples={"hit": ["a"], "ok": ["b"]})], [])
     assert [h.how for h in hoe.find(normalize("h03 @ 7r01$ night"), None)] == ["leet"]  # a lone "@" in a leet phrase
     assert hoe.find(normalize("hoe 4 trois"), None) == []  # digits are letters only beside leetspeak
+    # a one-letter word masked whole, a two-letter word with one letter left, and numbers as written
+    assert [h.how for h in hoe.find(normalize("hoe * trois night"), None)] == ["masked"]
+    mound = TermIndex([Category(id="x", terms=["mound of venus", "2 girls 1 cup"], examples={"hit": ["a"], "ok": ["b"]})], [])
+    assert [h.entry.term for h in mound.find(normalize("mound o* venus and 2 girl* 1 cup"), None)] == [
+        "mound of venus", "2 girls 1 cup"]
+    assert mound.find(normalize("mound ** venus"), None) == []  # no letter left
 
 
 def test_fuzzy_results_are_cached_per_distinct_token():
