@@ -256,7 +256,10 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             return _usable(t, lang, everyday_zipf)
 
         out[lang] = {"block": [t for t in block if usable(t)], "review": [t for t in review if usable(t)],
-                     "agreed": [t for t in block if frequent(t) and t not in listed and not built_on_listed(t)]}
+                     "agreed": [t for t in block if frequent(t) and t not in listed and not built_on_listed(t)],
+                     # everyday words that a source calls profane all the same: profane beside a partner ("gaywad")
+                     "compound": sorted(t for t in ratings if lang == "en" and everyday(t) and t.isalpha() and len(t) >= 3
+                                        and votes.get(t, 0) >= 1 and t not in block and t not in review and not elsewhere(t))}
     return out
 
 
@@ -404,6 +407,10 @@ def main() -> None:
                          "block", groups["block"], EXAMPLES[lang]["block"], False),
                 *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
                             "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),
+                *([category("profanity_en_compound", "Everyday words that a source calls profane, matched only in a"
+                            " compound with a partner piece or a root, in a token that is no real word ('gaywad')", "block",
+                            [{"term": t, "match": "compound"} for t in groups["compound"]], COMPOUND_EXAMPLES, False)]
+                  if groups.get("compound") else []),
                 *([category("profanity_emoji", "Obscene gestures and sexual emoji sequences: @dsojevic/profanity-list",
                             "block", emoji, EMOJI_EXAMPLES, False)] if lang == "en" and emoji else []),
             ],
@@ -450,6 +457,8 @@ def main() -> None:
 AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing", "ings", "ed", "d", "en", "y", "ie", "ies",
            "o", "os", "ness", "ish", "ery"]
 
+COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites"],
+                     "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings"]}
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",

@@ -147,7 +147,7 @@ def imported_terms(lexicon: Path | None) -> set[str]:
 
     path = (lexicon or ROOT / "policies" / "terms") / "lexicon_en.yaml"
     data = yaml.safe_load(path.read_text("utf-8"))
-    return {t for c in data["categories"] for t in c["terms"]}
+    return {t for c in data["categories"] for t in c["terms"] if isinstance(t, str)}  # not compound-only words
 
 
 def is_everyday(term: str) -> bool:

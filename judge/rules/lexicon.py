@@ -69,6 +69,7 @@ class TermIndex(PhraseMatching, SpellingMatching):
         self._init_phrases()
         self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
         self.prefix: dict[str, list[TermEntry]] = defaultdict(list)
+        self.compound_only: dict[str, list[TermEntry]] = defaultdict(list)  # phonetic key -> "gay", "queer", "balls"
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
         self.fuzzy_entries: dict[str, list[TermEntry]] = defaultdict(list)
         self.categories = {c.id: c for c in categories}
@@ -122,6 +123,9 @@ class TermIndex(PhraseMatching, SpellingMatching):
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
 
     def _add(self, e: TermEntry) -> None:
+        if e.match == "compound":  # never a hit as a word of its own
+            self.compound_only[phonetic(e.key)].append(e)
+            return
         self.exact[e.key].append(e)
         n = e.key.count(" ") + 1
         self.max_n = max(self.max_n, n)

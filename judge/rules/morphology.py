@@ -155,11 +155,11 @@ class Morphology:
 
     def _partner_split(self, key: str) -> str | None:
         for k, root in self.roots.items():
-            if key.startswith(k) and self._partnered(key[len(k):]) or key.endswith(k) and self._partnered(key[: -len(k)]):
+            if key.startswith(k) and self.partnered(key[len(k):]) or key.endswith(k) and self.partnered(key[: -len(k)]):
                 return root
         return None
 
-    def _partnered(self, rest: str) -> bool:
+    def partnered(self, rest: str) -> bool:
         """The piece beside a root in the lexicon's own compounds ("face", "head", "hole", "dumb")."""
         if rest in self.partners:
             return True

@@ -33,6 +33,7 @@ class SpellingMatching:
     phonetic_exact: dict[str, list[TermEntry]]
     morphology: Morphology | None
     allow_words: frozenset[str]
+    compound_only: dict[str, list[TermEntry]]
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
         """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
@@ -48,6 +49,9 @@ class SpellingMatching:
                 continue
             if m.is_word(form) or m.said_as_word(form):
                 continue
+            weak = self._weak_compound(form)
+            if weak:
+                return weak
             inflected = self._inflection(form)
             if inflected:
                 return inflected
@@ -107,3 +111,16 @@ class SpellingMatching:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
         root = m.masked_root(text, self.allow_words)  # "bit*hers": one letter filled in
         return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK] if root else []
+
+    def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
+        """An everyday word that the lists call profane ("gay", "queer", "balls": terms matched only so) joined to
+        a partner piece or a root, in a token that is no real word: "gaywad", "queerhole", "ballbag", "gayass"."""
+        m = self.morphology
+        if not self.compound_only or m is None or len(form) < 6:
+            return ()
+        key = phonetic(form)
+        for k, entries in self.compound_only.items():
+            for rest in (key[len(k):] if key.startswith(k) else "", key[: -len(k)] if key.endswith(k) else ""):
+                if rest in m.roots or len(k) >= 4 and len(rest) >= 4 and rest in m.common and m.partnered(rest):
+                    return tuple((e, "compound", 0) for e in entries)
+        return ()

@@ -16,7 +16,7 @@ from judge.config import load_yaml
 from judge.models import Severity
 from judge.rules.normalize import normalize, word_tokens
 
-MatchMode = Literal["word", "prefix"]
+MatchMode = Literal["word", "prefix", "compound"]  # compound: only beside a partner or root in a non-word ("gaywad")
 
 
 class _Strict(BaseModel):

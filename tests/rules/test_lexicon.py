@@ -125,6 +125,8 @@ CLEAN_REAL_WORDS = [
     "Bangkok street food", "Kula coffee", "Cook's pantry", "Coq au vin night", "Kunt u kiezen", "Onion bhaji platter", "Phone-order chicken boxes",
     # a doubled "o" is spelling, not stretching; "-ah" is "-er" said aloud; "dix" is a word; Spanish "bobos"
     "Cookkies and milk", "Peanut buttah cups", "Wicked good lobstah rolls", "Floradix iron tonic", "Bobos oat bars",
+    # an everyday word that a list calls profane counts only beside a partner piece or a root, in no real word
+    "Gay pride picnic", "Queer-owned bakeries", "Hotpot soup base", "Godmothers' brunch", "Pigweed greens", "Potholed roads",
 ]
 
 
