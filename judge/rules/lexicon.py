@@ -36,6 +36,7 @@ from judge.rules.morphology import (
 )
 from judge.rules.normalize import _WORD as _WORD_RE
 from judge.rules.normalize import (
+    LEET,
     NormalizedText,
     Token,
     collapse_repeats,
@@ -57,7 +58,7 @@ from judge.rules.termlists import (
 )
 
 _HAS_REPEAT = re.compile(r"(.)\1")
-_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "mo-fo", "god-dam", "va-j-j"
+_HYPHENATED = re.compile(r"[^\W_@$!+|]*[^\W\d_][\w@$!+|]*(?:-[\w@$!+|]+)+")  # "mo-fo", "god-dam", "va-j-j", "m0-f0"
 
 
 class TermIndex(PhraseMatching, SpellingMatching):
@@ -191,8 +192,12 @@ class TermIndex(PhraseMatching, SpellingMatching):
         exact terms only), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
         hits: list[Hit] = []
         if "-" in text:
-            hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for m in _HYPHENATED.finditer(text)
-                     for e in self.exact.get(m.group().replace("-", ""), ())]
+            for m in _HYPHENATED.finditer(text):
+                joined = m.group().replace("-", "")
+                folded = joined.translate(LEET)  # "g0d-d@m": digits are letters in pieces that hold letters ("A-55" is a code)
+                spelled = folded.isalpha() and all(any(c.isalpha() for c in piece) for piece in m.group().split("-"))
+                for key in dict.fromkeys((joined, folded if spelled else joined)):
+                    hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in self.exact.get(key, ())]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
                      for e in self.symbols[m.group()]]

@@ -200,12 +200,13 @@ def test_common_words_with_a_phonetic_spelling_are_words(word: str):
 @pytest.mark.parametrize(("text", "term", "how"), [
     ("Master-bate mix", "masterbate", "hyphenated"), ("mo-fo snacks", "mofo", "hyphenated"),
     ("masterb8 mix", "masterbate", "leet"), ("ma5terb8 mix", "masterbate", "leet"), ("l3itch mix", "bitch", "leet"),
-    ("l3i+ch mix", "bitch", "leet"),
+    ("l3i+ch mix", "bitch", "leet"), ("m0-f0 snacks", "mofo", "hyphenated"),
 ])
 def test_a_term_split_by_hyphens_or_sounded_by_a_digit_is_caught(text: str, term: str, how: str):
     idx = TermIndex([Category(id="x", terms=["masterbate", "mofo", "bitch"])], [])
     assert (term, how) in {(h.entry.term, h.how) for h in idx.find(normalize(text), FUZZY)}
     assert idx.find(normalize("Ready-to-eat master class"), FUZZY) == []
+    assert idx.find(normalize("7-11 road trip, 3-in-1 coffee, B-17 bars"), FUZZY) == []  # numbers and codes stay so
 
 
 def test_a_term_of_emoji_is_found_as_a_sequence_in_any_text():
