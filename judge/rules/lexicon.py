@@ -58,7 +58,7 @@ from judge.rules.termlists import (
 )
 
 _HAS_REPEAT = re.compile(r"(.)\1")
-_HYPHENATED = re.compile(r"[^\W_@$!+|]*[^\W\d_][\w@$!+|]*(?:-[\w@$!+|]+)+")  # "mo-fo", "god-dam", "va-j-j", "m0-f0"
+_HYPHENATED = re.compile(r"[^\W_@$!+|*]*[^\W\d_][\w@$!+|*]*(?:-[\w@$!+|*]+)+")  # "mo-fo", "va-j-j", "m0-f0", "mo-*o"
 
 
 class TermIndex(PhraseMatching, SpellingMatching):
@@ -197,11 +197,24 @@ class TermIndex(PhraseMatching, SpellingMatching):
                 folded = joined.translate(LEET)  # "g0d-d@m": digits are letters in pieces that hold letters ("A-55" is a code)
                 spelled = folded.isalpha() and all(any(c.isalpha() for c in piece) for piece in m.group().split("-"))
                 for key in dict.fromkeys((joined, folded if spelled else joined)):
-                    hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in self.exact.get(key, ())]
+                    hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in self._joined_entries(key)]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
                      for e in self.symbols[m.group()]]
         return hits
+
+    def _joined_entries(self, key: str) -> list[TermEntry]:
+        """The terms that a word joined from hyphenated pieces spells: as it is, stretched ("god-dddam") or with one
+        letter masked ("mo-*o")."""
+        if "*" in key:
+            if key.count("*") != 1 or len(key) < 4:
+                return []
+            return [e for e in self.masked.get((len(key), key[0], key[-1]), ())
+                    if all(c == "*" or c == k for c, k in zip(key, e.key, strict=True))]
+        found = self.exact.get(key, [])
+        if not found and _TRIPLE.search(key):
+            found = [e for e in self.collapsed.get(collapse_repeats(key), ()) if self._stretched(key, e)]
+        return found
 
     def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""

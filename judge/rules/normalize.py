@@ -239,7 +239,7 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
         words[:] = [[]]
 
     for tok in tokens:
-        if len(tok.text) == 1:
+        if len(tok.text) == 1 or len(tok.text) <= 4 and tok.text.isalpha() and len(set(tok.text)) == 1:  # "f u ccc k"
             if run:
                 gap = nt.text[run[-1].end : tok.start]
                 if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):

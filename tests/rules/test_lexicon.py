@@ -234,6 +234,8 @@ def test_a_strong_root_respelled_by_its_vowels_is_caught_and_real_words_are_not(
     ("S.H.!.T deals", True), ("B.!.T.C.H bites", True), ("L.3.I.+.C.H mix", True),  # a symbol spelled among letters
     ("S.H.I.T.-.H.E.A.D snacks", True), ("M.O.-.F.O snacks", True),  # a spelled hyphen ends a word, or joins one
     ("l317ch mix", True), ("l33t deals", False),  # "l3" is a "b" before a digit too
+    ("mo-fffo snacks", True), ("shi*-bag deals", True), ("f u ccc k snacks", True),  # hyphens and runs, stretched or masked
+    ("AAA batteries", False), ("Mac-n-cheese night", False),
     ("80085 snacks", True), ("7177135 party", True),  # five digits or more that spell a term
     ("Cockmaaaster snacks", True), ("Bollllock bites", True),  # a stretched compound or spelling
     ("Wow! Great deals!", False), ("A + B = C snacks", False), ("Vitamin D3 10000 IU", False),
