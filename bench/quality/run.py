@@ -197,14 +197,15 @@ def profanity(
             lexicon,
         )
         caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        rare: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # not everyday words: profanity first
         strong: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         missed: dict[str, list[str]] = defaultdict(list)
-        everyday = {t for t in terms if is_everyday(t)} | (
-            set(terms) & imported_terms(lexicon)
-        )
+        common = {t for t in terms if is_everyday(t)}
+        everyday = common | (set(terms) & imported_terms(lexicon))
         for cid, kind, term in keys:
             hit = decisions[cid] != Decision.APPROVED
-            for tally in (caught[kind], *(() if term in everyday else (strong[kind],))):
+            tallies = [caught[kind], *(() if term in common else (rare[kind],)), *(() if term in everyday else (strong[kind],))]
+            for tally in tallies:
                 tally[0] += hit
                 tally[1] += 1
             if not hit and term not in everyday and len(missed[kind]) < 40:
@@ -212,7 +213,9 @@ def profanity(
         report[name] = {
             "terms": len(terms),
             "strong_terms": len(terms) - len(everyday),
+            "not_everyday_terms": len(terms) - len(common),
             "recall": {k: round(a / b, 4) for k, (a, b) in caught.items()},
+            "recall_not_everyday": {k: round(a / b, 4) for k, (a, b) in rare.items()},
             "recall_strong": {k: round(a / b, 4) for k, (a, b) in strong.items()},
             "missed_strong_examples": dict(missed),
         }
@@ -336,6 +339,10 @@ def main() -> None:
             print(
                 f"{name} ({r['terms']} terms): "
                 + ", ".join(f"{k} {v:.3f}" for k, v in r["recall"].items())
+            )
+            print(
+                f"  not everyday words ({r['not_everyday_terms']} terms, Zipf < 3.5): "
+                + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_not_everyday"].items())
             )
             print(
                 f"  unseen ({r['strong_terms']} terms: not everyday words, not in the imported lists): "
