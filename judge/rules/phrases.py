@@ -11,7 +11,7 @@ from collections import defaultdict
 from judge.rules.normalize import LEET, Token, collapse_repeats
 from judge.rules.termlists import Hit, TermEntry
 
-TRIPLE = re.compile(r"(.)\1\1")
+TRIPLE = re.compile(r"(.)\1{2,}")  # three of a letter or more: stretching, never spelling
 
 
 def singulars(word: str) -> tuple[str, ...]:

@@ -8,21 +8,18 @@ word) hits a block term: ``compound`` ("assfuckers"), ``inflection`` ("cocksucka
 
 from __future__ import annotations
 
-import re
-
 from judge.models import Severity
 from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
 from judge.rules.normalize import Token
+from judge.rules.phrases import TRIPLE
 from judge.rules.termlists import TermEntry
-
-_STRETCHED = re.compile(r"(.)\1{2,}")  # three of a letter or more: stretching, never spelling
 
 
 def destretched(text: str) -> tuple[str, ...]:
     """A stretched token with the stretched letter single and double ("bollllok": "bolok", "bollok")."""
-    if not _STRETCHED.search(text):
+    if not TRIPLE.search(text):
         return ()
-    return tuple(dict.fromkeys((_STRETCHED.sub(r"\1", text), _STRETCHED.sub(r"\1\1", text))))
+    return tuple(dict.fromkeys((TRIPLE.sub(r"\1", text), TRIPLE.sub(r"\1\1", text))))
 
 
 class SpellingMatching:
