@@ -154,9 +154,13 @@ class Morphology:
         return None
 
     def _partner_split(self, key: str) -> str | None:
-        for k, root in self.roots.items():
-            if key.startswith(k) and self.partnered(key[len(k):]) or key.endswith(k) and self.partnered(key[: -len(k)]):
-                return root
+        roots = self.roots
+        for i in range(1, len(key)):  # each split point once, not each root: a dict look-up per side
+            head, tail = key[:i], key[i:]
+            if head in roots and self.partnered(tail):
+                return roots[head]
+            if tail in roots and self.partnered(head):
+                return roots[tail]
         return None
 
     def partnered(self, rest: str) -> bool:

@@ -116,8 +116,10 @@ class SpellingMatching:
         if not self.compound_only or m is None or len(form) < 6:
             return ()
         key = phonetic(form)
-        for k, entries in self.compound_only.items():
-            for rest in (key[len(k):] if key.startswith(k) else "", key[: -len(k)] if key.endswith(k) else ""):
-                if rest in m.roots or len(k) >= 4 and len(rest) >= 4 and rest in m.common and m.partnered(rest):
+        for i in range(3, len(key) - 2):  # each split point once, the weak word at either end
+            head, tail = key[:i], key[i:]
+            for k, rest in ((head, tail), (tail, head)):
+                entries = self.compound_only.get(k)
+                if entries and (rest in m.roots or len(k) >= 4 and len(rest) >= 4 and rest in m.common and m.partnered(rest)):
                     return tuple((e, "compound", 0) for e in entries)
         return ()
