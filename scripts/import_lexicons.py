@@ -63,6 +63,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS = ROOT / "policies" / "terms"
+sys.path.insert(0, str(ROOT))  # the matcher's own spelling rules, so that the lists are read as it reads them
+
+from judge.rules.morphology import (  # noqa: E402
+    MIN_RESPELLED,
+    Morphology,
+    look_alikes,
+    phonetic,
+    spelling_key,
+    vowel_key,
+)
+from judge.rules.normalize import LEET, LEET_ALT, collapse_repeats  # noqa: E402
+from judge.rules.termlists import MorphologyFile  # noqa: E402
 
 # name, version, sha256 of the package file as the registry serves it
 NPM = {
@@ -178,9 +190,6 @@ def _usable(term: str, lang: str = "en", everyday_zipf: float = 2.0) -> bool:
     ("brea5t", "he11") are left to the normalizer, which would fold them into ordinary words ("breast", "hell")."""
     if len(term) < 3 or not all(c.isalnum() or c in " -'" for c in term) or not any(c.isalpha() for c in term):
         return False
-    sys.path.insert(0, str(ROOT))
-    from judge.rules.normalize import LEET, LEET_ALT
-
     spelled = [w for w in re.split(r"[ '-]", term) if not w.isalpha() and not w.isdigit()]
     return all(zipf(w.translate(fold).translate(LEET), lang) < everyday_zipf for w in spelled for fold in (LEET, LEET_ALT))
 
@@ -280,15 +289,6 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: se
     common there (Zipf >= ``common_zipf``) and ten times as frequent as in English, where "pron" is "porn"."""
     from wordfreq import top_n_list
 
-    sys.path.insert(0, str(ROOT))
-    from judge.rules.morphology import (
-        MIN_RESPELLED,
-        look_alikes,
-        spelling_key,
-        vowel_key,
-    )
-    from judge.rules.normalize import collapse_repeats
-
     respelled = {k for k in (vowel_key(r) for r in roots if len(r) >= MIN_RESPELLED) if len(k.replace("V", "")) >= 3}
 
     def sounds_like_term(w: str) -> bool:
@@ -321,10 +321,6 @@ def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str]
     clean on their own."""
     def inflected(w: str) -> bool:
         return w in profane or any(w.endswith(a) and w[: -len(a)] in profane for a in AFFIXES)
-
-    sys.path.insert(0, str(ROOT))
-    from judge.rules.morphology import Morphology, phonetic
-    from judge.rules.termlists import MorphologyFile
 
     # a root beside a piece that the lexicon's compounds take ("mother" + "fucking") is profanity, not a clean word
     m = Morphology(MorphologyFile(version="", unambiguous=[], ambiguous=roots, affixes=AFFIXES, partners=pieces),

@@ -70,7 +70,7 @@ class TermIndex(PhraseMatching, SpellingMatching):
         self._init_phrases()
         self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
         self.prefix: dict[str, list[TermEntry]] = defaultdict(list)
-        self.compound_only: dict[str, list[TermEntry]] = defaultdict(list)  # phonetic key -> "gay", "queer", "balls"
+        self.compound_only: dict[str, list[TermEntry]] = defaultdict(list)  # phonetic key -> "gay", "queer", "piss"
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
         self.fuzzy_entries: dict[str, list[TermEntry]] = defaultdict(list)
         self.categories = {c.id: c for c in categories}
@@ -207,14 +207,12 @@ class TermIndex(PhraseMatching, SpellingMatching):
         """The terms that a word joined from hyphenated pieces spells: as it is, stretched ("god-dddam") or with one
         letter masked ("mo-*o")."""
         if "*" in key:
-            if key.count("*") != 1 or len(key) < 4:
-                return []
-            return [e for e in self.masked.get((len(key), key[0], key[-1]), ())
-                    if all(c == "*" or c == k for c, k in zip(key, e.key, strict=True))]
-        found = self.exact.get(key, [])
-        if not found and _TRIPLE.search(key):
-            found = [e for e in self.collapsed.get(collapse_repeats(key), ()) if self._stretched(key, e)]
-        return found
+            return self._masked_terms(key) if key.count("*") == 1 and len(key) >= 4 else []
+        return self.exact.get(key) or (self._stretched_terms(key) if _TRIPLE.search(key) else [])
+
+    def _stretched_terms(self, form: str) -> list[TermEntry]:
+        """The terms that ``form`` spells with repeated letters ("fuuuck", "wallmart"), as ``_stretched`` allows."""
+        return [e for e in self.collapsed.get(collapse_repeats(form), ()) if self._stretched(form, e)]
 
     def _clean(self, text: str, fuzzy_cfg: FuzzyConfig | None) -> bool:
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
@@ -266,7 +264,7 @@ class TermIndex(PhraseMatching, SpellingMatching):
         out: list[tuple[TermEntry, str, int]] = []
         for form in tok.forms:
             if _HAS_REPEAT.search(form):
-                out += [(e, "repeat", 0) for e in self.collapsed.get(collapse_repeats(form), ()) if self._stretched(form, e)]
+                out += [(e, "repeat", 0) for e in self._stretched_terms(form)]
             if self.prefix:
                 for pre_len in range(3, len(form)):
                     out += [(e, "prefix", 0) for e in self.prefix.get(form[:pre_len], ())]

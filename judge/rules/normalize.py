@@ -223,30 +223,27 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
     """Join runs of >= 3 single-character tokens separated only by separators. A spelled hyphen ends a word and
     the run goes on: "s.h.i.t.-.h.e.e.l" is "shit", "heel" and "shitheel"."""
     joined: list[Token] = []
-    run: list[Token] = []
-    words: list[list[Token]] = [[]]
+    words: list[list[Token]] = [[]]  # the run, split at spelled hyphens
 
     def emit(part: list[Token]) -> None:
         if len(part) >= 3:
             joined.append(Token("".join(t.text for t in part), part[0].start, part[-1].end, obfuscated=True, joined=True))
 
     def flush() -> None:
-        if len(words) > 1:
-            for part in words:
-                emit(part)
-        emit(run)
-        run.clear()
+        for part in words if len(words) > 1 else ():
+            emit(part)
+        emit([t for part in words for t in part])
         words[:] = [[]]
 
     for tok in tokens:
         if len(tok.text) == 1 or len(tok.text) <= 4 and tok.text.isalpha() and len(set(tok.text)) == 1:  # "f u ccc k"
-            if run:
-                gap = nt.text[run[-1].end : tok.start]
+            last = next((part[-1] for part in reversed(words) if part), None)
+            if last is not None:
+                gap = nt.text[last.end : tok.start]
                 if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):
                     flush()
                 elif "-" in gap and len(gap) > 1:
                     words.append([])
-            run.append(tok)
             words[-1].append(tok)
         else:
             flush()

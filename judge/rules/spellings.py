@@ -81,11 +81,7 @@ class SpellingMatching:
         of a strong root with its mask filled in ("bit*hers")."""
         forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*" and t[-1] != "*"]
         for text in forms:
-            found = [
-                (e, "masked", 0)
-                for e in self.masked.get((len(text), text[0], text[-1]), ())
-                if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))
-            ]
+            found = [(e, "masked", 0) for e in self._masked_terms(text)]
             if found:
                 return found
         for text in forms:
@@ -93,6 +89,11 @@ class SpellingMatching:
             if found:
                 return found
         return []
+
+    def _masked_terms(self, text: str) -> list[TermEntry]:
+        """The terms that ``text`` spells with its "*" read as any letter ("f*ck")."""
+        return [e for e in self.masked.get((len(text), text[0], text[-1]), ())
+                if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))]
 
     def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
         """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is
@@ -110,8 +111,8 @@ class SpellingMatching:
         return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK] if root else []
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
-        """An everyday word that the lists call profane ("gay", "queer", "balls": terms matched only so) joined to
-        a partner piece or a root, in a token that is no real word: "gaywad", "queerhole", "ballbag", "gayass"."""
+        """An everyday word that the lists call profane ("gay", "queer", "piss": terms matched only so) beside a root
+        or a partner piece of four letters or more, in a token that is no real word: "gayass", "queerhole"."""
         m = self.morphology
         if not self.compound_only or m is None or len(form) < 6:
             return ()
