@@ -71,7 +71,7 @@ from judge.rules.morphology import (  # noqa: E402
     look_alikes,
     phonetic,
     spelling_key,
-    vowel_key,
+    vowel_keys,
 )
 from judge.rules.normalize import LEET, LEET_ALT, collapse_repeats  # noqa: E402
 from judge.rules.termlists import MorphologyFile  # noqa: E402
@@ -289,10 +289,10 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: se
     common there (Zipf >= ``common_zipf``) and ten times as frequent as in English, where "pron" is "porn"."""
     from wordfreq import top_n_list
 
-    respelled = {k for k in (vowel_key(r) for r in roots if len(r) >= MIN_RESPELLED) if len(k.replace("V", "")) >= 3}
+    respelled = {k for r in roots if len(r) >= MIN_RESPELLED for k in vowel_keys(r) if len(k.replace("V", "")) >= 3}
 
     def sounds_like_term(w: str) -> bool:
-        return w not in terms and (vowel_key(w) in respelled or common_zipf is not None and not terms.isdisjoint(look_alikes(w)))
+        return w not in terms and (not respelled.isdisjoint(vowel_keys(w)) or common_zipf is not None and not terms.isdisjoint(look_alikes(w)))
 
     keys = {*roots, *map(spelling_key, roots)}
     pattern = re.compile("|".join(sorted((re.escape(r) for r in keys), key=len, reverse=True)))
@@ -328,6 +328,47 @@ def ambiguous_roots(roots: list[str], known: dict[str, float], profane: set[str]
     clean = [w for w, z in known.items() if z >= min_zipf and zipf(w, "en") >= min_zipf and not inflected(w)
              and m.partner_root(phonetic(w)) is None]
     return {r for r in roots if any(r in w for w in clean)}
+
+
+def vowelless(roots: list[str], unambiguous: list[str], known_zipf: float, common_zipf: float
+              ) -> tuple[dict[str, str], list[str]]:
+    """Roots written without some of their vowels, as phonetic keys, with the root each spells: "fker" (fucker),
+    "fking", "mthrfker". A vowel stays: a word without any is an abbreviation ("SLTD" is salted, no "slut").
+    Three letters or more, two for an unambiguous root; never a common word ("rap",
+    "fk", "cnt": Zipf >= ``common_zipf``). Also those that a real word other than such a spelling holds (English
+    Zipf >= ``known_zipf``, another language's >= 3): they are pieces of a compound only ("ass" + "sht"); the
+    others are found anywhere in a token that is no word ("mofckers")."""
+    from wordfreq import top_n_list
+
+    strong = set(unambiguous)
+    spellings: dict[str, str] = {}
+    for root in sorted(roots, key=len):
+        key = phonetic(root)
+        runs = re.split(r"([aeiou]+)", key)  # consonants at even places, vowel runs at odd ones
+        vowels = range(3 if runs[0] == "" else 1, len(runs), 2)  # a leading vowel stays: "rgasm" is no spelling
+        for mask in range(1, 2 ** len(vowels)):
+            dropped = {v for n, v in enumerate(vowels) if mask >> n & 1}
+            spelled = "".join(p for i, p in enumerate(runs) if i not in dropped)
+            if len(spelled) >= (2 if root in strong else 3) and spelled != key and re.search("[aeiou]", spelled):
+                spellings.setdefault(spelled, root)
+    by_start: dict[str, list[str]] = {}
+    for s in spellings:
+        by_start.setdefault(s[:2], []).append(s)
+    held: set[str] = set()
+    words: set[str] = set()
+    for lang in LANGS:
+        for w in top_n_list(lang, 200_000):
+            if not w.isalpha() or zipf(w, lang) < (known_zipf if lang == "en" else 3.0):
+                continue
+            key = phonetic(fold(w))
+            if lang == "en" and zipf(w, lang) >= common_zipf:
+                words.add(key)
+            if key in spellings or any(key.endswith(a) and key[: -len(a)] in spellings for a in AFFIXES):
+                continue  # "fking" is a word of wordfreq's, and a spelling of "fucking" all the same
+            for i in range(len(key) - 1):
+                held.update(s for s in by_start.get(key[i:i + 2], ()) if key.startswith(s, i))
+    spellings = {s: r for s, r in sorted(spellings.items()) if s not in words}
+    return spellings, sorted(held & set(spellings))
 
 
 def partners(block_en: list[str], roots: list[str], common: list[str]) -> list[str]:
@@ -425,12 +466,15 @@ def main() -> None:
     other = {w: z for w, z in other.items() if w not in known}
     pieces = partners(cats["en"]["block"], roots, common)
     ambiguous = ambiguous_roots(roots, known, profane, args.ambiguous_zipf, pieces)
+    spellings, in_words = vowelless(roots, [r for r in roots if r not in ambiguous], args.known_zipf, args.common_zipf)
     morphology = {
         "version": f"wordfreq {WORDFREQ[1]} + lexicon_en",
         "unambiguous": [r for r in roots if r not in ambiguous],
         "ambiguous": sorted(ambiguous),
         "affixes": AFFIXES,
         "partners": pieces,
+        "vowelless": spellings,
+        "vowelless_in_words": in_words,
         "known_words": "known_words.txt",
         "known_words_other": "known_words_other.txt",
         "common_words": "common_words_en.txt",

@@ -28,6 +28,8 @@ from judge.rules.termlists import MorphologyFile
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 _HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
 _VOWEL_RUN = re.compile(r"[aeiou]+")
+_DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound, spelled to slip past a list
+_MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked
 MIN_RESPELLED = 5  # a root this long, with three consonants or more once single, may be respelled by its vowels
 _STRETCHED = re.compile(r"(.)\1{2,}|([^oe])\2")  # "oo" and "ee" are English spelling ("cook" is no "cock")
 MIN_LENGTH = 4  # shorter tokens are words or exact terms, never compounds
@@ -52,6 +54,12 @@ def vowel_key(word: str) -> str:
     return _VOWEL_RUN.sub("V", re.sub(r"(.)\1+", r"\1", phonetic(word).replace("z", "s").replace("y", "i")))
 
 
+def vowel_keys(word: str) -> set[str]:
+    """A word's vowel key, and its phonetic key with a doubled "g" or "c" read as "k" and letters single: "nikker"
+    and "niccer" meet "nigger", and "fogger" stays no "fucker" (its vowels are kept)."""
+    return {vowel_key(word), re.sub(r"(.)\1+", r"\1", _DOUBLED_VELAR.sub("k", phonetic(word)))}
+
+
 def spelling_key(word: str) -> str:
     """The phonetic key with a hard c read as k: a whole token spelled by ear ("kunt", "kok") meets its term.
     Not used for compounds, whose pieces a k would confuse ("Bangkok" is no "bang" + "cock")."""
@@ -65,6 +73,8 @@ class Morphology:
         for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
             if key.endswith("s") and len(key) >= 5:
                 self.roots.setdefault(key[:-1], root)
+        for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
+            self.roots.setdefault(key, root)
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
         self.collapsed = {k: r for k, r in ((unstretch(k), r) for k, r in self.roots.items()) if len(k) >= 3}
         self.partners = frozenset(data.partners)
@@ -74,8 +84,10 @@ class Morphology:
         self.common = frozenset(phonetic(w) for w in common)  # as keys
         self.affixes = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)
-        self.respelled = {vowel_key(r): r for r in sorted(data.unambiguous, key=len, reverse=True)
-                          if len(r) >= MIN_RESPELLED and r.isalpha() and len(vowel_key(r).replace("V", "")) >= 3}
+        held = set(data.vowelless_in_words)  # "rgsm" is in "burgsmith": a piece, never a spelling found anywhere
+        self._vowelless = _alternation(k for k, r in data.vowelless.items() if k not in held and r in data.unambiguous)
+        self.respelled = {k: r for r in sorted(data.unambiguous, key=len, reverse=True) for k in vowel_keys(r)
+                          if len(r) >= MIN_RESPELLED and r.isalpha() and len(k.replace("V", "")) >= 3}
         self._max_root = max((len(k) for k in self.roots), default=0) + 2  # room for doubled letters
         spellings = set(self.roots.values())  # common words that only sound like a root: "dix", "cox"
         self._homophones = _alternation(w for w in common if phonetic(w) in self.roots and phonetic(w) != w
@@ -123,17 +135,31 @@ class Morphology:
 
     def respelled_root(self, word: str) -> str | None:
         """The strong root that ``word`` (no real word) respells with other vowels: "biatch", "peenus", "shyte"."""
-        return self.respelled.get(vowel_key(word)) if len(word) >= 4 else None
+        return next((r for k in vowel_keys(word) if (r := self.respelled.get(k))), None) if len(word) >= 4 else None
 
-    def masked_root(self, text: str, extra_words: frozenset[str] = frozenset()) -> str | None:
-        """The root of a token with one masked letter ("bit*hers"), its mask filled in with each letter in turn,
-        unless a letter makes it a real word ("shi*take" is "shiitake", not "shittake")."""
+    def unmasked_root(self, word: str) -> str | None:
+        """The strong root of ``word`` (no real word) once a vowel written as "v" or "x" between consonants is
+        each vowel in turn ("fvck", "motherfxcking") and "cc" or "gg" written for "ck" is "ck" ("fuccer", "fugger")."""
+        variants = [word.replace(pair, "ck") for pair in ("cc", "gg") if pair in word]
+        if _MASKED_VOWEL.search(word):
+            variants += [_MASKED_VOWEL.sub(v, word) for v in VOWELS]
+        return next((self.roots[m.group(0)] for v in variants if (m := self._strong_in(phonetic(v)))), None)
+
+    def vowelless_root(self, word: str) -> str | None:
+        """The strong root that ``word`` (no real word) spells without a vowel of it: "fker", "mothafcked"."""
+        found = self._vowelless.search(phonetic(word)) if self._vowelless is not None else None
+        return self.roots[found.group(0)] if found else None
+
+    def _strong_in(self, key: str) -> re.Match[str] | None:
+        return self._unambiguous.search(key) if self._unambiguous is not None else None
+
+    def mask_fills(self, text: str, extra_words: frozenset[str] = frozenset()) -> list[str]:
+        """A token with one masked letter ("bit*hers") with its mask filled in with each letter in turn: none when a
+        letter makes it a real word ("shi*take" is "shiitake", not "shittake"), or when more is masked."""
         if text.count("*") != 1 or not text.replace("*", "").isalpha():
-            return None
+            return []
         fills = [text.replace("*", c) for c in ascii_lowercase]
-        if any(self.is_word(f) or f in extra_words for f in fills):
-            return None
-        return next((r for f in fills if (r := self.root_of(f, extra_words))), None)
+        return [] if any(self.is_word(f) or f in extra_words for f in fills) else fills
 
     def _inflected(self, key: str) -> str | None:
         for affix in self.affixes:

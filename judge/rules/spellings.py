@@ -8,11 +8,17 @@ word) hits a block term: ``compound`` ("assfuckers"), ``inflection`` ("cocksucka
 
 from __future__ import annotations
 
+import re
+
 from judge.models import Severity
 from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
 from judge.rules.normalize import Token
 from judge.rules.phrases import TRIPLE
 from judge.rules.termlists import TermEntry
+
+
+# a leet letter inside a word ("n1g3rz") spells; digits after the letters are a number ("CoQ10" is no "cocky")
+_INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+][a-z]+)+")
 
 
 def destretched(text: str) -> tuple[str, ...]:
@@ -36,7 +42,7 @@ class SpellingMatching:
         """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
         is no real word."""
         m = self.morphology
-        if m is None:
+        if m is None or not any(c.isalpha() for c in tok.text):  # a number spells a term exactly ("80085") or not at all
             return ()
         for form in dict.fromkeys((*tok.forms, *destretched(tok.text))):  # "cockmaaaster"
             root = m.root_of(form, self.allow_words)
@@ -52,7 +58,8 @@ class SpellingMatching:
             inflected = self._inflection(form)
             if inflected:
                 return inflected
-            respelled = m.respelled_root(form) if form == tok.text else None  # as written: "CoQ10" is no "cocky"
+            as_written = form == tok.text or _INNER_LEET.fullmatch(tok.text)  # "101744" is no "lolita"
+            respelled = m.unmasked_root(form) or (m.respelled_root(form) or m.vowelless_root(form) if as_written else None)
             spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
                 e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
             if spelled:
@@ -107,8 +114,11 @@ class SpellingMatching:
                 root = m.roots.get(piece[:k] if at_start else piece[-k:])
                 if root:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
-        root = m.masked_root(text, self.allow_words)  # "bit*hers": one letter filled in
-        return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK] if root else []
+        for fill in m.mask_fills(text, self.allow_words):  # "bit*hers", "nik*er": one letter filled in
+            found = self._compound(Token(fill, 0, len(fill)))
+            if found:
+                return [(e, "masked", 0) for e, _, _ in found]
+        return []
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """An everyday word that the lists call profane ("gay", "queer", "piss": terms matched only so) beside a root

@@ -1,0 +1,58 @@
+"""Spellings of strong roots that no list holds: dropped and masked vowels, doubled velars, masks filled in.
+
+Each rule ships the spellings it must catch and the real product words that look like them and must stay clean.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from judge.rules.normalize import normalize
+from tests.rules.test_examples import FUZZY, INDEX
+
+
+def _blocked(text: str) -> list[tuple[str, str]]:
+    return [(h.entry.term, h.how) for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity == "block"]
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a vowel of the root dropped, the others kept: a misspelling
+    ("Fker snack box", True), ("Mothafcked deals", True), ("Mfckers party mix", True), ("Fkings bundle", True),
+    # every vowel dropped: an abbreviation, which product names are full of ("SLTD" is salted)
+    ("Lightly SLTD matzo", False), ("Chkn brst fillets", False), ("Whl grn bread", False),
+])
+def test_a_strong_root_without_a_vowel_is_caught_and_abbreviations_are_not(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a vowel written as "v" or "x" between consonants, "cc" or "gg" written for "ck"
+    ("Motherfxcking chips", True), ("Shitfvck fries", True), ("Assfvcker bites", True), ("Mofuccers mix", True),
+    ("Savvy shopper deals", False), ("Bxl waffles", False), ("Pvt label snacks", False), ("Bocconcini salad", False),
+    ("Concentrated deep reach Fogger", False),
+])
+def test_a_masked_vowel_or_a_velar_spelling_of_a_strong_root_is_caught(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a doubled "g" or "c" is one "k" sound, with the root's vowels kept
+    ("Nikker snacks", True), ("Niccer bites", True), ("N1ckker mix", True),
+    ("Tree Hugger bubble gum", False), ("Soccer night snacks", False), ("Fogger refill", False),
+])
+def test_a_slur_spelled_with_a_doubled_velar_is_caught(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Homestyle (101744) meatballs", False), ("Wipes 3x35ct variety", False),  # numbers spell nothing but exact terms
+    ("80085 snacks", True),
+])
+def test_numbers_spell_a_term_exactly_or_not_at_all(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+def test_a_masked_token_is_read_with_each_letter_as_any_other_token_is():
+    for text in ("bit*hers", "dumbf*ckery", "nik*er", "fc*er"):  # a compound, a respelling, a dropped vowel
+        assert INDEX._masked_compound(text), text
+    assert not INDEX._masked_compound("ch*cken")  # a real word, whatever the letter
