@@ -16,7 +16,6 @@ from judge.rules.normalize import Token
 from judge.rules.phrases import TRIPLE
 from judge.rules.termlists import TermEntry
 
-
 # a leet letter inside a word ("n1g3rz") spells; digits after the letters are a number ("CoQ10" is no "cocky")
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+][a-z]+)+")
 
