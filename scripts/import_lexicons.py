@@ -38,7 +38,8 @@ Output:
   root, as written or by ear: "cocktail", "Scunthorpe", "therapist" are words, not compounds; ``known_words_other.txt`` the same
   for the other languages ("nudeln", "dicke"), which no English root may claim.
 - ``policies/terms/common_words_en.txt``: common English words (Zipf >= ``--common-zipf``, 3 to 16 letters),
-  the pieces a compound may be segmented into ("cock" + "face").
+  the pieces a compound may be segmented into ("cock" + "face"); ``rare_words_en.txt`` the rarer ones down to
+  ``--rare-zipf``, which are words, yet join a root of four letters or more at a token's edge ("dick" + "slapper").
 
 Tests never run this script; they run the examples of what it wrote.
 """
@@ -389,10 +390,10 @@ def partners(block_en: list[str], roots: list[str], common: list[str]) -> list[s
     return sorted(w for w, n in found.items() if n >= 2 and w not in AFFIXES and zipf(w, "en") >= 3.0)
 
 
-def common_words_en(min_zipf: float) -> list[str]:
+def common_words_en(min_zipf: float, top: int = 50_000) -> list[str]:
     from wordfreq import top_n_list
 
-    return sorted({w for w in top_n_list("en", 50_000) if w.isalpha() and w.isascii() and 3 <= len(w) <= 16
+    return sorted({w for w in top_n_list("en", top) if w.isalpha() and w.isascii() and 3 <= len(w) <= 16
                    and zipf(w, "en") >= min_zipf})
 
 
@@ -400,6 +401,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--from", dest="source", type=Path, help="folder holding the package files already")
     ap.add_argument("--common-zipf", type=float, default=2.5)
+    ap.add_argument("--rare-zipf", type=float, default=2.0,
+                    help="rarer English words down to this Zipf: a compound's piece beside a root ('cock' + 'gobbler')")
     ap.add_argument("--known-zipf", type=float, default=1.5)
     ap.add_argument("--ambiguous-zipf", type=float, default=2.5)
     ap.add_argument("--everyday-zipf", type=float, default=2.0,
@@ -457,6 +460,7 @@ def main() -> None:
         profane |= set(groups["block"]) | set(groups["review"])
     roots = english_roots([t for t in cats["en"]["block"] if t not in cats["en"]["agreed"]])
     common = common_words_en(args.common_zipf)
+    rare = sorted(set(common_words_en(args.rare_zipf, 200_000)) - set(common))
     listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
               *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
     known = known_words(roots, args.known_zipf, ["en"], listed)
@@ -478,6 +482,7 @@ def main() -> None:
         "known_words": "known_words.txt",
         "known_words_other": "known_words_other.txt",
         "common_words": "common_words_en.txt",
+        "rare_words": "rare_words_en.txt",
         "examples": {"hit": ["Assfuckers bundle", "Cockface cookies", "Fagshit fries", "Cuntbollock crisps"],
                      "ok": ["Cocktail shrimp platter", "Scunthorpe sausages", "Shiitake mushrooms", "Assorted biscuits",
                             "Hancock farms honey", "Peacock tea", "Grape juice", "Essex cheddar"]},
@@ -488,9 +493,11 @@ def main() -> None:
     (out_dir / "known_words.txt").write_text(note + "".join(w + "\n" for w in sorted(known)))
     (out_dir / "known_words_other.txt").write_text(note + "".join(w + "\n" for w in sorted(other)))
     (out_dir / "common_words_en.txt").write_text(note + "".join(w + "\n" for w in common))
+    (out_dir / "rare_words_en.txt").write_text(note + "".join(w + "\n" for w in rare))
     print(json.dumps({"provenance": provenance, "terms": {l: {k: len(v) for k, v in g.items()} for l, g in cats.items()},
                       "roots": {"unambiguous": len(morphology["unambiguous"]), "ambiguous": len(ambiguous)},
-                      "known_words": len(known), "known_words_other": len(other), "common_words_en": len(common)}, indent=2))
+                      "known_words": len(known), "known_words_other": len(other), "common_words_en": len(common),
+                      "rare_words_en": len(rare)}, indent=2))
 
 
 # Inflections and agent-noun endings a compound may end in (and phonetic spellings of them).

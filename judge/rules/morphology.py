@@ -68,11 +68,12 @@ def spelling_key(word: str) -> str:
 
 class Morphology:
     def __init__(self, data: MorphologyFile, known: frozenset[str], common: frozenset[str],
-                 foreign: frozenset[str] = frozenset()) -> None:
+                 foreign: frozenset[str] = frozenset(), rare: frozenset[str] = frozenset()) -> None:
         self.roots = {phonetic(r): r for r in (*data.unambiguous, *data.ambiguous)}
         for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
             if key.endswith("s") and len(key) >= 5:
                 self.roots.setdefault(key[:-1], root)
+        self._edge_roots = frozenset(k for k, r in self.roots.items() if len(r) >= 4)  # as spelled: "smen" is in "chessmen"
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
             self.roots.setdefault(key, root)
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
@@ -82,6 +83,7 @@ class Morphology:
         self.foreign = foreign
         self.common_words = common
         self.common = frozenset(phonetic(w) for w in common)  # as keys
+        self.rare = frozenset(phonetic(w) for w in rare)  # rarer words: a piece beside a root at an edge
         self.affixes = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)
         held = set(data.vowelless_in_words)  # "rgsm" is in "burgsmith": a piece, never a spelling found anywhere
@@ -124,7 +126,22 @@ class Morphology:
             return None
         if self._homophones is not None and self._homophones.search(word):  # "Floradix" is "flora" + "dix"
             return self._segment(phonetic(word, expand_x=False)) or self.partner_root(key)  # "dixhead" is not
-        return self._segment(key)
+        return self._segment(key) or self._edge_root(key)
+
+    def _edge_root(self, key: str) -> str | None:
+        """A root of four letters or more at the start or end of a token, beside a word of three letters or more
+        that is rarer ("dick" + "slapper", "twat" + "zilla") or shorter ("dick" + "vag") than a compound's pieces."""
+        if self._split(key, roots=False) is not None:
+            return None  # "butterhead" is butter + head
+        for i in range(3, len(key) - 2):
+            for root, rest in ((key[:i], key[i:]), (key[i:], key[:i])):
+                if root in self._edge_roots and self._word_piece(rest):
+                    return self.roots[root]
+        return None
+
+    def _word_piece(self, rest: str) -> bool:
+        return any(r in self.common or r in self.rare or r in self.roots or r in self.partners
+                   for r in (rest, *(rest[: -len(a)] for a in self.affixes if rest.endswith(a) and len(rest) - len(a) >= 3)))
 
     def said_as_word(self, word: str) -> bool:
         """A clean common word spelled as it is said, "-er" as "-ah": "buttah" is "butter", "bettah" "better"."""
@@ -279,4 +296,4 @@ def load_morphology(path: Path) -> Morphology:
     data = load_yaml(path, MorphologyFile)
     folder = path.parent
     return Morphology(data, _words(folder / data.known_words), _words(folder / data.common_words),
-                      _words(folder / data.known_words_other))
+                      _words(folder / data.known_words_other), _words(folder / data.rare_words))

@@ -81,6 +81,7 @@ class MorphologyFile(_Strict):
     known_words: str = "known_words.txt"  # beside this file: English words that hold a root
     known_words_other: str = "known_words_other.txt"  # the other languages' ("nudeln")
     common_words: str = "common_words_en.txt"
+    rare_words: str = "rare_words_en.txt"  # rarer English words: a piece beside a root at a token's edge
     examples: Examples = Examples()
 
 

@@ -56,3 +56,15 @@ def test_a_masked_token_is_read_with_each_letter_as_any_other_token_is():
     for text in ("bit*hers", "dumbf*ckery", "nik*er", "fc*er"):  # a compound, a respelling, a dropped vowel
         assert INDEX._masked_compound(text), text
     assert not INDEX._masked_compound("ch*cken")  # a real word, whatever the letter
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a root of four letters or more at a token's edge, beside a rarer word ("slapper", "zilla") or a short one ("dip")
+    ("Dickslapper snacks", True), ("Twatzilla treats", True), ("Cuntelope salad", True), ("Shitdip chips", True),
+    ("Cockgobbler wings", True),
+    # the rest must be a word; a root spelled without its vowels is no edge ("smen" in "chessmen")
+    ("Chessmen cookies", False), ("Glace de viande", False), ("Butterhead lettuce", False),
+    ("Dickason family farm", False), ("Cockerill apples", False), ("Bichromicum tablets", False),
+])
+def test_a_root_at_a_tokens_edge_beside_a_rarer_word_is_a_compound(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
