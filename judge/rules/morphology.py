@@ -73,6 +73,8 @@ class Morphology:
         for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
             if key.endswith("s") and len(key) >= 5:
                 self.roots.setdefault(key[:-1], root)
+        self._bare = {b: r for r in sorted(data.unambiguous, key=len, reverse=True)
+                      if len(b := re.sub(r"(.)\1+", r"\1", _VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)}
         self._edge_roots = frozenset(k for k, r in self.roots.items() if len(r) >= 4)  # as spelled: "smen" is in "chessmen"
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
             self.roots.setdefault(key, root)
@@ -126,7 +128,17 @@ class Morphology:
             return None
         if self._homophones is not None and self._homophones.search(word):  # "Floradix" is "flora" + "dix"
             return self._segment(phonetic(word, expand_x=False)) or self.partner_root(key)  # "dixhead" is not
-        return self._segment(key) or self._edge_root(key)
+        return self._segment(key) or self._edge_root(key) or self._bare_root(key)
+
+    def _bare_root(self, key: str) -> str | None:
+        """A strong root written without any vowel ("fk", "fks") beside a root or a partner piece: "ass" + "fk",
+        "cyber" + "fks". Alone, such a spelling is an abbreviation ("SLTD" is salted)."""
+        for i in range(2, len(key) - 1):
+            for bare, rest in ((key[:i], key[i:]), (key[i:], key[:i])):
+                if bare in self._bare and (rest in self._edge_roots or rest in self.roots and len(rest) >= 3
+                                           or self.partnered(rest)):
+                    return self._bare[bare]
+        return None
 
     def _edge_root(self, key: str) -> str | None:
         """A root of four letters or more at the start or end of a token, beside a word of three letters or more

@@ -68,3 +68,13 @@ def test_a_masked_token_is_read_with_each_letter_as_any_other_token_is():
 ])
 def test_a_root_at_a_tokens_edge_beside_a_rarer_word_is_a_compound(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a strong root with no vowel at all beside a root or a partner piece
+    ("Assfk snacks", True), ("Cyberfcks deals", True), ("Motherfk mix", True), ("Shitfck fries", True),
+    # alone, or beside an ending, it is an abbreviation
+    ("Lightly SLTD matzo", False), ("FK 100 filters", False), ("Btchd brew", False),
+])
+def test_a_root_without_any_vowel_counts_beside_a_root_or_a_partner(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
