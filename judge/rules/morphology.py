@@ -85,6 +85,7 @@ class Morphology:
         self.foreign = foreign
         self.common_words = common
         self.common = frozenset(phonetic(w) for w in common)  # as keys
+        self.rare_words = rare
         self.rare = frozenset(phonetic(w) for w in rare)  # rarer words: a piece beside a root at an edge
         self.affixes = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)

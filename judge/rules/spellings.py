@@ -70,14 +70,18 @@ class SpellingMatching:
         return ()
 
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
-        """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas"); real
-        words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in")."""
+        """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real
+        words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in"). A term that holds no root
+        takes only the slang plural "-z" ("pedoz", "skankz"): "Finocchiona" is no "finocchione" + "a", nor
+        "shavers" "shav" + "ers"."""
         assert self.morphology is not None
         for affix in self.morphology.affixes:
+            slang = affix.endswith("z") and form not in self.morphology.rare_words  # "pedoz"; not "finocchion" + "a"
             if len(form) > len(affix) + 2 and form.endswith(affix):
                 base = form[: -len(affix)]
                 for stem in (base, base + "e"):
-                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK and self.morphology.strong_or_root(e.key)]
+                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK
+                             and (self.morphology.strong_or_root(e.key) or len(e.key) >= 4 and slang)]
                     if found:
                         return tuple((e, "inflection", 0) for e in found)
         return ()

@@ -78,3 +78,11 @@ def test_a_root_at_a_tokens_edge_beside_a_rarer_word_is_a_compound(text: str, fl
 ])
 def test_a_root_without_any_vowel_counts_beside_a_root_or_a_partner(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Pedoz party", True), ("Skankz snacks", True),  # the slang plural of a listed term that holds no root
+    ("Finocchiona salami", False), ("Sensitive shavers", False), ("Pecorino romano", False),  # other endings: words
+])
+def test_a_listed_term_takes_the_slang_plural(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
