@@ -1,6 +1,6 @@
 """Quality of the rule tier on material it was not built from (held-out lexicons, real product names).
 
-    python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0]
+    python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0] [--extra-list FILE]
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
@@ -9,6 +9,9 @@
   93% of both, so they are measured on a lexicon built without it (``scripts/import_lexicons.py --without
   profane-words``), and that lexicon is measured on profane-words too; the shipped lexicon's figures on them
   are given as well, marked in-sample.
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same six forms,
+  e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
+  which no imported source is built from: the closest public stand-in for "strong profanity" there is.
 - False rejects on real grocery product names: every product of the catalog as a theme, with three
   product names from the same aisle as keywords (rules only, default policy, no catalog loaded), split
   into a dev half (even ids) and a held-out half (odd ids).
@@ -106,6 +109,17 @@ def fetch(cache: Path) -> dict[str, list[str]]:
             }
         )
     return out
+
+
+def extra_list(path: Path, severities: set[str]) -> list[str]:
+    """Terms of a list this benchmark does not fetch: one per line, or a CSV with a ``text`` column (and, to keep
+    some rows, a ``severity_description`` column), such as Surge AI's ``profanity_en.csv`` (MIT)."""
+    text = path.read_text("utf-8")
+    if path.suffix != ".csv":
+        return sorted({w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")})
+    rows = csv.DictReader(text.splitlines())
+    return sorted({r["text"].strip().lower() for r in rows
+                   if r["text"].strip() and (not severities or r.get("severity_description") in severities)})
 
 
 def default_without_extras(lexicon: Path | None = None):
@@ -313,12 +327,18 @@ def main() -> None:
     ap.add_argument("--import-arg", action="append", default=[],
                     help="an option for scripts/import_lexicons.py (--import-arg=--everyday-zipf=2.5): measures a fresh"
                          " build with it instead of policies/terms, to sweep the import's thresholds")
+    ap.add_argument("--extra-list", type=Path, action="append", default=[],
+                    help="also measure recall on this list (one term per line, or a CSV with a 'text' column)")
+    ap.add_argument("--extra-severity", default="Strong,Severe",
+                    help="of a CSV extra list, the rows whose severity_description is one of these ('' for all)")
     args = ap.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("quality-*.db*"):
         old.unlink()
     lists = fetch(out / "quality")
+    severities = {x for x in args.extra_severity.split(",") if x}
+    lists |= {f"extra-{p.stem}": extra_list(p, severities) for p in args.extra_list}
     held_out = build_lexicon(out / "quality", "profane-words", args.import_arg)
     lexicon = build_lexicon(out / "quality", None, args.import_arg) if args.import_arg else None
     shipped = {n: t for n, t in lists.items() if n != "profane-words"}
