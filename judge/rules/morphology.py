@@ -185,11 +185,12 @@ class Morphology:
 
     def mask_fills(self, text: str, extra_words: frozenset[str] = frozenset()) -> list[str]:
         """A token with one masked letter ("bit*hers") with its mask filled in with each letter in turn: none when a
-        letter makes it a real word ("shi*take" is "shiitake", not "shittake"), or when more is masked."""
+        letter makes it a clean real word ("shi*take" is "shiitake", not "shittake"), or when more is masked."""
         if text.count("*") != 1 or not text.replace("*", "").isalpha():
             return []
         fills = [text.replace("*", c) for c in ascii_lowercase]
-        return [] if any(self.is_word(f) or f in extra_words for f in fills) else fills
+        clean = (f for f in fills if f in extra_words or self.is_word(f) and self.root_of(f, extra_words) is None)
+        return [] if any(clean) else fills  # a fill that is profanity itself ("dumbfucks") is no clean word
 
     def _inflected(self, key: str) -> str | None:
         for affix in self.affixes:

@@ -9,6 +9,7 @@ word) hits a block term: ``compound`` ("assfuckers"), ``inflection`` ("cocksucka
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from judge.models import Severity
 from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
@@ -36,6 +37,7 @@ class SpellingMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
+    _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
         """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
@@ -43,7 +45,9 @@ class SpellingMatching:
         m = self.morphology
         if m is None or not any(c.isalpha() for c in tok.text):  # a number spells a term exactly ("80085") or not at all
             return ()
-        for form in dict.fromkeys((*tok.forms, *destretched(tok.text))):  # "cockmaaaster"
+        # a word as written, or with a leet letter inside ("n1ckker"): its spellings count, a number's do not ("CoQ10")
+        written = tok.text.isalpha() or _INNER_LEET.fullmatch(tok.text) is not None
+        for form in dict.fromkeys((*tok.forms, *(d for f in tok.forms for d in destretched(f)))):  # "cockmaaaster"
             root = m.root_of(form, self.allow_words)
             if root is not None:
                 return tuple((e, "compound", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK)
@@ -57,8 +61,7 @@ class SpellingMatching:
             inflected = self._inflection(form)
             if inflected:
                 return inflected
-            as_written = form == tok.text or _INNER_LEET.fullmatch(tok.text)  # "101744" is no "lolita"
-            respelled = m.unmasked_root(form) or (m.respelled_root(form) or m.vowelless_root(form) if as_written else None)
+            respelled = m.unmasked_root(form) or (m.respelled_root(form) or m.vowelless_root(form) if written else None)
             spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
                 e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
             if spelled:
@@ -118,9 +121,9 @@ class SpellingMatching:
                 if root:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
         for fill in m.mask_fills(text, self.allow_words):  # "bit*hers", "nik*er": one letter filled in
-            found = self._compound(Token(fill, 0, len(fill)))
+            found = self._single(Token(fill, 0, len(fill)), None)  # read as any token is, exact to compound
             if found:
-                return [(e, "masked", 0) for e, _, _ in found]
+                return [(e, "masked", 0) for e, _, _ in found if e.severity == Severity.BLOCK]
         return []
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:

@@ -86,3 +86,15 @@ def test_a_root_without_any_vowel_counts_beside_a_root_or_a_partner(text: str, f
 ])
 def test_a_listed_term_takes_the_slang_plural(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a fill that is profanity itself is no clean word, and a fill is read as any token is (plural, exact, compound)
+    ("Dumb*ucks deals", True), ("Sumb*tch snacks", True), ("Towel*eads mix", True), ("Ji*zy bites", True),
+    ("Fa*go snacks", False),  # "Fargo" is a word
+    ("Shi*take mushrooms", False), ("Gl*ten free crackers", False),
+    # stretched spellings are spellings as written
+    ("Fkeeer snacks", True), ("Mfckkkers mix", True), ("Sooo good cookies", False),
+])
+def test_masked_and_stretched_tokens_are_read_as_their_spellings(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
