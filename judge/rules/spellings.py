@@ -18,7 +18,7 @@ from judge.rules.phrases import TRIPLE
 from judge.rules.termlists import TermEntry
 
 # a leet letter inside a word ("n1g3rz") spells; digits after the letters are a number ("CoQ10" is no "cocky")
-_INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+][a-z]+)+")
+_INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
 def destretched(text: str) -> tuple[str, ...]:

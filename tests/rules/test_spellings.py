@@ -46,7 +46,8 @@ def test_a_slur_spelled_with_a_doubled_velar_is_caught(text: str, flagged: bool)
 
 @pytest.mark.parametrize(("text", "flagged"), [
     ("Homestyle (101744) meatballs", False), ("Wipes 3x35ct variety", False),  # numbers spell nothing but exact terms
-    ("80085 snacks", True),
+    ("80085 snacks", True), ("CoQ10 softgels", False), ("Vitamin B12 gummies", False),
+    ("M07h@fck3d deals", True), ("Mfck3r$ mix", True), ("N1kk@$ snacks", True),  # leet letters inside a word spell
 ])
 def test_numbers_spell_a_term_exactly_or_not_at_all(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
