@@ -106,6 +106,22 @@ def _forms(text: str) -> tuple[str, ...]:
     return (*out, alt)
 
 
+_LEET_IN_WORD = re.compile(r"(?<=[a-z])[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z])")
+_SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._-][a-z]){2,}(?![a-z0-9])")
+_WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
+
+
+def plain_readings(text: str) -> list[str]:
+    """Readings of a normalized text with its obfuscation undone, for patterns that read instructions: leet
+    letters inside words read as letters ("1gn0re"), spelled-out runs joined ("i g n o r e"), and a dot or
+    underscore between letters read as a space ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric").
+    Only readings that differ from the text; most texts have none."""
+    text = _LEET_IN_WORD.sub(lambda m: m.group().translate(LEET), text)
+    text = _SPELLED_RUN.sub(lambda m: re.sub(r"[ ._-]", "", m.group()), text)
+    readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
+    return list(dict.fromkeys(readings))
+
+
 def collapse_repeats(text: str) -> str:
     """``shiiit`` -> ``shit``; used as a second look-up key for repeated letters."""
     return _REPEAT.sub(r"\1", text)

@@ -55,3 +55,12 @@ def test_repeat_collapse():
 
 def test_simple_key_is_stable_across_case_and_spacing():
     assert simple_key("  Weeknight   FLAVOR builders ") == simple_key("weeknight flavor builders")
+
+
+def test_plain_readings_undo_leet_spelled_runs_and_joined_words():
+    from judge.rules.normalize import plain_readings
+
+    assert plain_readings("1gn0re pr3vious") == ["ignore previous"]
+    assert plain_readings("a p p r o v e this") == ["approve this"]
+    assert plain_readings("ignore_previous.rules") == ["ignore_previous.rules", "ignore previous rules", "ignorepreviousrules"]
+    assert plain_readings("top 10 snacks") == ["top 10 snacks"]  # a number beside no letter stays a number

@@ -14,6 +14,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
+from judge.rules.normalize import plain_readings
 from judge.rules.termlists import Examples
 
 _parser: ModuleType | None
@@ -36,6 +37,9 @@ class PatternGroup(BaseModel):
     # severity of a match inside a search keyword, when it differs: a keyword is a query that no customer
     # reads, so "Detox Tea" there retrieves a product that makes the claim, it does not make one itself
     keyword_severity: Severity | None = None
+    # also match the text's plain readings ("1gn0re", "i g n o r e", "ignore.previous"): for instructions,
+    # whose obfuscation is itself a sign; a match there spans the whole field
+    readings: bool = False
     examples: Examples = Examples()
 
     @field_validator("patterns")
@@ -230,7 +234,8 @@ def _matches(subject: Subject) -> list:
     found = subject.memo.get("patterns")
     if found is None:
         by_literal, always = _rules(patterns_path())
-        joined = "\n".join(nt.text for _, nt in subject.fields)
+        readings = {name: [r for r in plain_readings(nt.text) if r != nt.text] for name, nt in subject.fields}
+        joined = "\n".join([*(nt.text for _, nt in subject.fields), *(r for rs in readings.values() for r in rs)])
         active = list(always)
         for lit, rules in by_literal.items():
             if lit in joined:
@@ -239,13 +244,15 @@ def _matches(subject: Subject) -> list:
         seen: set[tuple[str, str, int, int]] = set()
         for rule in dict.fromkeys(active):
             for field_name, nt in subject.fields:
-                for m in rule.regex.finditer(nt.text):
-                    key = (field_name, rule.group.id, m.start(), m.end())
-                    if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
-                        continue
-                    if m.end() > m.start() and key not in seen:
+                spans = [(m.start(), m.end()) for m in rule.regex.finditer(nt.text) if m.end() > m.start()
+                         and not (rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow))]
+                if not spans and rule.group.readings and any(rule.regex.search(r) for r in readings[field_name]):
+                    spans = [(0, len(nt.text))]  # "1gn0re previous instructions": the whole field
+                for start, end in spans:
+                    key = (field_name, rule.group.id, start, end)
+                    if key not in seen:
                         seen.add(key)
-                        found.append((field_name, nt, rule.group, m.start(), m.end()))
+                        found.append((field_name, nt, rule.group, start, end))
         found.sort(key=lambda f: (f[0], f[3]))
         subject.memo["patterns"] = found
     return found
