@@ -128,8 +128,10 @@ class Morphology:
         if self.said_as_word(word):
             return None
         if self._homophones is not None and self._homophones.search(word):  # "Floradix" is "flora" + "dix"
-            return self._segment(phonetic(word, expand_x=False)) or self.partner_root(key)  # "dixhead" is not
-        return self._segment(key) or self._edge_root(key) or self._bare_root(key)
+            spelled = phonetic(word, expand_x=False)
+            return self._segment(spelled, self._split(spelled, roots=False)) or self.partner_root(key)  # "dixhead" is not
+        plain = self._split(key, roots=False)  # "sunbutter" is sun + butter, "butterhead" butter + head
+        return self._segment(key, plain) or (None if plain else self._edge_root(key)) or self._bare_root(key)
 
     def _bare_root(self, key: str) -> str | None:
         """A strong root written without any vowel ("fk", "fks") beside a root or a partner piece: "ass" + "fk",
@@ -144,8 +146,6 @@ class Morphology:
     def _edge_root(self, key: str) -> str | None:
         """A root of four letters or more at the start or end of a token, beside a word of three letters or more
         that is rarer ("dick" + "slapper", "twat" + "zilla") or shorter ("dick" + "vag") than a compound's pieces."""
-        if self._split(key, roots=False) is not None:
-            return None  # "butterhead" is butter + head
         for i in range(3, len(key) - 2):
             for root, rest in ((key[:i], key[i:]), (key[i:], key[:i])):
                 if root in self._edge_roots and self._word_piece(rest):
@@ -236,10 +236,10 @@ class Morphology:
             return self.collapsed.get(piece) if len(piece) >= 5 else None
         return self.collapsed.get(single)
 
-    def _segment(self, key: str) -> str | None:
+    def _segment(self, key: str, plain: tuple[int, str] | None) -> str | None:
         """The first root of a split of ``key`` into roots, common words and (last) an ending, if one exists
-        and no split into common words alone does ("sunbutter" is sun + butter, not sun + butt + er)."""
-        plain, rooted = self._split(key, roots=False), self._split(key, roots=True)
+        and no split into common words alone (``plain``) does ("sunbutter" is sun + butter, not sun + butt + er)."""
+        rooted = self._split(key, roots=True)
         if rooted is None or (plain is not None and plain[0] < rooted[0]):
             return None  # fewer pieces win; on a tie the root does ("fag|shit" over "fags|hit")
         return rooted[1]

@@ -109,13 +109,22 @@ def _forms(text: str) -> tuple[str, ...]:
 _LEET_IN_WORD = re.compile(r"(?<=[a-z])[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z])")
 _SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._-][a-z]){2,}(?![a-z0-9])")
 _WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
+# what any of the three looks for: a leet letter or joiner beside a letter, or a letter standing alone
+_OBFUSCATED = re.compile(r"[a-z][0-9@$!|+._]|[0-9@$!|+][a-z]|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])")
+
+
+def has_plain_readings(text: str) -> bool:
+    """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
+    return _OBFUSCATED.search(text) is not None
 
 
 def plain_readings(text: str) -> list[str]:
     """Readings of a normalized text with its obfuscation undone, for patterns that read instructions: leet
     letters inside words read as letters ("1gn0re"), spelled-out runs joined ("i g n o r e"), and a dot or
     underscore between letters read as a space ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric").
-    Only readings that differ from the text; most texts have none."""
+    Most texts have no other reading than themselves."""
+    if not has_plain_readings(text):
+        return [text]
     text = _LEET_IN_WORD.sub(lambda m: m.group().translate(LEET), text)
     text = _SPELLED_RUN.sub(lambda m: re.sub(r"[ ._-]", "", m.group()), text)
     readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]

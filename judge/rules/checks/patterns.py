@@ -14,7 +14,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
-from judge.rules.normalize import plain_readings
+from judge.rules.normalize import has_plain_readings, plain_readings
 from judge.rules.termlists import Examples
 
 _parser: ModuleType | None
@@ -234,8 +234,10 @@ def _matches(subject: Subject) -> list:
     found = subject.memo.get("patterns")
     if found is None:
         by_literal, always = _rules(patterns_path())
-        readings = {name: [r for r in plain_readings(nt.text) if r != nt.text] for name, nt in subject.fields}
-        joined = "\n".join([*(nt.text for _, nt in subject.fields), *(r for rs in readings.values() for r in rs)])
+        joined = "\n".join(nt.text for _, nt in subject.fields)
+        readings = _readings(subject, joined)
+        if readings:
+            joined += "\n" + "\n".join(r for rs in readings.values() for r in rs)
         active = list(always)
         for lit, rules in by_literal.items():
             if lit in joined:
@@ -244,18 +246,30 @@ def _matches(subject: Subject) -> list:
         seen: set[tuple[str, str, int, int]] = set()
         for rule in dict.fromkeys(active):
             for field_name, nt in subject.fields:
-                spans = [(m.start(), m.end()) for m in rule.regex.finditer(nt.text) if m.end() > m.start()
-                         and not (rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow))]
-                if not spans and rule.group.readings and any(rule.regex.search(r) for r in readings[field_name]):
-                    spans = [(0, len(nt.text))]  # "1gn0re previous instructions": the whole field
-                for start, end in spans:
-                    key = (field_name, rule.group.id, start, end)
+                matched = False
+                for m in rule.regex.finditer(nt.text):
+                    if m.end() == m.start() or rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
+                        continue
+                    matched = True
+                    key = (field_name, rule.group.id, m.start(), m.end())
                     if key not in seen:
                         seen.add(key)
-                        found.append((field_name, nt, rule.group, start, end))
+                        found.append((field_name, nt, rule.group, m.start(), m.end()))
+                if not matched and rule.group.readings and any(rule.regex.search(r) for r in readings.get(field_name, ())):
+                    key = (field_name, rule.group.id, 0, len(nt.text))  # "1gn0re previous instructions": the field
+                    if key not in seen:
+                        seen.add(key)
+                        found.append((field_name, nt, rule.group, 0, len(nt.text)))
         found.sort(key=lambda f: (f[0], f[3]))
         subject.memo["patterns"] = found
     return found
+
+
+def _readings(subject: Subject, joined: str) -> dict[str, list[str]]:
+    """Each field's plain readings other than itself ("1gn0re" read "ignore"); none for most subjects."""
+    if not has_plain_readings(joined):
+        return {}
+    return {name: rs for name, nt in subject.fields if (rs := [r for r in plain_readings(nt.text) if r != nt.text])}
 
 
 class ClaimsCheck(PatternCheck):
