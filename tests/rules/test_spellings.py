@@ -99,3 +99,13 @@ def test_a_listed_term_takes_the_slang_plural(text: str, flagged: bool):
 ])
 def test_masked_and_stretched_tokens_are_read_as_their_spellings(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+def test_every_word_list_the_morphology_names_is_in_the_checks_fingerprint():
+    from judge.policy import load_policy
+    from judge.rules.checks import CheckEnv
+    from judge.rules.checks.terms import TermsCheck
+
+    check = TermsCheck(load_policy("default").checks.terms, CheckEnv())
+    names = {p.name for p in check.data_files}
+    assert {"known_words.txt", "known_words_other.txt", "common_words_en.txt", "rare_words_en.txt"} <= names
