@@ -263,8 +263,8 @@ class TermIndex(PhraseMatching, SpellingMatching):
                     return tuple((e, "plural", 0) for e in entries)
         out: list[tuple[TermEntry, str, int]] = []
         for form in tok.forms:
-            if _HAS_REPEAT.search(form):
-                out += [(e, "repeat", 0) for e in self._stretched_terms(form)]
+            if _HAS_REPEAT.search(form):  # "fuuuck", and a plural stretched: "towelhhheads"
+                out += [(e, "repeat", 0) for w in (form, *_singulars(form)) for e in self._stretched_terms(w)]
             if self.prefix:
                 for pre_len in range(3, len(form)):
                     out += [(e, "prefix", 0) for e in self.prefix.get(form[:pre_len], ())]

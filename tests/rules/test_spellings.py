@@ -96,6 +96,7 @@ def test_a_listed_term_takes_the_slang_plural(text: str, flagged: bool):
     ("Shi*take mushrooms", False), ("Gl*ten free crackers", False),
     # stretched spellings are spellings as written
     ("Fkeeer snacks", True), ("Mfckkkers mix", True), ("Sooo good cookies", False),
+    ("Towelhhheads mix", True), ("Pedobbbears snacks", True), ("Glasssses and mugs", False),  # a stretched plural
 ])
 def test_masked_and_stretched_tokens_are_read_as_their_spellings(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
