@@ -244,9 +244,12 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
     return tokens
 
 
+_SPELLED_SPACE = re.compile(r"[^\s-]\s+[^\s-]")  # "f.a.g. .h.a.g": a space spelled between two separators
+
+
 def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
-    """Join runs of >= 3 single-character tokens separated only by separators. A spelled hyphen ends a word and
-    the run goes on: "s.h.i.t.-.h.e.e.l" is "shit", "heel" and "shitheel"."""
+    """Join runs of >= 3 single-character tokens separated only by separators. A spelled hyphen or space ends a
+    word and the run goes on: "s.h.i.t.-.h.e.e.l" is "shit", "heel" and "shitheel"; "f.a.g. .h.a.g" "fag" too."""
     joined: list[Token] = []
     words: list[list[Token]] = [[]]  # the run, split at spelled hyphens
 
@@ -267,7 +270,7 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
                 gap = nt.text[last.end : tok.start]
                 if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):
                     flush()
-                elif "-" in gap and len(gap) > 1:
+                elif "-" in gap and len(gap) > 1 or _SPELLED_SPACE.fullmatch(gap):
                     words.append([])
             words[-1].append(tok)
         else:

@@ -233,6 +233,7 @@ def test_a_strong_root_respelled_by_its_vowels_is_caught_and_real_words_are_not(
 @pytest.mark.parametrize(("text", "flagged"), [
     ("S.H.!.T deals", True), ("B.!.T.C.H bites", True), ("L.3.I.+.C.H mix", True),  # a symbol spelled among letters
     ("S.H.I.T.-.H.E.A.D snacks", True), ("M.O.-.F.O snacks", True),  # a spelled hyphen ends a word, or joins one
+    ("F.A.G. .H.A.G party", True), ("U.S.A. .B.B.Q party", False),  # so does a spelled space
     ("l317ch mix", True), ("l33t deals", False),  # "l3" is a "b" before a digit too
     ("mo-fffo snacks", True), ("shi*-bag deals", True), ("f u ccc k snacks", True),  # hyphens and runs, stretched or masked
     ("AAA batteries", False), ("Mac-n-cheese night", False),
