@@ -28,6 +28,7 @@ from judge.rules.termlists import MorphologyFile
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 _HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
 _VOWEL_RUN = re.compile(r"[aeiou]+")
+_DOUBLED = re.compile(r"(.)\1+")
 _DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound, spelled to slip past a list
 _MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked
 MIN_RESPELLED = 5  # a root this long, with three consonants or more once single, may be respelled by its vowels
@@ -48,16 +49,20 @@ def unstretch(piece: str) -> str:
     return _STRETCHED.sub(lambda m: m.group(1) or m.group(2), piece)
 
 
+def _single_letters(text: str) -> str:
+    return _DOUBLED.sub(r"\1", text)
+
+
 def vowel_key(word: str) -> str:
     """The phonetic key with "z" read as "s", "y" as a vowel, letters single and each run of vowels one "V":
     "beeyotch", "biatch" and "bitch" are "bVtch"; "peenus" and "penis" are "pVnVs"."""
-    return _VOWEL_RUN.sub("V", re.sub(r"(.)\1+", r"\1", phonetic(word).replace("z", "s").replace("y", "i")))
+    return _VOWEL_RUN.sub("V", _single_letters(phonetic(word).replace("z", "s").replace("y", "i")))
 
 
 def vowel_keys(word: str) -> set[str]:
     """A word's vowel key, and its phonetic key with a doubled "g" or "c" read as "k" and letters single: "nikker"
     and "niccer" meet "nigger", and "fogger" stays no "fucker" (its vowels are kept)."""
-    return {vowel_key(word), re.sub(r"(.)\1+", r"\1", _DOUBLED_VELAR.sub("k", phonetic(word)))}
+    return {vowel_key(word), _single_letters(_DOUBLED_VELAR.sub("k", phonetic(word)))}
 
 
 def spelling_key(word: str) -> str:
@@ -73,8 +78,9 @@ class Morphology:
         for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
             if key.endswith("s") and len(key) >= 5:
                 self.roots.setdefault(key[:-1], root)
+        # a strong root with no vowel at all ("fk", "fks"): counted beside a root or a partner piece only
         self._bare = {b: r for r in sorted(data.unambiguous, key=len, reverse=True)
-                      if len(b := re.sub(r"(.)\1+", r"\1", _VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)}
+                      if len(b := _single_letters(_VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)}
         self._edge_roots = frozenset(k for k, r in self.roots.items() if len(r) >= 4)  # as spelled: "smen" is in "chessmen"
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
             self.roots.setdefault(key, root)

@@ -121,9 +121,10 @@ class SpellingMatching:
                 if root:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
         for fill in m.mask_fills(text, self.allow_words):  # "bit*hers", "nik*er": one letter filled in
-            found = self._single(Token(fill, 0, len(fill)), None)  # read as any token is, exact to compound
+            found = [(e, "masked", 0) for e, _, _ in self._single(Token(fill, 0, len(fill)), None)  # as any token is
+                     if e.severity == Severity.BLOCK]
             if found:
-                return [(e, "masked", 0) for e, _, _ in found if e.severity == Severity.BLOCK]
+                return found
         return []
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
