@@ -82,6 +82,8 @@ class Morphology:
         self._bare = {b: r for r in sorted(data.unambiguous, key=len, reverse=True)
                       if len(b := _single_letters(_VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)}
         self._edge_roots = frozenset(k for k, r in self.roots.items() if len(r) >= 4)  # as spelled: "smen" is in "chessmen"
+        self._edge_lengths = sorted({len(k) for k in self._edge_roots if len(k) >= 3})
+        self._bare_lengths = sorted({len(b) for b in self._bare})
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
             self.roots.setdefault(key, root)
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
@@ -96,7 +98,10 @@ class Morphology:
         self.affixes = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)
         held = set(data.vowelless_in_words)  # "rgsm" is in "burgsmith": a piece, never a spelling found anywhere
-        self._vowelless = _alternation(k for k, r in data.vowelless.items() if k not in held and r in data.unambiguous)
+        self._vowelless: dict[str, list[str]] = {}  # by their first two letters: one look-up per position
+        for k, r in data.vowelless.items():
+            if k not in held and r in data.unambiguous:
+                self._vowelless.setdefault(k[:2], []).append(k)
         self.respelled = {k: r for r in sorted(data.unambiguous, key=len, reverse=True) for k in vowel_keys(r)
                           if len(r) >= MIN_RESPELLED and r.isalpha() and len(k.replace("V", "")) >= 3}
         self._max_root = max((len(k) for k in self.roots), default=0) + 2  # room for doubled letters
@@ -142,20 +147,22 @@ class Morphology:
     def _bare_root(self, key: str) -> str | None:
         """A strong root written without any vowel ("fk", "fks") beside a root or a partner piece: "ass" + "fk",
         "cyber" + "fks". Alone, such a spelling is an abbreviation ("SLTD" is salted)."""
-        for i in range(2, len(key) - 1):
-            for bare, rest in ((key[:i], key[i:]), (key[i:], key[:i])):
-                if bare in self._bare and (rest in self._edge_roots or rest in self.roots and len(rest) >= 3
-                                           or self.partnered(rest)):
-                    return self._bare[bare]
+        for n in self._bare_lengths:
+            if n < len(key) - 1:
+                for bare, rest in ((key[:n], key[n:]), (key[-n:], key[:-n])):
+                    if bare in self._bare and (rest in self._edge_roots or rest in self.roots and len(rest) >= 3
+                                               or self.partnered(rest)):
+                        return self._bare[bare]
         return None
 
     def _edge_root(self, key: str) -> str | None:
         """A root of four letters or more at the start or end of a token, beside a word of three letters or more
         that is rarer ("dick" + "slapper", "twat" + "zilla") or shorter ("dick" + "vag") than a compound's pieces."""
-        for i in range(3, len(key) - 2):
-            for root, rest in ((key[:i], key[i:]), (key[i:], key[:i])):
-                if root in self._edge_roots and self._word_piece(rest):
-                    return self.roots[root]
+        for n in self._edge_lengths:
+            if n <= len(key) - 3:
+                for root, rest in ((key[:n], key[n:]), (key[-n:], key[:-n])):
+                    if root in self._edge_roots and self._word_piece(rest):
+                        return self.roots[root]
         return None
 
     def _word_piece(self, rest: str) -> bool:
@@ -183,8 +190,12 @@ class Morphology:
 
     def vowelless_root(self, word: str) -> str | None:
         """The strong root that ``word`` (no real word) spells without a vowel of it: "fker", "mothafcked"."""
-        found = self._vowelless.search(phonetic(word)) if self._vowelless is not None else None
-        return self.roots[found.group(0)] if found else None
+        key = phonetic(word)
+        for i in range(len(key) - 1):
+            for spelled in self._vowelless.get(key[i : i + 2], ()):
+                if key.startswith(spelled, i):
+                    return self.roots[spelled]
+        return None
 
     def _strong_in(self, key: str) -> re.Match[str] | None:
         return self._unambiguous.search(key) if self._unambiguous is not None else None

@@ -255,7 +255,8 @@ def _matches(subject: Subject) -> list:
                     if key not in seen:
                         seen.add(key)
                         found.append((field_name, nt, rule.group, m.start(), m.end()))
-                if not matched and rule.group.readings and any(rule.regex.search(r) for r in readings.get(field_name, ())):
+                if readings and not matched and rule.group.readings and field_name in readings and any(
+                        rule.regex.search(r) for r in readings[field_name]):
                     key = (field_name, rule.group.id, 0, len(nt.text))  # "1gn0re previous instructions": the field
                     if key not in seen:
                         seen.add(key)
