@@ -84,6 +84,9 @@ class Morphology:
         self._edge_roots = frozenset(k for k, r in self.roots.items() if len(r) >= 4)  # as spelled: "smen" is in "chessmen"
         self._edge_lengths = sorted({len(k) for k in self._edge_roots if len(k) >= 3})
         self._bare_lengths = sorted({len(b) for b in self._bare})
+        # what a token must start or end with to hold either at an edge
+        self._edge_heads, self._edge_tails = frozenset(k[:3] for k in self._edge_roots), frozenset(k[-3:] for k in self._edge_roots)
+        self._bare_heads, self._bare_tails = frozenset(b[:2] for b in self._bare), frozenset(b[-2:] for b in self._bare)
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
             self.roots.setdefault(key, root)
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
@@ -147,6 +150,8 @@ class Morphology:
     def _bare_root(self, key: str) -> str | None:
         """A strong root written without any vowel ("fk", "fks") beside a root or a partner piece: "ass" + "fk",
         "cyber" + "fks". Alone, such a spelling is an abbreviation ("SLTD" is salted)."""
+        if key[:2] not in self._bare_heads and key[-2:] not in self._bare_tails:
+            return None  # no such spelling starts or ends the token: most words
         for n in self._bare_lengths:
             if n < len(key) - 1:
                 for bare, rest in ((key[:n], key[n:]), (key[-n:], key[:-n])):
@@ -158,6 +163,8 @@ class Morphology:
     def _edge_root(self, key: str) -> str | None:
         """A root of four letters or more at the start or end of a token, beside a word of three letters or more
         that is rarer ("dick" + "slapper", "twat" + "zilla") or shorter ("dick" + "vag") than a compound's pieces."""
+        if key[:3] not in self._edge_heads and key[-3:] not in self._edge_tails:
+            return None  # no root starts or ends the token: most words
         for n in self._edge_lengths:
             if n <= len(key) - 3:
                 for root, rest in ((key[:n], key[n:]), (key[-n:], key[:-n])):
