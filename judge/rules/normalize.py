@@ -106,16 +106,18 @@ def _forms(text: str) -> tuple[str, ...]:
     return (*out, alt)
 
 
-_LEET_IN_WORD = re.compile(r"(?<=[a-z])[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z])")
+_LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})")  # "1gn0re"; not "d3", "b12"
 _SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._-][a-z]){2,}(?![a-z0-9])")
 _WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
 # what any of the three looks for: a leet letter or joiner beside a letter, or a letter standing alone
-_OBFUSCATED = re.compile(r"[a-z][0-9@$!|+._]|[0-9@$!|+][a-z]|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])")
+_OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a-z])[._](?=[a-z])"
+                         r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])")
+_SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: a symbol, or a letter alone
 
 
 def has_plain_readings(text: str) -> bool:
     """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
-    return _OBFUSCATED.search(text) is not None
+    return _SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
 
 
 def plain_readings(text: str) -> list[str]:

@@ -246,24 +246,32 @@ def _matches(subject: Subject) -> list:
         seen: set[tuple[str, str, int, int]] = set()
         for rule in dict.fromkeys(active):
             for field_name, nt in subject.fields:
-                matched = False
                 for m in rule.regex.finditer(nt.text):
-                    if m.end() == m.start() or rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
-                        continue
-                    matched = True
                     key = (field_name, rule.group.id, m.start(), m.end())
-                    if key not in seen:
+                    if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
+                        continue
+                    if m.end() > m.start() and key not in seen:
                         seen.add(key)
                         found.append((field_name, nt, rule.group, m.start(), m.end()))
-                if readings and not matched and rule.group.readings and field_name in readings and any(
-                        rule.regex.search(r) for r in readings[field_name]):
-                    key = (field_name, rule.group.id, 0, len(nt.text))  # "1gn0re previous instructions": the field
-                    if key not in seen:
-                        seen.add(key)
-                        found.append((field_name, nt, rule.group, 0, len(nt.text)))
+        if readings:
+            found += _read_plainly(subject, readings, active, {(f, g.id) for f, _, g, _, _ in found})
         found.sort(key=lambda f: (f[0], f[3]))
         subject.memo["patterns"] = found
     return found
+
+
+def _read_plainly(subject: Subject, readings: dict[str, list[str]], active: list[_Rule], matched: set[tuple[str, str]]
+                  ) -> list:
+    """Matches in fields' plain readings of the groups that read them and found nothing in the field as written:
+    each spans the whole field ("1gn0re previous instructions")."""
+    out = []
+    for field_name, nt in subject.fields:
+        for rule in dict.fromkeys(r for r in active if r.group.readings):
+            key = (field_name, rule.group.id)
+            if field_name in readings and key not in matched and any(rule.regex.search(r) for r in readings[field_name]):
+                matched.add(key)
+                out.append((field_name, nt, rule.group, 0, len(nt.text)))
+    return out
 
 
 def _readings(subject: Subject, joined: str) -> dict[str, list[str]]:
