@@ -265,10 +265,11 @@ def _read_plainly(subject: Subject, readings: dict[str, list[str]], active: list
     """Matches in fields' plain readings of the groups that read them and found nothing in the field as written:
     each spans the whole field ("1gn0re previous instructions")."""
     out = []
+    rules = list(dict.fromkeys(r for r in active if r.group.readings))
     for field_name, nt in subject.fields:
-        for rule in dict.fromkeys(r for r in active if r.group.readings):
+        for rule in rules if field_name in readings else ():
             key = (field_name, rule.group.id)
-            if field_name in readings and key not in matched and any(rule.regex.search(r) for r in readings[field_name]):
+            if key not in matched and any(rule.regex.search(r) for r in readings[field_name]):
                 matched.add(key)
                 out.append((field_name, nt, rule.group, 0, len(nt.text)))
     return out
