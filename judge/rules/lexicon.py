@@ -122,6 +122,7 @@ class TermIndex(PhraseMatching, SpellingMatching):
         self._last_key: object = None
         self._harmless: dict[object, dict[str, bool]] = {}
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
+        self._split_memo: dict[tuple[str, str], tuple[TermEntry, ...]] = {}
 
     def _add(self, e: TermEntry) -> None:
         if e.match == "compound":  # never a hit as a word of its own
@@ -189,8 +190,9 @@ class TermIndex(PhraseMatching, SpellingMatching):
 
     def _across_words(self, text: str) -> list[Hit]:
         """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
-        exact terms only), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
-        hits: list[Hit] = []
+        exact terms only) or by a space ("ky ke"), and terms of symbols ("🖕"; only a text with more than ASCII can
+        hold one)."""
+        hits = [Hit(e, start, end, "split", 0) for start, end, e in self._split_words(text)]
         if "-" in text:
             for m in _HYPHENATED.finditer(text):
                 joined = m.group().replace("-", "")
@@ -254,7 +256,7 @@ class TermIndex(PhraseMatching, SpellingMatching):
         for form in tok.forms:
             entries = exact.get(form) or (self.joined_phrases.get(form) if tok.joined else None)
             if entries:
-                how = "joined" if tok.joined else ("exact" if form == tok.text else "leet")
+                how = "joined" if tok.joined else "exact" if form == tok.text else "leet" if not tok.text.isalpha() else "repeat"
                 return tuple((e, how, 0) for e in entries)
         for form in tok.forms:
             for sing in _singulars(form):

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from itertools import product
 from string import ascii_lowercase
 
 from judge.config import load_yaml
@@ -34,6 +35,7 @@ _DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound,
 _MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked
 MIN_RESPELLED = 5  # a root this long, with three consonants or more once single, may be respelled by its vowels
 _STRETCHED = re.compile(r"(.)\1{2,}|([^oe])\2")  # "oo" and "ee" are English spelling ("cook" is no "cock")
+MAX_MASKS = 4  # more masks than this hide too much to read (5 ** 4 fills)
 MIN_LENGTH = 4  # shorter tokens are words or exact terms, never compounds
 VOWELS = "aeiou"
 
@@ -190,11 +192,16 @@ class Morphology:
         return self._unambiguous.search(key) if self._unambiguous is not None else None
 
     def mask_fills(self, text: str, extra_words: frozenset[str] = frozenset()) -> list[str]:
-        """A token with one masked letter ("bit*hers") with its mask filled in with each letter in turn: none when a
-        letter makes it a clean real word ("shi*take" is "shiitake", not "shittake"), or when more is masked."""
-        if text.count("*") != 1 or not text.replace("*", "").isalpha():
+        """A masked token with its masks filled in: one mask ("bit*hers") with each letter in turn, two to four
+        ("f*ckf*c*", "m*f**s") with each vowel, which is what such masks hide ("f**ker" is left unread). None when
+        a fill is a clean real word ("shi*take" is "shiitake", not "shittake"; "c**kies" is "cookies"), or when more
+        is masked."""
+        masks = text.count("*")
+        if not 0 < masks <= MAX_MASKS or not text.replace("*", "").isalpha() or len(text) - masks < 2:
             return []
-        fills = [text.replace("*", c) for c in ascii_lowercase]
+        pieces = text.split("*")
+        fills = ["".join(p + c for p, c in zip(pieces, (*letters, ""))) for letters in
+                 product(ascii_lowercase if masks == 1 else VOWELS, repeat=masks)]
         clean = (f for f in fills if f in extra_words or self.is_word(f) and self.root_of(f, extra_words) is None)
         return [] if any(clean) else fills  # a fill that is profanity itself ("dumbfucks") is no clean word
 

@@ -91,9 +91,12 @@ def _all_leet(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def _forms(text: str) -> tuple[str, ...]:
     """The token as written, leet-folded, other readings of it, and (last: what fuzzy matching reads) the folded
-    form with "1", "|", "!" read the other way."""
+    form with "1", "|", "!" read the other way; a word with every letter doubled, as written and read once."""
+    if text.isalpha():
+        halved = _halved(text)
+        return (text, halved) if halved else (text,)
     has_alpha = any(c.isalpha() for c in text)
-    if text.isalpha() or not (has_alpha or _all_leet(text)):
+    if not (has_alpha or _all_leet(text)):
         return (text,)
     folded = text.translate(LEET)
     alt = text.translate(LEET_ALT).translate(LEET)
@@ -104,6 +107,19 @@ def _forms(text: str) -> tuple[str, ...]:
         readings.append(_DIGRAPH_B.sub("b", text).translate(LEET))
     out = [f for f in dict.fromkeys([text, folded, *readings]) if f != alt]
     return (*out, alt)
+
+
+_RUN = re.compile(r"(.)\1*")
+
+
+def _halved(text: str) -> str | None:
+    """A word with every letter written twice ("ffuucckk") read once: no word is spelled so."""
+    if len(text) < 6:
+        return None
+    runs = [m.group() for m in _RUN.finditer(text)]
+    if any(len(r) % 2 for r in runs):
+        return None
+    return "".join(r[: len(r) // 2] for r in runs)
 
 
 _LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})")  # "1gn0re"; not "d3", "b12"
@@ -173,8 +189,26 @@ def _is_dropped(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
+# a Latin letter by its Unicode name: small capitals ("ꜰᴜᴄᴋ"), squared and negative squared or circled letters
+# ("🅵🆄🅲🅺"), regional indicators ("🇫🇺"), parenthesized ones, and letters with a hook, stroke or tail that no
+# decomposition strips ("ƒ", "ø", "ł", "ɗ")
+_LETTER_NAME = re.compile(r"\b(?:LATIN|REGIONAL INDICATOR SYMBOL)\b.*\bLETTER (?:SMALL CAPITAL )?([A-Z])(?: WITH .+)?$")
+
+
+def _named_letter(ch: str) -> str | None:
+    m = _LETTER_NAME.search(unicodedata.name(ch, ""))
+    return m.group(1).lower() if m else None
+
+
 @lru_cache(maxsize=131072)
 def _fold_char(ch: str) -> str:
+    folded = _fold_compat(ch)
+    if folded.isascii() and len(folded) <= 1:  # an ASCII character, or nothing (a combining mark)
+        return folded
+    return _named_letter(ch) or folded
+
+
+def _fold_compat(ch: str) -> str:
     out = []
     cmap = _confusable_map()
     compat = "".join(cmap.get(c, c) for c in unicodedata.normalize("NFKC", ch))
@@ -214,6 +248,7 @@ def normalize(text: str) -> NormalizedText:
 
 
 _WORD = re.compile(r"[\w@$!*+|€£]+")
+_MASKED_END = re.compile(r"[a-z]\*[a-z]+\*$")
 
 
 def _raw_tokens(nt: NormalizedText) -> list[Token]:
@@ -231,8 +266,10 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             if len(word) == 1 and 0 < s and e < len(text) and text[s - 1] in _SEPARATORS and text[e] in _SEPARATORS:
                 append(Token(word, s, e, True))  # one symbol spelled among single letters: "s.h.!.t"
                 continue
-            # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss"
-            stripped = word.rstrip("!*")
+            # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss" (and the last mask
+            # of a masked word: "f*ckf*c*")
+            stripped = word.rstrip("!")
+            stripped = stripped if _MASKED_END.search(stripped) else stripped.rstrip("*")
             lead = len(stripped) - len(stripped.lstrip("!*+|"))
             e = s + len(stripped)
             s += lead

@@ -21,6 +21,10 @@ from judge.rules.termlists import TermEntry
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
+# two words of two letters or more with one space between them: perhaps one word split ("muthaf eckers", "ky ke")
+_SPLIT_PAIR = re.compile(r"(?<![\w@$!*+|])([a-z]{2,}) (?=([a-z]{2,})(?![\w@$!*+|]))")
+
+
 def destretched(text: str) -> tuple[str, ...]:
     """A stretched token with the stretched letter single and double ("bollllok": "bolok", "bollok")."""
     if not TRIPLE.search(text):
@@ -37,6 +41,7 @@ class SpellingMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
+    _split_memo: dict[tuple[str, str], tuple[TermEntry, ...]]
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
@@ -72,6 +77,37 @@ class SpellingMatching:
                     return tuple((e, "scrambled", 0) for e in found)
         return ()
 
+    def _split_words(self, text: str) -> list[tuple[int, int, TermEntry]]:
+        """Words split in two by a space, read joined: (start, end, term) of each pair that spells a block term."""
+        if self.morphology is None or " " not in text:
+            return []
+        out = []
+        for pair in _SPLIT_PAIR.finditer(text):
+            halves = (pair.group(1), pair.group(2))
+            found = self._split_memo.get(halves)
+            if found is None:
+                found = self._split_memo[halves] = self._joined_halves(*halves)
+            out += [(pair.start(1), pair.end(2), e) for e in found]
+        return out
+
+    def _joined_halves(self, head: str, tail: str) -> tuple[TermEntry, ...]:
+        """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it"), when one half at least
+        is no real word and neither hits alone. Where one half is a real word, the joined word must be a term as
+        such, an inflection or plural of one ("sh it"); a compound or respelling needs two halves that are no
+        words ("pantyliners" + "unscented" would hold "panty"), and real words side by side stay apart ("butter to")."""
+        m = self.morphology
+        assert m is not None
+        words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
+        joined = head + tail
+        if all(words) or joined in self.allow_words:
+            return ()
+        if any(e.severity == Severity.BLOCK for h in (head, tail) for e, _, _ in self._single(Token(h, 0, len(h)), None)):
+            return ()  # a half hits on its own
+        loose = not any(words)
+        return tuple(dict.fromkeys(
+            e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
+            if e.severity == Severity.BLOCK and how != "fuzzy" and (loose or how not in ("compound", "spelling"))))
+
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real
         words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in"). A term that holds no root
@@ -92,9 +128,9 @@ class SpellingMatching:
     def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
         """A term with letters masked ("f*ck"), as written or leet-folded ("b!*ch"); else a compound or inflection
         of a strong root with its mask filled in ("bit*hers")."""
-        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*" and t[-1] != "*"]
+        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*"]
         for text in forms:
-            found = [(e, "masked", 0) for e in self._masked_terms(text)]
+            found = [(e, "masked", 0) for e in self._masked_terms(text)] if text[-1] != "*" else []
             if found:
                 return found
         for text in forms:

@@ -105,7 +105,7 @@ class Hit:
 
 
 def term_key(text: str) -> str:
-    return " ".join(t.forms[-1] if len(t.forms) > 1 else t.text for t in word_tokens(normalize(text)))
+    return " ".join(t.text if t.text.isalpha() else t.forms[-1] for t in word_tokens(normalize(text)))
 
 
 def symbol_key(text: str) -> str:

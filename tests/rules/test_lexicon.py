@@ -180,7 +180,9 @@ def test_a_masked_letter_is_filled_in_to_find_a_compound_or_inflection():
     assert m is not None
     assert "bitchers" in m.mask_fills("bit*hers") and "dumbfuckery" in m.mask_fills("dumbf*ckery")
     assert not m.mask_fills("ch*cken") and not m.mask_fills("sc*nthorpe")  # real words, whatever the letter
-    assert not m.mask_fills("f**ker")  # one letter only: two are a guess
+    assert "fuckface" in m.mask_fills("f*ckf*c*") and "clusterfucking" in m.mask_fills("cl*st*rf*ck*ng")  # vowels
+    assert "mofoes" in m.mask_fills("m*f**s") and "fucker" not in m.mask_fills("f**ker")  # two masks: vowels only
+    assert not m.mask_fills("p*zz*") and not m.mask_fills("c**kies")  # "pizza", "cookies": a clean word fits
 
 
 def test_a_word_said_aloud_is_that_word_unless_it_is_a_term():

@@ -19,6 +19,11 @@ def test_fullwidth_and_case_fold_to_ascii():
     assert normalize("ＦＵＣＫ").text == "fuck"
 
 
+def test_styled_latin_letters_fold_by_their_unicode_names():
+    assert normalize("ꜱᴍᴀʟʟ 🅲🅰🅿🆂 🇫🇷 ⒫⒜⒭⒠⒩ ƒøł").text == "small caps fr paren fol"
+    assert normalize("½ ① ß ﬁ").text == "1⁄2 1 ss fi"  # other compatibility forms as NFKC gives them
+
+
 def test_cyrillic_and_greek_homoglyphs_fold_and_mark_the_token_obfuscated():
     nt = normalize("p\u0430yp\u03b1l")  # Cyrillic a, Greek alpha
     assert nt.text == "paypal"

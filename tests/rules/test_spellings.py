@@ -102,6 +102,48 @@ def test_masked_and_stretched_tokens_are_read_as_their_spellings(text: str, flag
     assert bool(_blocked(text)) == flagged, _blocked(text)
 
 
+@pytest.mark.parametrize(("text", "flagged"), [
+    # letters styled by Unicode: small capitals, squared and negative squared, regional indicators, parenthesized,
+    # and letters with a hook or stroke that no decomposition strips
+    ("ꜰᴜᴄᴋ deals", True), ("🅵🆄🅲🅺 snacks", True), ("🆂🅷🅸🆃 mix", True), ("🇫🇺🇨🇰 fries", True), ("⒮⒣⒤⒯ bites", True),
+    ("ƒuck snacks", True), ("ᴄᴏᴄᴋsᴜᴄᴋᴇʀ mix", True),
+    ("ꜱᴘʀɪɴɢ ꜱᴀʟᴀᴅꜱ", False), ("🅱🅱🆀 night", False), ("Smørrebrød platter", False), ("Łódź pierogi", False),
+])
+def test_styled_letters_read_as_the_letters_they_style(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # every letter written twice: no word is spelled so
+    ("Ffuucckk deals", True), ("Sshhiitt snacks", True), ("Ccuunnttss mix", True),
+    ("Coffee toffee bites", False), ("Aabb batteries", False), ("Mississippi mud pie", False),
+])
+def test_a_word_with_every_letter_doubled_reads_once(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # masks apart, one vowel each; the last mask of a masked word stays a mask
+    ("F*ckf*c* snacks", True), ("Cl*st*rf*ck*ng deals", True), ("M*therf*ck*rs mix", True), ("B*tch*s bites", True),
+    # a clean word fits, or the star is a footnote
+    ("C**kies and cream", False), ("P*zz* night", False), ("Deals* on snacks", False), ("B**r garden", False),
+])
+def test_masked_vowels_are_filled_in_with_each_vowel(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # one word split by a space: both halves no words, or the joined word a term as such
+    ("Ky ke snacks", True), ("Muthaf eckers mix", True), ("Sh it deals", True), ("Fu ck bites", True),
+    ("Motherf ucker fries", True),
+    # real words side by side stay apart; a half that is a word makes no compound of its neighbour
+    ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
+    ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
+])
+def test_a_word_split_by_a_space_is_read_joined(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
 def test_every_word_list_the_morphology_names_is_in_the_checks_fingerprint():
     from judge.policy import load_policy
     from judge.rules.checks import CheckEnv
