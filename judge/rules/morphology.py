@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from itertools import product
+from pathlib import Path
 from string import ascii_lowercase
 
 from judge.config import load_yaml
