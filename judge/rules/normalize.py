@@ -185,8 +185,20 @@ class NormalizedText:
 
 
 def _is_dropped(ch: str) -> bool:
-    # Cf = format controls: zero-width space/joiners, bidi overrides, BOM, soft hyphen.
-    return unicodedata.category(ch) == "Cf"
+    # Cf = format controls: zero-width space/joiners, bidi overrides, BOM, soft hyphen; and variation selectors
+    # ("🅾️" is "🅾" drawn as an emoji)
+    return unicodedata.category(ch) == "Cf" or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+_SPACES = str.maketrans("\t\n\r\f\v", "     ")
+_MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·](?=[a-z])")  # a symbol standing for a letter: "f#ck", "sh%t"
+
+
+def _finished(text: str) -> str:
+    """Whitespace as spaces, and a symbol between letters that stands for one as the mask "*" (1:1 both)."""
+    if not text.isprintable():
+        text = text.translate(_SPACES)
+    return _MASK_SYMBOL.sub(MASK, text) if _MASK_SYMBOL.search(text) else text
 
 
 # a Latin letter by its Unicode name: small capitals ("ꜰᴜᴄᴋ"), squared and negative squared or circled letters
@@ -225,7 +237,7 @@ def _fold_compat(ch: str) -> str:
 
 def normalize(text: str) -> NormalizedText:
     if text.isascii():  # the common case: one C call, identity offsets
-        return NormalizedText(text, text.lower(), range(len(text)))
+        return NormalizedText(text, _finished(text.lower()), range(len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     homoglyphs: set[int] = set()
@@ -244,7 +256,7 @@ def normalize(text: str) -> NormalizedText:
                 homoglyphs.add(len(chars))
             chars.append(c)
             offsets.append(i)
-    return NormalizedText(text, "".join(chars), tuple(offsets), frozenset(homoglyphs))
+    return NormalizedText(text, _finished("".join(chars)), tuple(offsets), frozenset(homoglyphs))
 
 
 _WORD = re.compile(r"[\w@$!*+|€£]+")

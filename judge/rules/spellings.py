@@ -25,6 +25,10 @@ _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a s
 _SPLIT_PAIR = re.compile(r"(?<![\w@$!*+|])([a-z]{2,}) (?=([a-z]{2,})(?![\w@$!*+|]))")
 
 
+# a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
+_SEPARATOR_MASK = re.compile(r"(?<![\w@$!*+|.-])[a-z]+[-._][a-z]+(?![\w@$!*+|]|[-.][a-z])")
+
+
 def destretched(text: str) -> tuple[str, ...]:
     """A stretched token with the stretched letter single and double ("bollllok": "bolok", "bollok")."""
     if not TRIPLE.search(text):
@@ -41,7 +45,7 @@ class SpellingMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
-    _split_memo: dict[tuple[str, str], tuple[TermEntry, ...]]
+    _split_memo: dict[tuple[str, str], tuple[TermEntry, ...]]  # split words, and separators read as masks
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
@@ -75,6 +79,10 @@ class SpellingMatching:
                 found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and m.strong_or_root(e.key)]
                 if found:
                     return tuple((e, "scrambled", 0) for e in found)
+            backwards = [e for e in self.exact.get(form[::-1], ()) if e.severity == Severity.BLOCK and len(form) >= 4
+                         and m.strong(e.key)]  # "kcuf", "tihsllub": a term holding a root no clean word holds, backwards
+            if backwards:
+                return tuple((e, "reversed", 0) for e in backwards)
         return ()
 
     def _split_words(self, text: str) -> list[tuple[int, int, TermEntry]]:
@@ -88,6 +96,22 @@ class SpellingMatching:
             if found is None:
                 found = self._split_memo[halves] = self._joined_halves(*halves)
             out += [(pair.start(1), pair.end(2), e) for e in found]
+        return out
+
+    def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry]]:
+        """A hyphen, dot or underscore standing for one letter of a word ("f-ck", "sh.t", "b-tches"): (start, end,
+        term) where the word with that letter masked spells a block term as listed. Nothing looser: a letter filled
+        in makes compounds of real words ("multi-surface" would hold "tits")."""
+        if self.morphology is None or not any(c in text for c in "-._"):
+            return []
+        out = []
+        for word in _SEPARATOR_MASK.finditer(text):
+            masked = re.sub(r"[-._]", "*", word.group())
+            found = self._split_memo.get(("*", masked))
+            if found is None:
+                found = self._split_memo[("*", masked)] = tuple(
+                    e for e in self._masked_terms(masked) if e.severity == Severity.BLOCK)
+            out += [(word.start(), word.end(), e) for e in found]
         return out
 
     def _joined_halves(self, head: str, tail: str) -> tuple[TermEntry, ...]:

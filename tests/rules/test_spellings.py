@@ -144,6 +144,27 @@ def test_a_word_split_by_a_space_is_read_joined(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
 
 
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a symbol between letters stands for one ("f#ck"); a hyphen, dot or underscore does when the word is a term so
+    ("F#ck deals", True), ("Sh%t snacks", True), ("B~tches mix", True), ("Motherf^cker fries", True),
+    ("F-ck deals", True), ("Sh.t snacks", True), ("Motherf_cker mix", True), ("B-tches bites", True),
+    ("C# cookbook", False), ("50% off snacks", False), ("Multi-surface cleaner", False), ("Anti-itch cream", False),
+    ("Cold-water wash", False), ("Multi-grain crackers", False), ("Cheez-its", False), ("Snap-on brush", False),
+])
+def test_a_symbol_or_separator_standing_for_a_letter_is_a_mask(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Kcuf deals", True), ("Reggin snacks", True), ("Rekcufrehtom mix", True),  # a strong term written backwards
+    ("Tums antacid", False), ("Stun gun", False), ("Reeb root beer", False), ("Snoops dogs", False),
+    # letters spaced with tabs, and letters drawn as emoji (a variation selector after them)
+    ("F\tu\tc\tk deals", True), ("🆂🅷🅸️🆃 snacks", True), ("F🅾️🅾️d court", False),
+])
+def test_backwards_tabbed_and_emoji_spellings_are_read(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
 def test_every_word_list_the_morphology_names_is_in_the_checks_fingerprint():
     from judge.policy import load_policy
     from judge.rules.checks import CheckEnv
