@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cached_property
 
 from judge.models import Severity
 from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
 from judge.rules.normalize import Token
-from judge.rules.phrases import TRIPLE
+from judge.rules.phrases import TRIPLE, singulars
 from judge.rules.termlists import TermEntry
 
 # a leet letter inside a word ("n1g3rz") spells; digits after the letters are a number ("CoQ10" is no "cocky")
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
-# two words of two letters or more with one space between them: perhaps one word split ("muthaf eckers", "ky ke")
-_SPLIT_PAIR = re.compile(r"(?<![\w@$!*+|])([a-z]{2,}) (?=([a-z]{2,})(?![\w@$!*+|]))")
 
 
 # a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
@@ -90,19 +89,30 @@ class SpellingMatching:
         if self.morphology is None or " " not in text:
             return []
         out = []
-        for pair in _SPLIT_PAIR.finditer(text):
-            halves = (pair.group(1), pair.group(2))
-            found = self._split_memo.get(halves)
+        memo = self._split_memo
+        parts = text.split(" ")
+        for i, (head, tail) in enumerate(zip(parts, parts[1:])):
+            if len(head) < 2 or len(tail) < 2 or not head.isalpha() or not tail.isalpha():
+                continue  # two words of two letters or more, with nothing but a space between them
+            found = memo.get((head, tail))
             if found is None:
-                found = self._split_memo[halves] = self._joined_halves(*halves)
-            out += [(pair.start(1), pair.end(2), e) for e in found]
+                if len(memo) > 500_000:
+                    memo.clear()
+                found = memo[(head, tail)] = self._joined_halves(head, tail)
+            if found:
+                start = sum(len(p) + 1 for p in parts[:i])
+                out += [(start, start + len(head) + 1 + len(tail), e) for e in found]
         return out
+
+    @cached_property
+    def _block_heads(self) -> frozenset[str]:
+        return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity == Severity.BLOCK for e in entries))
 
     def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry]]:
         """A hyphen, dot or underscore standing for one letter of a word ("f-ck", "sh.t", "b-tches"): (start, end,
         term) where the word with that letter masked spells a block term as listed. Nothing looser: a letter filled
         in makes compounds of real words ("multi-surface" would hold "tits")."""
-        if self.morphology is None or not any(c in text for c in "-._"):
+        if self.morphology is None or "-" not in text and "." not in text and "_" not in text:
             return []
         out = []
         for word in _SEPARATOR_MASK.finditer(text):
@@ -116,8 +126,8 @@ class SpellingMatching:
 
     def _joined_halves(self, head: str, tail: str) -> tuple[TermEntry, ...]:
         """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it"), when one half at least
-        is no real word and neither hits alone. Where one half is a real word, the joined word must be a term as
-        such, an inflection or plural of one ("sh it"); a compound or respelling needs two halves that are no
+        is no real word and neither hits alone. Where one half is a real word, the other is a piece of four letters
+        or fewer and the joined word a term as such, or a plural or inflection of one ("sh it"); a compound or respelling needs two halves that are no
         words ("pantyliners" + "unscented" would hold "panty"), and real words side by side stay apart ("butter to")."""
         m = self.morphology
         assert m is not None
@@ -125,12 +135,18 @@ class SpellingMatching:
         joined = head + tail
         if all(words) or joined in self.allow_words:
             return ()
-        if any(e.severity == Severity.BLOCK for h in (head, tail) for e, _, _ in self._single(Token(h, 0, len(h)), None)):
-            return ()  # a half hits on its own
-        loose = not any(words)
-        return tuple(dict.fromkeys(
-            e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
-            if e.severity == Severity.BLOCK and how != "fuzzy" and (loose or how not in ("compound", "spelling"))))
+        if any(words):
+            if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
+                return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
+            listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
+            found = [e for e in listed if e.severity == Severity.BLOCK] or [e for e, _, _ in self._inflection(joined)]
+        else:
+            found = [e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
+                     if e.severity == Severity.BLOCK and how != "fuzzy"]
+        if not found or any(e.severity == Severity.BLOCK for h in (head, tail)
+                            for e, _, _ in self._single(Token(h, 0, len(h)), None)):
+            return ()  # nothing, or a half hits on its own
+        return tuple(dict.fromkeys(found))
 
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real

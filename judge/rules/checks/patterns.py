@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import NamedTuple
 
+import ahocorasick
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from judge.config import load_yaml
@@ -169,9 +171,19 @@ class _Rule:
     regex: re.Pattern[str]
 
 
+class _Rules(NamedTuple):
+    needing: tuple[tuple[_Rule, ...], ...]  # the rules that need a literal, by the literal's number
+    always: tuple[_Rule, ...]  # the few that must always run
+    literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
+
+    def active(self, text: str) -> list[_Rule]:
+        """The rules that may match ``text``, in file order."""
+        present = sorted({i for _, i in self.literals.iter(text)}) if self.needing else ()
+        return [*self.always, *(r for i in present for r in self.needing[i])]
+
+
 @lru_cache(maxsize=8)
-def _rules(path: Path) -> tuple[dict[str, list[_Rule]], list[_Rule]]:
-    """Rules indexed by a literal they need, and the few that must always run."""
+def _rules(path: Path) -> _Rules:
     by_literal: dict[str, list[_Rule]] = {}
     always: list[_Rule] = []
     for g in load_patterns(path).groups:
@@ -183,7 +195,12 @@ def _rules(path: Path) -> tuple[dict[str, list[_Rule]], list[_Rule]]:
             else:
                 for lit in lits:
                     by_literal.setdefault(lit, []).append(rule)
-    return by_literal, always
+    automaton = ahocorasick.Automaton()
+    for i, lit in enumerate(by_literal):
+        automaton.add_word(lit, i)
+    if by_literal:
+        automaton.make_automaton()
+    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton)
 
 
 class PatternCheck(Check):
@@ -233,15 +250,11 @@ def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
     if found is None:
-        by_literal, always = _rules(patterns_path())
         joined = "\n".join(nt.text for _, nt in subject.fields)
         readings = _readings(subject, joined)
         if readings:
             joined += "\n" + "\n".join(r for rs in readings.values() for r in rs)
-        active = list(always)
-        for lit, rules in by_literal.items():
-            if lit in joined:
-                active += rules
+        active = _rules(patterns_path()).active(joined)
         found = []
         seen: set[tuple[str, str, int, int]] = set()
         for rule in dict.fromkeys(active):
