@@ -4,7 +4,8 @@
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
-  each term as a theme word, plain and in five obfuscations; "unseen" recall leaves out the terms that the
+  each term as a theme word, plain and in ten obfuscations (the five the issue names, and small capitals,
+  every letter doubled, vowels masked, a symbol for a letter, a space splitting the word); "unseen" recall leaves out the terms that the
   imported lists hold as such and the everyday words. ``profane-words`` (imported) is a compilation that holds
   93% of both, so they are measured on a lexicon built without it (``scripts/import_lexicons.py --without
   profane-words``), and that lexicon is measured on profane-words too; the shipped lexicon's figures on them
@@ -29,9 +30,11 @@ import json
 import random
 import re
 import shutil
+import string
 import subprocess
 import sys
 import tarfile
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -63,9 +66,32 @@ HOMOGLYPH = str.maketrans(
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
 
 
+def _small_capital(c: str) -> str:
+    try:
+        return unicodedata.lookup(f"LATIN LETTER SMALL CAPITAL {c.upper()}") if c.isascii() and c.isalpha() else c
+    except KeyError:  # no small capital for it ("x"): the letter itself
+        return c
+
+
+SMALL_CAPITALS = str.maketrans({c: _small_capital(c) for c in string.ascii_lowercase})
+
+
 def obfuscations(term: str) -> dict[str, str]:
+    """The term plain, in the five obfuscations the issue names, and in five more that obfuscators use: small
+    capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it."""
     letters = [i for i, c in enumerate(term) if c.isalpha()]
     mid = letters[len(letters) // 2] if letters else 0
+    return {
+        **_named_obfuscations(term, mid),
+        "small_caps": term.translate(SMALL_CAPITALS),
+        "doubled": "".join(c * 2 if c.isalpha() else c for c in term),
+        "vowel_masks": "".join("*" if c in "aeiou" else c for c in term) if len(letters) > 3 else term,
+        "symbol_mask": term[:mid] + "#" + term[mid + 1 :] if 0 < mid < len(term) - 1 else term,
+        "split": term[:mid] + " " + term[mid:] if 0 < mid and " " not in term else term,
+    }
+
+
+def _named_obfuscations(term: str, mid: int) -> dict[str, str]:
     return {
         "plain": term,
         "leet": term.translate(LEET),

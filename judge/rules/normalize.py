@@ -260,7 +260,7 @@ def normalize(text: str) -> NormalizedText:
 
 
 _WORD = re.compile(r"[\w@$!*+|€£]+")
-_MASKED_END = re.compile(r"[a-z]\*[a-z]+\*$")
+_MASK_INSIDE = re.compile(r"[a-z]\*+[a-z]")  # a masked word: its first and last masks are masks too ("*ssh*l*")
 
 
 def _raw_tokens(nt: NormalizedText) -> list[Token]:
@@ -278,11 +278,11 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             if len(word) == 1 and 0 < s and e < len(text) and text[s - 1] in _SEPARATORS and text[e] in _SEPARATORS:
                 append(Token(word, s, e, True))  # one symbol spelled among single letters: "s.h.!.t"
                 continue
-            # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss" (and the last mask
-            # of a masked word: "f*ckf*c*")
-            stripped = word.rstrip("!")
-            stripped = stripped if _MASKED_END.search(stripped) else stripped.rstrip("*")
-            lead = len(stripped) - len(stripped.lstrip("!*+|"))
+            # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss" (and the masks at
+            # the ends of a masked word: "f*ckf*c*")
+            masked = _MASK_INSIDE.search(word) is not None
+            stripped = word.rstrip("!") if masked else word.rstrip("!*")
+            lead = len(stripped) - len(stripped.lstrip("!+|" if masked else "!*+|"))
             e = s + len(stripped)
             s += lead
             word = stripped[lead:]

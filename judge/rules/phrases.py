@@ -61,7 +61,8 @@ class PhraseMatching:
             if masks and any(masks[i : i + self.max_n]):
                 hits += self._masked_phrases(tokens, masks, i)
                 continue
-            if tok.text not in first and not self._starts_stretched(tok.text) and (not tok.obfuscated or not any(f in first for f in tok.forms)):
+            other_forms = tok.obfuscated or tok.text.isalpha()  # leet, or every letter doubled ("bbllooww jjoobb")
+            if tok.text not in first and not self._starts_stretched(tok.text) and (not other_forms or not any(f in first for f in tok.forms)):
                 continue
             for n in range(2, min(self.max_n, len(tokens) - i) + 1):
                 gram = tokens[i : i + n]
@@ -76,11 +77,11 @@ class PhraseMatching:
         return hits
 
     def _masked_phrases(self, tokens: list[Token], masks: list[str | None], i: int) -> list[Hit]:
-        """Phrases starting at token ``i`` that one masked word (and the others as they are) spell."""
+        """Phrases starting at token ``i`` that masked words (and the others as they are) spell."""
         hits: list[Hit] = []
         for n in range(2, min(self.max_n, len(tokens) - i) + 1):
             words = [masks[j] or tokens[j].text for j in range(i, i + n)]
-            if sum(masks[j] is not None for j in range(i, i + n)) != 1:
+            if masks[i] is None and not any(masks[i + 1 : i + n]):
                 continue
             for key in self.phrase_keys.get(n, ()):
                 if all(_fits(w, k) for w, k in zip(words, key.split(" "), strict=True)):

@@ -127,13 +127,14 @@ class SpellingMatching:
     def _joined_halves(self, head: str, tail: str) -> tuple[TermEntry, ...]:
         """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it"), when one half at least
         is no real word and neither hits alone. Where one half is a real word, the other is a piece of four letters
-        or fewer and the joined word a term as such, or a plural or inflection of one ("sh it"); a compound or respelling needs two halves that are no
-        words ("pantyliners" + "unscented" would hold "panty"), and real words side by side stay apart ("butter to")."""
+        or fewer and the joined word a term as such, or a plural or inflection of one ("sh it"); a compound or
+        respelling needs two halves that are no words ("pantyliners" + "unscented" would hold "panty"), and real
+        words side by side stay apart ("butter to")."""
         m = self.morphology
         assert m is not None
         words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
         joined = head + tail
-        if all(words) or joined in self.allow_words:
+        if all(words):
             return ()
         if any(words):
             if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
@@ -168,9 +169,9 @@ class SpellingMatching:
     def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:
         """A term with letters masked ("f*ck"), as written or leet-folded ("b!*ch"); else a compound or inflection
         of a strong root with its mask filled in ("bit*hers")."""
-        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3 and t[0] != "*"]
+        forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3]
         for text in forms:
-            found = [(e, "masked", 0) for e in self._masked_terms(text)] if text[-1] != "*" else []
+            found = [(e, "masked", 0) for e in self._masked_terms(text)] if "*" not in (text[0], text[-1]) else []
             if found:
                 return found
         for text in forms:

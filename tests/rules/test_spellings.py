@@ -115,7 +115,7 @@ def test_styled_letters_read_as_the_letters_they_style(text: str, flagged: bool)
 
 @pytest.mark.parametrize(("text", "flagged"), [
     # every letter written twice: no word is spelled so
-    ("Ffuucckk deals", True), ("Sshhiitt snacks", True), ("Ccuunnttss mix", True),
+    ("Ffuucckk deals", True), ("Sshhiitt snacks", True), ("Ccuunnttss mix", True), ("Bbllooww jjoobb bites", True),
     ("Coffee toffee bites", False), ("Aabb batteries", False), ("Mississippi mud pie", False),
 ])
 def test_a_word_with_every_letter_doubled_reads_once(text: str, flagged: bool):
@@ -125,6 +125,8 @@ def test_a_word_with_every_letter_doubled_reads_once(text: str, flagged: bool):
 @pytest.mark.parametrize(("text", "flagged"), [
     # masks apart, one vowel each; the last mask of a masked word stays a mask
     ("F*ckf*c* snacks", True), ("Cl*st*rf*ck*ng deals", True), ("M*therf*ck*rs mix", True), ("B*tch*s bites", True),
+    ("*ssh*l* snacks", True), ("Bl*w j*b bites", True), ("B*g t*ts party", True),  # a first mask; a phrase of them
+    ("*New* snacks", False), ("*Limited* time deals", False),  # stars around a word are emphasis
     # a clean word fits, or the star is a footnote
     ("C**kies and cream", False), ("P*zz* night", False), ("Deals* on snacks", False), ("B**r garden", False),
 ])
@@ -135,7 +137,7 @@ def test_masked_vowels_are_filled_in_with_each_vowel(text: str, flagged: bool):
 @pytest.mark.parametrize(("text", "flagged"), [
     # one word split by a space: both halves no words, or the joined word a term as such
     ("Ky ke snacks", True), ("Muthaf eckers mix", True), ("Sh it deals", True), ("Fu ck bites", True),
-    ("Motherf ucker fries", True),
+    ("Motherf ucker fries", True), ("Co ck snacks", True),  # "cock" of "cock-a-leekie" is allowed in that phrase only
     # real words side by side stay apart; a half that is a word makes no compound of its neighbour
     ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
     ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
