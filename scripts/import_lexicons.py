@@ -384,10 +384,15 @@ def partners(block_en: list[str], roots: list[str], common: list[str]) -> list[s
             if len(term) - len(r) < 3:
                 continue
             for rest in (term[len(r):] if term.startswith(r) else None, term[: -len(r)] if term.endswith(r) else None):
-                if rest and rest in words and rest not in roots:
+                if rest and rest in words and rest not in roots and not _doubled_ending(r, rest):
                     found[rest] = found.get(rest, 0) + 1
     # a real word (not an ending such as "ing") seen in two compounds at least
     return sorted(w for w, n in found.items() if n >= 2 and w not in AFFIXES and zipf(w, "en") >= 3.0)
+
+
+def _doubled_ending(root: str, rest: str) -> bool:
+    """An ending after the root's last letter doubled: "shit" + "ter" is "shitter", "ting" "shitting"; no word."""
+    return rest[0] == root[-1] and rest[1:] in AFFIXES
 
 
 def common_words_en(min_zipf: float, top: int = 50_000) -> list[str]:

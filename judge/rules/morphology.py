@@ -87,8 +87,9 @@ class Morphology:
         self._bare = _Edges({b: r for r in sorted(data.unambiguous, key=len, reverse=True)
                              if len(b := _single_letters(_VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)},
                             head=2, min_rest=2)
-        for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels
-            self.roots.setdefault(key, root)
+        for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels; "nde" of
+            if len(key) >= 4:  # "nude" is in too many words ("repo|nde|z" is French "répondez") to be a piece
+                self.roots.setdefault(key, root)
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
         self.collapsed = {k: r for k, r in ((unstretch(k), r) for k, r in self.roots.items()) if len(k) >= 3}
         self.partners = frozenset(data.partners)
