@@ -176,8 +176,9 @@ def build_lexicon(cache: Path, without: str | None, extra: list[str]) -> Path:
     subprocess.run([*cmd, *(["--without", without] if without else [])], check=True, capture_output=True)
     for name in ("garm.yaml", "retail.yaml"):  # WordNet's allowed phrases are written for the lists it reads
         shutil.copyfile(ROOT / "policies" / "terms" / name, folder / name)
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "import_wordnet.py"), "--out", str(folder)], check=True,
-                   capture_output=True)
+    for script in ("import_wordnet.py", "import_misread.py"):  # in this order: the second reads what all wrote
+        subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--out", str(folder)], check=True,
+                       capture_output=True)
     return folder
 
 

@@ -76,7 +76,8 @@ def spelling_key(word: str) -> str:
 
 class Morphology:
     def __init__(self, data: MorphologyFile, known: frozenset[str], common: frozenset[str],
-                 foreign: frozenset[str] = frozenset(), rare: frozenset[str] = frozenset()) -> None:
+                 foreign: frozenset[str] = frozenset(), rare: frozenset[str] = frozenset(),
+                 misread: frozenset[str] = frozenset()) -> None:
         self.roots = {phonetic(r): r for r in (*data.unambiguous, *data.ambiguous)}
         for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
             if key.endswith("s") and len(key) >= 5:
@@ -94,7 +95,7 @@ class Morphology:
         self.collapsed = {k: r for k, r in ((unstretch(k), r) for k, r in self.roots.items()) if len(k) >= 3}
         self.partners = frozenset(data.partners)
         self.known = known
-        self.foreign = foreign
+        self.foreign = foreign | misread  # real words that no derived reading may take for a term ("commandes")
         self.common_words = common
         self.common = frozenset(phonetic(w) for w in common)  # as keys
         self.rare_words = rare
@@ -346,4 +347,5 @@ def load_morphology(path: Path) -> Morphology:
     data = load_yaml(path, MorphologyFile)
     folder = path.parent
     return Morphology(data, _words(folder / data.known_words), _words(folder / data.common_words),
-                      _words(folder / data.known_words_other), _words(folder / data.rare_words))
+                      _words(folder / data.known_words_other), _words(folder / data.rare_words),
+                      _words(folder / data.misread_words))

@@ -82,6 +82,7 @@ class MorphologyFile(_Strict):
     known_words_other: str = "known_words_other.txt"  # the other languages' ("nudeln")
     common_words: str = "common_words_en.txt"
     rare_words: str = "rare_words_en.txt"  # rarer English words: a piece beside a root at a token's edge
+    misread_words: str = "misread_words.txt"  # real words the derived readings would take for a term ("commandes")
     examples: Examples = Examples()
 
 

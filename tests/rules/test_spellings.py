@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from judge.models import Severity
+from judge.rules.lexicon import Hit
 from judge.rules.normalize import normalize
+from judge.rules.termlists import TermEntry
 from tests.rules.test_examples import FUZZY, INDEX
 
 
@@ -165,6 +168,32 @@ def test_a_symbol_or_separator_standing_for_a_letter_is_a_mask(text: str, flagge
 ])
 def test_backwards_tabbed_and_emoji_spellings_are_read(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # real words that a derived reading took for a term (scripts/import_misread.py lists them): words again
+    ("Commandes de Noël", False), ("Cokes and chips", False), ("Marksmen trail mix", False),
+    ("Mullets on the grill", False), ("Succede sempre: pasta fresca", False), ("Piñas coladas", False),
+    ("Suggère du chef", False), ("Prodotti commerciali", False),
+    # respellings, cognates and words that hold a term stay profanity
+    ("Fking deals", True), ("Phuking bites", True), ("Pädophile snacks", True), ("Bullshitting snacks", True),
+])
+def test_real_words_that_a_derived_reading_misread_are_words(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+def test_a_misread_word_is_one_that_neither_holds_nor_spells_the_term():
+    from scripts.import_misread import misread
+
+    def hits(term: str, how: str) -> list[Hit]:
+        return [Hit(TermEntry(term, term, "profanity_en", Severity.BLOCK, "word", False), 0, 1, how)]
+
+    assert misread("commandes", "fr", hits("nudes", "compound")) and misread("mullets", "en", hits("bullets", "fuzzy"))
+    assert not misread("bullshitting", "en", hits("shit", "compound"))  # holds it as written
+    assert not misread("fking", "en", hits("fucking", "spelling"))  # spells it
+    assert not misread("padophile", "de", hits("pedophile", "spelling"))  # a cognate
+    assert not misread("porno", "es", hits("porn", "prefix"))  # the term as listed
+    assert not misread("cokes", "en", [])  # no hit at all
 
 
 def test_every_word_list_the_morphology_names_is_in_the_checks_fingerprint():
