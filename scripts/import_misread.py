@@ -7,10 +7,11 @@ those wrote (the default policy's lists, read from ``--out``) and reads the freq
 language (wordfreq) with it, one word at a time. A word is *misread* when it hits a block term only through a
 reading that the matcher derives, never as the term is listed, and the word is not that term:
 
-- English words (Zipf >= ``--english-zipf``): a word is no misspelling of another ("mullets" is no "bullets",
-  "billets" no "bullets"); and a compound or respelling is misread when the word neither holds the term as written
-  nor spells it closely ("cokes" is no "cock", "marksmen" no "semen"; "fking" does spell "fucking", and
-  "bullshitting" holds "shit": both stay profanity);
+- a real word of any language is no misspelling of another ("mullets" is no "bullets", Spanish "bastará" no
+  "bastard");
+- English words (Zipf >= ``--english-zipf``): a compound or respelling is misread when the word neither holds the
+  term as written nor spells it closely ("cokes" is no "cock", "marksmen" no "semen"; "fking" does spell
+  "fucking", and "bullshitting" holds "shit": both stay profanity);
 - other languages' words (Zipf >= ``--other-zipf`` in their language, and more frequent there than in English):
   English morphology does not read them as a term that they neither hold as written nor spell as a cognate does
   ("commandes" is no "nudes", "succede" no "sucked", "piñas" no "penis"; "porno" holds "porn", and "pädophile"
@@ -52,11 +53,11 @@ def misread(word: str, lang: str, hits: list[Hit]) -> bool:
         return False
     folded = normalize(word).text
     for h in block:
-        key = h.entry.key.replace(" ", "")
-        if key in folded:
-            return False  # "bullshitting" holds "shit"
+        keys = {k.replace(" ", "") for k in (h.entry.key, normalize(h.entry.term).text)}  # an alias and its term
+        if any(k in folded for k in keys):
+            return False  # "bullshitting" holds "shit", "retardo" "retard"
         close = CLOSE["en" if lang == "en" else "other"]
-        if (lang != "en" or h.how != "fuzzy") and Levenshtein.normalized_similarity(folded, key) >= close:
+        if h.how != "fuzzy" and any(Levenshtein.normalized_similarity(folded, k) >= close for k in keys):
             return False  # "fking" spells "fucking", "pädophile" is "pedophile"
     return True
 
