@@ -418,6 +418,9 @@ def main() -> None:
                     help="an everyday word that one independent source lists is kept when it is less frequent than this")
     ap.add_argument("--agreement-zipf", type=float, default=3.75,
                     help="... when it is less frequent than this (Zipf)")
+    ap.add_argument("--open-partner-zipf", type=float, default=3.7,
+                    help="a partner piece rarer than this (Zipf) makes an open compound of a compound-only word: "
+                         "'knob eater'; not 'chunky hot'")
     ap.add_argument("--without", action="append", choices=OPTIONAL, default=[],
                     help="leave this source out (repeatable): the lexicon to measure recall on that source with")
     ap.add_argument("--out", type=Path, default=TERMS, help="folder to write the lists into (default: policies/terms)")
@@ -482,6 +485,7 @@ def main() -> None:
         "ambiguous": sorted(ambiguous),
         "affixes": AFFIXES,
         "partners": pieces,
+        "open_partners": [p for p in pieces if zipf(p, "en") < args.open_partner_zipf],
         "vowelless": spellings,
         "vowelless_in_words": in_words,
         "known_words": "known_words.txt",

@@ -190,10 +190,10 @@ class TermIndex(PhraseMatching, SpellingMatching):
 
     def _across_words(self, text: str) -> list[Hit]:
         """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
-        exact terms only) or by a space ("ky ke"), a separator standing for a letter ("f-ck"), and terms of symbols ("🖕"; only a text with more than ASCII can
-        hold one)."""
-        hits = [Hit(e, start, end, "split", 0) for start, end, e in self._split_words(text)]
-        hits += [Hit(e, start, end, "masked", 0) for start, end, e in self._separator_masks(text)]
+        exact terms only) or by a space ("ky ke"), open compounds ("knob eater"), a separator standing for a letter
+        ("f-ck"), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
+        pairs = (*self._split_words(text), *self._separator_masks(text))
+        hits = [Hit(e, start, end, how, 0) for start, end, e, how in pairs]
         if "-" in text:
             for m in _HYPHENATED.finditer(text):
                 joined = m.group().replace("-", "")

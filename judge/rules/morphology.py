@@ -94,6 +94,7 @@ class Morphology:
         # a piece may double or single its letters ("fukk" is "fuk"), when that leaves three letters or more
         self.collapsed = {k: r for k, r in ((unstretch(k), r) for k, r in self.roots.items()) if len(k) >= 3}
         self.partners = frozenset(data.partners)
+        self.open_partners = frozenset(data.open_partners)
         self.known = known
         self.foreign = foreign | misread  # real words that no derived reading may take for a term ("commandes")
         self.common_words = common

@@ -44,7 +44,7 @@ class SpellingMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
-    _split_memo: dict[tuple[str, str], tuple[TermEntry, ...]]  # split words, and separators read as masks
+    _split_memo: dict[tuple[str, str], tuple[tuple[TermEntry, str], ...]]  # split words, separators read as masks
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
@@ -84,8 +84,9 @@ class SpellingMatching:
                 return tuple((e, "reversed", 0) for e in backwards)
         return ()
 
-    def _split_words(self, text: str) -> list[tuple[int, int, TermEntry]]:
-        """Words split in two by a space, read joined: (start, end, term) of each pair that spells a block term."""
+    def _split_words(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
+        """Words split in two by a space, read joined, or an open compound: (start, end, term, how) of each pair
+        that spells a block term."""
         if self.morphology is None or " " not in text:
             return []
         out = []
@@ -101,14 +102,14 @@ class SpellingMatching:
                 found = memo[(head, tail)] = self._joined_halves(head, tail)
             if found:
                 start = sum(len(p) + 1 for p in parts[:i])
-                out += [(start, start + len(head) + 1 + len(tail), e) for e in found]
+                out += [(start, start + len(head) + 1 + len(tail), e, how) for e, how in found]
         return out
 
     @cached_property
     def _block_heads(self) -> frozenset[str]:
         return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity == Severity.BLOCK for e in entries))
 
-    def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry]]:
+    def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
         """A hyphen, dot or underscore standing for one letter of a word ("f-ck", "sh.t", "b-tches"): (start, end,
         term) where the word with that letter masked spells a block term as listed. Nothing looser: a letter filled
         in makes compounds of real words ("multi-surface" would hold "tits")."""
@@ -120,11 +121,11 @@ class SpellingMatching:
             found = self._split_memo.get(("*", masked))
             if found is None:
                 found = self._split_memo[("*", masked)] = tuple(
-                    e for e in self._masked_terms(masked) if e.severity == Severity.BLOCK)
-            out += [(word.start(), word.end(), e) for e in found]
+                    (e, "masked") for e in self._masked_terms(masked) if e.severity == Severity.BLOCK)
+            out += [(word.start(), word.end(), e, how) for e, how in found]
         return out
 
-    def _joined_halves(self, head: str, tail: str) -> tuple[TermEntry, ...]:
+    def _joined_halves(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
         """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it"), when one half at least
         is no real word and neither hits alone. Where one half is a real word, the other is a piece of four letters
         or fewer and the joined word a term as such, or a plural or inflection of one ("sh it"); a compound or
@@ -135,7 +136,7 @@ class SpellingMatching:
         words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
         joined = head + tail
         if all(words):
-            return ()
+            return self._open_compound(head, tail)
         if any(words):
             if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
                 return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
@@ -147,7 +148,16 @@ class SpellingMatching:
         if not found or any(e.severity == Severity.BLOCK for h in (head, tail)
                             for e, _, _ in self._single(Token(h, 0, len(h)), None)):
             return ()  # nothing, or a half hits on its own
-        return tuple(dict.fromkeys(found))
+        return tuple((e, "split") for e in dict.fromkeys(found))
+
+    def _open_compound(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
+        """An everyday word that the lists call profane in compounds only ("knob", "gay"), written open before one
+        of the rarer partner pieces of the lexicon's compounds: "knob eater", "knob jockey", "gay wad" (not "chunky
+        hot": a common word is a word)."""
+        assert self.morphology is not None
+        if tail not in self.morphology.open_partners:
+            return ()
+        return tuple((e, "compound") for e in self.compound_only.get(phonetic(head), ()) if e.severity == Severity.BLOCK)
 
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real

@@ -76,6 +76,7 @@ class MorphologyFile(_Strict):
     ambiguous: list[str]  # some real word does ("cock" in "peacock"): only whole splits count
     affixes: list[str]  # endings a compound may close with ("-ers", "-az")
     partners: list[str] = []  # pieces the lexicon's own compounds join to a root ("face", "head", "dumb")
+    open_partners: list[str] = []  # the rarer ones, which make a compound written open too ("knob eater")
     vowelless: dict[str, str] = {}  # a root's key without some of its vowels -> the root: "fker" -> "fucker"
     vowelless_in_words: list[str] = []  # those a real word holds ("rgsm"): a compound's piece only
     known_words: str = "known_words.txt"  # beside this file: English words that hold a root
