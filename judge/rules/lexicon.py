@@ -225,7 +225,8 @@ class TermIndex(PhraseMatching, SpellingMatching):
             ok = harmless.get(w)
             if ok is None:
                 ok = harmless[w] = (
-                    w.isalpha() and w not in self.first_words and not self._starts_stretched(w)
+                    w.isalpha() and not any(f in self.first_words for f in Token(w, 0, len(w)).forms)
+                    and not self._starts_stretched(w)
                     and not self._single(Token(w, 0, len(w)), fuzzy_cfg)
                 )
             if not ok:

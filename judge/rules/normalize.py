@@ -191,7 +191,10 @@ def _is_dropped(ch: str) -> bool:
 
 
 _SPACES = str.maketrans("\t\n\r\f\v", "     ")
-_MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·](?=[a-z])")  # a symbol standing for a letter: "f#ck", "sh%t"
+# a symbol standing for a letter: "f#ck", "sh%t", "c0#k"; a "#" at a word's edge too, which a phrase may read as a
+# letter ("blo# job", "alaskan #ipeline"), a hashtag alone being no word
+_MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·](?=[a-z0-9@$])|(?<=[a-z0-9@$])[#%?^~•·](?=[a-z])"
+                          r"|(?<![\w#])#(?=[a-z]{2})|(?<=[a-z]{2})#(?![\w#])")
 
 
 def _finished(text: str) -> str:

@@ -126,22 +126,25 @@ class SpellingMatching:
         return out
 
     def _joined_halves(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
-        """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it"), when one half at least
-        is no real word and neither hits alone. Where one half is a real word, the other is a piece of four letters
-        or fewer and the joined word a term as such, or a plural or inflection of one ("sh it"); a compound or
-        respelling needs two halves that are no words ("pantyliners" + "unscented" would hold "panty"), and real
-        words side by side stay apart ("butter to")."""
+        """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it", "bol lock"), when
+        neither hits alone. The more the halves look like words, the less the joined word may be: two halves that
+        are no words, any reading ("muthaf eckers"); a word and a piece of four letters or fewer, a term as listed,
+        a plural or an inflection of one ("sh it", "bit chers"); two short words (four letters or fewer), a term
+        as listed ("bol lock", "dil dos"). Longer words side by side stay apart ("butter to", "cream pie"), but for
+        an open compound ("knob eater")."""
         m = self.morphology
         assert m is not None
         words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
         joined = head + tail
-        if all(words):
+        if all(words) and max(len(head), len(tail)) > 4:
             return self._open_compound(head, tail)
         if any(words):
             if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
                 return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
             listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
-            found = [e for e in listed if e.severity == Severity.BLOCK] or [e for e, _, _ in self._inflection(joined)]
+            found = [e for e in listed if e.severity == Severity.BLOCK]
+            if not found and not all(words):
+                found = [e for e, _, _ in self._inflection(joined)]
         else:
             found = [e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
                      if e.severity == Severity.BLOCK and how != "fuzzy"]

@@ -119,6 +119,7 @@ def test_styled_letters_read_as_the_letters_they_style(text: str, flagged: bool)
 @pytest.mark.parametrize(("text", "flagged"), [
     # every letter written twice: no word is spelled so
     ("Ffuucckk deals", True), ("Sshhiitt snacks", True), ("Ccuunnttss mix", True), ("Bbllooww jjoobb bites", True),
+    ("Bbiigg bbllaacckk deals", True),  # a phrase, each word doubled
     ("Coffee toffee bites", False), ("Aabb batteries", False), ("Mississippi mud pie", False),
 ])
 def test_a_word_with_every_letter_doubled_reads_once(text: str, flagged: bool):
@@ -141,6 +142,8 @@ def test_masked_vowels_are_filled_in_with_each_vowel(text: str, flagged: bool):
     # one word split by a space: both halves no words, or the joined word a term as such
     ("Ky ke snacks", True), ("Muthaf eckers mix", True), ("Sh it deals", True), ("Fu ck bites", True),
     ("Motherf ucker fries", True), ("Co ck snacks", True),  # "cock" of "cock-a-leekie" is allowed in that phrase only
+    ("Bol lock bites", True), ("Dil dos deals", True),  # two short words: a term as listed
+    ("Cream pie recipes", False), ("Nut butter cups", False), ("Hot dog buns", False),  # longer words stay apart
     # real words side by side stay apart; a half that is a word makes no compound of its neighbour
     ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
     ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
@@ -162,6 +165,8 @@ def test_an_open_compound_of_a_compound_only_word_and_a_partner_is_caught(text: 
     # a symbol between letters stands for one ("f#ck"); a hyphen, dot or underscore does when the word is a term so
     ("F#ck deals", True), ("Sh%t snacks", True), ("B~tches mix", True), ("Motherf^cker fries", True),
     ("F-ck deals", True), ("Sh.t snacks", True), ("Motherf_cker mix", True), ("B-tches bites", True),
+    ("C0#k rings", True), ("Blo# job bites", True),  # beside a leet letter; at a word's edge in a phrase
+    ("#Summer deals", False), ("No. 5 #3 batteries", False), ("Hungry? Try these", False),
     ("C# cookbook", False), ("50% off snacks", False), ("Multi-surface cleaner", False), ("Anti-itch cream", False),
     ("Cold-water wash", False), ("Multi-grain crackers", False), ("Cheez-its", False), ("Snap-on brush", False),
 ])
