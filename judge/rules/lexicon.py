@@ -192,8 +192,9 @@ class TermIndex(PhraseMatching, SpellingMatching):
         """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
         exact terms only) or by a space ("ky ke"), open compounds ("knob eater"), a separator standing for a letter
         ("f-ck"), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
-        pairs = (*self._split_words(text), *self._separator_masks(text))
-        hits = [Hit(e, start, end, how, 0) for start, end, e, how in pairs]
+        hits = [Hit(e, start, end, how, 0) for start, end, e, how in self._split_words(text)]
+        if "-" in text or "." in text or "_" in text:
+            hits += [Hit(e, start, end, how, 0) for start, end, e, how in self._separator_masks(text)]
         if "-" in text:
             for m in _HYPHENATED.finditer(text):
                 joined = m.group().replace("-", "")
