@@ -4,13 +4,13 @@
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
-  each term as a theme word, plain and in ten obfuscations (the five the issue names, and small capitals,
-  every letter doubled, vowels masked, a symbol for a letter, a space splitting the word); "unseen" recall leaves out the terms that the
-  imported lists hold as such and the everyday words. ``profane-words`` (imported) is a compilation that holds
-  93% of both, so they are measured on a lexicon built without it (``scripts/import_lexicons.py --without
-  profane-words``), and that lexicon is measured on profane-words too; the shipped lexicon's figures on them
-  are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same six forms,
+  each term as a theme word, plain and in ten obfuscations (the five the issue names, and small capitals, every
+  letter doubled, vowels masked, a symbol for a letter, a space splitting the word); "unseen" recall leaves out the
+  terms that the imported lists hold as such and the everyday words. ``profane-words`` (imported) is a
+  compilation that holds 93% of both, so they are measured on a lexicon built without it
+  (``scripts/import_lexicons.py --without profane-words``), and that lexicon is measured on profane-words too;
+  the shipped lexicon's figures on them are given as well, marked in-sample.
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eleven forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   which no imported source is built from: the closest public stand-in for "strong profanity" there is.
 - False rejects on real grocery product names: every product of the catalog as a theme, with three

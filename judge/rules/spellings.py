@@ -129,15 +129,16 @@ class SpellingMatching:
         """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it", "bol lock"), when
         neither hits alone. The more the halves look like words, the less the joined word may be: two halves that
         are no words, any reading ("muthaf eckers"); a word and a piece of four letters or fewer, a term as listed,
-        a plural or an inflection of one ("sh it", "bit chers"); two short words (four letters or fewer), a term
-        as listed ("bol lock", "dil dos"). Longer words side by side stay apart ("butter to", "cream pie"), but for
+        a plural or an inflection of one ("sh it", "bit chers"); two short words (four letters or fewer, one of
+        them three or fewer unless it is no common English word), a term as listed ("bol lock", "dil dos"). Longer words side by side stay apart ("butter to", "cream pie"), but for
         an open compound ("knob eater")."""
         m = self.morphology
         assert m is not None
         words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
         joined = head + tail
-        if all(words) and max(len(head), len(tail)) > 4:
-            return self._open_compound(head, tail)
+        if all(words) and (max(len(head), len(tail)) > 4 or min(len(head), len(tail)) == 4
+                           and head in m.common_words and tail in m.common_words):
+            return self._open_compound(head, tail)  # "bean bags" is two English words, whatever "beanbags" is
         if any(words):
             if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
                 return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
