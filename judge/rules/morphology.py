@@ -194,19 +194,23 @@ class Morphology:
     def _strong_in(self, key: str) -> re.Match[str] | None:
         return self._unambiguous.search(key) if self._unambiguous is not None else None
 
-    def mask_fills(self, text: str, extra_words: frozenset[str] = frozenset()) -> list[str]:
+    def mask_fills(self, text: str, extra_words: frozenset[str] = frozenset(),
+                   listed: Callable[[str], bool] = lambda word: False) -> list[str]:
         """A masked token with its masks filled in: one mask ("bit*hers") with each letter in turn, two to four
         ("f*ckf*c*", "m*f**s") with each vowel, which is what such masks hide ("f**ker" is left unread). None when
         a fill is a clean real word ("shi*take" is "shiitake", not "shittake"; "c**kies" is "cookies"), or when more
-        is masked."""
+        is masked. A fill that is profanity itself, a compound ("dumbfucks") or a ``listed`` term ("d*ld*" is
+        "dildo"), is no clean word."""
         masks = text.count("*")
         if not 0 < masks <= MAX_MASKS or not text.replace("*", "").isalpha() or len(text) - masks < 2:
             return []
         pieces = text.split("*")
         fills = ["".join(p + c for p, c in zip(pieces, (*letters, ""))) for letters in
                  product(ascii_lowercase if masks == 1 else VOWELS, repeat=masks)]
-        clean = (f for f in fills if f in extra_words or self.is_word(f) and self.root_of(f, extra_words) is None)
-        return [] if any(clean) else fills  # a fill that is profanity itself ("dumbfucks") is no clean word
+        # vowels filled in spell other languages' sound-alikes of a term ("dolde", "perna"): English words only then
+        word = self.is_word if masks == 1 else lambda f: f in self.known or f in self.common_words
+        clean = (f for f in fills if f in extra_words or word(f) and self.root_of(f, extra_words) is None and not listed(f))
+        return [] if any(clean) else fills
 
     def _inflected(self, key: str) -> str | None:
         for affix in self.affixes:

@@ -105,6 +105,9 @@ class SpellingMatching:
                 out += [(start, start + len(head) + 1 + len(tail), e, how) for e, how in found]
         return out
 
+    def _listed_block(self, word: str) -> bool:
+        return any(e.severity == Severity.BLOCK for e in self.exact.get(word, ()))
+
     @cached_property
     def _block_heads(self) -> frozenset[str]:
         return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity == Severity.BLOCK for e in entries))
@@ -211,7 +214,7 @@ class SpellingMatching:
                 root = m.roots.get(piece[:k] if at_start else piece[-k:])
                 if root:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
-        for fill in m.mask_fills(text, self.allow_words):  # "bit*hers", "nik*er": one letter filled in
+        for fill in m.mask_fills(text, self.allow_words, self._listed_block):  # "bit*hers", "nik*er", "d*ld*"
             found = [(e, "masked", 0) for e, _, _ in self._single(Token(fill, 0, len(fill)), None)  # as any token is
                      if e.severity == Severity.BLOCK]
             if found:

@@ -130,6 +130,8 @@ def test_a_word_with_every_letter_doubled_reads_once(text: str, flagged: bool):
     # masks apart, one vowel each; the last mask of a masked word stays a mask
     ("F*ckf*c* snacks", True), ("Cl*st*rf*ck*ng deals", True), ("M*therf*ck*rs mix", True), ("B*tch*s bites", True),
     ("*ssh*l* snacks", True), ("Bl*w j*b bites", True), ("B*g t*ts party", True),  # a first mask; a phrase of them
+    ("D*ld* deals", True),  # "dildo" is a listed term, no clean word; other languages' fills ("dolde") are not English
+    ("R*p* tomatoes", False), ("N*d* bars", False),  # "ripe", "rope"; "nada": a clean English word fits
     ("*New* snacks", False), ("*Limited* time deals", False),  # stars around a word are emphasis
     # a clean word fits, or the star is a footnote
     ("C**kies and cream", False), ("P*zz* night", False), ("Deals* on snacks", False), ("B**r garden", False),
