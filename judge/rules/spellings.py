@@ -14,7 +14,7 @@ from functools import cached_property
 
 from judge.models import Severity
 from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
-from judge.rules.normalize import Token
+from judge.rules.normalize import LEET, Token
 from judge.rules.phrases import TRIPLE, singulars
 from judge.rules.termlists import TermEntry
 
@@ -26,6 +26,15 @@ _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a s
 
 # a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
 _SEPARATOR_MASK = re.compile(r"(?<![\w@$!*+|.-])[a-z]+[-._][a-z]+(?![\w@$!*+|]|[-.][a-z])")
+
+
+def _half(part: str) -> str:
+    """A space-separated part as half of a split word: letters, leet read as letters ("c0 ck", "5h it"), or a lone
+    letter that is no word of its own ("c um", "b bw"; not "a", "i"); else ""."""
+    if part.isalpha():
+        return part if len(part) >= 2 or part not in "ai" else ""
+    folded = part.translate(LEET)
+    return folded if folded.isalpha() and any(c.isalpha() for c in part) else ""
 
 
 def destretched(text: str) -> tuple[str, ...]:
@@ -93,13 +102,14 @@ class SpellingMatching:
         memo = self._split_memo
         parts = text.split(" ")
         for i, (head, tail) in enumerate(zip(parts, parts[1:])):
-            if len(head) < 2 or len(tail) < 2 or not head.isalpha() or not tail.isalpha():
-                continue  # two words of two letters or more, with nothing but a space between them
-            found = memo.get((head, tail))
+            halves = (_half(head), _half(tail))
+            if not halves[0] or not halves[1]:
+                continue  # two words with nothing but a space between them
+            found = memo.get(halves)
             if found is None:
                 if len(memo) > 500_000:
                     memo.clear()
-                found = memo[(head, tail)] = self._joined_halves(head, tail)
+                found = memo[halves] = self._joined_halves(*halves)
             if found:
                 start = sum(len(p) + 1 for p in parts[:i])
                 out += [(start, start + len(head) + 1 + len(tail), e, how) for e, how in found]

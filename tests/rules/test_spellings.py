@@ -147,6 +147,8 @@ def test_masked_vowels_are_filled_in_with_each_vowel(text: str, flagged: bool):
     ("Bol lock bites", True), ("Dil dos deals", True),  # two short words: a term as listed
     ("Cream pie recipes", False), ("Nut butter cups", False), ("Hot dog buns", False),  # longer words stay apart
     ("Iced coffee bean bags", False),  # two common English words stay two
+    ("C0 ck snacks", True), ("5h it deals", True), ("C um bites", True), ("B bw party", True),  # leet, a lone letter
+    ("Vitamin c tablets", False), ("K cups coffee", False), ("V8 juice", False), ("A sip of tea", False),
     # real words side by side stay apart; a half that is a word makes no compound of its neighbour
     ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
     ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
