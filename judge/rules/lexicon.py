@@ -46,6 +46,7 @@ from judge.rules.phrases import TRIPLE as _TRIPLE
 from judge.rules.phrases import PhraseMatching
 from judge.rules.phrases import singulars as _singulars
 from judge.rules.spellings import SpellingMatching
+from judge.rules.splits import SplitMatching
 from judge.rules.termlists import (
     Category,
     Hit,
@@ -61,7 +62,7 @@ _HAS_REPEAT = re.compile(r"(.)\1")
 _HYPHENATED = re.compile(r"[^\W_@$!+|*]*[^\W\d_][\w@$!+|*]*(?:-[\w@$!+|*]+)+")  # "mo-fo", "va-j-j", "m0-f0", "mo-*o"
 
 
-class TermIndex(PhraseMatching, SpellingMatching):
+class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:

@@ -141,32 +141,6 @@ def test_masked_vowels_are_filled_in_with_each_vowel(text: str, flagged: bool):
 
 
 @pytest.mark.parametrize(("text", "flagged"), [
-    # one word split by a space: both halves no words, or the joined word a term as such
-    ("Ky ke snacks", True), ("Muthaf eckers mix", True), ("Sh it deals", True), ("Fu ck bites", True),
-    ("Motherf ucker fries", True), ("Co ck snacks", True),  # "cock" of "cock-a-leekie" is allowed in that phrase only
-    ("Bol lock bites", True), ("Dil dos deals", True),  # two short words: a term as listed
-    ("Cream pie recipes", False), ("Nut butter cups", False), ("Hot dog buns", False),  # longer words stay apart
-    ("Iced coffee bean bags", False),  # two common English words stay two
-    ("C0 ck snacks", True), ("5h it deals", True), ("C um bites", True), ("B bw party", True),  # leet, a lone letter
-    ("Vitamin c tablets", False), ("K cups coffee", False), ("V8 juice", False), ("A sip of tea", False),
-    # real words side by side stay apart; a half that is a word makes no compound of its neighbour
-    ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
-    ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
-])
-def test_a_word_split_by_a_space_is_read_joined(text: str, flagged: bool):
-    assert bool(_blocked(text)) == flagged, _blocked(text)
-
-
-@pytest.mark.parametrize(("text", "flagged"), [
-    # a word that the lists call profane in compounds only, written open before a partner piece
-    ("Knob eater snacks", True), ("Knob jockey bites", True), ("Gay wad mix", True),
-    ("Door knob cookies", False), ("Gay pride picnic", False), ("Chunky monkey ice cream", False), ("Chunky hot salsa", False),
-])
-def test_an_open_compound_of_a_compound_only_word_and_a_partner_is_caught(text: str, flagged: bool):
-    assert bool(_blocked(text)) == flagged, _blocked(text)
-
-
-@pytest.mark.parametrize(("text", "flagged"), [
     # a symbol between letters stands for one ("f#ck"); a hyphen, dot or underscore does when the word is a term so
     ("F#ck deals", True), ("Sh%t snacks", True), ("B~tches mix", True), ("Motherf^cker fries", True),
     ("F-ck deals", True), ("Sh.t snacks", True), ("Motherf_cker mix", True), ("B-tches bites", True),

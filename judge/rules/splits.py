@@ -1,0 +1,129 @@
+"""Two words read as one: a word split by a space ("ky ke", "muthaf eckers", "c0 ck"), a compound written open
+("knob eater"), and a hyphen, dot or underscore standing for a letter ("f-ck", "sh.t").
+
+A mixin of :class:`~judge.rules.lexicon.TermIndex`, as :class:`~judge.rules.spellings.SpellingMatching` is: it
+reads the index's exact look-up, its morphology and how one token hits (``_single``), and returns (start, end,
+term, how) of the block terms that no single token holds. Each pair of halves is judged once (memoized): most
+pairs are two real words, which stay two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cached_property
+
+from judge.models import Severity
+from judge.rules.morphology import Morphology, phonetic
+from judge.rules.normalize import LEET, Token
+from judge.rules.phrases import singulars
+from judge.rules.termlists import TermEntry
+
+# a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
+_SEPARATOR_MASK = re.compile(r"(?<![\w@$!*+|.-])[a-z]+[-._][a-z]+(?![\w@$!*+|]|[-.][a-z])")
+
+
+def _half(part: str) -> str:
+    """A space-separated part as half of a split word: letters, leet read as letters ("c0 ck", "5h it"), or a lone
+    letter that is no word of its own ("c um", "b bw"; not "a", "i"); else ""."""
+    if part.isalpha():
+        return part if len(part) >= 2 or part not in "ai" else ""
+    folded = part.translate(LEET)
+    return folded if folded.isalpha() and any(c.isalpha() for c in part) else ""
+
+
+class SplitMatching:
+    """What :class:`~judge.rules.lexicon.TermIndex` reads across a space or a separator."""
+
+    exact: dict[str, list[TermEntry]]
+    morphology: Morphology | None
+    allow_words: frozenset[str]
+    compound_only: dict[str, list[TermEntry]]
+    _split_memo: dict[tuple[str, str], tuple[tuple[TermEntry, str], ...]]  # pairs of halves, and masked words
+    _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
+    _inflection: Callable[[str], tuple[tuple[TermEntry, str, int], ...]]
+    _masked_terms: Callable[[str], list[TermEntry]]
+
+    def _split_words(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
+        """Words split in two by a space, read joined, or an open compound: (start, end, term, how) of each pair
+        that spells a block term."""
+        if self.morphology is None or " " not in text:
+            return []
+        out = []
+        memo = self._split_memo
+        parts = text.split(" ")
+        for i, (head, tail) in enumerate(zip(parts, parts[1:])):
+            halves = (_half(head), _half(tail))
+            if not halves[0] or not halves[1]:
+                continue  # two words with nothing but a space between them
+            found = memo.get(halves)
+            if found is None:
+                if len(memo) > 500_000:
+                    memo.clear()
+                found = memo[halves] = self._joined_halves(*halves)
+            if found:
+                start = sum(len(p) + 1 for p in parts[:i])
+                out += [(start, start + len(head) + 1 + len(tail), e, how) for e, how in found]
+        return out
+
+    @cached_property
+    def _block_heads(self) -> frozenset[str]:
+        return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity == Severity.BLOCK for e in entries))
+
+    def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
+        """A hyphen, dot or underscore standing for one letter of a word ("f-ck", "sh.t", "b-tches"): (start, end,
+        term) where the word with that letter masked spells a block term as listed. Nothing looser: a letter filled
+        in makes compounds of real words ("multi-surface" would hold "tits")."""
+        if self.morphology is None or "-" not in text and "." not in text and "_" not in text:
+            return []
+        out = []
+        for word in _SEPARATOR_MASK.finditer(text):
+            masked = re.sub(r"[-._]", "*", word.group())
+            found = self._split_memo.get(("*", masked))
+            if found is None:
+                found = self._split_memo[("*", masked)] = tuple(
+                    (e, "masked") for e in self._masked_terms(masked) if e.severity == Severity.BLOCK)
+            out += [(word.start(), word.end(), e, how) for e, how in found]
+        return out
+
+    def _joined_halves(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
+        """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it", "bol lock"), when
+        neither hits alone. The more the halves look like words, the less the joined word may be:
+
+        - two halves that are no words: any reading ("muthaf eckers");
+        - a word and a piece of four letters or fewer: a term as listed, a plural or an inflection ("sh it");
+        - two short words (four letters or fewer, not two common English words of four): a term as listed ("bol
+          lock", "dil dos"; not "bean bags");
+        - longer words side by side stay apart ("butter to", "cream pie"), but for an open compound ("knob eater").
+        """
+        m = self.morphology
+        assert m is not None
+        words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
+        joined = head + tail
+        if all(words) and (max(len(head), len(tail)) > 4 or min(len(head), len(tail)) == 4
+                           and head in m.common_words and tail in m.common_words):
+            return self._open_compound(head, tail)  # "bean bags" is two English words, whatever "beanbags" is
+        if any(words):
+            if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
+                return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
+            listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
+            found = [e for e in listed if e.severity == Severity.BLOCK]
+            if not found and not all(words):
+                found = [e for e, _, _ in self._inflection(joined)]
+        else:
+            found = [e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
+                     if e.severity == Severity.BLOCK and how != "fuzzy"]
+        if not found or any(e.severity == Severity.BLOCK for h in (head, tail)
+                            for e, _, _ in self._single(Token(h, 0, len(h)), None)):
+            return ()  # nothing, or a half hits on its own
+        return tuple((e, "split") for e in dict.fromkeys(found))
+
+    def _open_compound(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
+        """An everyday word that the lists call profane in compounds only ("knob", "gay"), written open before one
+        of the rarer partner pieces of the lexicon's compounds: "knob eater", "knob jockey", "gay wad" (not "chunky
+        hot": a common word is a word)."""
+        assert self.morphology is not None
+        if tail not in self.morphology.open_partners:
+            return ()
+        return tuple((e, "compound") for e in self.compound_only.get(phonetic(head), ()) if e.severity == Severity.BLOCK)
+

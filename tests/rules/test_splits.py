@@ -1,0 +1,36 @@
+"""Two words read as one: a word split by a space, and a compound written open (judge/rules/splits.py).
+
+Each rule ships what it must catch and the product words side by side that must stay clean.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.test_spellings import _blocked
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # one word split by a space: both halves no words, or the joined word a term as such
+    ("Ky ke snacks", True), ("Muthaf eckers mix", True), ("Sh it deals", True), ("Fu ck bites", True),
+    ("Motherf ucker fries", True), ("Co ck snacks", True),  # "cock" of "cock-a-leekie" is allowed in that phrase only
+    ("Bol lock bites", True), ("Dil dos deals", True),  # two short words: a term as listed
+    ("Cream pie recipes", False), ("Nut butter cups", False), ("Hot dog buns", False),  # longer words stay apart
+    ("Iced coffee bean bags", False),  # two common English words stay two
+    ("C0 ck snacks", True), ("5h it deals", True), ("C um bites", True), ("B bw party", True),  # leet, a lone letter
+    ("Vitamin c tablets", False), ("K cups coffee", False), ("V8 juice", False), ("A sip of tea", False),
+    # real words side by side stay apart; a half that is a word makes no compound of its neighbour
+    ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
+    ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
+])
+def test_a_word_split_by_a_space_is_read_joined(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a word that the lists call profane in compounds only, written open before a partner piece
+    ("Knob eater snacks", True), ("Knob jockey bites", True), ("Gay wad mix", True),
+    ("Door knob cookies", False), ("Gay pride picnic", False), ("Chunky monkey ice cream", False), ("Chunky hot salsa", False),
+])
+def test_an_open_compound_of_a_compound_only_word_and_a_partner_is_caught(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
