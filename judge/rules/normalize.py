@@ -91,7 +91,7 @@ def _all_leet(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def _forms(text: str) -> tuple[str, ...]:
     """The token as written, leet-folded, other readings of it, and (last: what fuzzy matching reads) the folded
-    form with "1", "|", "!" read the other way; a word with every letter doubled, as written and read once."""
+    form with "1", "|", "!" read the other way; a word with every character doubled, as written and read once."""
     if text.isalpha():
         halved = _halved(text)
         return (text, halved) if halved else (text,)
@@ -105,6 +105,9 @@ def _forms(text: str) -> tuple[str, ...]:
         readings.append((text[:-1] + "ate").translate(LEET))
     if has_alpha and _DIGRAPH_B.search(text):  # "l3itch", "|3itch": two strokes drawn as a "b"
         readings.append(_DIGRAPH_B.sub("b", text).translate(LEET))
+    halved = _halved(text) if has_alpha else None  # "ff00cckk": leet, every character doubled
+    if halved:
+        readings += [halved.translate(LEET), halved.translate(LEET_ALT).translate(LEET)]
     out = [f for f in dict.fromkeys([text, folded, *readings]) if f != alt]
     return (*out, alt)
 
@@ -113,13 +116,14 @@ _RUN = re.compile(r"(.)\1*")
 
 
 def _halved(text: str) -> str | None:
-    """A word with every letter written twice ("ffuucckk") read once: no word is spelled so."""
+    """A word with every letter written twice ("ffuucckk", "ff0cckk") read once: no word is spelled so. Symbols and
+    digits are halved when doubled too ("ff00cckk"), and kept when single."""
     if len(text) < 6:
         return None
     runs = [m.group() for m in _RUN.finditer(text)]
-    if any(len(r) % 2 for r in runs):
+    if any(len(r) % 2 and r[0].isalpha() for r in runs) or not any(r[0].isalpha() for r in runs):
         return None
-    return "".join(r[: len(r) // 2] for r in runs)
+    return "".join(r if len(r) % 2 else r[: len(r) // 2] for r in runs)
 
 
 _LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})")  # "1gn0re"; not "d3", "b12"

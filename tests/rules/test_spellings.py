@@ -120,6 +120,7 @@ def test_styled_letters_read_as_the_letters_they_style(text: str, flagged: bool)
     # every letter written twice: no word is spelled so
     ("Ffuucckk deals", True), ("Sshhiitt snacks", True), ("Ccuunnttss mix", True), ("Bbllooww jjoobb bites", True),
     ("Bbiigg bbllaacckk deals", True),  # a phrase, each word doubled
+    ("Cc00cckkssuucckkeerr mix", True), ("Sshh1ttddiicckk bites", True),  # leet, its symbols doubled or not
     ("Coffee toffee bites", False), ("Aabb batteries", False), ("Mississippi mud pie", False),
 ])
 def test_a_word_with_every_letter_doubled_reads_once(text: str, flagged: bool):
