@@ -5,10 +5,13 @@ string for display and, for every normalized character, the index of the
 original character it came from, so a finding can point at the offending span
 of what the user actually wrote.
 
-Steps, per character: drop format controls (zero-width, bidi, soft hyphen),
-Unicode NFKC (fullwidth forms), casefold, strip combining accents, fold
-confusable homoglyphs (Cyrillic/Greek look-alikes, from Unicode's
-confusables.txt via ``confusable-homoglyphs``) to ASCII.
+Steps, per character: drop format controls (zero-width, bidi, soft hyphen) and
+variation selectors, Unicode NFKC (fullwidth forms), casefold, strip combining
+accents, fold confusable homoglyphs (Cyrillic/Greek look-alikes, from Unicode's
+confusables.txt via ``confusable-homoglyphs``) to ASCII, and read a Latin letter
+that is still styled by its Unicode name (small capitals, squared letters,
+regional indicators, "ƒ", "ø"). Then, over the text: whitespace as spaces, and a
+symbol standing for a letter ("f#ck") as the mask "*".
 
 Tokenization then yields word tokens with three extra views used by the term
 matcher: a leetspeak-folded form (``sh1t`` -> ``shit``, only for tokens that mix
