@@ -123,7 +123,6 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self._last_key: object = None
         self._harmless: dict[object, dict[str, bool]] = {}
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
-        self._split_memo: dict[tuple[str, str], tuple[TermEntry, ...]] = {}
 
     def _add(self, e: TermEntry) -> None:
         if e.match == "compound":  # never a hit as a word of its own
@@ -193,9 +192,8 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
         exact terms only) or by a space ("ky ke"), open compounds ("knob eater"), a separator standing for a letter
         ("f-ck"), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
-        hits = [Hit(e, start, end, how, 0) for start, end, e, how in self._split_words(text)]
-        if "-" in text or "." in text or "_" in text:
-            hits += [Hit(e, start, end, how, 0) for start, end, e, how in self._separator_masks(text)]
+        read_as_one = (*self._split_words(text), *self._separator_masks(text))
+        hits = [Hit(e, start, end, how, 0) for start, end, e, how in read_as_one]
         if "-" in text:
             for m in _HYPHENATED.finditer(text):
                 joined = m.group().replace("-", "")
@@ -226,16 +224,17 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         for w in _WORD_RE.findall(text.replace("_", " ") if "_" in text else text):
             ok = harmless.get(w)
             if ok is None:
-                ok = harmless[w] = (
-                    w.isalpha() and not any(f in self.first_words for f in Token(w, 0, len(w)).forms)
-                    and not self._starts_stretched(w)
-                    and not self._single(Token(w, 0, len(w)), fuzzy_cfg)
-                )
+                ok = harmless[w] = self._harmless_word(Token(w, 0, len(w)), fuzzy_cfg)
             if not ok:
                 return False
             if len(w) == 1:
                 singles += 1
         return singles < 3  # runs of single letters may join into a word ("s h i t")
+
+    def _harmless_word(self, tok: Token, cfg: FuzzyConfig | None) -> bool:
+        """A plain word that hits nothing and starts no phrase, in any of its spellings ("bbiigg" is "big")."""
+        return (tok.text.isalpha() and not any(f in self.first_words for f in tok.forms)
+                and not self._starts_stretched(tok.text) and not self._single(tok, cfg))
 
     def _harmless_memo(self, cfg: FuzzyConfig | None) -> dict[str, bool]:
         self._memo_for(cfg)

@@ -39,10 +39,17 @@ class SplitMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
-    _split_memo: dict[tuple[str, str], tuple[tuple[TermEntry, str], ...]]  # pairs of halves, and masked words
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
     _inflection: Callable[[str], tuple[tuple[TermEntry, str, int], ...]]
     _masked_terms: Callable[[str], list[TermEntry]]
+
+    @cached_property
+    def _split_memo(self) -> dict[tuple[str, str], tuple[tuple[TermEntry, str], ...]]:
+        return {}  # a pair of halves -> what it spells joined
+
+    @cached_property
+    def _mask_memo(self) -> dict[str, tuple[tuple[TermEntry, str], ...]]:
+        return {}  # a word with a separator masked -> the terms it spells
 
     def _split_words(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
         """Words split in two by a space, read joined, or an open compound: (start, end, term, how) of each pair
@@ -79,9 +86,11 @@ class SplitMatching:
         out = []
         for word in _SEPARATOR_MASK.finditer(text):
             masked = re.sub(r"[-._]", "*", word.group())
-            found = self._split_memo.get(("*", masked))
+            found = self._mask_memo.get(masked)
             if found is None:
-                found = self._split_memo[("*", masked)] = tuple(
+                if len(self._mask_memo) > 100_000:
+                    self._mask_memo.clear()
+                found = self._mask_memo[masked] = tuple(
                     (e, "masked") for e in self._masked_terms(masked) if e.severity == Severity.BLOCK)
             out += [(word.start(), word.end(), e, how) for e, how in found]
         return out
