@@ -199,8 +199,10 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 joined = m.group().replace("-", "")
                 folded = joined.translate(LEET)  # "g0d-d@m": digits are letters in pieces that hold letters ("A-55" is a code)
                 spelled = folded.isalpha() and all(any(c.isalpha() for c in piece) for piece in m.group().split("-"))
-                for key in dict.fromkeys((joined, folded if spelled else joined)):
-                    hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in self._joined_entries(key)]
+                entries = [e for key in dict.fromkeys((joined, folded if spelled else joined)) for e in self._joined_entries(key)]
+                if not entries and spelled and all(len(piece) >= 3 for piece in m.group().split("-")):
+                    entries = [e for e, _, _ in self._compound(Token(folded, 0, len(folded)))]  # "knob-face", "shit-bird"
+                hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in entries]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
                      for e in self.symbols[m.group()]]
@@ -257,7 +259,7 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         """How one token hits single-word terms; depends only on its text and flags (memoized)."""
         exact = self.exact
         for form in tok.forms:
-            entries = exact.get(form) or (self.joined_phrases.get(form) if tok.joined else None)
+            entries = exact.get(form) or (self.joined_phrases.get(form) if tok.joined or self._no_word(form) else None)
             if entries:
                 how = "joined" if tok.joined else "exact" if form == tok.text else "leet" if not tok.text.isalpha() else "repeat"
                 return tuple((e, how, 0) for e in entries)
@@ -296,6 +298,11 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                             continue  # without a dictionary: one letter *different* is likely another word
                     out.append((entry, "fuzzy", dist))
         return tuple(out)
+
+    def _no_word(self, form: str) -> bool:
+        """A token that no word list knows: written as one, a listed phrase is that phrase ("siegheil")."""
+        m = self.morphology
+        return m is not None and form not in self.allow_words and not m.is_word(form) and form not in m.rare_words
 
     def _stretched(self, form: str, entry: TermEntry) -> bool:
         """Whether repeated letters hide a term: a letter three times ("fuuuck"), or twice in a token that is no

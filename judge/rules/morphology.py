@@ -183,12 +183,13 @@ class Morphology:
         return next((self.roots[m.group(0)] for v in variants if (m := self._strong_in(phonetic(v)))), None)
 
     def vowelless_root(self, word: str) -> str | None:
-        """The strong root that ``word`` (no real word) spells without a vowel of it: "fker", "mothafcked"."""
-        key = phonetic(word)
-        for i in range(len(key) - 1):
-            for spelled in self._vowelless.get(key[i : i + 2], ()):
-                if key.startswith(spelled, i):
-                    return self.roots[spelled]
+        """The strong root that ``word`` (no real word) spells without a vowel of it, its letters single or not:
+        "fker", "fkker", "mothafcked"."""
+        for key in dict.fromkeys((phonetic(word), phonetic(unstretch(word)))):
+            for i in range(len(key) - 1):
+                for spelled in self._vowelless.get(key[i : i + 2], ()):
+                    if key.startswith(spelled, i):
+                        return self.roots[spelled]
         return None
 
     def _strong_in(self, key: str) -> re.Match[str] | None:

@@ -21,6 +21,10 @@ from judge.rules.termlists import TermEntry
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
+_VERBAL = ("ed", "ing", "in", "er", "ers")  # a verb's and an agent's endings, each standing for the other
+_VERBAL_MIN = 7  # a term without a root takes them from this length: "fingerbang", not "pommie" ("pommier")
+
+
 def destretched(text: str) -> tuple[str, ...]:
     """A stretched token with the stretched letter single and double ("bollllok": "bolok", "bollok")."""
     if not TRIPLE.search(text):
@@ -82,18 +86,24 @@ class SpellingMatching:
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real
         words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in"). A term that holds no root
-        takes only the slang plural "-z" ("pedoz", "skankz"): "Finocchiona" is no "finocchione" + "a", nor
-        "shavers" "shav" + "ers"."""
-        assert self.morphology is not None
-        for affix in self.morphology.affixes:
-            slang = affix.endswith("z") and form not in self.morphology.rare_words  # "pedoz"; not "finocchion" + "a"
-            if len(form) > len(affix) + 2 and form.endswith(affix):
-                base = form[: -len(affix)]
-                for stem in (base, base + "e"):
-                    found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK
-                             and (self.morphology.strong_or_root(e.key) or len(e.key) >= 4 and slang)]
-                    if found:
-                        return tuple((e, "inflection", 0) for e in found)
+        takes the slang plural "-z" ("pedoz", "skankz"), and, when it is seven letters or more, a verb's or agent's
+        ending, one for another too ("fingerbanged"; "carpetmunching" for "carpetmuncher"): "Finocchiona" is no
+        "finocchione" + "a", "shavers" no "shav" + "ers", French "pommier" no "pommie" + "r"."""
+        m = self.morphology
+        assert m is not None
+        for affix in m.affixes:
+            if len(form) <= len(affix) + 2 or not form.endswith(affix):
+                continue
+            base = form[: -len(affix)]
+            slang = (affix.endswith("z") or affix in _VERBAL) and form not in m.rare_words
+            rootless = 4 if affix.endswith("z") else _VERBAL_MIN
+            stems = [(base, False), (base + "e", False), *([(base + "er", True)] if affix in _VERBAL else [])]
+            for stem, agent in stems:  # an agent noun's stem ("carpetmunch|ing") is the rootless terms' alone
+                found = [e for e in self.exact.get(stem, ()) if e.severity == Severity.BLOCK and (
+                    slang and len(e.key) >= _VERBAL_MIN if agent else
+                    m.strong_or_root(e.key) or slang and len(e.key) >= rootless)]
+                if found:
+                    return tuple((e, "inflection", 0) for e in found)
         return ()
 
     def _masked(self, tok: Token) -> list[tuple[TermEntry, str, int]]:

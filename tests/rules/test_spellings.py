@@ -21,6 +21,7 @@ def _blocked(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("text", "flagged"), [
     # a vowel of the root dropped, the others kept: a misspelling
     ("Fker snack box", True), ("Mothafcked deals", True), ("Mfckers party mix", True), ("Fkings bundle", True),
+    ("Fkker snack box", True), ("Mothafkking deals", True),  # its letters doubled
     # every vowel dropped: an abbreviation, which product names are full of ("SLTD" is salted)
     ("Lightly SLTD matzo", False), ("Chkn brst fillets", False), ("Whl grn bread", False),
 ])
@@ -89,6 +90,26 @@ def test_a_root_without_any_vowel_counts_beside_a_root_or_a_partner(text: str, f
     ("Finocchiona salami", False), ("Sensitive shavers", False), ("Pecorino romano", False),  # other endings: words
 ])
 def test_a_listed_term_takes_the_slang_plural(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a long listed term takes a verb's ending, and an agent noun's stem the others ("carpetmuncher")
+    ("Fingerbanged deals", True), ("Carpetmunching snacks", True), ("Fingerbangin bundle", True),
+    # a shorter one does not: other languages' words end so ("pommier" is an apple tree, "pédaler" to pedal)
+    ("Pommier cider", False), ("Pédaler vers le marché", False), ("Boning knife", False), ("Swingin' sixties candy", False),
+])
+def test_a_long_listed_term_takes_a_verbs_or_an_agents_ending(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Knob-face cookies", True), ("Shit-bird snacks", True), ("Cock-face chips", True),  # hyphens join a compound
+    ("Bar-B-Q sauce", False), ("Cock-a-leekie soup", False), ("Butter-cup cakes", False), ("Peanut-butter cups", False),
+    ("Siegheil cookout", True), ("Heilhitler pretzels", True),  # a listed phrase written as one token
+    ("Whitewash paint", False), ("Popcorn night", False),
+])
+def test_hyphenated_compounds_and_phrases_written_as_one_word_are_read(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
 
 
