@@ -21,7 +21,9 @@ Output:
   "devil", "booty", "whiz" would otherwise reject crackers, meatballs, devilled eggs, Pirate's Booty and
   Cheez Whiz; they are insults or innuendo at most, which the LLM rubric judges in context. A term that
   is an ordinary word of another imported language (Zipf >= 3 there, and more frequent there than in its own
-  language: French "bite", Dutch "pot", Spanish "trio") is left out too: the storefront's language is not known. Imported lists are not fuzzy-matched as a
+  language: French "bite", Dutch "pot", Spanish "trio") is left out too: the storefront's language is not known.
+  So is another language's term that is an English word (Zipf >= 2: "pinto", "fava"), unless an English list calls
+  it profane as well ("puta", "pendejo" are English slang too). Imported lists are not fuzzy-matched as a
   whole (a plain word near a mild or foreign term is likely a word of its own); the matcher looks for near
   misspellings of the *strong* terms only (those holding a root no clean word holds: see morphology.yaml).
   An everyday English word that two independent sources call likely profane is kept all the same, when rarer
@@ -223,6 +225,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             cu["en"].setdefault(word, rating)
     for word in sorted({w for words in unrated.values() for w in words}):
         cu["en"].setdefault(word, 2)
+    english = cu["en"]
     out: dict[str, dict] = {}
     for lang in LANGS:
         listed = set(ld.get(lang, []))
@@ -248,8 +251,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                 return any(zipf(t, o) >= max(4.0, zipf(t, "en")) and t not in ld.get(o, ()) and t not in cu.get(o, {})
                            for o in LANGS[1:])
             plain = strip_accents(t)
-            if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"]:
-                return True  # English is every storefront's second language: "pinto beans", "fava", "Peter"
+            if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and english.get(plain) != 2:
+                return True  # English is every storefront's second language: "pinto beans", "fava", "Peter";
+                # not when an English list calls the word profane there too: "puta", "pendejo" are English slang
             return any(zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and t not in ld.get(o, ()) and t not in cu.get(o, {})
                        for o in LANGS if o != lang)
 
@@ -445,7 +449,7 @@ def main() -> None:
                  (args.agreement, args.agreement_zipf, args.one_source_zipf))
     profane: set[str] = set()
     for lang, groups in cats.items():
-        used = {n: v for n, v in provenance.items() if lang == "en" or n not in OPTIONAL}  # those lists are English
+        used = provenance  # the English lists count for every language: their word is English slang ("puta")
         data = {
             "version": " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items() if name in used),
             "source": used,
@@ -526,7 +530,7 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
                             "2 cups of flour", "V8 vegetable juice"]},
            "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies"],
                       "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar"]}},
-    "es": {"block": {"hit": ["Ofertas de mierda"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
+    "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
     "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
     "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},
     "it": {"block": {"hit": ["Offerte di merda"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
