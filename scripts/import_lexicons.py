@@ -226,6 +226,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     for word in sorted({w for words in unrated.values() for w in words}):
         cu["en"].setdefault(word, 2)
     english = cu["en"]
+    accented = accented_words()
     out: dict[str, dict] = {}
     for lang in LANGS:
         listed = set(ld.get(lang, []))
@@ -254,6 +255,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and english.get(plain) != 2:
                 return True  # English is every storefront's second language: "pinto beans", "fava", "Peter";
                 # not when an English list calls the word profane there too: "puta", "pendejo" are English slang
+            if any(z >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and w != t and w not in ld.get(o, ()) and w not in cu.get(o, {})
+                   for w, z, o in accented.get(plain, ())):
+                return True  # folded, it is another, more frequent word: "caca" is Portuguese "caça" (hunting)
             return any(zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and t not in ld.get(o, ()) and t not in cu.get(o, {})
                        for o in LANGS if o != lang)
 
@@ -274,6 +278,19 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                      # everyday words that a source calls profane all the same: profane beside a partner ("gaywad")
                      "compound": sorted(t for t in ratings if lang == "en" and everyday(t) and t.isalpha() and len(t) >= 3
                                         and votes.get(t, 0) >= 1 and t not in block and t not in review and not elsewhere(t))}
+    return out
+
+
+def accented_words() -> dict[str, list[tuple[str, float, str]]]:
+    """Each imported language's frequent words that hold an accent, by their letters without it (the matcher reads
+    text so): "caca" -> [("caça", 4.5, "pt"), ...]."""
+    from wordfreq import top_n_list
+
+    out: dict[str, list[tuple[str, float, str]]] = {}
+    for lang in LANGS:
+        for w in top_n_list(lang, 50_000):
+            if w.isalpha() and (plain := strip_accents(w)) != w:
+                out.setdefault(plain, []).append((w, zipf(w, lang), lang))
     return out
 
 
@@ -534,7 +551,7 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
     "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},
     "it": {"block": {"hit": ["Offerte di merda"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
-    "pt": {"block": {"hit": ["Ofertas de merda"], "ok": ["Pão de queijo", "Pinto beans"]}},
+    "pt": {"block": {"hit": ["Ofertas de merda"], "ok": ["Pão de queijo", "Pinto beans", "Caça ao tesouro"]}},
     "nl": {"block": {"hit": ["Klootzak aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
 }
 

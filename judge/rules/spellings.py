@@ -21,6 +21,7 @@ from judge.rules.termlists import TermEntry
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
+_SPOKEN_END = re.compile(r"[au]h([sz]?)$")  # "-uh", "-ahs": an ending as it is said
 _VERBAL = ("ed", "ing", "in", "er", "ers")  # a verb's and an agent's endings, each standing for the other
 _VERBAL_MIN = 7  # a term without a root takes them from this length: "fingerbang", not "pommie" ("pommier")
 
@@ -51,7 +52,12 @@ class SpellingMatching:
             return ()
         # a word as written, or with a leet letter inside ("n1ckker"): its spellings count, a number's do not ("CoQ10")
         written = tok.text.isalpha() or _INNER_LEET.fullmatch(tok.text) is not None
-        for form in dict.fromkeys((*tok.forms, *(d for f in tok.forms for d in destretched(f)))):  # "cockmaaaster"
+        stretched = (d for f in tok.forms for d in destretched(f))  # "cockmaaaster"
+        spoken = {s for f in tok.forms for s in self._spoken(f)}  # "nigah"
+        for form in dict.fromkeys((*tok.forms, *stretched, *spoken)):
+            listed = [e for e in self.exact.get(form, ()) if e.severity == Severity.BLOCK] if form in spoken else None
+            if listed:
+                return tuple((e, "spelling", 0) for e in listed)
             root = m.root_of(form, self.allow_words)
             if root is not None:
                 return tuple((e, "compound", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK)
@@ -65,6 +71,8 @@ class SpellingMatching:
             inflected = self._inflection(form)
             if inflected:
                 return inflected
+            if form in spoken:
+                continue  # said aloud is one reading: no respelling of it ("milchkuh" is no "milchker", "hooker")
             respelled = m.unmasked_root(form) or (m.respelled_root(form) or m.vowelless_root(form) if written else None)
             spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
                 e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
@@ -79,6 +87,16 @@ class SpellingMatching:
             if backwards:
                 return tuple((e, "reversed", 0) for e in backwards)
         return ()
+
+    def _spoken(self, form: str) -> tuple[str, ...]:
+        """A token that is no word, with an ending written as it is said read as spelled: "-uh" and "-ah" are "-er"
+        or "-a" ("fookuh", "nigah", "fackuhs")."""
+        m = self.morphology
+        end = _SPOKEN_END.search(form)
+        if end is None or m is None or len(form) < 5 or m.is_word(form) or form in m.rare_words or form in self.allow_words:
+            return ()
+        stem, plural = form[: end.start()], end.group(1)
+        return (stem + "er" + plural, stem + "a" + plural)
 
     def _listed_block(self, word: str) -> bool:
         return any(e.severity == Severity.BLOCK for e in self.exact.get(word, ()))

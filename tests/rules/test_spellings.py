@@ -104,6 +104,16 @@ def test_a_long_listed_term_takes_a_verbs_or_an_agents_ending(text: str, flagged
 
 
 @pytest.mark.parametrize(("text", "flagged"), [
+    ("Nigah snacks", True), ("Niguh bites", True), ("Fookuh deals", True),  # "-ah", "-uh" are "-a", "-er"
+    # words, and a reading said aloud respelled again, stay clean: German "beinah", "Milchkuh"
+    ("Challah bread", False), ("Matzah ball soup", False), ("Hannah's kitchen", False), ("Halvah bar", False),
+    ("Milchkuh Käse", False), ("Sequoyah trail mix", False), ("Buttah popcorn", False),
+])
+def test_an_ending_written_as_it_is_said_is_read_as_spelled_in_a_token_that_is_no_word_only(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
     ("Knob-face cookies", True), ("Shit-bird snacks", True), ("Cock-face chips", True),  # hyphens join a compound
     ("Bar-B-Q sauce", False), ("Cock-a-leekie soup", False), ("Butter-cup cakes", False), ("Peanut-butter cups", False),
     ("Siegheil cookout", True), ("Heilhitler pretzels", True),  # a listed phrase written as one token
