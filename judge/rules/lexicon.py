@@ -200,8 +200,9 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 folded = joined.translate(LEET)  # "g0d-d@m": digits are letters in pieces that hold letters ("A-55" is a code)
                 spelled = folded.isalpha() and all(any(c.isalpha() for c in piece) for piece in m.group().split("-"))
                 entries = [e for key in dict.fromkeys((joined, folded if spelled else joined)) for e in self._joined_entries(key)]
-                if not entries and spelled and all(len(piece) >= 3 for piece in m.group().split("-")):
-                    entries = [e for e, _, _ in self._compound(Token(folded, 0, len(folded)))]  # "knob-face", "shit-bird"
+                pieces = m.group().translate(LEET).split("-")  # a compound of pieces that hit nothing alone: "knob-face"
+                if not entries and spelled and all(len(p) >= 3 and p not in self.exact for p in pieces):
+                    entries = [e for e, _, _ in self._compound(Token(folded, 0, len(folded)))]
                 hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in entries]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
