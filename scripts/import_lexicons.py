@@ -23,7 +23,10 @@ Output:
   is an ordinary word of another imported language (Zipf >= 3 there, and more frequent there than in its own
   language: French "bite", Dutch "pot", Spanish "trio") is left out too: the storefront's language is not known.
   So is another language's term that is an English word (Zipf >= 2: "pinto", "fava"), unless an English list calls
-  it profane as well ("puta", "pendejo" are English slang too). Imported lists are not fuzzy-matched as a
+  it profane as well ("puta", "pendejo" are English slang too). The everyday words and the other languages' words
+  that an English source calls profane ("douche", "homo", "tard") go to the compound-only category: never a hit as
+  words of their own, they are one in a compound with a root or a partner piece, or disguised by leet, masks,
+  spelled-out or doubled letters, or styled letters ("d0uche", "h.o.m.o", "ᴛᴀʀᴅ"). Imported lists are not fuzzy-matched as a
   whole (a plain word near a mild or foreign term is likely a word of its own); the matcher looks for near
   misspellings of the *strong* terms only (those holding a root no clean word holds: see morphology.yaml).
   An everyday English word that two independent sources call likely profane is kept all the same, when rarer
@@ -276,8 +279,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         out[lang] = {"block": [t for t in block if usable(t)], "review": [t for t in review if usable(t)],
                      "agreed": [t for t in block if frequent(t) and t not in listed and not built_on_listed(t)],
                      # everyday words that a source calls profane all the same: profane beside a partner ("gaywad")
-                     "compound": sorted(t for t in ratings if lang == "en" and everyday(t) and t.isalpha() and len(t) >= 3
-                                        and votes.get(t, 0) >= 1 and t not in block and t not in review and not elsewhere(t))}
+                     # and those that another language uses ("douche", "tard", "kunt"): profane in a compound or disguised
+                     "compound": sorted(t for t in ratings if lang == "en" and (everyday(t) or elsewhere(t)) and t.isalpha()
+                                        and len(t) >= 3 and votes.get(t, 0) >= 1 and t not in block and t not in review)}
     return out
 
 
@@ -476,8 +480,9 @@ def main() -> None:
                          "block", groups["block"], EXAMPLES[lang]["block"], False),
                 *([category(f"profanity_{lang}_maybe", f"Maybe profane ({lang}): cuss rating 1, everyday words left out",
                             "review", groups["review"], EXAMPLES[lang]["review"], False)] if groups["review"] else []),
-                *([category("profanity_en_compound", "Everyday words that a source calls profane, matched only in a"
-                            " compound with a partner piece or a root, in a token that is no real word ('gaywad')", "block",
+                *([category("profanity_en_compound", "Everyday words that a source calls profane, or that another language"
+                            " uses, matched only in a compound with a partner piece or a root, in a token that is no real"
+                            " word ('gaywad'), or disguised ('d0uche', 'd*uche', 'ᴅᴏᴜᴄʜᴇ')", "block",
                             [{"term": t, "match": "compound"} for t in groups["compound"]], COMPOUND_EXAMPLES, False)]
                   if groups.get("compound") else []),
                 *([category("profanity_emoji", "Obscene gestures and sexual emoji sequences: @dsojevic/profanity-list",
@@ -536,8 +541,10 @@ def main() -> None:
 AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing", "ings", "ed", "d", "en", "y", "ie", "ies",
            "o", "os", "ness", "ish", "ery"]
 
-COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites"],
-                     "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings"]}
+COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites", "D0uche deals", "H.O.M.O snacks",
+                             "Ttuurrdd bites", "ᴅᴏᴜᴄʜᴇ crate"],
+                     "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings",
+                            "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard"]}
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",

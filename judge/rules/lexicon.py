@@ -269,6 +269,13 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 entries = exact.get(sing)
                 if entries:
                     return tuple((e, "plural", 0) for e in entries)
+        # an everyday word that a list calls profane, disguised: leet ("h0m0"), spelled out ("d.o.u.c.h.e"), masked
+        # where no other word fits ("d*uche"), or with every letter doubled; a disguise is intent, the word is not
+        for form in (tok.forms if tok.obfuscated else tok.forms[1:]) if self.compound_only else ():
+            for w in (form, *_singulars(form)):
+                entries = self.compound_only.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
+                if entries:
+                    return tuple((e, "disguised", 0) for e in entries)
         out: list[tuple[TermEntry, str, int]] = []
         for form in tok.forms:
             if _HAS_REPEAT.search(form):  # "fuuuck", and a plural stretched: "towelhhheads"

@@ -170,7 +170,7 @@ class NormalizedText:
         self.original = original
         self.text = text
         self.offsets = offsets
-        self.homoglyphs = homoglyphs  # normalized indices folded from another script
+        self.homoglyphs = homoglyphs  # normalized indices folded from another script or a styled letter
         self._tokens: list[Token] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -218,6 +218,15 @@ def _finished(text: str) -> str:
 _LETTER_NAME = re.compile(r"\b(?:LATIN|REGIONAL INDICATOR SYMBOL)\b.*\bLETTER (?:SMALL CAPITAL )?([A-Z])(?: WITH .+)?$")
 
 
+_STYLED = re.compile(r"\b(?:SMALL CAPITAL|MATHEMATICAL|FULLWIDTH|SQUARED|CIRCLED|PARENTHESIZED|REGIONAL INDICATOR)\b")
+
+
+@lru_cache(maxsize=4096)
+def _styled(ch: str) -> bool:
+    """A letter drawn in a style that no language writes words in ("ᴅ", "𝐝", "ｄ", "🅳"); not "é", "ø" or "ß"."""
+    return _STYLED.search(unicodedata.name(ch, "")) is not None
+
+
 def _named_letter(ch: str) -> str | None:
     m = _LETTER_NAME.search(unicodedata.name(ch, ""))
     return m.group(1).lower() if m else None
@@ -260,8 +269,8 @@ def normalize(text: str) -> NormalizedText:
         if _is_dropped(ch):
             continue
         folded = _fold_char(ch)
-        # a non-Latin letter that folds to ASCII is a homoglyph (Cyrillic "а" for "a")
-        mark = folded.isascii() and folded.isalpha() and script_of(ch) not in ("LATIN", "COMMON")
+        # a non-Latin letter that folds to ASCII is a homoglyph (Cyrillic "а" for "a"), a styled one a disguise too
+        mark = folded.isascii() and folded.isalpha() and (script_of(ch) not in ("LATIN", "COMMON") or _styled(ch))
         for c in folded:
             if mark:
                 homoglyphs.add(len(chars))

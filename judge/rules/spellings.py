@@ -101,6 +101,10 @@ class SpellingMatching:
     def _listed_block(self, word: str) -> bool:
         return any(e.severity == Severity.BLOCK for e in self.exact.get(word, ()))
 
+    def _listed_or_disguised(self, word: str) -> bool:
+        """A block term, or an everyday word that is one when disguised ("douche"): no clean fill of a mask."""
+        return self._listed_block(word) or phonetic(word) in self.compound_only
+
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real
         words are left alone ("butter" is not "butt" + "er", "cumin" not "cum" + "in"). A term that holds no root
@@ -155,9 +159,9 @@ class SpellingMatching:
                 root = m.roots.get(piece[:k] if at_start else piece[-k:])
                 if root:
                     return [(e, "masked", 0) for e in self.exact.get(root, ()) if e.severity == Severity.BLOCK]
-        for fill in m.mask_fills(text, self.allow_words, self._listed_block):  # "bit*hers", "nik*er", "d*ld*"
-            found = [(e, "masked", 0) for e, _, _ in self._single(Token(fill, 0, len(fill)), None)  # as any token is
-                     if e.severity == Severity.BLOCK]
+        for fill in m.mask_fills(text, self.allow_words, self._listed_or_disguised):  # "bit*hers", "nik*er", "d*ld*"
+            found = [(e, "masked", 0) for e, _, _ in self._single(Token(fill, 0, len(fill), obfuscated=True), None)
+                     if e.severity == Severity.BLOCK]  # as any disguised token is
             if found:
                 return found
         return []
