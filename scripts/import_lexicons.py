@@ -542,9 +542,9 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
            "o", "os", "ness", "ish", "ery"]
 
 COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites", "D0uche deals", "H.O.M.O snacks",
-                             "Ttuurrdd bites", "ᴅᴏᴜᴄʜᴇ crate"],
+                             "Ttuurrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals"],
                      "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings",
-                            "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard"]}
+                            "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard", "Sooo good snacks", "Goooood morning muffins"]}
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",

@@ -45,7 +45,7 @@ from judge.rules.normalize import (
 from judge.rules.phrases import TRIPLE as _TRIPLE
 from judge.rules.phrases import PhraseMatching
 from judge.rules.phrases import singulars as _singulars
-from judge.rules.spellings import SpellingMatching
+from judge.rules.spellings import SpellingMatching, destretched
 from judge.rules.splits import SplitMatching
 from judge.rules.termlists import (
     Category,
@@ -270,8 +270,10 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 if entries:
                     return tuple((e, "plural", 0) for e in entries)
         # an everyday word that a list calls profane, disguised: leet ("h0m0"), spelled out ("d.o.u.c.h.e"), masked
-        # where no other word fits ("d*uche"), or with every letter doubled; a disguise is intent, the word is not
-        for form in (tok.forms if tok.obfuscated else tok.forms[1:]) if self.compound_only else ():
+        # where no other word fits ("d*uche"), stretched ("douuuche") or with every letter doubled; a disguise is
+        # intent, the word is not
+        disguised = tok.forms if tok.obfuscated else (*tok.forms[1:], *self._stretched_readings(tok.text))
+        for form in disguised if self.compound_only else ():
             for w in (form, *_singulars(form)):
                 entries = self.compound_only.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
                 if entries:
@@ -306,6 +308,15 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                             continue  # without a dictionary: one letter *different* is likely another word
                     out.append((entry, "fuzzy", dist))
         return tuple(out)
+
+    def _stretched_readings(self, text: str) -> tuple[str, ...]:
+        """A stretched word read with the letter single and double, unless one reading is another word: "heeeell"
+        may be "heel", "goooood" is "good" (not "god"), "douuuche" is "douche"."""
+        readings = destretched(text)
+        m = self.morphology
+        if m is not None and any(m.is_word(r) and phonetic(r) not in self.compound_only for r in readings):
+            return ()
+        return readings
 
     def _no_word(self, form: str) -> bool:
         """A token that no word list knows: written as one, a listed phrase is that phrase ("siegheil")."""
