@@ -282,6 +282,8 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                      # and those that another language uses ("douche", "tard", "kunt"): profane in a compound or disguised
                      "compound": sorted(t for t in ratings if lang == "en" and (everyday(t) or elsewhere(t)) and t.isalpha()
                                         and len(t) >= 3 and votes.get(t, 0) >= 1 and t not in block and t not in review)}
+        # two independent sources make such a word profanity when disguised ("d0uche"); one may list a topic ("v0dka")
+        out[lang]["disguise"] = [t for t in out[lang]["compound"] if votes.get(t, 0) >= 2]
     return out
 
 
@@ -483,7 +485,8 @@ def main() -> None:
                 *([category("profanity_en_compound", "Everyday words that a source calls profane, or that another language"
                             " uses, matched only in a compound with a partner piece or a root, in a token that is no real"
                             " word ('gaywad'), or disguised ('d0uche', 'd*uche', 'ᴅᴏᴜᴄʜᴇ')", "block",
-                            [{"term": t, "match": "compound"} for t in groups["compound"]], COMPOUND_EXAMPLES, False)]
+                            [{"term": t, "match": "disguise" if t in groups["disguise"] else "compound"}
+                             for t in groups["compound"]], COMPOUND_EXAMPLES, False)]
                   if groups.get("compound") else []),
                 *([category("profanity_emoji", "Obscene gestures and sexual emoji sequences: @dsojevic/profanity-list",
                             "block", emoji, EMOJI_EXAMPLES, False)] if lang == "en" and emoji else []),
@@ -542,9 +545,11 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
            "o", "os", "ness", "ish", "ery"]
 
 COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites", "D0uche deals", "H.O.M.O snacks",
-                             "Ttuurrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals"],
+                             "Ttaarrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals", "L.U.S.T bundle"],
                      "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings",
-                            "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard", "Sooo good snacks", "Goooood morning muffins"]}
+                            "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard", "Sooo good snacks",
+                            "Goooood morning muffins", "P0t roast", "H3mp seeds", "ᴄʜᴜɴᴋʏ ᴍᴏɴᴋᴇʏ", "F.A.T burgers",
+                            "G0d bless BBQ"]}
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",

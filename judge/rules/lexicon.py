@@ -72,6 +72,7 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self.masked: dict[tuple[int, str, str], list[TermEntry]] = defaultdict(list)
         self.prefix: dict[str, list[TermEntry]] = defaultdict(list)
         self.compound_only: dict[str, list[TermEntry]] = defaultdict(list)  # phonetic key -> "gay", "queer", "piss"
+        self.disguisable: dict[str, list[TermEntry]] = defaultdict(list)  # of those, profane when disguised: "douche"
         self.fuzzy_keys: dict[int, list[str]] = defaultdict(list)  # length -> keys
         self.fuzzy_entries: dict[str, list[TermEntry]] = defaultdict(list)
         self.categories = {c.id: c for c in categories}
@@ -125,8 +126,10 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
 
     def _add(self, e: TermEntry) -> None:
-        if e.match == "compound":  # never a hit as a word of its own
+        if e.match in ("compound", "disguise"):  # never a hit as a word of its own
             self.compound_only[phonetic(e.key)].append(e)
+            if e.match == "disguise":
+                self.disguisable[phonetic(e.key)].append(e)
             return
         self.exact[e.key].append(e)
         n = e.key.count(" ") + 1
@@ -273,9 +276,9 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         # where no other word fits ("d*uche"), stretched ("douuuche") or with every letter doubled; a disguise is
         # intent, the word is not
         disguised = tok.forms if tok.obfuscated else (*tok.forms[1:], *self._stretched_readings(tok.text))
-        for form in disguised if self.compound_only else ():
+        for form in disguised if self.disguisable else ():
             for w in (form, *_singulars(form)):
-                entries = self.compound_only.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
+                entries = self.disguisable.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
                 if entries:
                     return tuple((e, "disguised", 0) for e in entries)
         out: list[tuple[TermEntry, str, int]] = []
@@ -314,7 +317,7 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         may be "heel", "goooood" is "good" (not "god"), "douuuche" is "douche"."""
         readings = destretched(text)
         m = self.morphology
-        if m is not None and any(m.is_word(r) and phonetic(r) not in self.compound_only for r in readings):
+        if m is not None and any(m.is_word(r) and phonetic(r) not in self.disguisable for r in readings):
             return ()
         return readings
 

@@ -42,6 +42,7 @@ class SpellingMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
+    disguisable: dict[str, list[TermEntry]]
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
@@ -103,7 +104,7 @@ class SpellingMatching:
 
     def _listed_or_disguised(self, word: str) -> bool:
         """A block term, or an everyday word that is one when disguised ("douche"): no clean fill of a mask."""
-        return self._listed_block(word) or phonetic(word) in self.compound_only
+        return self._listed_block(word) or phonetic(word) in self.disguisable
 
     def _inflection(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A block term with an ending, in a token that is no real word ("ejaculatez", "cocksuckas", "pedoz"); real

@@ -16,7 +16,8 @@ from judge.config import load_yaml
 from judge.models import Severity
 from judge.rules.normalize import normalize, word_tokens
 
-MatchMode = Literal["word", "prefix", "compound"]  # compound: only beside a partner or root in a non-word ("gaywad")
+# compound: only beside a partner or root in a non-word ("gaywad"); disguise: so, and disguised ("d0uche", "d*uche")
+MatchMode = Literal["word", "prefix", "compound", "disguise"]
 
 
 class _Strict(BaseModel):
