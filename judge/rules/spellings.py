@@ -9,10 +9,18 @@ word) hits a block term: ``compound`` ("assfuckers"), ``inflection`` ("cocksucka
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
+from functools import cached_property
 
 from judge.models import Severity
-from judge.rules.morphology import Morphology, look_alikes, phonetic, spelling_key
+from judge.rules.morphology import (
+    MAX_MASKS,
+    Morphology,
+    look_alikes,
+    phonetic,
+    spelling_key,
+)
 from judge.rules.normalize import Token
 from judge.rules.phrases import TRIPLE
 from judge.rules.termlists import TermEntry
@@ -21,6 +29,8 @@ from judge.rules.termlists import TermEntry
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
+_OTHER_LANGUAGE = re.compile(r"profanity_(?!en(?:_|$))[a-z]{2}(?:_|$)")  # the imported lists' categories, by language
+_MIN_SHOWN = 3  # letters that a heavily masked word must show to be read at all
 _SPOKEN_END = re.compile(r"[au]h([sz]?)$")  # "-uh", "-ahs": an ending as it is said
 _VERBAL = ("ed", "ing", "in", "er", "ers")  # a verb's and an agent's endings, each standing for the other
 _VERBAL_MIN = 7  # a term without a root takes them from this length: "fingerbang", not "pommie" ("pommier")
@@ -44,6 +54,30 @@ class SpellingMatching:
     compound_only: dict[str, list[TermEntry]]
     disguisable: dict[str, list[TermEntry]]
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
+
+    @cached_property
+    def _heavy_memo(self) -> dict[str, list[TermEntry]]:
+        return {}
+
+    @cached_property
+    def _flagged_by_length(self) -> dict[int, list[tuple[str, list[TermEntry]]]]:
+        """Single-word terms to block or review, by length, for words masked too much to fill in."""
+        out: dict[int, list[tuple[str, list[TermEntry]]]] = defaultdict(list)
+        for key, entries in self.exact.items():
+            block = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
+            if block and " " not in key and key.isalpha():
+                out[len(key)].append((key, block))
+        return out
+
+    @cached_property
+    def _words_by_length(self) -> dict[int, list[str]]:
+        """The real words that the morphology knows, by length: a mask that one of them fits is no term."""
+        m = self.morphology
+        out: dict[int, list[str]] = defaultdict(list)
+        words = (m.known | m.common_words | m.foreign) if m is not None else frozenset()
+        for w in words | self.allow_words:
+            out[len(w)].append(w)
+        return out
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
         """A compound or spelling of a strong root ("assfuckers", "phuks", "cok", "cnut"), when the token
@@ -138,15 +172,47 @@ class SpellingMatching:
             if found:
                 return found
         for text in forms:
+            found = [(e, "masked", 0) for e in self._heavily_masked(text)]
+            if found:
+                return found
+        for text in forms:
             found = self._masked_compound(text)
             if found:
                 return found
         return []
 
+    def _heavily_masked(self, text: str) -> list[TermEntry]:
+        """The terms that a word masked at an edge, or in more places than fills are tried, spells ("*j*c*l*t*",
+        "p**d*ph*l*"), when it shows three letters or more and no real word other than a term fits it too ("h*ll"
+        may be "hall"). Memoized: such words are rare, and each is compared with every word of its
+        length."""
+        masks = text.count("*")
+        if masks == 0 or len(text) - masks < _MIN_SHOWN or not (masks > MAX_MASKS or "*" in (text[0], text[-1])):
+            return []
+        found = self._heavy_memo.get(text)
+        if found is None:
+            fits = re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
+            found = [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
+            if found and self._fits_a_word(text):
+                found = []
+            self._heavy_memo[text] = found
+        return found
+
     def _masked_terms(self, text: str) -> list[TermEntry]:
-        """The terms that ``text`` spells with its "*" read as any letter ("f*ck")."""
-        return [e for e in self.masked.get((len(text), text[0], text[-1]), ())
-                if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))]
+        """The terms that ``text`` spells with its "*" read as any letter ("f*ck"). With two masks or more, an
+        English term as convention reads masks ("f**k", "p*ck*r"), another language's only when no real word fits
+        too ("gr**t" is "great", not Dutch "griet")."""
+        found = [e for e in self.masked.get((len(text), text[0], text[-1]), ())
+                 if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))]
+        if not found or text.count("*") < 2:
+            return found
+        english = [e for e in found if not _OTHER_LANGUAGE.match(e.category)]
+        return english or ([] if self._fits_a_word(text) else found)
+
+    def _fits_a_word(self, text: str) -> bool:
+        """Whether a real word that is no term fits a masked ``text``."""
+        fits = re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
+        return any(fits(w) and w not in self.exact for w in self._words_by_length.get(len(text), ()))
 
     def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
         """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is
