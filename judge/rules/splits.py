@@ -120,8 +120,8 @@ class SplitMatching:
             if not found and not all(words):
                 found = [e for e, _, _ in self._inflection(joined)]
         else:
-            found = [e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
-                     if e.severity == Severity.BLOCK and how != "fuzzy"]
+            found = [e for e, how, _ in self._single(Token(joined, 0, len(joined), obfuscated=True), None)
+                     if e.severity == Severity.BLOCK and how != "fuzzy"]  # a split is a disguise: "da mn"
         if not found or any(e.severity == Severity.BLOCK for h in (head, tail)
                             for e, _, _ in self._single(Token(h, 0, len(h)), None)):
             return ()  # nothing, or a half hits on its own
