@@ -100,8 +100,7 @@ class SplitMatching:
         neither hits alone. The more the halves look like words, the less the joined word may be:
 
         - two halves that are no words: any reading ("muthaf eckers");
-        - a word and a piece of four letters or fewer: a term as listed, a plural or an inflection ("sh it"); with a
-          longer piece (a name is likelier), a strong term as listed or an inflection ("mother fukker");
+        - a word and a piece of four letters or fewer: a term as listed, a plural or an inflection ("sh it");
         - two short words (four letters or fewer, not two common English words of four): a term as listed ("bol
           lock", "dil dos"; not "bean bags");
         - longer words side by side stay apart ("butter to", "cream pie"), but for an open compound ("knob eater").
@@ -114,12 +113,10 @@ class SplitMatching:
                            and head in m.common_words and tail in m.common_words):
             return self._open_compound(head, tail)  # "bean bags" is two English words, whatever "beanbags" is
         if any(words):
-            if joined[:3] not in self._block_heads:
-                return ()  # no block term starts so: most pairs
+            if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
+                return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
             listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
             found = [e for e in listed if e.severity == Severity.BLOCK]
-            if len(head if words[1] else tail) > 4:  # a word beside a longer non-word is a name, or a strong term
-                found = [e for e in found if m.strong(e.key)]
             if not found and not all(words):
                 found = [e for e, _, _ in self._inflection(joined)]
         else:

@@ -16,8 +16,6 @@ from tests.rules.test_spellings import _blocked
     ("Motherf ucker fries", True), ("Co ck snacks", True),  # "cock" of "cock-a-leekie" is allowed in that phrase only
     ("Bol lock bites", True), ("Dil dos deals", True),  # two short words: a term as listed
     ("Ho mo snacks", True),  # a split is a disguise: an everyday word that two sources call profane counts
-    ("Dickb eater snacks", True),  # a word beside a longer piece: a strong term as listed
-    ("Butter fingerz bars", False), ("Salted karamelz", False), ("Jimmy deanz sausage", False),  # or a name
     ("Cream pie recipes", False), ("Nut butter cups", False), ("Hot dog buns", False),  # longer words stay apart
     ("Iced coffee bean bags", False),  # two common English words stay two
     ("C0 ck snacks", True), ("5h it deals", True), ("C um bites", True), ("B bw party", True),  # leet, a lone letter
