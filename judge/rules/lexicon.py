@@ -124,6 +124,7 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self._last_key: object = None
         self._harmless: dict[object, dict[str, bool]] = {}
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
+        self._hyphen_memo: dict[str, list[TermEntry]] = {}  # a hyphenated word read joined, as a compound
 
     def _add(self, e: TermEntry) -> None:
         if e.match in ("compound", "disguise"):  # never a hit as a word of its own
@@ -205,7 +206,11 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 entries = [e for key in dict.fromkeys((joined, folded if spelled else joined)) for e in self._joined_entries(key)]
                 pieces = m.group().translate(LEET).split("-")  # a compound of pieces that hit nothing alone: "knob-face"
                 if not entries and spelled and all(len(p) >= 3 and p not in self.exact for p in pieces):
-                    entries = [e for e, _, _ in self._compound(Token(folded, 0, len(folded)))]
+                    entries = self._hyphen_memo.get(folded)
+                    if entries is None:
+                        if len(self._hyphen_memo) > 100_000:
+                            self._hyphen_memo.clear()
+                        entries = self._hyphen_memo[folded] = [e for e, _, _ in self._compound(Token(folded, 0, len(folded)))]
                 hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in entries]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)

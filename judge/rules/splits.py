@@ -39,6 +39,7 @@ class SplitMatching:
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
+    disguisable: dict[str, list[TermEntry]]
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
     _inflection: Callable[[str], tuple[tuple[TermEntry, str, int], ...]]
     _masked_terms: Callable[[str], list[TermEntry]]
@@ -120,8 +121,9 @@ class SplitMatching:
             if not found and not all(words):
                 found = [e for e, _, _ in self._inflection(joined)]
         else:
-            found = [e for e, how, _ in self._single(Token(joined, 0, len(joined), obfuscated=True), None)
-                     if e.severity == Severity.BLOCK and how != "fuzzy"]  # a split is a disguise: "da mn"
+            found = [e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
+                     if e.severity == Severity.BLOCK and how != "fuzzy"] or self.disguisable.get(phonetic(joined), [])
+            # a split is a disguise: "ho mo"
         if not found or any(e.severity == Severity.BLOCK for h in (head, tail)
                             for e, _, _ in self._single(Token(h, 0, len(h)), None)):
             return ()  # nothing, or a half hits on its own
