@@ -206,16 +206,21 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 entries = [e for key in dict.fromkeys((joined, folded if spelled else joined)) for e in self._joined_entries(key)]
                 pieces = m.group().translate(LEET).split("-")  # a compound of pieces that hit nothing alone: "knob-face"
                 if not entries and spelled and all(len(p) >= 3 and p not in self.exact for p in pieces):
-                    entries = self._hyphen_memo.get(folded)
-                    if entries is None:
-                        if len(self._hyphen_memo) > 100_000:
-                            self._hyphen_memo.clear()
-                        entries = self._hyphen_memo[folded] = [e for e, _, _ in self._compound(Token(folded, 0, len(folded)))]
+                    entries = self._hyphen_compound(folded)
                 hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in entries]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
                      for e in self.symbols[m.group()]]
         return hits
+
+    def _hyphen_compound(self, joined: str) -> list[TermEntry]:
+        """The block terms of a hyphenated word read joined as a compound (memoized: product names repeat)."""
+        found = self._hyphen_memo.get(joined)
+        if found is None:
+            if len(self._hyphen_memo) > 100_000:
+                self._hyphen_memo.clear()
+            found = self._hyphen_memo[joined] = [e for e, _, _ in self._compound(Token(joined, 0, len(joined)))]
+        return found
 
     def _joined_entries(self, key: str) -> list[TermEntry]:
         """The terms that a word joined from hyphenated pieces spells: as it is, stretched ("god-dddam") or with one
@@ -277,15 +282,9 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                 entries = exact.get(sing)
                 if entries:
                     return tuple((e, "plural", 0) for e in entries)
-        # an everyday word that a list calls profane, disguised: leet ("h0m0"), spelled out ("d.o.u.c.h.e"), masked
-        # where no other word fits ("d*uche"), stretched ("douuuche") or with every letter doubled; a disguise is
-        # intent, the word is not
-        disguised = tok.forms if tok.obfuscated else (*tok.forms[1:], *self._stretched_readings(tok.text))
-        for form in disguised if self.disguisable else ():
-            for w in (form, *_singulars(form)):
-                entries = self.disguisable.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
-                if entries:
-                    return tuple((e, "disguised", 0) for e in entries)
+        disguised = self._disguised(tok) if self.disguisable else ()
+        if disguised:
+            return disguised
         out: list[tuple[TermEntry, str, int]] = []
         for form in tok.forms:
             if _HAS_REPEAT.search(form):  # "fuuuck", and a plural stretched: "towelhhheads"
@@ -316,6 +315,18 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
                             continue  # without a dictionary: one letter *different* is likely another word
                     out.append((entry, "fuzzy", dist))
         return tuple(out)
+
+    def _disguised(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
+        """An everyday word that two lists call profane, disguised: leet ("h0m0"), spelled out ("d.o.u.c.h.e"),
+        masked where no other word fits ("d*uche"), stretched ("douuuche") or with every letter doubled; a disguise
+        is intent, the word as written is not."""
+        readings = tok.forms if tok.obfuscated else (*tok.forms[1:], *self._stretched_readings(tok.text))
+        for form in readings:
+            for w in (form, *_singulars(form)):
+                entries = self.disguisable.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
+                if entries:
+                    return tuple((e, "disguised", 0) for e in entries)
+        return ()
 
     def _stretched_readings(self, text: str) -> tuple[str, ...]:
         """A stretched word read with the letter single and double, unless one reading is another word: "heeeell"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from judge.models import Severity
 from judge.rules.morphology import (
@@ -43,40 +43,50 @@ def destretched(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((TRIPLE.sub(r"\1", text), TRIPLE.sub(r"\1\1", text))))
 
 
-class SpellingMatching:
-    """What :class:`~judge.rules.lexicon.TermIndex` knows of spellings of its strong terms."""
+@lru_cache(maxsize=4096)
+def _mask_fits(text: str) -> Callable[[str], re.Match[str] | None]:
+    """Whether a word fits ``text`` with its "*" read as any letter."""
+    return re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
+
+
+class WordTables:
+    """What the matching mixins read of :class:`~judge.rules.lexicon.TermIndex`: its look-ups, its morphology and
+    how one token hits."""
 
     exact: dict[str, list[TermEntry]]
-    masked: dict[tuple[int, str, str], list[TermEntry]]
-    phonetic_exact: dict[str, list[TermEntry]]
     morphology: Morphology | None
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
     disguisable: dict[str, list[TermEntry]]
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
 
-    @cached_property
-    def _heavy_memo(self) -> dict[str, list[TermEntry]]:
-        return {}
+
+class SpellingMatching(WordTables):
+    """What :class:`~judge.rules.lexicon.TermIndex` knows of spellings of its strong terms."""
+
+    masked: dict[tuple[int, str, str], list[TermEntry]]
+    phonetic_exact: dict[str, list[TermEntry]]
 
     @cached_property
     def _flagged_by_length(self) -> dict[int, list[tuple[str, list[TermEntry]]]]:
         """Single-word terms to block or review, by length, for words masked too much to fill in."""
         out: dict[int, list[tuple[str, list[TermEntry]]]] = defaultdict(list)
         for key, entries in self.exact.items():
-            block = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
-            if block and " " not in key and key.isalpha():
-                out[len(key)].append((key, block))
+            flagged = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
+            if flagged and " " not in key and key.isalpha():
+                out[len(key)].append((key, flagged))
         return out
 
     @cached_property
     def _words_by_length(self) -> dict[int, list[str]]:
-        """The real words that the morphology knows, by length: a mask that one of them fits is no term."""
+        """The real words that the morphology knows and that are no terms, by length: a mask that one of them fits
+        is no term."""
         m = self.morphology
         out: dict[int, list[str]] = defaultdict(list)
         words = (m.known | m.common_words | m.foreign) if m is not None else frozenset()
         for w in words | self.allow_words:
-            out[len(w)].append(w)
+            if w not in self.exact:
+                out[len(w)].append(w)
         return out
 
     def _compound(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
@@ -184,19 +194,14 @@ class SpellingMatching:
     def _heavily_masked(self, text: str) -> list[TermEntry]:
         """The terms that a word masked at an edge, or in more places than fills are tried, spells ("*j*c*l*t*",
         "p**d*ph*l*"), when it shows three letters or more and no real word other than a term fits it too ("h*ll"
-        may be "hall"). Memoized: such words are rare, and each is compared with every word of its
+        may be "hall"). Such words are rare (and each token is read once): each is compared with every word of its
         length."""
         masks = text.count("*")
         if masks == 0 or len(text) - masks < _MIN_SHOWN or not (masks > MAX_MASKS or "*" in (text[0], text[-1])):
             return []
-        found = self._heavy_memo.get(text)
-        if found is None:
-            fits = re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
-            found = [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
-            if found and self._fits_a_word(text):
-                found = []
-            self._heavy_memo[text] = found
-        return found
+        fits = _mask_fits(text)
+        found = [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
+        return [] if found and self._fits_a_word(text) else found
 
     def _masked_terms(self, text: str) -> list[TermEntry]:
         """The terms that ``text`` spells with its "*" read as any letter ("f*ck"). With two masks or more, an
@@ -211,8 +216,8 @@ class SpellingMatching:
 
     def _fits_a_word(self, text: str) -> bool:
         """Whether a real word that is no term fits a masked ``text``."""
-        fits = re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
-        return any(fits(w) and w not in self.exact for w in self._words_by_length.get(len(text), ()))
+        fits = _mask_fits(text)
+        return any(fits(w) for w in self._words_by_length.get(len(text), ()))
 
     def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:
         """A masked compound that starts or ends with a root as it is ("cockm*ster", "dicks*cker"): a mask is

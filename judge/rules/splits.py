@@ -14,9 +14,10 @@ from collections.abc import Callable
 from functools import cached_property
 
 from judge.models import Severity
-from judge.rules.morphology import Morphology, phonetic
+from judge.rules.morphology import phonetic
 from judge.rules.normalize import LEET, Token
 from judge.rules.phrases import singulars
+from judge.rules.spellings import WordTables
 from judge.rules.termlists import TermEntry
 
 # a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
@@ -32,15 +33,9 @@ def _half(part: str) -> str:
     return folded if folded.isalpha() and any(c.isalpha() for c in part) else ""
 
 
-class SplitMatching:
+class SplitMatching(WordTables):
     """What :class:`~judge.rules.lexicon.TermIndex` reads across a space or a separator."""
 
-    exact: dict[str, list[TermEntry]]
-    morphology: Morphology | None
-    allow_words: frozenset[str]
-    compound_only: dict[str, list[TermEntry]]
-    disguisable: dict[str, list[TermEntry]]
-    _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
     _inflection: Callable[[str], tuple[tuple[TermEntry, str, int], ...]]
     _masked_terms: Callable[[str], list[TermEntry]]
 
