@@ -308,10 +308,11 @@ def english_roots(block_en: list[str]) -> list[str]:
     return sorted({r for r in singles if len(r) >= 4 and zipf(r, "en") >= ROOT_ZIPF} | productive)
 
 
-def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: set[str], common_zipf: float | None = None
-                ) -> dict[str, float]:
-    """Real words of ``langs`` that contain a root, or that sound like one of the English ``terms`` (any source's
-    word) without being one, with their highest Zipf frequency there. Sounding like a term is a root respelled by
+def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: set[str], common_zipf: float | None = None,
+                disguised: tuple[str, ...] = ()) -> dict[str, float]:
+    """Real words of ``langs`` that contain a root or a ``disguised`` word (an everyday word that is profane in a
+    compound: "eggshell" and German "hellrot" are words, "pissflap" is none), or that sound like one of the English
+    ``terms`` (any source's word) without being one, with their highest Zipf frequency there. Sounding like a term is a root respelled by
     its vowels ("baste" is no "busty") or, with ``common_zipf``, one scrambled letter ("bobos" is no "boobs").
     Such a word is known when it is everyday English (Zipf >= ENGLISH_ZIPF: "baste"), or, in another language,
     common there (Zipf >= ``common_zipf``) and ten times as frequent as in English, where "pron" is "porn"."""
@@ -322,7 +323,7 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: se
     def sounds_like_term(w: str) -> bool:
         return w not in terms and (not respelled.isdisjoint(vowel_keys(w)) or common_zipf is not None and not terms.isdisjoint(look_alikes(w)))
 
-    keys = {*roots, *map(spelling_key, roots)}
+    keys = {*roots, *map(spelling_key, roots), *disguised}
     pattern = re.compile("|".join(sorted((re.escape(r) for r in keys), key=len, reverse=True)))
     words: dict[str, float] = {}
     # "shiitake" holds "shit" once its letters are single; French "coq" and Dutch "kunt" sound like English roots,
@@ -331,7 +332,8 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: se
         for w in top_n_list(lang, 200_000):
             if not w.isalpha() or len(w) < 3:
                 continue
-            rooted = any(pattern.search(f) for f in {w, collapse_repeats(w), spelling_key(w)})
+            plain = strip_accents(w)  # "homólogo" holds "homo" as a token reads it
+            rooted = any(pattern.search(f) for f in {w, plain, collapse_repeats(plain), spelling_key(plain)})
             if rooted or sounds_like_term(w):
                 z = zipf(w, lang)
                 sounds = ENGLISH_ZIPF if common_zipf is None else max(common_zipf, zipf(w, "en") + 1)
@@ -500,8 +502,9 @@ def main() -> None:
     rare = sorted(set(common_words_en(args.rare_zipf, 200_000)) - set(common))
     listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
               *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
-    known = known_words(roots, args.known_zipf, ["en"], listed)
-    other = known_words(roots, args.known_zipf, LANGS[1:], listed, args.common_zipf)
+    disguised = tuple(cats["en"]["disguise"])
+    known = known_words(roots, args.known_zipf, ["en"], listed, disguised=disguised)
+    other = known_words(roots, args.known_zipf, LANGS[1:], listed, args.common_zipf, disguised)
     # a word of both goes where it is more frequent: "petits" is French, "shithole" an English loan in German
     known = {w: z for w, z in known.items() if other.get(w, 0.0) <= z}
     other = {w: z for w, z in other.items() if w not in known}
@@ -545,11 +548,13 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
            "o", "os", "ness", "ish", "ery"]
 
 COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites", "D0uche deals", "H.O.M.O snacks",
-                             "Ttaarrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals", "L.U.S.T bundle"],
+                             "Ttaarrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals", "L.U.S.T bundle", "Ragtard rolls",
+                             "Homobait bars"],
                      "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings",
                             "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard", "Sooo good snacks",
                             "Goooood morning muffins", "P0t roast", "H3mp seeds", "ᴄʜᴜɴᴋʏ ᴍᴏɴᴋᴇʏ", "F.A.T burgers",
-                            "G0d bless BBQ"]}
+                            "G0d bless BBQ", "Eggshell mugs", "Clamshell salad kit", "Hellmann's mayonnaise",
+                            "Moutarde de Dijon", "Lustrous hair oil", "Homologated car seats", "Protestantes"]}
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",

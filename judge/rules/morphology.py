@@ -25,6 +25,7 @@ from pathlib import Path
 from string import ascii_lowercase
 
 from judge.config import load_yaml
+from judge.rules.normalize import normalize
 from judge.rules.termlists import MorphologyFile
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
@@ -344,8 +345,10 @@ def _alternation(keys) -> re.Pattern[str] | None:
 
 
 def _words(path: Path) -> frozenset[str]:
+    """A word list, each word also as tokens read it (accents folded: "stupidité" is read "stupidite")."""
     lines = path.read_bytes().decode("utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+    return frozenset(words | {normalize(w).text for w in words if not w.isascii()})
 
 
 @lru_cache(maxsize=4)

@@ -240,7 +240,9 @@ class SpellingMatching(WordTables):
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """An everyday word that the lists call profane ("gay", "queer", "piss": terms matched only so) beside a root
-        or a partner piece of four letters or more, in a token that is no real word: "gayass", "queerhole"."""
+        or a partner piece of four letters or more, in a token that is no real word: "gayass", "queerhole". One that
+        two sources call profane (disguisable, four letters or more) beside any common word: "ragtard", "pissflap"
+        ("eggshell", "leotard" and German "hellrot" are words: the known-word lists hold the words that contain one)."""
         m = self.morphology
         if not self.compound_only or m is None or len(form) < 6:
             return ()
@@ -249,6 +251,7 @@ class SpellingMatching(WordTables):
             head, tail = key[:i], key[i:]
             for k, rest in ((head, tail), (tail, head)):
                 entries = self.compound_only.get(k)
-                if entries and (rest in m.roots or len(k) >= 4 and len(rest) >= 4 and rest in m.common and m.partnered(rest)):
+                if entries and (rest in m.roots or len(k) >= 4 and len(rest) >= 4 and rest in m.common and m.partnered(rest)
+                                or k in self.disguisable and len(entries[0].key) >= 4 and rest in m.common):
                     return tuple((e, "compound", 0) for e in entries)
         return ()

@@ -127,6 +127,10 @@ CLEAN_REAL_WORDS = [
     "Cookkies and milk", "Peanut buttah cups", "Wicked good lobstah rolls", "Floradix iron tonic", "Bobos oat bars",
     # an everyday word that a list calls profane counts only beside a partner piece or a root, in no real word
     "Gay pride picnic", "Queer-owned bakeries", "Hotpot soup base", "Godmothers' brunch", "Pigweed greens", "Potholed roads",
+    # ... or one disguised, beside a word: "eggshell" and German "hellbraun" are words of their own
+    "Eggshell mugs", "Hellbraun glaze", "Leotard and tights",
+    # other languages' words are known with their accents, and read without them, as tokens are
+    "Pastel de cumpleañero", "Tomates concassées", "Appétits d'oiseau", "Escortée par le chef",
 ]
 
 
@@ -140,6 +144,7 @@ UNLISTED = [  # compounds, inflections and spellings that no list holds as such
     "assfuckers", "muthafuckas", "cuntlick", "fagshit", "jizzfucker", "clusterfucking", "cockface", "fcvking",
     "phuks", "shitassfuckface", "cuntbollock", "cnut", "dickface", "assfukka", "kumshot", "kunts", "niqqa",
     "dixhead", "fuxface", "fukkface", "shiiithead", "cokk",
+    "ragtard", "darktard", "homobait",  # an everyday word profane when disguised, beside a word, in no word
 ]
 
 
