@@ -22,6 +22,13 @@ lexicographer file ("lexname"); this script keeps two classes of lemmas:
   tobacco, alcohol, arms) are cleared only by a food phrase of several words ("dill weed", never "cannabis
   sativa"). Run it after scripts/import_lexicons.py: it reads the term lists.
 
+- ``slang_words.txt``: words that wordfreq knows (``known_words.txt``, ``common_words_en.txt``) and WordNet does not
+  (any part of speech, inflections read: ``index.*``, ``*.exc``), made of a root of the morphology and a word of
+  four letters or more that WordNet knows: "shitload", "shitheel", "fuckfest". The matcher reads them as compounds,
+  not as real words. A root counts only when every common word that WordNet knows and that starts with it is
+  profane (a listed term, one with an ending, or a lemma whose every sense WordNet marks vulgar, a slur or
+  disparaging): "cock" starts "cocktail" and "butt" "butter", so "Cockburn" and "Butterick" stay words.
+
 Multi-word lemmas are written with spaces ("toilet paper"). Tests never run this script; they run the check on
 what it wrote.
 """
@@ -32,12 +39,22 @@ import argparse
 import fnmatch
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from judge.rules.morphology import Morphology, load_morphology  # noqa: E402
+
 TERMS = ROOT / "policies" / "terms"
+POS = ("noun", "verb", "adj", "adv")
+# noun synsets that mark a sense's usage (";u" pointers): "obscenity, smut, vulgarism", "ethnic slur", "disparagement"
+VULGAR_USAGE = frozenset({"07124340", "06718862", "06717170"})
+ENDINGS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""),
+           ("ers", ""), ("est", ""), ("ier", "y"), ("iest", "y"), ("ings", ""), ("ly", ""), ("ily", "y"))
 FOOD, ARTIFACT, SUBSTANCE, PLANT = "13", "06", "27", "20"
 TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
 CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases  # lexicographer file numbers (WordNet's lexnames(5WN))
@@ -137,6 +154,54 @@ def allowed_phrases(by_lemma: dict[str, list[str]], terms: dict[str, bool]) -> l
     return sorted(set(out))
 
 
+def lemmas(wordnet: Path) -> tuple[set[str], set[str]]:
+    """Every lemma and listed inflection of WordNet, joined ("shit list" is "shitlist"), and the lemmas whose every
+    sense is marked vulgar, a slur or disparaging."""
+    known, senses = set(), {}
+    for pos in POS:
+        usage = {}
+        for line in (wordnet / f"data.{pos}").read_text("utf-8", errors="replace").splitlines():
+            if line and not line.startswith(" "):
+                f = line.split(" ")
+                i = 4 + 2 * int(f[3], 16)
+                usage[f[0]] = any(f[j] == ";u" and f[j + 1] in VULGAR_USAGE for j in range(i + 1, i + 1 + 4 * int(f[i]), 4))
+        for line in (wordnet / f"index.{pos}").read_text("utf-8", errors="replace").splitlines():
+            if line and not line.startswith(" "):
+                f = line.split()
+                lemma, count, pointers = _joined(f[0]), int(f[2]), int(f[3])
+                known.add(lemma)
+                senses.setdefault(lemma, []).extend(usage[o] for o in f[4 + pointers + 2 : 4 + pointers + 2 + count])
+        known |= {_joined(line.split(" ", 1)[0]) for line in (wordnet / f"{pos}.exc").read_text("utf-8").splitlines() if line}
+    return known, {w for w, marks in senses.items() if all(marks)}
+
+
+def _joined(lemma: str) -> str:
+    return re.sub(r"[_\-' ]", "", lemma.lower())
+
+
+def in_wordnet(word: str, known: set[str]) -> bool:
+    """The word, or a regular inflection of it ("shitloads", "cockfights", "twinkled"), is a WordNet lemma."""
+    stems = [word[: -len(end)] + base for end, base in ENDINGS if word.endswith(end) and len(word) - len(end) >= 3]
+    stems += [s[:-1] for s in stems if len(s) >= 4 and s[-1] == s[-2]]  # "shopped" is "shop"
+    return word in known or any(s in known for s in stems)
+
+
+def slang_words(m: Morphology, known: set[str], vulgar: set[str], terms: set[str]) -> list[str]:
+    """Words that wordfreq knows and WordNet does not, made of a root that starts no clean common word and a word
+    of four letters or more that WordNet knows ("shit" + "load"): compounds, not words."""
+    def profane(word: str) -> bool:
+        stems = [word, *(word[: -len(a)] for a in m.affixes if word.endswith(a))]
+        stems += [s[:-1] for s in stems if len(s) >= 4 and s[-1] == s[-2]]  # "bullshitting"
+        return word in vulgar or any(s in terms for s in stems)
+
+    common = [w for w in m.common_words if w in known and not profane(w)]
+    roots = {r for r in m.roots.values() if len(r) >= 4 and r.isalpha()}
+    heads = {r for r in roots if not any(w.startswith(r) and w != r for w in common)}
+    return sorted(w for w in m.known | m.common_words if w.isalpha() and w not in m.foreign
+                  and not in_wordnet(w, known) and any(w[:n] in heads and in_wordnet(w[n:], known)
+                                                        for n in range(4, len(w) - 3)))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"), help="folder holding index.noun and data.noun")
@@ -157,7 +222,16 @@ def main() -> None:
     data_ = {"version": f"WordNet 3.0 sha256 {digest[:12]}", "source": source, "allow": allow,
              "examples": {"ok": ["Chocolate creme Twinkies", "Deluxe kumquat fruit spread", "Cock-a-leekie soup", "Minced dill weed"]}}
     (args.out / "allow_wordnet.yaml").write_text(note + yaml.safe_dump(data_, allow_unicode=True, sort_keys=False, width=120), "utf-8")
-    print(f"food nouns {len(food)}, goods nouns {len(goods)}, allowed phrases {len(allow)}, sha256 {digest}")
+    every = b"".join((args.wordnet / f"{kind}.{pos}").read_bytes() for pos in POS for kind in ("index", "data"))
+    every += b"".join((args.wordnet / f"{pos}.exc").read_bytes() for pos in POS)
+    known, vulgar = lemmas(args.wordnet)
+    (args.out / "slang_words.txt").write_text("")  # the morphology is read with none, then they are written
+    slang = slang_words(load_morphology(args.out / "morphology.yaml"), known, vulgar, set(listed_terms(args.out)))
+    (args.out / "slang_words.txt").write_text(
+        note.replace("index.noun + data.noun", "index.*, data.* and *.exc").replace(digest, hashlib.sha256(every).hexdigest())
+        + "".join(w + "\n" for w in slang), "utf-8")
+    print(f"food nouns {len(food)}, goods nouns {len(goods)}, allowed phrases {len(allow)}, slang words {len(slang)}, "
+          f"sha256 {digest}")
 
 
 if __name__ == "__main__":

@@ -355,6 +355,7 @@ def _words(path: Path) -> frozenset[str]:
 def load_morphology(path: Path) -> Morphology:
     data = load_yaml(path, MorphologyFile)
     folder = path.parent
-    return Morphology(data, _words(folder / data.known_words), _words(folder / data.common_words),
+    slang = _words(folder / data.slang_words)  # "shitload": wordfreq knows it, and it is a compound all the same
+    return Morphology(data, _words(folder / data.known_words) - slang, _words(folder / data.common_words) - slang,
                       _words(folder / data.known_words_other), _words(folder / data.rare_words),
                       _words(folder / data.misread_words))

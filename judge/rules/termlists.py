@@ -85,6 +85,7 @@ class MorphologyFile(_Strict):
     common_words: str = "common_words_en.txt"
     rare_words: str = "rare_words_en.txt"  # rarer English words: a piece beside a root at a token's edge
     misread_words: str = "misread_words.txt"  # real words the derived readings would take for a term ("commandes")
+    slang_words: str = "slang_words.txt"  # words wordfreq knows and WordNet does not, root + word: "shitload"
     examples: Examples = Examples()
 
 

@@ -243,3 +243,55 @@ def test_every_word_list_the_morphology_names_is_in_the_checks_fingerprint():
     check = TermsCheck(load_policy("default").checks.terms, CheckEnv())
     names = {p.name for p in check.data_files}
     assert {"known_words.txt", "known_words_other.txt", "common_words_en.txt", "rare_words_en.txt"} <= names
+    assert "slang_words.txt" in names and "misread_words.txt" in names
+
+
+def _wordnet_fixture(folder) -> None:
+    """Two noun synsets, "shit" (marked vulgar, as WordNet's 07124340 "obscenity, vulgarism") and "load"; a verb."""
+    usage = "07124340 n 0000"
+    (folder / "data.noun").write_text(
+        "  1 header line\n"
+        f"00000001 05 n 01 shit 0 001 ;u {usage} | feces\n"
+        "00000002 06 n 02 load 0 shit_list 0 000 | a quantity\n"
+        "00000003 06 n 01 cocktail 0 000 | a drink\n", "utf-8")
+    (folder / "index.noun").write_text(
+        "  1 header line\n"
+        "shit n 1 1 ;u 1 0 00000001\nload n 1 0 1 0 00000002\nshit_list n 1 0 1 0 00000002\n"
+        "cocktail n 1 0 1 0 00000003\n", "utf-8")
+    (folder / "noun.exc").write_text("", "utf-8")
+    for pos in ("verb", "adj", "adv"):
+        (folder / f"data.{pos}").write_text("  1 header\n", "utf-8")
+        (folder / f"index.{pos}").write_text("  1 header\n", "utf-8")
+        (folder / f"{pos}.exc").write_text("loaded load\n" if pos == "verb" else "", "utf-8")
+
+
+def test_wordnet_lemmas_are_read_joined_with_their_inflections_and_vulgar_marks(tmp_path):
+    from scripts.import_wordnet import in_wordnet, lemmas
+
+    _wordnet_fixture(tmp_path)
+    known, vulgar = lemmas(tmp_path)
+    assert {"shit", "load", "shitlist", "cocktail", "loaded"} <= known and vulgar == {"shit"}
+    assert in_wordnet("loads", known) and in_wordnet("cocktails", known) and not in_wordnet("shitload", known)
+
+
+def test_slang_is_a_root_and_a_wordnet_word_that_wordnet_does_not_know_itself():
+    # "shitload" is in wordfreq, not in WordNet: a compound; "cock" starts "cocktail", a clean common word, so
+    # "cockburn" (a name) stays a word; "shitlist" is WordNet's own lemma
+    from judge.rules.morphology import Morphology
+    from judge.rules.termlists import MorphologyFile
+    from scripts.import_wordnet import slang_words
+
+    data = MorphologyFile(version="test", unambiguous=["shit"], ambiguous=["cock"], affixes=["s"])
+    m = Morphology(data, frozenset({"shitload", "cockburn", "shitlist", "shitbird"}), frozenset({"cocktail", "load"}))
+    wordnet = {"load", "burn", "list", "shitlist", "cocktail", "bird"}
+    assert slang_words(m, wordnet, set(), {"shit", "cock"}) == ["shitbird", "shitload"]
+    assert slang_words(m, wordnet, {"cocktail"}, {"shit", "cock"}) == ["cockburn", "shitbird", "shitload"]  # vulgar
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Shitbird snacks", True), ("Shitpost party mix", True),  # in wordfreq, not in WordNet: read as compounds
+    ("Cockburn's fine ruby port", False), ("Cockfield farm eggs", False), ("Shitake mushrooms", False),
+    ("Buttermilk biscuits", False),
+])
+def test_words_that_only_slang_knows_are_compounds(text: str, flagged: bool):
+    assert any(h.entry.severity == Severity.BLOCK for h in INDEX.find(normalize(text), FUZZY)) is flagged

@@ -33,7 +33,8 @@ class TermsCheck(Check):
         if self.cfg.morphology:
             path = self._paths([self.cfg.morphology])[0]
             data = load_yaml(path, MorphologyFile)
-            words = (data.known_words, data.known_words_other, data.common_words, data.rare_words, data.misread_words)
+            words = (data.known_words, data.known_words_other, data.common_words, data.rare_words, data.misread_words,
+                     data.slang_words)
             files += [path, *(path.parent / f for f in words)]
         return files
 
