@@ -110,7 +110,7 @@ class SpellingMatching(WordTables):
                 continue
             if m.is_word(form) or m.said_as_word(form):
                 continue
-            weak = self._weak_compound(form)
+            weak = self._weak_compound(form) or self._listed_compound(form)
             if weak:
                 return weak
             inflected = self._inflection(form)
@@ -237,6 +237,23 @@ class SpellingMatching(WordTables):
             if found:
                 return found
         return []
+
+    def _listed_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
+        """An English profanity term that is no root (a rarer word: "puss", "skank") beside a partner piece of four
+        letters or more, with its ending ("licker", "face"), in a token that no language's word list holds, rarer
+        English words included: "pusslicker", "skankface" (not "pricking": "king" is a partner, and it is a word)."""
+        m = self.morphology
+        assert m is not None
+        if form in m.rare_words:
+            return ()
+        for i in range(4, len(form) - 3):
+            for term, rest in ((form[:i], form[i:]), (form[i:], form[:i])):
+                if len(term) >= 4 and any(rest[: len(rest) - len(a)] in m.partners and len(rest) - len(a) >= 4
+                                          for a in ("", *m.affixes) if rest.endswith(a)):
+                    found = [e for e in self.exact.get(term, ()) if e.severity == Severity.BLOCK and e.category == "profanity_en"]
+                    if found:
+                        return tuple((e, "compound", 0) for e in found)
+        return ()
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """An everyday word that the lists call profane ("gay", "queer", "piss": terms matched only so) beside a root
