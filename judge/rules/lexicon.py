@@ -59,6 +59,7 @@ from judge.rules.termlists import (
 )
 
 _HAS_REPEAT = re.compile(r"(.)\1")
+_STARTS_PHRASE = "starts a phrase"  # a harmless word that a text is clean with unless a phrase's next word follows
 _HYPHENATED = re.compile(r"[^\W_@$!+|*]*[^\W\d_][\w@$!+|*]*(?:-[\w@$!+|*]+)+")  # "mo-fo", "va-j-j", "m0-f0", "mo-*o"
 
 
@@ -122,7 +123,7 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self._last_cfg: FuzzyConfig | None = None
         self._last_memo: dict | None = None
         self._last_key: object = None
-        self._harmless: dict[object, dict[str, bool]] = {}
+        self._harmless: dict[object, dict[str, bool | str]] = {}
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
         self._hyphen_memo: dict[str, list[TermEntry]] = {}  # a hyphenated word read joined, as a compound
 
@@ -237,22 +238,24 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         """Fast screen: plain words that each hit nothing and start no phrase (no tokens built)."""
         singles = 0
         harmless = self._harmless_memo(fuzzy_cfg)
-        for w in _WORD_RE.findall(text.replace("_", " ") if "_" in text else text):
+        words = _WORD_RE.findall(text.replace("_", " ") if "_" in text else text)
+        for w in words:
             ok = harmless.get(w)
             if ok is None:
                 ok = harmless[w] = self._harmless_word(Token(w, 0, len(w)), fuzzy_cfg)
-            if not ok:
+            if not ok or ok is _STARTS_PHRASE and self._may_continue(w, words):
                 return False
             if len(w) == 1:
                 singles += 1
         return singles < 3  # runs of single letters may join into a word ("s h i t")
 
-    def _harmless_word(self, tok: Token, cfg: FuzzyConfig | None) -> bool:
-        """A plain word that hits nothing and starts no phrase, in any of its spellings ("bbiigg" is "big")."""
-        return (tok.text.isalpha() and not any(f in self.first_words for f in tok.forms)
-                and not self._starts_stretched(tok.text) and not self._single(tok, cfg))
+    def _harmless_word(self, tok: Token, cfg: FuzzyConfig | None) -> bool | str:
+        """A plain word that hits nothing in any spelling ("bbiigg" is "big"): True, or _STARTS_PHRASE ("chocolate")."""
+        if not tok.text.isalpha() or self._starts_stretched(tok.text) or self._single(tok, cfg):
+            return False
+        return _STARTS_PHRASE if any(f in self.first_words for f in tok.forms) else True
 
-    def _harmless_memo(self, cfg: FuzzyConfig | None) -> dict[str, bool]:
+    def _harmless_memo(self, cfg: FuzzyConfig | None) -> dict[str, bool | str]:
         self._memo_for(cfg)
         memo = self._harmless.get(self._last_key)
         if memo is None or len(memo) > 500_000:

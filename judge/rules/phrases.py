@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from judge.rules.normalize import LEET, Token, collapse_repeats
 from judge.rules.termlists import Hit, TermEntry
@@ -45,6 +46,12 @@ class PhraseMatching:
 
     def _index_phrases(self) -> None:
         self.first_words = {k.split(" ", 1)[0] for k in self.exact if " " in k}
+        self.next_words: dict[str, set[str]] = defaultdict(set)  # a phrase's first word -> the words after it
+        self._after: dict[str, frozenset[str]] = {}  # the same, for a word as any of its spellings (memo)
+        for k in self.exact:
+            first, *rest = k.split(" ")
+            if rest:
+                self.next_words[first].update((*rest, *map(collapse_repeats, rest)))  # "baby baaatter"
         self.first_collapsed = {k.split(" ", 1)[0] for k in self.collapsed_phrases}
         self.phrase_keys: dict[int, list[str]] = defaultdict(list)  # words -> multi-word keys (for masked words)
         for k in self.exact:
@@ -75,6 +82,14 @@ class PhraseMatching:
                     entries = self._stretched_phrase(gram)
                     hits += [Hit(e, gram[0].start, gram[-1].end, "repeat") for e in entries]
         return hits
+
+    def _may_continue(self, first: str, words: list[str]) -> bool:
+        """Whether a phrase that ``first`` starts may go on in a text of plain ``words``, read as the phrase matcher
+        reads them (other spellings, plural, stretched): when none may, the text holds no phrase."""
+        after = self._after.get(first)
+        if after is None:
+            after = self._after[first] = frozenset().union(*(self.next_words.get(f, ()) for f in _readings(first)))
+        return any(not after.isdisjoint(_readings(w)) for w in words)
 
     def _masked_phrases(self, tokens: list[Token], masks: list[str | None], i: int) -> list[Hit]:
         """Phrases starting at token ``i`` that masked words (and the others as they are) spell."""
@@ -123,6 +138,12 @@ class PhraseMatching:
                 if any((f"{words} {w}" if words else w) in self.allow for w in last):
                     ranges.append((gram[0].start, gram[-1].end))
         return ranges
+
+
+@lru_cache(maxsize=65536)
+def _readings(word: str) -> frozenset[str]:
+    """A plain word as the phrase matcher may read it: its spellings, singular and letters unstretched."""
+    return frozenset((*Token(word, 0, len(word)).forms, *singulars(word), collapse_repeats(word)))
 
 
 def _mask_pattern(tok: Token, text: str) -> str | None:
