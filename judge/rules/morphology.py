@@ -102,7 +102,9 @@ class Morphology:
         self.common = frozenset(phonetic(w) for w in common)  # as keys
         self.rare_words = rare
         self.rare = frozenset(phonetic(w) for w in rare)  # rarer words: a piece beside a root at an edge
-        self.affixes = frozenset(data.affixes)
+        # endings longest first: the first that fits is read the same in every process (a set's order is not)
+        self.affixes = tuple(sorted(set(data.affixes), key=lambda a: (-len(a), a)))
+        self.affix_set = frozenset(data.affixes)
         self._unambiguous = _alternation(phonetic(r) for r in data.unambiguous)
         held, strong = set(data.vowelless_in_words), set(data.unambiguous)  # "rgsm" is in "burgsmith": a piece only
         self._vowelless: dict[str, list[str]] = {}  # by their first two letters: one look-up per position
@@ -289,7 +291,7 @@ class Morphology:
                 old = best[j]
                 if old is None or (cand[1] is not None, -cand[0]) > (old[1] is not None, -old[0]):
                     best[j] = cand
-            if i and key[i:] in self.affixes and (root or not roots):
+            if i and key[i:] in self.affix_set and (root or not roots):
                 ends.append((pieces + 1, root or ""))
         if best[n] is not None and best[n][0] >= 2 and (best[n][1] or not roots):  # type: ignore[index]
             ends.append((best[n][0], best[n][1] or ""))  # type: ignore[index]
@@ -299,7 +301,7 @@ class Morphology:
     def _at_boundary(self, key: str, i: int, j: int) -> bool:
         """A root is a morpheme at the start or end of the token (an ending aside), or beside another root:
         "fat|ass", "cock|face", "shit|ass|fuck|face", but not "sus|tit|ute"."""
-        if i == 0 or j == len(key) or key[j:] in self.affixes:
+        if i == 0 or j == len(key) or key[j:] in self.affix_set:
             return True
         return any(self._root(key[k:i]) for k in range(max(0, i - self._max_root - 2), i - 2)) or any(
             self._root(key[j:k]) for k in range(j + 3, min(len(key), j + self._max_root + 2) + 1))

@@ -98,7 +98,7 @@ class SpellingMatching(WordTables):
         # a word as written, or with a leet letter inside ("n1ckker"): its spellings count, a number's do not ("CoQ10")
         written = tok.text.isalpha() or _INNER_LEET.fullmatch(tok.text) is not None
         stretched = (d for f in tok.forms for d in destretched(f))  # "cockmaaaster"
-        spoken = {s for f in tok.forms for s in self._spoken(f)}  # "nigah"
+        spoken = dict.fromkeys(s for f in tok.forms for s in self._spoken(f))  # "nigah" (in order: a set's varies)
         for form in dict.fromkeys((*tok.forms, *stretched, *spoken)):
             listed = [e for e in self.exact.get(form, ()) if e.severity == Severity.BLOCK] if form in spoken else None
             if listed:
