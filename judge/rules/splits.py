@@ -20,6 +20,9 @@ from judge.rules.phrases import singulars
 from judge.rules.spellings import WordTables
 from judge.rules.termlists import TermEntry
 
+# a term split in two is a finding as the term is ("fa rt": review), but two real words are a review term only as
+# they are ("red skin" potatoes are no "redskin")
+_FLAGGED = (Severity.BLOCK, Severity.REVIEW)
 # a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
 _SEPARATOR_MASK = re.compile(r"(?<![\w@$!*+|.-])[a-z]+[-._][a-z]+(?![\w@$!*+|]|[-.][a-z])")
 
@@ -70,8 +73,8 @@ class SplitMatching(WordTables):
         return out
 
     @cached_property
-    def _block_heads(self) -> frozenset[str]:
-        return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity == Severity.BLOCK for e in entries))
+    def _flagged_heads(self) -> frozenset[str]:
+        return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity in _FLAGGED for e in entries))
 
     def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
         """A hyphen, dot or underscore standing for one letter of a word ("f-ck", "sh.t", "b-tches"): (start, end,
@@ -92,7 +95,7 @@ class SplitMatching(WordTables):
         return out
 
     def _joined_halves(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
-        """The block terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it", "bol lock"), when
+        """The block or review terms that two halves spell joined ("ky ke", "muthaf eckers", "sh it", "fa rt"), when
         neither hits alone. The more the halves look like words, the less the joined word may be:
 
         - two halves that are no words: any reading ("muthaf eckers");
@@ -109,17 +112,19 @@ class SplitMatching(WordTables):
                            and head in m.common_words and tail in m.common_words):
             return self._open_compound(head, tail)  # "bean bags" is two English words, whatever "beanbags" is
         if any(words):
-            if len(head if words[1] else tail) > 4 or joined[:3] not in self._block_heads:
-                return ()  # a word beside a longer non-word (a name), or no block term starts so: most pairs
+            if joined[:3] not in self._flagged_heads:
+                return ()  # no term starts so: most pairs
             listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
-            found = [e for e in listed if e.severity == Severity.BLOCK]
+            if len(head if words[1] else tail) > 4 and len(joined) < 9:
+                return ()  # a word beside a longer non-word (a name), but for a long term as listed: "master bation"
+            found = [e for e in listed if e.severity == Severity.BLOCK or e.severity in _FLAGGED and not all(words)]
             if not found and not all(words):
                 found = [e for e, _, _ in self._inflection(joined)]
         else:
             found = [e for e, how, _ in self._single(Token(joined, 0, len(joined)), None)
-                     if e.severity == Severity.BLOCK and how != "fuzzy"] or self.disguisable.get(phonetic(joined), [])
+                     if e.severity in _FLAGGED and how != "fuzzy"] or self.disguisable.get(phonetic(joined), [])
             # a split is a disguise: "ho mo"
-        if not found or any(e.severity == Severity.BLOCK for h in (head, tail)
+        if not found or any(e.severity in _FLAGGED for h in (head, tail)
                             for e, _, _ in self._single(Token(h, 0, len(h)), None)):
             return ()  # nothing, or a half hits on its own
         return tuple((e, "split") for e in dict.fromkeys(found))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from judge.rules.normalize import normalize
+from tests.rules.test_examples import FUZZY, INDEX
 from tests.rules.test_spellings import _blocked
 
 
@@ -35,3 +37,17 @@ def test_a_word_split_by_a_space_is_read_joined(text: str, flagged: bool):
 ])
 def test_an_open_compound_of_a_compound_only_word_and_a_partner_is_caught(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "severity"), [
+    # a review term split where a half is no word is that review term: "fa rt", "se xy"
+    ("Fa rt cushions", "review"), ("Se xy snacks", "review"), ("Pu be deals", "review"),
+    # a long term as listed, split beside a word: "master bation" (a word beside a shorter non-word is a name)
+    ("Master bation bites", "block"), ("Nymph omania mix", "block"),
+    # two real words make a review term only as they are: "red skin" potatoes; and a name beside a word
+    ("Red skin potato salad", None), ("Pec ker snacks", None), ("Ben Jerrys ice cream", None),
+    ("Sweet potato fries", None), ("Master chef picks", None),
+])
+def test_a_split_term_is_a_finding_as_the_term_is(text: str, severity: str | None):
+    found = {h.entry.severity.value for h in INDEX.find(normalize(text), FUZZY) if h.how == "split"}
+    assert found == ({severity} if severity else set())
