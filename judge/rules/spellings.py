@@ -248,11 +248,10 @@ class SpellingMatching(WordTables):
             return ()
         for i in range(4, len(form) - 3):
             for term, rest in ((form[:i], form[i:]), (form[i:], form[:i])):
-                if len(term) >= 4 and any(rest[: len(rest) - len(a)] in m.partners and len(rest) - len(a) >= 4
-                                          for a in ("", *m.affixes) if rest.endswith(a)):
-                    found = [e for e in self.exact.get(term, ()) if e.severity == Severity.BLOCK and e.category == "profanity_en"]
-                    if found:
-                        return tuple((e, "compound", 0) for e in found)
+                found = [e for e in self.exact.get(term, ()) if e.severity == Severity.BLOCK and e.category == "profanity_en"]
+                if found and any(rest[: len(rest) - len(a)] in m.partners and len(rest) - len(a) >= 4
+                                 for a in ("", *m.affixes) if rest.endswith(a)):
+                    return tuple((e, "compound", 0) for e in found)
         return ()
 
     def _weak_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:

@@ -52,16 +52,19 @@ class SplitMatching(WordTables):
 
     def _split_words(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
         """Words split in two by a space, read joined, or an open compound: (start, end, term, how) of each pair
-        that spells a block term."""
+        that spells a block or review term."""
         if self.morphology is None or " " not in text:
             return []
         out = []
-        memo = self._split_memo
+        memo, m = self._split_memo, self.morphology
         parts = text.split(" ")
-        for i, (head, tail) in enumerate(zip(parts, parts[1:])):
-            halves = (_half(head), _half(tail))
+        pieces = [_half(p) for p in parts]
+        for i, halves in enumerate(zip(pieces, pieces[1:])):
             if not halves[0] or not halves[1]:
                 continue  # two words with nothing but a space between them
+            if (len(halves[0]) > 4 or len(halves[1]) > 4) and halves[1] not in m.open_partners and all(
+                    m.is_word(h) or h in self.allow_words for h in halves):
+                continue  # two words, one longer than four letters, and no open compound: most pairs (as below)
             found = memo.get(halves)
             if found is None:
                 if len(memo) > 500_000:
@@ -69,7 +72,7 @@ class SplitMatching(WordTables):
                 found = memo[halves] = self._joined_halves(*halves)
             if found:
                 start = sum(len(p) + 1 for p in parts[:i])
-                out += [(start, start + len(head) + 1 + len(tail), e, how) for e, how in found]
+                out += [(start, start + len(parts[i]) + 1 + len(parts[i + 1]), e, how) for e, how in found]
         return out
 
     @cached_property
