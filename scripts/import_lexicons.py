@@ -312,8 +312,9 @@ def known_words(roots: list[str], known_zipf: float, langs: list[str], terms: se
                 disguised: tuple[str, ...] = ()) -> dict[str, float]:
     """Real words of ``langs`` that contain a root or a ``disguised`` word (an everyday word that is profane in a
     compound: "eggshell" and German "hellrot" are words, "pissflap" is none), or that sound like one of the English
-    ``terms`` (any source's word) without being one, with their highest Zipf frequency there. Sounding like a term is a root respelled by
-    its vowels ("baste" is no "busty") or, with ``common_zipf``, one scrambled letter ("bobos" is no "boobs").
+    ``terms`` (any source's word) without being one, with their highest Zipf frequency there. Sounding like a term
+    is a root respelled by its vowels ("baste" is no "busty") or, with ``common_zipf``, one scrambled letter ("bobos"
+    is no "boobs").
     Such a word is known when it is everyday English (Zipf >= ENGLISH_ZIPF: "baste"), or, in another language,
     common there (Zipf >= ``common_zipf``) and ten times as frequent as in English, where "pron" is "porn"."""
     from wordfreq import top_n_list

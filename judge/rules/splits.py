@@ -102,7 +102,8 @@ class SplitMatching(WordTables):
         neither hits alone. The more the halves look like words, the less the joined word may be:
 
         - two halves that are no words: any reading ("muthaf eckers");
-        - a word and a piece of four letters or fewer: a term as listed, a plural or an inflection ("sh it");
+        - a word and a piece of four letters or fewer: a term as listed, a plural or an inflection ("sh it"); a word
+          and a longer piece: a term of nine letters or more as listed ("master bation");
         - two short words (four letters or fewer, not two common English words of four): a term as listed ("bol
           lock", "dil dos"; not "bean bags");
         - longer words side by side stay apart ("butter to", "cream pie"), but for an open compound ("knob eater").
@@ -117,9 +118,9 @@ class SplitMatching(WordTables):
         if any(words):
             if joined[:3] not in self._flagged_heads:
                 return ()  # no term starts so: most pairs
-            listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
             if len(head if words[1] else tail) > 4 and len(joined) < 9:
                 return ()  # a word beside a longer non-word (a name), but for a long term as listed: "master bation"
+            listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
             found = [e for e in listed if e.severity == Severity.BLOCK or e.severity in _FLAGGED and not all(words)]
             if not found and not all(words):
                 found = [e for e, _, _ in self._inflection(joined)]
