@@ -131,6 +131,10 @@ def fetch_pip(name: str, version: str, filename: str, cache: Path) -> bytes:
     return path.read_bytes()
 
 
+# entries of better-profanity 0.7.0 and profane-words 2.1.0 that run two terms together (a line break lost upstream)
+RUN_TOGETHER = {"x-rated2g1c": ("x-rated", "2g1c")}
+
+
 def unrated_words(name: str, blob: bytes) -> list[str]:
     """The words of one English list without ratings (swearjar's categories are all profane or insulting)."""
     if name == "better-profanity":
@@ -140,7 +144,7 @@ def unrated_words(name: str, blob: bytes) -> list[str]:
         words = json.loads(members(blob)["words.json"])
     else:
         words = list(json.loads(members(blob)["lib/config/en_US.json"]))
-    return sorted({fold(w) for w in words if fold(w)})
+    return sorted({t for w in words if fold(w) for t in RUN_TOGETHER.get(fold(w), (fold(w),))})
 
 
 def severity_ratings(blob: bytes, member: str = "en.json") -> dict[str, int]:
