@@ -239,14 +239,15 @@ class SpellingMatching(WordTables):
         return []
 
     def _listed_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
-        """An English profanity term that is no root (a rarer word: "puss", "skank") beside a partner piece of four
-        letters or more, with its ending ("licker", "face"), in a token that no language's word list holds, rarer
-        English words included: "pusslicker", "skankface" (not "pricking": "king" is a partner, and it is a word)."""
+        """An English profanity term that is no root (a rarer or shorter word: "puss", "skank", "wop") beside a partner
+        piece of four letters or more, with its ending ("licker", "face"), in a token that no language's word list
+        holds, rarer English words included: "pusslicker", "skankface", "wophead" (not "pricking": "king" is a
+        partner, and it is a word)."""
         m = self.morphology
         assert m is not None
         if form in m.rare_words:
             return ()
-        for i in range(4, len(form) - 3):
+        for i in range(3, len(form) - 2):
             for term, rest in ((form[:i], form[i:]), (form[i:], form[:i])):
                 found = [e for e in self.exact.get(term, ()) if e.severity == Severity.BLOCK and e.category == "profanity_en"]
                 if found and any(rest[: len(rest) - len(a)] in m.partners and len(rest) - len(a) >= 4

@@ -137,7 +137,7 @@ CLEAN_REAL_WORDS = [
     # other languages' words are known with their accents, and read without them, as tokens are
     "Pastel de cumpleañero", "Tomates concassées", "Appétits d'oiseau", "Escortée par le chef",
     # a rarer listed word beside a partner piece, in a real word: "pricking" is no "pric" + "king"
-    "Pricking the sausages", "Riflemen brand jerky", "Nymphomanin",
+    "Pricking the sausages", "Riflemen brand jerky", "Nymphomanin", "Japchae noodles", "Fagioli beans",
 ]
 
 
@@ -152,7 +152,7 @@ UNLISTED = [  # compounds, inflections and spellings that no list holds as such
     "phuks", "shitassfuckface", "cuntbollock", "cnut", "dickface", "assfukka", "kumshot", "kunts", "niqqa",
     "dixhead", "fuxface", "fukkface", "shiiithead", "cokk",
     "ragtard", "darktard", "homobait",  # an everyday word profane when disguised, beside a word, in no word
-    "pussface", "skankface",  # a rarer listed word (no root) beside a partner piece
+    "pussface", "skankface", "wophead",  # a rarer listed word (no root) beside a partner piece
 ]
 
 
