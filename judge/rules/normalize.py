@@ -255,7 +255,10 @@ def _fold_compat(ch: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=32768)
 def normalize(text: str) -> NormalizedText:
+    """``text`` normalized (memoized: keywords and themes repeat across candidates, and a NormalizedText is read-only,
+    its tokens computed once)."""
     if text.isascii():  # the common case: one C call, identity offsets
         return NormalizedText(text, _finished(text.lower()), range(len(text)))
     chars: list[str] = []
