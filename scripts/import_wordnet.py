@@ -179,20 +179,23 @@ def _joined(lemma: str) -> str:
     return re.sub(r"[_\-' ]", "", lemma.lower())
 
 
+def _stems(word: str, endings) -> list[str]:
+    """``word`` without each of its ``endings`` ((ending, what it replaced) pairs), a doubled last letter single
+    too: "shopped" is "shop", "bullshitting" "bullshit"."""
+    stems = [word[: -len(end)] + base for end, base in endings if word.endswith(end) and len(word) - len(end) >= 3]
+    return stems + [s[:-1] for s in stems if len(s) >= 4 and s[-1] == s[-2]]
+
+
 def in_wordnet(word: str, known: set[str]) -> bool:
     """The word, or a regular inflection of it ("shitloads", "cockfights", "twinkled"), is a WordNet lemma."""
-    stems = [word[: -len(end)] + base for end, base in ENDINGS if word.endswith(end) and len(word) - len(end) >= 3]
-    stems += [s[:-1] for s in stems if len(s) >= 4 and s[-1] == s[-2]]  # "shopped" is "shop"
-    return word in known or any(s in known for s in stems)
+    return word in known or any(s in known for s in _stems(word, ENDINGS))
 
 
 def slang_words(m: Morphology, known: set[str], vulgar: set[str], terms: set[str]) -> list[str]:
     """Words that wordfreq knows and WordNet does not, made of a root that starts no clean common word and a word
     of four letters or more that WordNet knows ("shit" + "load"): compounds, not words."""
     def profane(word: str) -> bool:
-        stems = [word, *(word[: -len(a)] for a in m.affixes if word.endswith(a))]
-        stems += [s[:-1] for s in stems if len(s) >= 4 and s[-1] == s[-2]]  # "bullshitting"
-        return word in vulgar or any(s in terms for s in stems)
+        return word in vulgar or word in terms or any(s in terms for s in _stems(word, ((a, "") for a in m.affixes)))
 
     common = [w for w in m.common_words if w in known and not profane(w)]
     roots = {r for r in m.roots.values() if len(r) >= 4 and r.isalpha()}

@@ -62,9 +62,8 @@ class SplitMatching(WordTables):
         for i, halves in enumerate(zip(pieces, pieces[1:])):
             if not halves[0] or not halves[1]:
                 continue  # two words with nothing but a space between them
-            if (len(halves[0]) > 4 or len(halves[1]) > 4) and halves[1] not in m.open_partners and all(
-                    m.is_word(h) or h in self.allow_words for h in halves):
-                continue  # two words, one longer than four letters, and no open compound: most pairs (as below)
+            if halves[1] not in m.open_partners and self._words_apart(*halves):
+                continue  # two words that stay two, and no open compound: most pairs (_joined_halves would say so)
             found = memo.get(halves)
             if found is None:
                 if len(memo) > 500_000:
@@ -108,12 +107,9 @@ class SplitMatching(WordTables):
           lock", "dil dos"; not "bean bags");
         - longer words side by side stay apart ("butter to", "cream pie"), but for an open compound ("knob eater").
         """
-        m = self.morphology
-        assert m is not None
-        words = [m.is_word(h) or h in self.allow_words for h in (head, tail)]
+        words = [self._word_piece(h) for h in (head, tail)]
         joined = head + tail
-        if all(words) and (max(len(head), len(tail)) > 4 or min(len(head), len(tail)) == 4
-                           and head in m.common_words and tail in m.common_words):
+        if self._words_apart(head, tail):
             return self._open_compound(head, tail)  # "bean bags" is two English words, whatever "beanbags" is
         if any(words):
             if joined[:3] not in self._flagged_heads:
@@ -121,7 +117,8 @@ class SplitMatching(WordTables):
             if len(head if words[1] else tail) > 4 and len(joined) < 9:
                 return ()  # a word beside a longer non-word (a name), but for a long term as listed: "master bation"
             listed = self.exact.get(joined) or [e for s in singulars(joined) for e in self.exact.get(s, ())]
-            found = [e for e in listed if e.severity == Severity.BLOCK or e.severity in _FLAGGED and not all(words)]
+            flagged = (Severity.BLOCK,) if all(words) else _FLAGGED
+            found = [e for e in listed if e.severity in flagged]
             if not found and not all(words):
                 found = [e for e, _, _ in self._inflection(joined)]
         else:
@@ -132,6 +129,18 @@ class SplitMatching(WordTables):
                             for e, _, _ in self._single(Token(h, 0, len(h)), None)):
             return ()  # nothing, or a half hits on its own
         return tuple((e, "split") for e in dict.fromkeys(found))
+
+    def _word_piece(self, half: str) -> bool:
+        assert self.morphology is not None
+        return self.morphology.is_word(half) or half in self.allow_words
+
+    def _words_apart(self, head: str, tail: str) -> bool:
+        """Two words that stay two: one longer than four letters, or two common English words of four."""
+        m = self.morphology
+        assert m is not None
+        return self._word_piece(head) and self._word_piece(tail) and (
+            max(len(head), len(tail)) > 4
+            or min(len(head), len(tail)) == 4 and head in m.common_words and tail in m.common_words)
 
     def _open_compound(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
         """An everyday word that the lists call profane in compounds only ("knob", "gay"), written open before one

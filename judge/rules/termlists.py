@@ -88,6 +88,12 @@ class MorphologyFile(_Strict):
     slang_words: str = "slang_words.txt"  # words wordfreq knows and WordNet does not, root + word: "shitload"
     examples: Examples = Examples()
 
+    @property
+    def word_lists(self) -> tuple[str, ...]:
+        """Every word list this file names (beside it): what the matcher reads besides the roots."""
+        return (self.known_words, self.known_words_other, self.common_words, self.rare_words, self.misread_words,
+                self.slang_words)
+
 
 @dataclass(frozen=True, slots=True)
 class TermEntry:

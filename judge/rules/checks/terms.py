@@ -33,9 +33,7 @@ class TermsCheck(Check):
         if self.cfg.morphology:
             path = self._paths([self.cfg.morphology])[0]
             data = load_yaml(path, MorphologyFile)
-            words = (data.known_words, data.known_words_other, data.common_words, data.rare_words, data.misread_words,
-                     data.slang_words)
-            files += [path, *(path.parent / f for f in words)]
+            files += [path, *(path.parent / f for f in data.word_lists)]
         return files
 
     @cached_property
