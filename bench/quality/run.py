@@ -1,5 +1,6 @@
 """Quality of the rule tier on material it was not built from (held-out lexicons, real product names).
 
+    pip install -e ".[lexicons]" && apt-get install wordnet-base    # what the lexicon builds need, once
     python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0] [--extra-list FILE]
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import random
 import re
@@ -168,17 +170,38 @@ def default_without_extras(lexicon: Path | None = None):
     return policy
 
 
+WORDNET = Path("/usr/share/wordnet")  # Debian's wordnet-base, which scripts/import_wordnet.py reads by default
+
+
+def missing_prerequisites(cache: Path) -> list[str]:
+    """What the lexicon builds need and this machine lacks, each with the command that installs it."""
+    missing = []
+    if importlib.util.find_spec("wordfreq") is None:
+        missing.append('wordfreq (scripts/import_lexicons.py): pip install -e ".[lexicons]"')
+    if not (WORDNET / "data.noun").is_file():
+        missing.append(f"WordNet 3.0 in {WORDNET} (scripts/import_wordnet.py): apt-get install wordnet-base")
+    if shutil.which("npm") is None and not all((cache / f).is_file() for _, _, f in HELD_OUT.values()):
+        missing.append("npm, which fetches the held-out lists by name and version: apt-get install npm")
+    return missing
+
+
+def _script(name: str, *args: str) -> None:
+    """Run one of scripts/; if it fails, stop with what it printed (not a bare exit status)."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / name), *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"scripts/{name} {' '.join(args)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+
+
 def build_lexicon(cache: Path, without: str | None, extra: list[str]) -> Path:
     """The imported lists (without one source, or with other import options), written under the cache folder."""
     tag = "-".join(filter(None, [f"without-{without}" if without else "all", *(x.lstrip("-") for x in extra)]))
     folder = cache / f"lexicon-{tag}"
-    cmd = [sys.executable, str(ROOT / "scripts" / "import_lexicons.py"), "--from", str(cache), "--out", str(folder), *extra]
-    subprocess.run([*cmd, *(["--without", without] if without else [])], check=True, capture_output=True)
+    _script("import_lexicons.py", "--from", str(cache), "--out", str(folder), *extra,
+            *(["--without", without] if without else []))
     for name in ("garm.yaml", "retail.yaml"):  # WordNet's allowed phrases are written for the lists it reads
         shutil.copyfile(ROOT / "policies" / "terms" / name, folder / name)
     for script in ("import_wordnet.py", "import_misread.py"):  # in this order: the second reads what all wrote
-        subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--out", str(folder)], check=True,
-                       capture_output=True)
+        _script(script, "--out", str(folder))
     return folder
 
 
@@ -360,6 +383,8 @@ def main() -> None:
                     help="of a CSV extra list, the rows whose severity_description is one of these ('' for all)")
     args = ap.parse_args()
     out = args.out.resolve()
+    if missing := missing_prerequisites(out / "quality"):
+        sys.exit("bench/quality/run.py builds lexicons and needs:\n  " + "\n  ".join(missing))
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("quality-*.db*"):
         old.unlink()
