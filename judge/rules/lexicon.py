@@ -36,7 +36,6 @@ from judge.rules.morphology import (
 )
 from judge.rules.normalize import _WORD as _WORD_RE
 from judge.rules.normalize import (
-    LEET,
     NormalizedText,
     Token,
     collapse_repeats,
@@ -60,7 +59,6 @@ from judge.rules.termlists import (
 
 _HAS_REPEAT = re.compile(r"(.)\1")
 _STARTS_PHRASE = "starts a phrase"  # a harmless word that a text is clean with unless a phrase's next word follows
-_HYPHENATED = re.compile(r"[^\W_@$!+|*]*[^\W\d_][\w@$!+|*]*(?:-[\w@$!+|*]+)+")  # "mo-fo", "va-j-j", "m0-f0", "mo-*o"
 
 
 class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
@@ -125,7 +123,6 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self._last_key: object = None
         self._harmless: dict[object, dict[str, bool | str]] = {}
         self._text_memo: dict[tuple[object, str], list[Hit]] = {}
-        self._hyphen_memo: dict[str, list[TermEntry]] = {}  # a hyphenated word read joined, as a compound
 
     def _add(self, e: TermEntry) -> None:
         if e.match in ("compound", "disguise"):  # never a hit as a word of its own
@@ -197,38 +194,12 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
         exact terms only) or by a space ("ky ke"), open compounds ("knob eater"), a separator standing for a letter
         ("f-ck"), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
-        read_as_one = (*self._split_words(text), *self._separator_masks(text))
+        read_as_one = (*self._split_words(text), *self._separator_masks(text), *self._hyphenated(text))
         hits = [Hit(e, start, end, how, 0) for start, end, e, how in read_as_one]
-        if "-" in text:
-            for m in _HYPHENATED.finditer(text):
-                joined = m.group().replace("-", "")
-                folded = joined.translate(LEET)  # "g0d-d@m": digits are letters in pieces that hold letters ("A-55" is a code)
-                spelled = folded.isalpha() and all(any(c.isalpha() for c in piece) for piece in m.group().split("-"))
-                entries = [e for key in dict.fromkeys((joined, folded if spelled else joined)) for e in self._joined_entries(key)]
-                pieces = m.group().translate(LEET).split("-")  # a compound of pieces that hit nothing alone: "knob-face"
-                if not entries and spelled and all(len(p) >= 3 and p not in self.exact for p in pieces):
-                    entries = self._hyphen_compound(folded)
-                hits += [Hit(e, m.start(), m.end(), "hyphenated", 0) for e in entries]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)
                      for e in self.symbols[m.group()]]
         return hits
-
-    def _hyphen_compound(self, joined: str) -> list[TermEntry]:
-        """The block terms of a hyphenated word read joined as a compound (memoized: product names repeat)."""
-        found = self._hyphen_memo.get(joined)
-        if found is None:
-            if len(self._hyphen_memo) > 100_000:
-                self._hyphen_memo.clear()
-            found = self._hyphen_memo[joined] = [e for e, _, _ in self._compound(Token(joined, 0, len(joined)))]
-        return found
-
-    def _joined_entries(self, key: str) -> list[TermEntry]:
-        """The terms that a word joined from hyphenated pieces spells: as it is, stretched ("god-dddam") or with one
-        letter masked ("mo-*o")."""
-        if "*" in key:
-            return self._masked_terms(key) if key.count("*") == 1 and len(key) >= 4 else []
-        return self.exact.get(key) or (self._stretched_terms(key) if _TRIPLE.search(key) else [])
 
     def _stretched_terms(self, form: str) -> list[TermEntry]:
         """The terms that ``form`` spells with repeated letters ("fuuuck", "wallmart"), as ``_stretched`` allows."""

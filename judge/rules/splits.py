@@ -1,5 +1,6 @@
 """Two words read as one: a word split by a space ("ky ke", "muthaf eckers", "c0 ck"), a compound written open
-("knob eater"), and a hyphen, dot or underscore standing for a letter ("f-ck", "sh.t").
+("knob eater"), words joined by hyphens ("mo-fo", "knob-face"), and a hyphen, dot or underscore standing for a letter
+("f-ck", "sh.t").
 
 A mixin of :class:`~judge.rules.lexicon.TermIndex`, as :class:`~judge.rules.spellings.SpellingMatching` is: it
 reads the index's exact look-up, its morphology and how one token hits (``_single``), and returns (start, end,
@@ -16,7 +17,7 @@ from functools import cached_property
 from judge.models import Severity
 from judge.rules.morphology import phonetic
 from judge.rules.normalize import LEET, Token
-from judge.rules.phrases import singulars
+from judge.rules.phrases import TRIPLE, singulars
 from judge.rules.spellings import WordTables
 from judge.rules.termlists import TermEntry
 
@@ -24,7 +25,21 @@ from judge.rules.termlists import TermEntry
 # they are ("red skin" potatoes are no "redskin")
 _FLAGGED = (Severity.BLOCK, Severity.REVIEW)
 # a word with one hyphen, dot or underscore inside, which may stand for a letter: "f-ck", "sh.t", "motherf_cker"
-_SEPARATOR_MASK = re.compile(r"(?<![\w@$!*+|.-])[a-z]+[-._][a-z]+(?![\w@$!*+|]|[-.][a-z])")
+_SEPARATOR_MASK = re.compile(r"(?<![\w@$!*+|.-])[a-z]+[-._][a-z]+(?![\w@$*+|]|![\w@$!*+|]|[-.][a-z])")
+_HYPHENATED = re.compile(r"[^\W_@$!+|*]*[^\W\d_][\w@$!+|*]*(?:-[\w@$!+|*]+)+")  # "mo-fo", "va-j-j", "m0-f0", "mo-*o"
+# what may open or close a word without being part of it: quotes, brackets, sentence marks, a possessive
+_OPENING = re.compile(r"^[\"'(\[{]+")
+_CLOSING = re.compile(r"(?:'s|[\"')\]}.,;:?!])+$")
+
+
+def _pieces(word: str) -> list[tuple[int, int]]:
+    """Where each run of two or more hyphen-joined pieces of ``word`` starts and ends, the whole word first: a term
+    may be one run of a longer chain ("knob-face-flavored"). A shorter run holds no one-letter piece: "pick-a" of
+    "Pick-A-Size" is two words, not "picka"."""
+    cuts = [-1, *(i for i, c in enumerate(word) if c == "-"), len(word)]
+    runs = [(cuts[a] + 1, cuts[b]) for a in range(len(cuts) - 1) for b in range(a + 2, len(cuts))
+            if (a, b) == (0, len(cuts) - 1) or all(cuts[k + 1] - cuts[k] > 2 for k in range(a, b))]
+    return sorted(runs, key=lambda r: r[0] - r[1])
 
 
 def _half(part: str) -> str:
@@ -41,10 +56,16 @@ class SplitMatching(WordTables):
 
     _inflection: Callable[[str], tuple[tuple[TermEntry, str, int], ...]]
     _masked_terms: Callable[[str], list[TermEntry]]
+    _compound: Callable[[Token], tuple[tuple[TermEntry, str, int], ...]]
+    _stretched_terms: Callable[[str], list[TermEntry]]
 
     @cached_property
     def _split_memo(self) -> dict[tuple[str, str], tuple[tuple[TermEntry, str], ...]]:
         return {}  # a pair of halves -> what it spells joined
+
+    @cached_property
+    def _hyphen_memo(self) -> dict[str, list[TermEntry]]:
+        return {}  # a hyphenated word read joined, as a compound
 
     @cached_property
     def _mask_memo(self) -> dict[str, tuple[tuple[TermEntry, str], ...]]:
@@ -58,8 +79,10 @@ class SplitMatching(WordTables):
         out = []
         memo, m = self._split_memo, self.morphology
         parts = text.split(" ")
-        pieces = [_half(p) for p in parts]
-        for i, halves in enumerate(zip(pieces, pieces[1:])):
+        heads = [_OPENING.sub("", p) for p in parts]  # '"knob eater" chips': a quote opens the head
+        tails = [_CLOSING.sub("", p) for p in parts]  # "knob eater's", "rim job!": the tail ends before them
+        pieces = list(zip((_half(p) for p in heads), (_half(p) for p in tails[1:])))
+        for i, halves in enumerate(pieces):
             if not halves[0] or not halves[1]:
                 continue  # two words with nothing but a space between them
             if halves[1] not in m.open_partners and self._words_apart(*halves):
@@ -70,9 +93,55 @@ class SplitMatching(WordTables):
                     memo.clear()
                 found = memo[halves] = self._joined_halves(*halves)
             if found:
-                start = sum(len(p) + 1 for p in parts[:i])
-                out += [(start, start + len(parts[i]) + 1 + len(parts[i + 1]), e, how) for e, how in found]
+                start = sum(len(p) + 1 for p in parts[:i]) + len(parts[i]) - len(heads[i])
+                end = start + len(heads[i]) + 1 + len(tails[i + 1])
+                out += [(start, end, e, how) for e, how in found]
         return out
+
+    def _hyphenated(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
+        """Words joined by hyphens that spell a term joined ("mo-fo", "master-bate", "g0d-d@m"; exact terms, or a
+        compound of pieces that hit nothing alone: "knob-face"), as a whole or as a run of a longer chain
+        ("knob-face-flavored"); a closing "!" may be punctuation ("mo-fo!")."""
+        out = []
+        for m in _HYPHENATED.finditer(text) if "-" in text else ():
+            word = m.group()
+            for form in dict.fromkeys((word, word.rstrip("!") or word)):
+                found = []
+                for start, end in _pieces(form):
+                    entries = self._hyphen_entries(form[start:end])
+                    found += [(m.start() + start, m.start() + end, e, "hyphenated") for e in entries]
+                    if entries and (start, end) == (0, len(form)):
+                        break  # the whole word is the term
+                if found:
+                    out += found
+                    break
+        return out
+
+    def _hyphen_entries(self, word: str) -> list[TermEntry]:
+        joined = word.replace("-", "")
+        folded = joined.translate(LEET)  # "g0d-d@m": digits are letters in pieces that hold letters ("A-55" is a code)
+        spelled = folded.isalpha() and all(any(c.isalpha() for c in piece) for piece in word.split("-"))
+        entries = [e for key in dict.fromkeys((joined, folded if spelled else joined)) for e in self._joined_entries(key)]
+        pieces = word.translate(LEET).split("-")  # a compound of pieces that hit nothing alone: "knob-face"
+        if not entries and spelled and all(len(p) >= 3 and p not in self.exact for p in pieces):
+            entries = self._hyphen_compound(folded)
+        return entries
+
+    def _hyphen_compound(self, joined: str) -> list[TermEntry]:
+        """The block terms of a hyphenated word read joined as a compound (memoized: product names repeat)."""
+        found = self._hyphen_memo.get(joined)
+        if found is None:
+            if len(self._hyphen_memo) > 100_000:
+                self._hyphen_memo.clear()
+            found = self._hyphen_memo[joined] = [e for e, _, _ in self._compound(Token(joined, 0, len(joined)))]
+        return found
+
+    def _joined_entries(self, key: str) -> list[TermEntry]:
+        """The terms that a word joined from hyphenated pieces spells: as it is, stretched ("god-dddam") or with one
+        letter masked ("mo-*o")."""
+        if "*" in key:
+            return self._masked_terms(key) if key.count("*") == 1 and len(key) >= 4 else []
+        return self.exact.get(key) or (self._stretched_terms(key) if TRIPLE.search(key) else [])
 
     @cached_property
     def _flagged_heads(self) -> frozenset[str]:

@@ -51,3 +51,26 @@ def test_an_open_compound_of_a_compound_only_word_and_a_partner_is_caught(text: 
 def test_a_split_term_is_a_finding_as_the_term_is(text: str, severity: str | None):
     found = {h.entry.severity.value for h in INDEX.find(normalize(text), FUZZY) if h.how == "split"}
     assert found == ({severity} if severity else set())
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a quote, bracket or sentence mark around two words, or a possessive, does not hide a word read across them
+    ("Knob eater's favorite chips", True), ('"Knob eater" chips', True), ("Knob eater! Chips on sale", True),
+    ("Rim job's chips", True), ("(Gay wad) deals", True), ("Sh it, chips and dip", True),
+    # a mark between the two words ends the first: they are not read as one
+    ("Knob, eater of chips", False), ("Rim. Job fair snacks", False), ("Door knob's polish", False),
+])
+def test_punctuation_around_a_pair_of_words_does_not_hide_it(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a term joined by hyphens inside a longer hyphenated chain, and a closing "!" that is punctuation
+    ("Knob-face-flavored chips", True), ("Mo-fo-approved snacks", True), ("Mo-fo! Chips", True),
+    ("S-lut! Chips", True), ("Super-knob-face mix", True),
+    # chains of real words stay clean, the allowed phrase too
+    ("Cock-a-leekie soup", False), ("Ready-to-eat sugar-free cookies", False), ("Mix-n-match deals", False),
+    ("Hi-c fruit punch", False), ("Stay-fresh bag-clips", False), ("Pick-a-size paper towels", False),
+])
+def test_a_term_in_a_longer_hyphenated_chain_is_caught(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
