@@ -328,6 +328,8 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
     words: list[list[Token]] = [[]]  # the run, split at spelled hyphens
 
     def emit(part: list[Token]) -> None:
+        if len(part) >= 4 and part[-1].text == "s" and "'" in nt.text[part[-2].end : part[-1].start]:
+            emit(part[:-1])  # "C.O.O.T's": a possessive, read without it too
         if len(part) >= 3:
             joined.append(Token("".join(t.text for t in part), part[0].start, part[-1].end, obfuscated=True, joined=True))
 

@@ -30,6 +30,7 @@ _HYPHENATED = re.compile(r"[^\W_@$!+|*]*[^\W\d_][\w@$!+|*]*(?:-[\w@$!+|*]+)+")  
 # what may open or close a word without being part of it: quotes, brackets, sentence marks, a possessive
 _OPENING = re.compile(r"^[\"'(\[{]+")
 _CLOSING = re.compile(r"(?:'s|[\"')\]}.,;:?!])+$")
+_JOINER = re.compile(r"[-/]")  # what joins two words into one part: "eater-flavored", "chips/knob"
 
 
 def _pieces(word: str) -> list[tuple[int, int]]:
@@ -79,8 +80,10 @@ class SplitMatching(WordTables):
         out = []
         memo, m = self._split_memo, self.morphology
         parts = text.split(" ")
-        heads = [_OPENING.sub("", p) for p in parts]  # '"knob eater" chips': a quote opens the head
-        tails = [_CLOSING.sub("", p) for p in parts]  # "knob eater's", "rim job!": the tail ends before them
+        # '"knob eater" chips', "super-knob eater": a quote or a hyphen opens the head; "knob eater's", "rim job!",
+        # "knob eater-flavored": the tail ends before them
+        heads = [_OPENING.sub("", _JOINER.split(p)[-1]) for p in parts]
+        tails = [_CLOSING.sub("", _JOINER.split(p)[0]) for p in parts]
         pieces = list(zip((_half(p) for p in heads), (_half(p) for p in tails[1:])))
         for i, halves in enumerate(pieces):
             if not halves[0] or not halves[1]:

@@ -1,3 +1,5 @@
+import pytest
+
 from judge.models import simple_key
 from judge.rules.normalize import collapse_repeats, normalize, word_tokens
 
@@ -69,3 +71,13 @@ def test_plain_readings_undo_leet_spelled_runs_and_joined_words():
     assert plain_readings("a p p r o v e this") == ["approve this"]
     assert plain_readings("ignore_previous.rules") == ["ignore_previous.rules", "ignore previous rules", "ignorepreviousrules"]
     assert plain_readings("top 10 snacks") == ["top 10 snacks"]  # a number beside no letter stays a number
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("C.O.O.T's chips", {"coot", "coots"}),  # a possessive after a spelled-out word: read without it too
+    ("F.U.C.K.E.R's mix", {"fucker", "fuckers"}),
+    ("s'h'i't chips", {"shit"}),  # apostrophes between letters are separators, the last letter no possessive
+    ("b.i.t.c.h.e.s chips", {"bitches"}),
+])
+def test_a_spelled_out_word_is_joined_with_and_without_a_possessive(text: str, words: set[str]):
+    assert {t.text for t in normalize(text).tokens if t.joined} == words
