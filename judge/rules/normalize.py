@@ -111,11 +111,16 @@ def _forms(text: str) -> tuple[str, ...]:
     halved = _halved(text) if has_alpha else None  # "ff00cckk": leet, every character doubled
     if halved:
         readings += [halved.translate(LEET), halved.translate(LEET_ALT).translate(LEET)]
+    if _INTERLEAVED.fullmatch(text):  # "f*u*c*k", "s+h+i+t": one symbol between every two letters separates them
+        readings.append(re.sub(r"[*+|]", "", text).translate(LEET))
+    if text[0] == "@" and text[1:].isalpha() and len(text) >= 4:  # "@shithead": a handle, as well as a leet "a"
+        readings.append(text[1:])
     out = [f for f in dict.fromkeys([text, folded, *readings]) if f != alt]
     return (*out, alt)
 
 
 _RUN = re.compile(r"(.)\1*")
+_INTERLEAVED = re.compile(r"[a-z0-9@$]([*+|])[a-z0-9@$](?:\1[a-z0-9@$])+")
 
 
 def _halved(text: str) -> str | None:

@@ -256,6 +256,9 @@ def test_a_strong_root_respelled_by_its_vowels_is_caught_and_real_words_are_not(
     ("Cockmaaaster snacks", True), ("Bollllock bites", True),  # a stretched compound or spelling
     ("Wow! Great deals!", False), ("A + B = C snacks", False), ("Vitamin D3 10000 IU", False),
     ("Sooo good cookies", False), ("Shiiitake mushrooms", False), ("F.R.E.S.H. - F.O.O.D", False),
+    ("a*r*s*e*h*o*l*e snacks", True), ("s+h+i+t deals", True), ("c|u|n|t mix", True), ("$*h*1*t party", True),  # one symbol
+    ("A+B+C vitamins", False), ("Farm*To*Table", False), ("S+M+L tees", False),  # between every two letters
+    ("@apeshit snacks", True), ("@cocksucker deals", True), ("Email @bob for deals", False),  # a handle
 ])
 def test_symbols_hyphens_digits_and_stretching_in_spelled_out_words(text: str, flagged: bool):
     bad = [(h.entry.term, h.how) for h in INDEX.find(normalize(text), FUZZY) if h.entry.severity == "block"]
