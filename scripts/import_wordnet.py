@@ -175,6 +175,37 @@ def lemmas(wordnet: Path) -> tuple[set[str], set[str]]:
     return known, {w for w, marks in senses.items() if all(marks)}
 
 
+def plain_lemmas(wordnet: Path, terms: set[str]) -> dict[str, str | None]:
+    """WordNet's one-word lemmas that no sense marks vulgar, a slur or disparaging and that share no synset with a
+    listed term, each with its regular plural if it is a noun: real words ("stopcock", "soupspoon", "shittah"), not
+    "marihuana" (a synonym of "marijuana") nor "whoreson" (marked vulgar)."""
+    marked, listed, members = set(), set(), {}
+    for pos in POS:
+        for line in (wordnet / f"data.{pos}").read_text("utf-8", errors="replace").splitlines():
+            if line and not line.startswith(" "):
+                f = line.split(" ")
+                words = {_joined(w) for w in f[4 : 4 + 2 * int(f[3], 16) : 2]}
+                i = 4 + 2 * int(f[3], 16)
+                key = (pos, f[0])
+                if any(f[j] == ";u" and f[j + 1] in VULGAR_USAGE for j in range(i + 1, i + 1 + 4 * int(f[i]), 4)):
+                    marked.add(key)
+                if words & terms:
+                    listed.add(key)
+        for line in (wordnet / f"index.{pos}").read_text("utf-8", errors="replace").splitlines():
+            if line and not line.startswith(" "):
+                f = line.split()
+                count, pointers = int(f[2]), int(f[3])
+                members.setdefault(f[0], set()).update((pos, o) for o in f[4 + pointers + 2 : 4 + pointers + 2 + count])
+    plain = [w for w, keys in members.items() if w.isalpha() and w.isascii() and w not in terms and not keys & (marked | listed)]
+    return {w: _plural(w) if any(pos == "noun" for pos, _ in members[w]) else None for w in sorted(plain)}
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
+
 def _joined(lemma: str) -> str:
     return re.sub(r"[_\-' ]", "", lemma.lower())
 

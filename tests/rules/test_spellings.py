@@ -214,8 +214,12 @@ def test_backwards_tabbed_and_emoji_spellings_are_read(text: str, flagged: bool)
     ("Commandes de Noël", False), ("Cokes and chips", False), ("Marksmen trail mix", False),
     ("Mullets on the grill", False), ("Succede sempre: pasta fresca", False), ("Piñas coladas", False),
     ("Suggère du chef", False), ("Prodotti commerciali", False),
+    # WordNet's plain words, though they hold a term as written: a dictionary's word is a word
+    ("Soupspoon and dessertspoon set", False), ("Cockspur rum punch", False), ("Shittah wood board", False),
+    ("Milfoil herbal tea", False), ("Chip butties", False), ("Quandong jam", False), ("Weathercocks", False),
     # respellings, cognates and words that hold a term stay profanity
     ("Fking deals", True), ("Phuking bites", True), ("Pädophile snacks", True), ("Bullshitting snacks", True),
+    ("Whoremonger snacks", True),  # WordNet knows it, but "whore" is in no clean word
 ])
 def test_real_words_that_a_derived_reading_misread_are_words(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
@@ -233,6 +237,24 @@ def test_a_misread_word_is_one_that_neither_holds_nor_spells_the_term():
     assert not misread("padophile", "de", hits("pedophile", "spelling"))  # a cognate
     assert not misread("porno", "es", hits("porn", "prefix"))  # the term as listed
     assert not misread("cokes", "en", [])  # no hit at all
+
+
+def test_a_plain_dictionary_word_is_misread_unless_it_holds_a_strong_root_or_hits_another_category():
+    from scripts.import_misread import misread_plain
+
+    def hits(term: str, how: str, category: str = "profanity_en") -> list[Hit]:
+        return [Hit(TermEntry(term, term, category, Severity.BLOCK, "word", False), 0, 1, how)]
+
+    def strong(word: str) -> bool:
+        return "whore" in word
+
+    assert misread_plain("stopcock", hits("cock", "compound"), strong)  # holds it, and is a word all the same
+    assert not misread_plain("whoremonger", hits("whore", "compound"), strong)  # a root no clean word holds
+    assert not misread_plain("marihuana", hits("marijuana", "fuzzy", "illegal_drugs"), strong)  # drugs: not cleared
+    assert not misread_plain("cockup", hits("cock", "exact"), strong)  # the term as listed
+    assert not misread_plain("soupspoon", [], strong)  # no hit at all
+    assert not misread_plain("nicker", hits("nigger", "spelling", "hate_speech"), strong)  # sounds like a slur
+    assert misread_plain("coontie", hits("coon", "compound", "hate_speech"), strong)  # holds one: a plant
 
 
 def test_every_word_list_the_morphology_names_is_in_the_checks_fingerprint():
