@@ -17,8 +17,9 @@
 - False rejects on real grocery product names: every product of the catalog as a theme, with three
   product names from the same aisle as keywords (rules only, default policy, no catalog loaded), split
   into a dev half (even ids) and a held-out half (odd ids).
-- Judge-directed injection attempts and grocery look-alikes in several languages (bench/quality/*.jsonl,
-  written for this benchmark): injections approved by the rule tier, look-alikes not approved.
+- Judge-directed injection attempts, threats and incitement against groups, and grocery look-alikes of both, in
+  several languages (bench/quality/*.jsonl, written for this benchmark, each batch before it was run): injections
+  and threats approved by the rule tier, look-alikes not approved.
 
 Results: bench/out/quality.json and a table on standard output; bench/README.md records them.
 """
@@ -337,7 +338,7 @@ def false_rejects(folder: Path, out: Path, limit: int, lexicon: Path | None) -> 
 def prompts(out: Path, lexicon: Path | None) -> dict:
     here = Path(__file__).resolve().parent
     report = {}
-    for name, want_approved in (("injection", False), ("lookalikes", True)):
+    for name, want_approved in (("injection", False), ("threats", False), ("lookalikes", True)):
         items = [
             json.loads(line)
             for line in (here / f"{name}.jsonl").read_text("utf-8").splitlines()
