@@ -33,6 +33,17 @@ _CLOSING = re.compile(r"(?:'s|[\"')\]}.,;:?!])+$")
 _JOINER = re.compile(r"[-/]")  # what joins two words into one part: "eater-flavored", "chips/knob"
 
 
+def _ends(part: str) -> tuple[str, str, str, str]:
+    """A space-separated part as the head of a pair (its end) and as its tail (its start), each as written and as a
+    half (see ``_half``): '"knob eater" chips', "super-knob eater": a quote or a hyphen opens the head; "knob
+    eater's", "rim job!", "knob eater-flavored": the tail ends before them."""
+    if part.isalpha():
+        half = part if len(part) >= 2 or part not in "ai" else ""
+        return part, half, part, half
+    head, tail = _OPENING.sub("", _JOINER.split(part)[-1]), _CLOSING.sub("", _JOINER.split(part)[0])
+    return head, _half(head), tail, _half(tail)
+
+
 def _pieces(word: str) -> list[tuple[int, int]]:
     """Where each run of two or more hyphen-joined pieces of ``word`` starts and ends, the whole word first: a term
     may be one run of a longer chain ("knob-face-flavored"). A shorter run holds no one-letter piece: "pick-a" of
@@ -80,12 +91,9 @@ class SplitMatching(WordTables):
         out = []
         memo, m = self._split_memo, self.morphology
         parts = text.split(" ")
-        # '"knob eater" chips', "super-knob eater": a quote or a hyphen opens the head; "knob eater's", "rim job!",
-        # "knob eater-flavored": the tail ends before them
-        heads = [_OPENING.sub("", _JOINER.split(p)[-1]) for p in parts]
-        tails = [_CLOSING.sub("", _JOINER.split(p)[0]) for p in parts]
-        pieces = list(zip((_half(p) for p in heads), (_half(p) for p in tails[1:])))
-        for i, halves in enumerate(pieces):
+        ends = [_ends(p) for p in parts]
+        for i in range(len(parts) - 1):
+            halves = (ends[i][1], ends[i + 1][3])
             if not halves[0] or not halves[1]:
                 continue  # two words with nothing but a space between them
             if halves[1] not in m.open_partners and self._words_apart(*halves):
@@ -96,8 +104,8 @@ class SplitMatching(WordTables):
                     memo.clear()
                 found = memo[halves] = self._joined_halves(*halves)
             if found:
-                start = sum(len(p) + 1 for p in parts[:i]) + len(parts[i]) - len(heads[i])
-                end = start + len(heads[i]) + 1 + len(tails[i + 1])
+                start = sum(len(p) + 1 for p in parts[:i]) + len(parts[i]) - len(ends[i][0])
+                end = start + len(ends[i][0]) + 1 + len(ends[i + 1][2])
                 out += [(start, end, e, how) for e, how in found]
         return out
 

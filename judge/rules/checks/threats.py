@@ -21,6 +21,7 @@ from judge.rules.termlists import Examples
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 class ThreatGrammar(BaseModel):
@@ -53,11 +54,11 @@ class ThreatGrammar(BaseModel):
 
 
 @lru_cache(maxsize=4)
-def load_grammar(path: Path) -> tuple[ThreatGrammar, re.Pattern[str], re.Pattern[str]]:
-    """The grammar, its expression, and a quick screen: every template names one of the screen's slots."""
+def load_grammar(path: Path) -> tuple[ThreatGrammar, re.Pattern[str], frozenset[str]]:
+    """The grammar, its expression, and a quick screen: every template names one of the screen's slots, so a text
+    holding no first word of their entries is skipped."""
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
-    screen = "|".join(grammar.alternation(slot) for slot in grammar.screen)
-    return grammar, grammar.compiled(), re.compile(r"\b(?:" + screen + r")\b")
+    return grammar, grammar.compiled(), frozenset(w.split()[0] for slot in grammar.screen for w in grammar.slots[slot])
 
 
 class ThreatsCheck(Check):
@@ -73,13 +74,13 @@ class ThreatsCheck(Check):
         return [self.path]
 
     def check(self, subject: Subject) -> list[Finding]:
-        grammar, pattern, groups = load_grammar(self.path)
+        grammar, pattern, screen = load_grammar(self.path)
         out: list[Finding] = []
         for field_name, nt in subject.fields:
             text = nt.text
             if not text.isalpha() and _OBFUSCATED.search(text):
                 text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
-            m = pattern.search(text) if groups.search(text) else None
+            m = None if screen.isdisjoint(_WORDS.findall(text)) else pattern.search(text)
             if m:
                 span = (m.start(), m.end()) if text is nt.text else (None, None)  # a folded match: the whole field
                 template = next(k for k, v in m.groupdict().items() if v is not None)
