@@ -103,6 +103,15 @@ class Candidate(BaseModel):
             out.append(("page", self.page))  # generated too: it reaches the page-level judge's prompt
         return out
 
+    def brief_texts(self) -> list[tuple[str, str]]:
+        """``(field, text)`` pairs of the placement and its context: not content to grade, but the judge's prompt
+        shows them, so an instruction hidden there is an injection all the same."""
+        out = [("placement", self.placement)]
+        for key, value in self.context.model_dump(exclude_none=True).items():
+            values = value if isinstance(value, list) else [value]
+            out += [(f"context.{key}", v) for v in values if isinstance(v, str) and v.strip()]
+        return out
+
 
 class Finding(BaseModel):
     """One problem (or note) that a check found in a candidate."""

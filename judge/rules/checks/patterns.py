@@ -16,7 +16,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
-from judge.rules.normalize import has_plain_readings, plain_readings
+from judge.rules.normalize import NormalizedText, has_plain_readings, plain_readings
 from judge.rules.termlists import Examples
 
 _parser: ModuleType | None
@@ -250,36 +250,41 @@ def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
     if found is None:
-        joined = "\n".join(nt.text for _, nt in subject.fields)
-        readings = _readings(subject, joined)
-        if readings:
-            joined += "\n" + "\n".join(r for rs in readings.values() for r in rs)
-        active = _rules(patterns_path()).active(joined)
-        found = []
-        seen: set[tuple[str, str, int, int]] = set()
-        for rule in dict.fromkeys(active):
-            for field_name, nt in subject.fields:
-                for m in rule.regex.finditer(nt.text):
-                    key = (field_name, rule.group.id, m.start(), m.end())
-                    if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
-                        continue
-                    if m.end() > m.start() and key not in seen:
-                        seen.add(key)
-                        found.append((field_name, nt, rule.group, m.start(), m.end()))
-        if readings:
-            found += _read_plainly(subject, readings, active, {(f, g.id) for f, _, g, _, _ in found})
-        found.sort(key=lambda f: (f[0], f[3]))
-        subject.memo["patterns"] = found
+        found = subject.memo["patterns"] = _find(subject.fields)
     return found
 
 
-def _read_plainly(subject: Subject, readings: dict[str, list[str]], active: list[_Rule], matched: set[tuple[str, str]]
-                  ) -> list:
+def _find(fields: list[tuple[str, NormalizedText]]) -> list:
+    """Pattern matches of every group in ``fields``, as (field, text, group, start, end)."""
+    joined = "\n".join(nt.text for _, nt in fields)
+    readings = _readings(fields, joined)
+    if readings:
+        joined += "\n" + "\n".join(r for rs in readings.values() for r in rs)
+    active = _rules(patterns_path()).active(joined)
+    found = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for rule in dict.fromkeys(active):
+        for field_name, nt in fields:
+            for m in rule.regex.finditer(nt.text):
+                key = (field_name, rule.group.id, m.start(), m.end())
+                if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
+                    continue
+                if m.end() > m.start() and key not in seen:
+                    seen.add(key)
+                    found.append((field_name, nt, rule.group, m.start(), m.end()))
+    if readings:
+        found += _read_plainly(fields, readings, active, {(f, g.id) for f, _, g, _, _ in found})
+    found.sort(key=lambda f: (f[0], f[3]))
+    return found
+
+
+def _read_plainly(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]], active: list[_Rule],
+                  matched: set[tuple[str, str]]) -> list:
     """Matches in fields' plain readings of the groups that read them and found nothing in the field as written:
     each spans the whole field ("1gn0re previous instructions")."""
     out = []
     rules = list(dict.fromkeys(r for r in active if r.group.readings))
-    for field_name, nt in subject.fields:
+    for field_name, nt in fields:
         for rule in rules if field_name in readings else ():
             key = (field_name, rule.group.id)
             if key not in matched and any(rule.regex.search(r) for r in readings[field_name]):
@@ -288,11 +293,11 @@ def _read_plainly(subject: Subject, readings: dict[str, list[str]], active: list
     return out
 
 
-def _readings(subject: Subject, joined: str) -> dict[str, list[str]]:
+def _readings(fields: list[tuple[str, NormalizedText]], joined: str) -> dict[str, list[str]]:
     """Each field's plain readings other than itself ("1gn0re" read "ignore"); none for most subjects."""
     if not has_plain_readings(joined):
         return {}
-    return {name: rs for name, nt in subject.fields if (rs := [r for r in plain_readings(nt.text) if r != nt.text])}
+    return {name: rs for name, nt in fields if (rs := [r for r in plain_readings(nt.text) if r != nt.text])}
 
 
 class ClaimsCheck(PatternCheck):
@@ -307,4 +312,10 @@ class PiiCheck(PatternCheck):
 
 class InjectionCheck(PatternCheck):
     id = "injection"
-    description = "Prompt-injection attempts aimed at an automated judge"
+    description = "Prompt-injection attempts aimed at an automated judge, in the content and in its placement and context"
+
+    def check(self, subject: Subject) -> list[Finding]:
+        brief = [m for m in _find(subject.brief_fields) if m[2].check == self.id]
+        return super().check(subject) + [self.finding(self._severity(group, name), group.description, name, nt, start,
+                                                      end, term=group.id, category=group.id)
+                                         for name, nt, group, start, end in brief]
