@@ -14,6 +14,8 @@
 - ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eleven forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   which no imported source is built from: the closest public stand-in for "strong profanity" there is.
+- The same lists' terms plain, in leetspeak and with dots in six places of a theme and as a keyword ("fucker's
+  favorite chips", '"fucker" chips', "F.U.C.K.E.R! Chips on sale"), with the shipped lexicon.
 - False rejects on real grocery product names: every product of the catalog as a theme, with three
   product names from the same aisle as keywords (rules only, default policy, no catalog loaded), split
   into a dev half (even ids) and a held-out half (odd ids).
@@ -287,6 +289,35 @@ def profanity(
     return report
 
 
+# a term in other places of a theme, and as a keyword: a possessive, a quote or a mark after it must not hide it
+CONTEXTS = {"party": "{} party snacks", "possessive": "{}'s favorite chips", "quoted": '"{}" chips',
+            "exclaimed": "{}! Chips on sale", "hyphenated": "{}-flavored chips", "sentence_end": "Snacks for {}.",
+            "keyword": None}
+
+
+def in_context(lists: dict[str, list[str]], out: Path, lexicon: Path | None = None) -> dict:
+    """Recall of each list's terms plain, in leetspeak and spelled with dots, in each of ``CONTEXTS``."""
+    report: dict = {}
+    for name, terms in lists.items():
+        cands, keys = [], []
+        for i, term in enumerate(terms):
+            forms = obfuscations(term)
+            for form in ("plain", "leet", "dots"):
+                for where, template in CONTEXTS.items():
+                    cid = f"{name}-{i}-{form}-{where}"
+                    theme, keywords = ("Game day snacks", [KEYWORDS[0], forms[form], KEYWORDS[1]]) if template is None \
+                        else (template.format(forms[form]), KEYWORDS)
+                    cands.append(Candidate(id=cid, placement="p", theme=theme, keywords=keywords))
+                    keys.append((cid, f"{form} {where}"))
+        decisions = gate(cands, out / f"quality-context-{name}.db", lexicon)
+        caught: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for cid, kind in keys:
+            caught[kind][0] += decisions[cid] != Decision.APPROVED
+            caught[kind][1] += 1
+        report[name] = {k: round(a / b, 4) for k, (a, b) in caught.items()}
+    return report
+
+
 def false_rejects(folder: Path, out: Path, limit: int, lexicon: Path | None) -> dict:
     def rows(name: str) -> list[list[str]]:
         with (folder / name).open(encoding="utf-8", errors="replace", newline="") as f:
@@ -402,6 +433,7 @@ def main() -> None:
                 shipped, out, lexicon
             ),
         },
+        "in_context (shipped lexicon)": in_context(shipped, out, lexicon),
         "prompts": prompts(out, lexicon),
         "catalog": false_rejects(args.catalog, out, args.limit, lexicon),
     }
@@ -421,6 +453,10 @@ def main() -> None:
                 f"  unseen ({r['strong_terms']} terms: not everyday words, not in the imported lists): "
                 + ", ".join(f"{k} {v:.3f}" for k, v in r["recall_strong"].items())
             )
+    for name, r in result["in_context (shipped lexicon)"].items():
+        print(f"{name} in context, lowest: " + ", ".join(
+            f"{form} {min((v, k.split()[1]) for k, v in r.items() if k.startswith(form + ' '))}"
+            for form in ("plain", "leet", "dots")))
     for name, r in result["prompts"].items():
         print(f"{name}: {r}")
     c = result["catalog"]
