@@ -38,7 +38,7 @@ def _ends(part: str) -> tuple[str, str, str, str]:
     half (see ``_half``): '"knob eater" chips', "super-knob eater": a quote or a hyphen opens the head; "knob
     eater's", "rim job!", "knob eater-flavored": the tail ends before them."""
     if part.isalpha():
-        half = part if len(part) >= 2 or part not in "ai" else ""
+        half = _half(part)
         return part, half, part, half
     head, tail = _OPENING.sub("", _JOINER.split(part)[-1]), _CLOSING.sub("", _JOINER.split(part)[0])
     return head, _half(head), tail, _half(tail)

@@ -211,22 +211,13 @@ class PatternCheck(Check):
         return [patterns_path()]
 
     def check(self, subject: Subject) -> list[Finding]:
-        out: list[Finding] = []
-        for field_name, nt, group, start, end in _matches(subject):
-            if group.check == self.id:
-                out.append(
-                    self.finding(
-                        self._severity(group, field_name),
-                        group.description,
-                        field_name,
-                        nt,
-                        start,
-                        end,
-                        term=group.id,
-                        category=group.id,
-                    )
-                )
-        return out
+        return self._findings(_matches(subject))
+
+    def _findings(self, matches: list) -> list[Finding]:
+        """A finding for each match of this check's groups."""
+        return [self.finding(self._severity(group, field_name), group.description, field_name, nt, start, end,
+                             term=group.id, category=group.id)
+                for field_name, nt, group, start, end in matches if group.check == self.id]
 
 
     def _severity(self, group: PatternGroup, field_name: str) -> Severity:
@@ -315,7 +306,4 @@ class InjectionCheck(PatternCheck):
     description = "Prompt-injection attempts aimed at an automated judge, in the content and in its placement and context"
 
     def check(self, subject: Subject) -> list[Finding]:
-        brief = [m for m in _find(subject.brief_fields) if m[2].check == self.id]
-        return super().check(subject) + [self.finding(self._severity(group, name), group.description, name, nt, start,
-                                                      end, term=group.id, category=group.id)
-                                         for name, nt, group, start, end in brief]
+        return super().check(subject) + self._findings(_find(subject.brief_fields))
