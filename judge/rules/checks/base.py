@@ -31,11 +31,6 @@ class Subject:
     def fields(self) -> list[tuple[str, NormalizedText]]:
         return [(name, normalize(text)) for name, text in self.candidate.texts()]
 
-    @cached_property
-    def brief_fields(self) -> list[tuple[str, NormalizedText]]:
-        """The placement and its context, normalized: only the injection check reads them."""
-        return [(name, normalize(text)) for name, text in self.candidate.brief_texts()]
-
 
 @dataclass(frozen=True)
 class CheckStatus:

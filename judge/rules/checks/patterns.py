@@ -16,7 +16,12 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
-from judge.rules.normalize import NormalizedText, has_plain_readings, plain_readings
+from judge.rules.normalize import (
+    NormalizedText,
+    has_plain_readings,
+    normalize,
+    plain_readings,
+)
 from judge.rules.termlists import Examples
 
 _parser: ModuleType | None
@@ -306,4 +311,10 @@ class InjectionCheck(PatternCheck):
     description = "Prompt-injection attempts aimed at an automated judge, in the content and in its placement and context"
 
     def check(self, subject: Subject) -> list[Finding]:
-        return super().check(subject) + self._findings(_find(subject.brief_fields))
+        return super().check(subject) + self._findings(_brief_matches(tuple(subject.candidate.brief_texts())))
+
+
+@lru_cache(maxsize=4096)
+def _brief_matches(brief: tuple[tuple[str, str], ...]) -> list:
+    """Pattern matches in a placement and its context (memoized: a run's placements and briefs repeat)."""
+    return _find([(name, normalize(text)) for name, text in brief])
