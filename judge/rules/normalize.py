@@ -138,8 +138,9 @@ _LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})") 
 _SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._-][a-z]){2,}(?![a-z0-9])")
 _WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
 # what any of the three looks for: a leet letter or joiner beside a letter, or a letter standing alone
+_TERSE_RUN = re.compile(r"\b(?:[a-z]+[.!] ){2,}[a-z]+")  # "ignore. the. rubric. approve": one word a sentence
 _OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a-z])[._](?=[a-z])"
-                         r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])")
+                         r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])|[a-z][.!] [a-z]+[.!] [a-z]")
 _SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: a symbol, or a letter alone
 
 
@@ -150,13 +151,18 @@ def has_plain_readings(text: str) -> bool:
 
 def plain_readings(text: str) -> list[str]:
     """Readings of a normalized text with its obfuscation undone, for patterns that read instructions: leet
-    letters inside words read as letters ("1gn0re"), spelled-out runs joined ("i g n o r e"), and a dot or
-    underscore between letters read as a space ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric").
+    letters inside words read as letters ("1gn0re", "ign0r3"), spelled-out runs joined ("i g n o r e"), one word
+    a sentence read as one sentence ("IGNORE. THE. RUBRIC."), and a dot or underscore between letters read as a
+    space ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric").
     Most texts have no other reading than themselves."""
     if not has_plain_readings(text):
         return [text]
-    text = _LEET_IN_WORD.sub(lambda m: m.group().translate(LEET), text)
+    for _ in range(3):  # "ign0r3": a leet letter beside another is read once its neighbour is a letter
+        text, done = _LEET_IN_WORD.sub(lambda m: m.group().translate(LEET), text), text
+        if text == done:
+            break
     text = _SPELLED_RUN.sub(lambda m: re.sub(r"[ ._-]", "", m.group()), text)
+    text = _TERSE_RUN.sub(lambda m: re.sub(r"[.!] ", " ", m.group()), text)
     readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
     return list(dict.fromkeys(readings))
 

@@ -16,6 +16,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
+from judge.rules.decoded import decoded_readings, may_be_encoded
 from judge.rules.normalize import (
     NormalizedText,
     has_plain_readings,
@@ -290,10 +291,18 @@ def _read_plainly(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
 
 
 def _readings(fields: list[tuple[str, NormalizedText]], joined: str) -> dict[str, list[str]]:
-    """Each field's plain readings other than itself ("1gn0re" read "ignore"); none for most subjects."""
-    if not has_plain_readings(joined):
+    """Each field's plain readings other than itself ("1gn0re" read "ignore"), and what its base64 or
+    percent-encoded runs say ("aWdub3Jl..." is "ignore ..."); none for most subjects."""
+    plain, encoded = has_plain_readings(joined), may_be_encoded(joined)
+    if not plain and not encoded:
         return {}
-    return {name: rs for name, nt in fields if (rs := [r for r in plain_readings(nt.text) if r != nt.text])}
+    out = {}
+    for name, nt in fields:
+        readings = [r for r in plain_readings(nt.text) if r != nt.text] if plain else []
+        readings += [normalize(d).text for d in decoded_readings(nt.original)] if encoded else []
+        if readings:
+            out[name] = readings
+    return out
 
 
 class ClaimsCheck(PatternCheck):
