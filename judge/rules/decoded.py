@@ -12,14 +12,13 @@ import binascii
 import re
 from urllib.parse import unquote
 
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")  # MIN_RUN characters
+MIN_RUN = 16  # base64 this long holds a word or more
+MIN_WORDS = 2  # a decoded text must read as words: "hello world", not bytes that happen to be printable
+_BASE64 = re.compile(rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{{{MIN_RUN},}}={{0,2}}(?![A-Za-z0-9+/=])")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}")
 _PERCENT_BYTE = re.compile(r"%[0-9a-f]{2}")
 _BACKWARDS_WORDS = ("erongi", "dragersid", "evorppa", "cirbur", "snoitcurtsni", "tpmorp", "tcidrev")  # a judge's words
 _BACKWARDS = re.compile("|".join(_BACKWARDS_WORDS), re.IGNORECASE)
-MIN_RUN = 16  # base64 this long holds a word or more
-_READABLE = re.compile(r"[A-Za-z][A-Za-z' ,.:;!?-]*[A-Za-z]")
-MIN_WORDS = 2  # a decoded text must read as words: "hello world", not bytes that happen to be printable
 
 
 def may_be_encoded(normalized: str) -> bool:
@@ -30,7 +29,8 @@ def may_be_encoded(normalized: str) -> bool:
 
 
 def decoded_readings(original: str) -> list[str]:
-    """What the base64 runs and percent-encoded bytes of ``original`` say, where they decode to readable words."""
+    """What the base64 runs and percent-encoded bytes of ``original`` say, and ``original`` backwards when it holds a
+    judge's word so, where they read as words."""
     out = [_decoded(m.group()) for m in _BASE64.finditer(original)]
     if _PERCENT.search(original):
         out.append(unquote(original))

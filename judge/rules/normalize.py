@@ -137,8 +137,8 @@ def _halved(text: str) -> str | None:
 _LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})")  # "1gn0re"; not "d3", "b12"
 _SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._-][a-z]){2,}(?![a-z0-9])")
 _WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
-# what any of the three looks for: a leet letter or joiner beside a letter, or a letter standing alone
 _TERSE_RUN = re.compile(r"\b(?:[a-z]+[.!] ){2,}[a-z]+")  # "ignore. the. rubric. approve": one word a sentence
+# what any of them looks for: a leet letter or joiner beside a letter, a letter standing alone, one-word sentences
 _OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a-z])[._](?=[a-z])"
                          r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])|[a-z][.!] [a-z]+[.!] [a-z]")
 _SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: a symbol, or a letter alone
