@@ -154,49 +154,49 @@ def allowed_phrases(by_lemma: dict[str, list[str]], terms: dict[str, bool]) -> l
     return sorted(set(out))
 
 
-def lemmas(wordnet: Path) -> tuple[set[str], set[str]]:
-    """Every lemma and listed inflection of WordNet, joined ("shit list" is "shitlist"), and the lemmas whose every
-    sense is marked vulgar, a slur or disparaging."""
-    known, senses = set(), {}
+def _synsets(wordnet: Path) -> tuple[dict[tuple[str, str], set[str]], set[tuple[str, str]], dict[str, set[tuple[str, str]]]]:
+    """WordNet's synsets, keyed (part of speech, offset): the lemmas of each (joined), those whose usage WordNet
+    marks vulgar, a slur or disparaging, and each lemma's synsets (the lemma as ``index.*`` writes it)."""
+    words: dict[tuple[str, str], set[str]] = {}
+    marked: set[tuple[str, str]] = set()
+    members: dict[str, set[tuple[str, str]]] = {}
     for pos in POS:
-        usage = {}
         for line in (wordnet / f"data.{pos}").read_text("utf-8", errors="replace").splitlines():
             if line and not line.startswith(" "):
                 f = line.split(" ")
                 i = 4 + 2 * int(f[3], 16)
-                usage[f[0]] = any(f[j] == ";u" and f[j + 1] in VULGAR_USAGE for j in range(i + 1, i + 1 + 4 * int(f[i]), 4))
+                key = (pos, f[0])
+                words[key] = {_joined(w) for w in f[4:i:2]}
+                if any(f[j] == ";u" and f[j + 1] in VULGAR_USAGE for j in range(i + 1, i + 1 + 4 * int(f[i]), 4)):
+                    marked.add(key)
         for line in (wordnet / f"index.{pos}").read_text("utf-8", errors="replace").splitlines():
             if line and not line.startswith(" "):
                 f = line.split()
-                lemma, count, pointers = _joined(f[0]), int(f[2]), int(f[3])
-                known.add(lemma)
-                senses.setdefault(lemma, []).extend(usage[o] for o in f[4 + pointers + 2 : 4 + pointers + 2 + count])
+                count, pointers = int(f[2]), int(f[3])
+                members.setdefault(f[0], set()).update((pos, o) for o in f[4 + pointers + 2 : 4 + pointers + 2 + count])
+    return words, marked, members
+
+
+def lemmas(wordnet: Path) -> tuple[set[str], set[str]]:
+    """Every lemma and listed inflection of WordNet, joined ("shit list" is "shitlist"), and the lemmas whose every
+    sense is marked vulgar, a slur or disparaging."""
+    _, marked, members = _synsets(wordnet)
+    senses: dict[str, set[tuple[str, str]]] = {}
+    for lemma, keys in members.items():
+        senses.setdefault(_joined(lemma), set()).update(keys)
+    known = set(senses)
+    for pos in POS:
         known |= {_joined(line.split(" ", 1)[0]) for line in (wordnet / f"{pos}.exc").read_text("utf-8").splitlines() if line}
-    return known, {w for w, marks in senses.items() if all(marks)}
+    return known, {w for w, keys in senses.items() if keys <= marked}
 
 
 def plain_lemmas(wordnet: Path, terms: set[str]) -> dict[str, str | None]:
     """WordNet's one-word lemmas that no sense marks vulgar, a slur or disparaging and that share no synset with a
     listed term, each with its regular plural if it is a noun: real words ("stopcock", "soupspoon", "shittah"), not
     "marihuana" (a synonym of "marijuana") nor "whoreson" (marked vulgar)."""
-    marked, listed, members = set(), set(), {}
-    for pos in POS:
-        for line in (wordnet / f"data.{pos}").read_text("utf-8", errors="replace").splitlines():
-            if line and not line.startswith(" "):
-                f = line.split(" ")
-                words = {_joined(w) for w in f[4 : 4 + 2 * int(f[3], 16) : 2]}
-                i = 4 + 2 * int(f[3], 16)
-                key = (pos, f[0])
-                if any(f[j] == ";u" and f[j + 1] in VULGAR_USAGE for j in range(i + 1, i + 1 + 4 * int(f[i]), 4)):
-                    marked.add(key)
-                if words & terms:
-                    listed.add(key)
-        for line in (wordnet / f"index.{pos}").read_text("utf-8", errors="replace").splitlines():
-            if line and not line.startswith(" "):
-                f = line.split()
-                count, pointers = int(f[2]), int(f[3])
-                members.setdefault(f[0], set()).update((pos, o) for o in f[4 + pointers + 2 : 4 + pointers + 2 + count])
-    plain = [w for w, keys in members.items() if w.isalpha() and w.isascii() and w not in terms and not keys & (marked | listed)]
+    words, marked, members = _synsets(wordnet)
+    excluded = marked | {key for key, ws in words.items() if ws & terms}
+    plain = [w for w, keys in members.items() if w.isalpha() and w.isascii() and w not in terms and not keys & excluded]
     return {w: _plural(w) if any(pos == "noun" for pos, _ in members[w]) else None for w in sorted(plain)}
 
 
