@@ -29,6 +29,10 @@ lexicographer file ("lexname"); this script keeps two classes of lemmas:
   profane (a listed term, one with an ending, or a lemma whose every sense WordNet marks vulgar, a slur or
   disparaging): "cock" starts "cocktail" and "butt" "butter", so "Cockburn" and "Butterick" stay words.
 
+- ``policies/grammars/person_nouns.txt`` and ``nations.txt``: the people and the countries that the threat grammar
+  may name beyond its groups ("hang the traitors", "death to Israel"): nouns whose first sense is a person
+  (``noun.person``), with their plurals, and the names WordNet lists under "country, state, land".
+
 Multi-word lemmas are written with spaces ("toilet paper"). Tests never run this script; they run the check on
 what it wrote.
 """
@@ -50,12 +54,14 @@ sys.path.insert(0, str(ROOT))
 from judge.rules.morphology import Morphology, load_morphology  # noqa: E402
 
 TERMS = ROOT / "policies" / "terms"
+GRAMMARS = ROOT / "policies" / "grammars"
 POS = ("noun", "verb", "adj", "adv")
 # noun synsets that mark a sense's usage (";u" pointers): "obscenity, smut, vulgarism", "ethnic slur", "disparagement"
 VULGAR_USAGE = frozenset({"07124340", "06718862", "06717170"})
 ENDINGS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""),
            ("ers", ""), ("est", ""), ("ier", "y"), ("iest", "y"), ("ings", ""), ("ly", ""), ("ily", "y"))
-FOOD, ARTIFACT, SUBSTANCE, PLANT = "13", "06", "27", "20"
+FOOD, ARTIFACT, SUBSTANCE, PLANT, PERSON = "13", "06", "27", "20", "18"
+PLACE_OR_PEOPLE = frozenset({"14", "15", "17", "18"})  # noun.group, noun.location, noun.object, noun.person
 TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
 CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases  # lexicographer file numbers (WordNet's lexnames(5WN))
 
@@ -87,24 +93,62 @@ def senses(offsets: dict[str, list[str]], lex: dict[str, str]) -> dict[str, list
     return {lemma: [lex[o] for o in os] for lemma, os in offsets.items()}
 
 
-def hyponyms_of(data_noun: Path, words: list[str]) -> set[str]:
-    """The offsets of the noun synset whose first lemmas are ``words`` and of all its hyponyms, transitively."""
+def noun_synsets(data_noun: Path, pointers: tuple[str, ...] = ("~",)) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Noun synset offset -> its lemmas as WordNet writes them ("Great_Britain", "fry"), and -> the offsets that its
+    ``pointers`` lead to (hyponyms, and instances with ``"~i"``)."""
+    lemmas: dict[str, list[str]] = {}
     below: dict[str, list[str]] = {}
-    root = None
     for line in data_noun.read_text("utf-8", errors="replace").splitlines():
-        if not line or line.startswith(" "):
-            continue
-        f = line.split()
-        if f[2] == "n" and f[4 : 4 + 2 * int(f[3], 16) : 2][: len(words)] == words:
-            root = f[0]
-        below[f[0]] = [f[i + 1] for i, x in enumerate(f) if x == "~"]
-    under, todo = set(), [root] if root else []
+        if line and not line.startswith(" "):
+            f = line.split()
+            lemmas[f[0]] = f[4 : 4 + 2 * int(f[3], 16) : 2]
+            below[f[0]] = [f[i + 1] for i, x in enumerate(f) if x in pointers]
+    return lemmas, below
+
+
+def hyponyms_of(data_noun: Path, words: list[str], pointers: tuple[str, ...] = ("~",)) -> dict[str, list[str]]:
+    """The noun synset whose first lemmas are ``words`` and all its hyponyms (and, with ``"~i"``, instances),
+    transitively: offset -> lemmas as WordNet writes them."""
+    lemmas, below = noun_synsets(data_noun, pointers)
+    under: dict[str, list[str]] = {}
+    todo = [o for o, ws in lemmas.items() if ws[: len(words)] == words][:1]
     while todo:
         o = todo.pop()
         if o not in under:
-            under.add(o)
+            under[o] = lemmas[o]
             todo += below.get(o, [])
     return under
+
+
+def person_nouns(offsets: dict[str, list[str]], lex: dict[str, str], wordnet: Path) -> list[str]:
+    """One-word common nouns whose first sense is a person (``noun.person``: "teacher", "traitor", "neighbour"; not
+    "star", whose first sense is a star, nor "fry", whose is a man named Fry), with their plurals (WordNet's own where it
+    lists one: "children"), a hyphenated one joined too ("coworkers"): the people a threat may name. A noun that is an
+    adjective too counts in the plural only ("the drys", not "dry turkey")."""
+    written = noun_synsets(wordnet / "data.noun")[0]  # a proper name is capitalized there
+    people = {w for w, os in offsets.items() if lex[os[0]] == PERSON and w in written[os[0]]
+              and w.isascii() and w.replace("-", "").isalpha()}
+    adjectives = {line.split(" ", 1)[0] for line in (wordnet / "index.adj").read_text("utf-8").splitlines() if line[:1] != " "}
+    plurals: dict[str, list[str]] = {}
+    for line in (wordnet / "noun.exc").read_text("utf-8").splitlines():
+        plural, lemma = line.split()[:2]
+        if lemma in people:
+            plurals.setdefault(lemma, []).append(plural)
+    for w in people:  # WordNet reads "-men" as "-man" by rule, not by list; "germans" is regular all the same
+        plurals.setdefault(w, [_plural(w)]).extend([w[:-3] + "men"] if w.endswith("man") else [])
+    forms = {f for w in people for f in ([] if w in adjectives else [w]) + plurals[w]}
+    return sorted(forms | {f.replace("-", "") for f in forms})
+
+
+def nations(data_noun: Path, offsets: dict[str, list[str]], lex: dict[str, str]) -> list[str]:
+    """The names of countries, as WordNet lists them under "country, state, land" (hyponyms and instances): "america",
+    "israel", "great britain", "holland"; not its common nouns ("african country"), nor a name that is also a word for
+    a thing ("turkey", "chile", "china": an animal, food, plant or artifact). Other places and people may share it
+    ("America" is a continent too, "France" a writer)."""
+    names = {w for ws in hyponyms_of(data_noun, ["country", "state", "land"], ("~", "~i")).values() for w in ws}
+    return sorted({w.replace("_", " ").lower() for w in names
+                   if all(p[0].isupper() or p in ("and", "of", "the") for p in w.split("_")) and w.isascii()
+                   and all(lex[o] in PLACE_OR_PEOPLE for o in offsets.get(w.lower(), ()))})
 
 
 def animal_feed(offsets: dict[str, list[str]], lex: dict[str, str], data_noun: Path) -> set[str]:
@@ -240,6 +284,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"), help="folder holding index.noun and data.noun")
     ap.add_argument("--out", type=Path, default=TERMS)
+    ap.add_argument("--grammars", type=Path, default=GRAMMARS, help="folder of the threat grammar's word lists")
     args = ap.parse_args()
     index, data = args.wordnet / "index.noun", args.wordnet / "data.noun"
     digest = hashlib.sha256(index.read_bytes() + data.read_bytes()).hexdigest()
@@ -258,6 +303,8 @@ def main() -> None:
     (args.out / "allow_wordnet.yaml").write_text(note + yaml.safe_dump(data_, allow_unicode=True, sort_keys=False, width=120), "utf-8")
     every = b"".join((args.wordnet / f"{kind}.{pos}").read_bytes() for pos in POS for kind in ("index", "data"))
     every += b"".join((args.wordnet / f"{pos}.exc").read_bytes() for pos in POS)
+    for name, words in (("person_nouns.txt", person_nouns(offsets, lex, args.wordnet)), ("nations.txt", nations(data, offsets, lex))):
+        (args.grammars / name).write_text(note + "".join(w + "\n" for w in words), "utf-8")
     known, vulgar = lemmas(args.wordnet)
     (args.out / "slang_words.txt").write_text("")  # the morphology is read with none, then they are written
     slang = slang_words(load_morphology(args.out / "morphology.yaml"), known, vulgar, set(listed_terms(args.out)))

@@ -2,17 +2,21 @@
 
 A template such as ``{verb} (?:{quantifier} )?{group}`` is expanded with the slot lists into one regular
 expression per template; the text matched is normalized text, so ``k1ll all migrants`` is ``kill all migrants``.
+A slot may be read from a word list beside the grammar (``word_lists``: WordNet's people and countries); a big slot
+of single words is matched as any word, which is then looked up (an alternation of thousands of words is slow).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
+from judge.errors import ConfigError
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
@@ -22,6 +26,8 @@ from judge.rules.termlists import Examples
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
 _WORDS = re.compile(r"[^\W\d_]+")
+_ANY_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)?(?!['’]\w)"  # a word, not a possessive ("the neighbor's house")
+LOOKUP_MIN = 1000  # a slot of this many single words or more is matched as any word and looked up
 
 
 class ThreatGrammar(BaseModel):
@@ -30,6 +36,7 @@ class ThreatGrammar(BaseModel):
     version: str
     severity: Severity = Severity.BLOCK
     slots: dict[str, list[str]]
+    word_lists: dict[str, str] = {}  # slots read from word lists beside the grammar: {"person": "person_nouns.txt"}
     templates: list[str]
     screen: list[str] = ["group"]  # slots of which every template names one: a text with none of their words is skipped
     examples: Examples = Examples()
@@ -37,7 +44,7 @@ class ThreatGrammar(BaseModel):
     @model_validator(mode="after")
     def _slots_exist(self) -> ThreatGrammar:
         named = {*self.screen, *(m for t in self.templates for m in _SLOT.findall(t))}
-        missing = sorted(named - set(self.slots))
+        missing = sorted(named - set(self.slots) - set(self.word_lists))
         if missing:
             raise ValueError(f"templates or screen name slots that are not defined: {', '.join(missing)}")
         return self
@@ -46,18 +53,72 @@ class ThreatGrammar(BaseModel):
         words = sorted(self.slots[slot], key=len, reverse=True)
         return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + ")"
 
-    def compiled(self) -> re.Pattern[str]:
-        """All templates as one expression; template ``i`` is the named group ``t{i}``."""
-        parts = [f"(?P<t{i}>" + _SLOT.sub(lambda m: self.alternation(m.group(1)), t).replace(" ", r"\s+") + ")"
-                 for i, t in enumerate(self.templates)]
-        return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+    def looked_up(self, slot: str) -> bool:
+        words = self.slots[slot]
+        return len(words) >= LOOKUP_MIN and all(_WORDS.fullmatch(w.replace("-", "")) for w in words)
+
+    def _expression(self, template: str) -> tuple[str, dict[str, str]]:
+        """A template as an expression, and its capture groups -> the looked-up slot that each must be a word of."""
+        lookups: dict[str, str] = {}
+
+        def slot(m: re.Match[str]) -> str:
+            if not self.looked_up(m.group(1)):
+                return self.alternation(m.group(1))
+            group = f"w{len(lookups)}"
+            lookups[group] = m.group(1)
+            return f"(?P<{group}>{_ANY_WORD})"
+
+        return _SLOT.sub(slot, template).replace(" ", r"\s+"), lookups
+
+    def compiled(self) -> Matcher:
+        """The templates without a looked-up slot as one expression (template ``i`` is the named group ``t{i}``), and
+        each of the others as its own, with the words its captures must be."""
+        closed, looked = [], []
+        for i, template in enumerate(self.templates):
+            expression, lookups = self._expression(template)
+            if lookups:
+                words = {group: frozenset(self.slots[s]) for group, s in lookups.items()}
+                looked.append((i, re.compile(rf"\b{expression}\b"), words))
+            else:
+                closed.append(f"(?P<t{i}>{expression})")
+        return Matcher(re.compile(r"\b(?:" + "|".join(closed) + r")\b") if closed else None, tuple(looked))
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A grammar's expressions: where a text first matches a template, and which."""
+
+    closed: re.Pattern[str] | None
+    looked_up: tuple[tuple[int, re.Pattern[str], dict[str, frozenset[str]]], ...]
+
+    def search(self, text: str) -> tuple[int, int, int] | None:
+        """(template index, start, end) of a match, if any."""
+        m = self.closed.search(text) if self.closed is not None else None
+        if m:
+            return int(next(k for k, v in m.groupdict().items() if v is not None)[1:]), m.start(), m.end()
+        for i, pattern, words in self.looked_up:
+            pos = 0
+            while (m := pattern.search(text, pos)) is not None:
+                if all(m.group(g) is None or m.group(g) in ws for g, ws in words.items()):
+                    return i, m.start(), m.end()
+                pos = m.start() + 1
+        return None
+
+
+def _read_words(path: Path) -> list[str]:
+    try:
+        return [w for w in path.read_text("utf-8").splitlines() if w and not w.startswith("#")]
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read the threat grammar's word list: {e}") from e
 
 
 @lru_cache(maxsize=4)
-def load_grammar(path: Path) -> tuple[ThreatGrammar, re.Pattern[str], frozenset[str]]:
-    """The grammar, its expression, and a quick screen: every template names one of the screen's slots, so a text
-    holding no first word of their entries is skipped."""
+def load_grammar(path: Path) -> tuple[ThreatGrammar, Matcher, frozenset[str]]:
+    """The grammar with its word lists read, its expressions, and a quick screen: every template names one of the
+    screen's slots, so a text holding no first word of their entries is skipped."""
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
+    read = {slot: _read_words(path.parent / name) for slot, name in grammar.word_lists.items()}
+    grammar = grammar.model_copy(update={"slots": grammar.slots | read})
     return grammar, grammar.compiled(), frozenset(w.split()[0] for slot in grammar.screen for w in grammar.slots[slot])
 
 
@@ -71,19 +132,19 @@ class ThreatsCheck(Check):
 
     @property
     def data_files(self) -> list[Path]:
-        return [self.path]
+        return [self.path, *(self.path.parent / name for name in load_grammar(self.path)[0].word_lists.values())]
 
     def check(self, subject: Subject) -> list[Finding]:
-        grammar, pattern, screen = load_grammar(self.path)
+        grammar, matcher, screen = load_grammar(self.path)
         out: list[Finding] = []
         for field_name, nt in subject.fields:
             text = nt.text
             if not text.isalpha() and _OBFUSCATED.search(text):
                 text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
-            m = None if screen.isdisjoint(_WORDS.findall(text)) else pattern.search(text)
-            if m:
-                span = (m.start(), m.end()) if text is nt.text else (None, None)  # a folded match: the whole field
-                template = next(k for k, v in m.groupdict().items() if v is not None)
+            found = None if screen.isdisjoint(_WORDS.findall(text)) else matcher.search(text)
+            if found:
+                template, start, end = found
+                span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
                 out.append(self.finding(self.severity("threat", grammar.severity), "threat or incitement against a group",
-                                        field_name, nt, *span, term=f"template {int(template[1:]) + 1}", category="threat"))
+                                        field_name, nt, *span, term=f"template {template + 1}", category="threat"))
         return out

@@ -1,0 +1,62 @@
+"""The threat grammar's machinery: slots read from word lists, and big slots looked up rather than alternated."""
+
+from __future__ import annotations
+
+from itertools import islice, product
+from pathlib import Path
+from string import ascii_lowercase
+
+import pytest
+import yaml
+
+from judge.errors import ConfigError
+from judge.rules.checks.threats import LOOKUP_MIN, load_grammar
+
+PEOPLE = ["person" + a + b + c for a, b, c in islice(product(ascii_lowercase, repeat=3), LOOKUP_MIN)] + ["teachers", "co-workers"]
+
+
+def _grammar(folder: Path, **extra) -> Path:
+    (folder / "people.txt").write_text("# generated\n" + "".join(w + "\n" for w in PEOPLE))
+    (folder / "lands.txt").write_text("israel\ngreat britain\n")
+    data = {"version": "1", "slots": {"slay": ["kill", "run over"], "curse": ["death to"]},
+            "word_lists": {"person": "people.txt", "nation": "lands.txt"}, "screen": ["slay", "curse"],
+            "templates": ["{slay} (?:the )?{person}", "{curse} {nation}"], **extra}
+    path = folder / "threats.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_a_big_slot_of_single_words_is_looked_up_and_a_small_one_alternated(tmp_path: Path):
+    _, matcher, screen = load_grammar(_grammar(tmp_path))
+    assert [i for i, _, _ in matcher.looked_up] == [0]  # the people: any word, then looked up
+    assert matcher.closed is not None and "great\\s+britain" in matcher.closed.pattern  # the countries: alternated
+    assert {"kill", "run", "death"} <= screen
+
+
+@pytest.mark.parametrize(("text", "template"), [
+    ("kill the teachers", 0), ("run over co-workers", 0), ("death to great britain", 1), ("death to israel now", 1),
+    ("kill the lights, kill the teachers", 0),  # a first capture that is no person does not hide a later one
+])
+def test_a_looked_up_slot_matches_its_words_only(tmp_path: Path, text: str, template: int):
+    _, matcher, _ = load_grammar(_grammar(tmp_path))
+    found = matcher.search(text)
+    assert found is not None and found[0] == template
+    assert text[found[1]:found[2]].startswith(("kill the teachers", "run over", "death to"))
+
+
+@pytest.mark.parametrize("text", ["kill the lights", "kill the teacher's pet", "death to boring lunches", "run over to the deli"])
+def test_words_outside_the_lists_or_possessives_do_not_match(tmp_path: Path, text: str):
+    _, matcher, _ = load_grammar(_grammar(tmp_path))
+    assert matcher.search(text) is None
+
+
+def test_a_missing_word_list_is_a_config_error_naming_it(tmp_path: Path):
+    path = _grammar(tmp_path)
+    (tmp_path / "people.txt").unlink()
+    with pytest.raises(ConfigError, match="people.txt"):
+        load_grammar(path)
+
+
+def test_a_slot_that_neither_the_slots_nor_a_word_list_define_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not defined: place"):
+        load_grammar(_grammar(tmp_path, templates=["{slay} {person}", "burn {place}"]))
