@@ -146,7 +146,7 @@ def test_policies_folder_has_no_unused_term_lists():
 
 
 def _threat_cases():
-    grammar = load_grammar(POLICIES / "grammars" / "threats.yaml")[0]
+    grammar = load_grammar(POLICIES / "grammars" / "threats.yaml").grammar
     return [pytest.param(t, e, id=f"threats-{e}-{t[:30]}") for e, ts in (("hit", grammar.examples.hit), ("ok", grammar.examples.ok)) for t in ts]
 
 

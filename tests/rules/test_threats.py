@@ -10,7 +10,11 @@ import pytest
 import yaml
 
 from judge.errors import ConfigError
-from judge.rules.checks.threats import LOOKUP_MIN, load_grammar
+from judge.models import Candidate, Severity
+from judge.policy import ThreatsConfig
+from judge.rules.checks import CheckEnv
+from judge.rules.checks.base import Subject
+from judge.rules.checks.threats import LOOKUP_MIN, ThreatsCheck, load_grammar
 
 PEOPLE = ["person" + a + b + c for a, b, c in islice(product(ascii_lowercase, repeat=3), LOOKUP_MIN)] + ["teachers", "co-workers"]
 
@@ -27,7 +31,8 @@ def _grammar(folder: Path, **extra) -> Path:
 
 
 def test_a_big_slot_of_single_words_is_looked_up_and_a_small_one_alternated(tmp_path: Path):
-    _, matcher, screen = load_grammar(_grammar(tmp_path))
+    loaded = load_grammar(_grammar(tmp_path))
+    matcher, screen = loaded.threats, loaded.screen
     assert [i for i, _, _ in matcher.looked_up] == [0]  # the people: any word, then looked up
     assert matcher.closed is not None and "great\\s+britain" in matcher.closed.pattern  # the countries: alternated
     assert {"kill", "run", "death"} <= screen
@@ -38,7 +43,7 @@ def test_a_big_slot_of_single_words_is_looked_up_and_a_small_one_alternated(tmp_
     ("kill the lights, kill the teachers", 0),  # a first capture that is no person does not hide a later one
 ])
 def test_a_looked_up_slot_matches_its_words_only(tmp_path: Path, text: str, template: int):
-    _, matcher, _ = load_grammar(_grammar(tmp_path))
+    matcher = load_grammar(_grammar(tmp_path)).threats
     found = matcher.search(text)
     assert found is not None and found[0] == template
     assert text[found[1]:found[2]].startswith(("kill the teachers", "run over", "death to"))
@@ -46,7 +51,7 @@ def test_a_looked_up_slot_matches_its_words_only(tmp_path: Path, text: str, temp
 
 @pytest.mark.parametrize("text", ["kill the lights", "kill the teacher's pet", "death to boring lunches", "run over to the deli"])
 def test_words_outside_the_lists_or_possessives_do_not_match(tmp_path: Path, text: str):
-    _, matcher, _ = load_grammar(_grammar(tmp_path))
+    matcher = load_grammar(_grammar(tmp_path)).threats
     assert matcher.search(text) is None
 
 
@@ -60,3 +65,18 @@ def test_a_missing_word_list_is_a_config_error_naming_it(tmp_path: Path):
 def test_a_slot_that_neither_the_slots_nor_a_word_list_define_is_refused(tmp_path: Path):
     with pytest.raises(ConfigError, match="not defined: place"):
         load_grammar(_grammar(tmp_path, templates=["{slay} {person}", "burn {place}"]))
+
+
+@pytest.mark.parametrize(("theme", "severities"), [
+    ("gas chamber chili for the jews", [Severity.REVIEW]),  # violence beside a group, in no structure
+    ("kill the teachers", [Severity.BLOCK]),
+    ("kill the teachers, gas chamber jokes for jews", [Severity.BLOCK]),  # a structure wins over a review
+    ("chili for the jews", []),
+])
+def test_violence_beside_a_group_is_sent_to_review_and_a_threat_blocked(tmp_path: Path, theme: str, severities: list):
+    path = _grammar(tmp_path, review_templates=["{violence}\\b.*?\\b{target}"],
+                    slots={"slay": ["kill"], "curse": ["death to"], "violence": ["gas chamber"], "target": ["jews"]},
+                    screen=["slay", "curse", "target"])
+    check = ThreatsCheck(ThreatsConfig(grammar=str(path)), CheckEnv(tmp_path))
+    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
+    assert [f.severity for f in found] == severities

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -38,12 +39,14 @@ class ThreatGrammar(BaseModel):
     slots: dict[str, list[str]]
     word_lists: dict[str, str] = {}  # slots read from word lists beside the grammar: {"person": "person_nouns.txt"}
     templates: list[str]
+    # violence and a group in one text, in any order: no structure, so a reviewer decides ("gas chamber chili for Jews")
+    review_templates: list[str] = []
     screen: list[str] = ["group"]  # slots of which every template names one: a text with none of their words is skipped
     examples: Examples = Examples()
 
     @model_validator(mode="after")
     def _slots_exist(self) -> ThreatGrammar:
-        named = {*self.screen, *(m for t in self.templates for m in _SLOT.findall(t))}
+        named = {*self.screen, *(m for t in (*self.templates, *self.review_templates) for m in _SLOT.findall(t))}
         missing = sorted(named - set(self.slots) - set(self.word_lists))
         if missing:
             raise ValueError(f"templates or screen name slots that are not defined: {', '.join(missing)}")
@@ -70,11 +73,11 @@ class ThreatGrammar(BaseModel):
 
         return _SLOT.sub(slot, template).replace(" ", r"\s+"), lookups
 
-    def compiled(self) -> Matcher:
+    def compiled(self, templates: list[str]) -> Matcher:
         """The templates without a looked-up slot as one expression (template ``i`` is the named group ``t{i}``), and
         each of the others as its own, with the words its captures must be."""
         closed, looked = [], []
-        for i, template in enumerate(self.templates):
+        for i, template in enumerate(templates):
             expression, lookups = self._expression(template)
             if lookups:
                 words = {group: frozenset(self.slots[s]) for group, s in lookups.items()}
@@ -112,19 +115,27 @@ def _read_words(path: Path) -> list[str]:
         raise ConfigError(f"{path}: cannot read the threat grammar's word list: {e}") from e
 
 
+class LoadedGrammar(NamedTuple):
+    grammar: ThreatGrammar
+    threats: Matcher  # a threat's structure: the grammar's severity
+    nearby: Matcher  # violence near a group: review
+    screen: frozenset[str]  # every template names a screened slot: a text holding no first word of theirs is skipped
+
+
 @lru_cache(maxsize=4)
-def load_grammar(path: Path) -> tuple[ThreatGrammar, Matcher, frozenset[str]]:
-    """The grammar with its word lists read, its expressions, and a quick screen: every template names one of the
-    screen's slots, so a text holding no first word of their entries is skipped."""
+def load_grammar(path: Path) -> LoadedGrammar:
+    """The grammar with its word lists read, its expressions and its screen."""
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
     read = {slot: _read_words(path.parent / name) for slot, name in grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
-    return grammar, grammar.compiled(), frozenset(w.split()[0] for slot in grammar.screen for w in grammar.slots[slot])
+    screen = frozenset(w.split()[0] for slot in grammar.screen for w in grammar.slots[slot])
+    return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen)
 
 
 class ThreatsCheck(Check):
     id = "threats"
-    description = "Threats and incitement against groups (verb + quantifier + group, 'X should die', ...); implicit hate is the LLM rubric's"
+    description = ("Threats and incitement (a violent verb and a group or person, 'X should die', ...); violence beside a group "
+                   "is reviewed; implicit hate is the LLM rubric's")
 
     @cached_property
     def path(self) -> Path:
@@ -132,19 +143,26 @@ class ThreatsCheck(Check):
 
     @property
     def data_files(self) -> list[Path]:
-        return [self.path, *(self.path.parent / name for name in load_grammar(self.path)[0].word_lists.values())]
+        return [self.path, *(self.path.parent / name for name in load_grammar(self.path).grammar.word_lists.values())]
 
     def check(self, subject: Subject) -> list[Finding]:
-        grammar, matcher, screen = load_grammar(self.path)
+        loaded = load_grammar(self.path)
         out: list[Finding] = []
         for field_name, nt in subject.fields:
             text = nt.text
             if not text.isalpha() and _OBFUSCATED.search(text):
                 text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
-            found = None if screen.isdisjoint(_WORDS.findall(text)) else matcher.search(text)
-            if found:
-                template, start, end = found
-                span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
-                out.append(self.finding(self.severity("threat", grammar.severity), "threat or incitement against a group",
-                                        field_name, nt, *span, term=f"template {template + 1}", category="threat"))
+            if loaded.screen.isdisjoint(_WORDS.findall(text)):
+                continue
+            for matcher, kind, severity, message, label in (
+                (loaded.threats, "threat", loaded.grammar.severity, "threat or incitement against a group", "template"),
+                (loaded.nearby, "violence_near_group", Severity.REVIEW, "violence named beside a group", "review template"),
+            ):
+                found = matcher.search(text)
+                if found:
+                    template, start, end = found
+                    span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
+                    out.append(self.finding(self.severity(kind, severity), message, field_name, nt, *span,
+                                            term=f"{label} {template + 1}", category="threat"))
+                    break
         return out
