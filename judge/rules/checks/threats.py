@@ -73,39 +73,65 @@ class ThreatGrammar(BaseModel):
 
         return _SLOT.sub(slot, template).replace(" ", r"\s+"), lookups
 
+    def anchors(self, templates: list[str]) -> frozenset[str] | None:
+        """The words one of which a text must hold for ``templates`` to match: the anchors of the screened slots that
+        each names (None when one names no screened slot: the text is always searched)."""
+        out: set[str] = set()
+        for template in templates:
+            screened = [name for name in _SLOT.findall(template) if name in self.screen]
+            if not screened:
+                return None
+            out.update(_anchor(w) for name in screened for w in self.slots[name])
+        return frozenset(out)
+
     def compiled(self, templates: list[str]) -> Matcher:
         """The templates without a looked-up slot as one expression (template ``i`` is the named group ``t{i}``), and
-        each of the others as its own, with the words its captures must be."""
-        closed, looked = [], []
+        each of the others as its own, with the words its captures must be; each with the words it needs."""
+        closed, closed_templates, looked = [], [], []
         for i, template in enumerate(templates):
             expression, lookups = self._expression(template)
             if lookups:
                 words = {group: frozenset(self.slots[s]) for group, s in lookups.items()}
-                looked.append((i, re.compile(rf"\b{expression}\b"), words))
+                looked.append((i, re.compile(rf"\b{expression}\b"), words, self.anchors([template])))
             else:
                 closed.append(f"(?P<t{i}>{expression})")
-        return Matcher(re.compile(r"\b(?:" + "|".join(closed) + r")\b") if closed else None, tuple(looked))
+                closed_templates.append(template)
+        pattern = re.compile(r"\b(?:" + "|".join(closed) + r")\b") if closed else None
+        return Matcher(pattern, self.anchors(closed_templates), tuple(looked))
 
 
 @dataclass(frozen=True)
 class Matcher:
-    """A grammar's expressions: where a text first matches a template, and which."""
+    """A grammar's expressions: where a text first matches a template, and which. An expression is searched only in a
+    text that holds one of its anchor words (None: any text)."""
 
     closed: re.Pattern[str] | None
-    looked_up: tuple[tuple[int, re.Pattern[str], dict[str, frozenset[str]]], ...]
+    closed_anchors: frozenset[str] | None
+    looked_up: tuple[tuple[int, re.Pattern[str], dict[str, frozenset[str]], frozenset[str] | None], ...]
 
-    def search(self, text: str) -> tuple[int, int, int] | None:
-        """(template index, start, end) of a match, if any."""
-        m = self.closed.search(text) if self.closed is not None else None
+    def search(self, text: str, words: frozenset[str] | None = None) -> tuple[int, int, int] | None:
+        """(template index, start, end) of a match in ``text`` (whose words may be given: the check has them), if any."""
+        words = frozenset(_WORDS.findall(text)) if words is None else words
+        m = None
+        if self.closed is not None and (self.closed_anchors is None or not self.closed_anchors.isdisjoint(words)):
+            m = self.closed.search(text)
         if m:
             return int(next(k for k, v in m.groupdict().items() if v is not None)[1:]), m.start(), m.end()
-        for i, pattern, words in self.looked_up:
+        for i, pattern, captures, anchors in self.looked_up:
+            if anchors is not None and anchors.isdisjoint(words):
+                continue
             pos = 0
             while (m := pattern.search(text, pos)) is not None:
-                if all(m.group(g) is None or m.group(g) in ws for g, ws in words.items()):
+                if all(m.group(g) is None or m.group(g) in ws for g, ws in captures.items()):
                     return i, m.start(), m.end()
                 pos = m.start() + 1
         return None
+
+
+def _anchor(entry: str) -> str:
+    """The word of a slot's entry that a text must hold for it to match: its longest ("person" of "white person",
+    "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
+    return max(_WORDS.findall(entry), key=len)
 
 
 def _read_words(path: Path) -> list[str]:
@@ -119,7 +145,7 @@ class LoadedGrammar(NamedTuple):
     grammar: ThreatGrammar
     threats: Matcher  # a threat's structure: the grammar's severity
     nearby: Matcher  # violence near a group: review
-    screen: frozenset[str]  # every template names a screened slot: a text holding no first word of theirs is skipped
+    screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
 
 
 @lru_cache(maxsize=4)
@@ -128,7 +154,7 @@ def load_grammar(path: Path) -> LoadedGrammar:
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
     read = {slot: _read_words(path.parent / name) for slot, name in grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
-    screen = frozenset(w.split()[0] for slot in grammar.screen for w in grammar.slots[slot])
+    screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen)
 
 
@@ -152,13 +178,14 @@ class ThreatsCheck(Check):
             text = nt.text
             if not text.isalpha() and _OBFUSCATED.search(text):
                 text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
-            if loaded.screen.isdisjoint(_WORDS.findall(text)):
+            words = _WORDS.findall(text)
+            if loaded.screen.isdisjoint(words):
                 continue
             for matcher, kind, severity, message, label in (
                 (loaded.threats, "threat", loaded.grammar.severity, "threat or incitement against a group", "template"),
                 (loaded.nearby, "violence_near_group", Severity.REVIEW, "violence named beside a group", "review template"),
             ):
-                found = matcher.search(text)
+                found = matcher.search(text, frozenset(words))
                 if found:
                     template, start, end = found
                     span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
