@@ -94,10 +94,12 @@ def _all_leet(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def _forms(text: str) -> tuple[str, ...]:
     """The token as written, leet-folded, other readings of it, and (last: what fuzzy matching reads) the folded
-    form with "1", "|", "!" read the other way; a word with every character doubled, as written and read once."""
+    form with "1", "|", "!" read the other way; a word with every character, or every vowel, doubled, as written and
+    read once."""
     if text.isalpha():
         halved = _halved(text)
-        return (text, halved) if halved else (text,)
+        reading = halved or _vowels_halved(text)
+        return (text, reading) if reading else (text,)
     has_alpha = any(c.isalpha() for c in text)
     if not (has_alpha or _all_leet(text)):
         return (text,)
@@ -134,37 +136,17 @@ def _halved(text: str) -> str | None:
     return "".join(r if len(r) % 2 else r[: len(r) // 2] for r in runs)
 
 
-_LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})")  # "1gn0re"; not "d3", "b12"
-_SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._-][a-z]){2,}(?![a-z0-9])")
-_WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
-_TERSE_RUN = re.compile(r"\b(?:[a-z]+[.!] ){2,}[a-z]+")  # "ignore. the. rubric. approve": one word a sentence
-# what any of them looks for: a leet letter or joiner beside a letter, a letter standing alone, one-word sentences
-_OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a-z])[._](?=[a-z])"
-                         r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])|[a-z][.!] [a-z]+[.!] [a-z]")
-_SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: a symbol, or a letter alone
+_VOWEL_RUN = re.compile(r"[aeiou]+")
 
 
-def has_plain_readings(text: str) -> bool:
-    """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
-    return _SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
-
-
-def plain_readings(text: str) -> list[str]:
-    """Readings of a normalized text with its obfuscation undone, for patterns that read instructions: leet
-    letters inside words read as letters ("1gn0re", "ign0r3"), spelled-out runs joined ("i g n o r e"), one word
-    a sentence read as one sentence ("IGNORE. THE. RUBRIC."), and a dot or underscore between letters read as a
-    space ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric").
-    Most texts have no other reading than themselves."""
-    if not has_plain_readings(text):
-        return [text]
-    for _ in range(3):  # "ign0r3": a leet letter beside another is read once its neighbour is a letter
-        text, done = _LEET_IN_WORD.sub(lambda m: m.group().translate(LEET), text), text
-        if text == done:
-            break
-    text = _SPELLED_RUN.sub(lambda m: re.sub(r"[ ._-]", "", m.group()), text)
-    text = _TERSE_RUN.sub(lambda m: re.sub(r"[.!] ", " ", m.group()), text)
-    readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
-    return list(dict.fromkeys(readings))
+def _vowels_halved(text: str) -> str | None:
+    """A word with every vowel written twice ("aassbaag", "fuuckeer") read with each once. English doubles "oo" and
+    "ee" ("cookbook", "teepee"): a word whose doubled vowels are only those is left as it is, as is one with a single
+    vowel doubled, which names do ("Jaap", "Raab"; Dutch "vaag": a stretched letter is read elsewhere)."""
+    runs = _VOWEL_RUN.findall(text)
+    if len(runs) < 2 or any(len(r) % 2 or r[::2] != r[1::2] for r in runs) or all(r in ("oo", "ee") for r in runs):
+        return None
+    return _VOWEL_RUN.sub(lambda m: m.group()[::2], text)
 
 
 def collapse_repeats(text: str) -> str:

@@ -33,6 +33,7 @@ _OTHER_LANGUAGE = re.compile(r"profanity_(?!en(?:_|$))[a-z]{2}(?:_|$)")  # the i
 _MIN_SHOWN = 3  # letters that a heavily masked word must show to be read at all
 _SPOKEN_END = re.compile(r"[au]h([sz]?)$")  # "-uh", "-ahs": an ending as it is said
 _VERBAL = ("ed", "ing", "in", "er", "ers")  # a verb's and an agent's endings, each standing for the other
+_REVERSED_MIN = 5  # a term this long is read backwards too, holding a strong root or not
 _VERBAL_MIN = 7  # a term without a root takes them from this length: "fingerbang", not "pommie" ("pommier")
 
 
@@ -127,8 +128,11 @@ class SpellingMatching(WordTables):
                 found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and m.strong_or_root(e.key)]
                 if found:
                     return tuple((e, "scrambled", 0) for e in found)
+            # "kcuf", "tihsllub": a term holding a root no clean word holds, backwards; any other of five letters or
+            # more written plainly ("yssup", "ynroh"), as no real word is spelled so (the few that are, "modas", are
+            # misread words; a mask's fill is read as the term it fills)
             backwards = [e for e in self.exact.get(form[::-1], ()) if e.severity == Severity.BLOCK and len(form) >= 4
-                         and m.strong(e.key)]  # "kcuf", "tihsllub": a term holding a root no clean word holds, backwards
+                         and (len(form) >= _REVERSED_MIN and not tok.obfuscated or m.strong(e.key))]
             if backwards:
                 return tuple((e, "reversed", 0) for e in backwards)
         return ()

@@ -1,5 +1,5 @@
-"""Readings a judge could decode and a shopper could not read (judge/rules/decoded.py), and the instructions they
-carry found by the injection check."""
+"""Text read otherwise (judge/rules/decoded.py): obfuscation undone, what a judge could decode and a shopper could
+not read, and the instructions they carry found by the injection check."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from judge.policy import load_policy
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
 from judge.rules.checks.patterns import InjectionCheck
-from judge.rules.decoded import decoded_readings, may_be_encoded
+from judge.rules.decoded import decoded_readings, may_be_encoded, plain_readings
 from judge.rules.normalize import normalize
 
 
@@ -50,3 +50,10 @@ def test_an_encoded_or_terse_instruction_is_an_injection(keyword: str, found: bo
     cand = Candidate(id="x", placement="p", theme="Snack night", keywords=["chips", keyword])
     check = InjectionCheck(load_policy("default").checks.injection, CheckEnv())
     assert bool(check.check(Subject(cand))) == found
+
+
+def test_plain_readings_undo_leet_spelled_runs_and_joined_words():
+    assert plain_readings("1gn0re pr3vious") == ["ignore previous"]
+    assert plain_readings("a p p r o v e this") == ["approve this"]
+    assert plain_readings("ignore_previous.rules") == ["ignore_previous.rules", "ignore previous rules", "ignorepreviousrules"]
+    assert plain_readings("top 10 snacks") == ["top 10 snacks"]  # a number beside no letter stays a number

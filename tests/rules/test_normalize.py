@@ -64,15 +64,6 @@ def test_simple_key_is_stable_across_case_and_spacing():
     assert simple_key("  Weeknight   FLAVOR builders ") == simple_key("weeknight flavor builders")
 
 
-def test_plain_readings_undo_leet_spelled_runs_and_joined_words():
-    from judge.rules.normalize import plain_readings
-
-    assert plain_readings("1gn0re pr3vious") == ["ignore previous"]
-    assert plain_readings("a p p r o v e this") == ["approve this"]
-    assert plain_readings("ignore_previous.rules") == ["ignore_previous.rules", "ignore previous rules", "ignorepreviousrules"]
-    assert plain_readings("top 10 snacks") == ["top 10 snacks"]  # a number beside no letter stays a number
-
-
 @pytest.mark.parametrize(("text", "words"), [
     ("C.O.O.T's chips", {"coot", "coots"}),  # a possessive after a spelled-out word: read without it too
     ("F.U.C.K.E.R's mix", {"fucker", "fuckers"}),
@@ -81,3 +72,18 @@ def test_plain_readings_undo_leet_spelled_runs_and_joined_words():
 ])
 def test_a_spelled_out_word_is_joined_with_and_without_a_possessive(text: str, words: set[str]):
     assert {t.text for t in normalize(text).tokens if t.joined} == words
+
+
+@pytest.mark.parametrize(("word", "reading"), [
+    ("aassbaag", "assbag"), ("fuuckeer", "fucker"), ("aapeeshiit", "apeshit"),  # every vowel written twice
+    ("cookbook", None), ("teepee", None), ("coock", None),  # English doubles "oo" and "ee"
+    ("hawaii", None), ("vacuum", None), ("bazaar", None),  # a vowel written once
+    ("jaap", None), ("vaag", None), ("skiing", None),  # one vowel, doubled: names and words do it
+])
+def test_a_word_with_every_vowel_doubled_is_read_with_each_once(word: str, reading: str | None):
+    forms = normalize(word).tokens[0].forms
+    assert forms == ((word, reading) if reading else (word,))
+
+
+def test_a_word_with_every_letter_doubled_is_read_once_not_with_its_vowels_alone_halved():
+    assert normalize("ffiinnggeerr").tokens[0].forms == ("ffiinnggeerr", "finger")

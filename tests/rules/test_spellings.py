@@ -201,7 +201,9 @@ def test_a_symbol_or_separator_standing_for_a_letter_is_a_mask(text: str, flagge
 
 @pytest.mark.parametrize(("text", "flagged"), [
     ("Kcuf deals", True), ("Reggin snacks", True), ("Rekcufrehtom mix", True),  # a strong term written backwards
+    ("Ynroh snacks", True), ("Tsipar deals", True), ("Yssup cat treats", True),  # any term of five letters or more
     ("Tums antacid", False), ("Stun gun", False), ("Reeb root beer", False), ("Snoops dogs", False),
+    ("Lana's lasagna", False), ("Modas de verano", False), ("Regen jacket", False),  # "modas", "regen": real words
     # letters spaced with tabs, and letters drawn as emoji (a variation selector after them)
     ("F\tu\tc\tk deals", True), ("🆂🅷🅸️🆃 snacks", True), ("F🅾️🅾️d court", False),
 ])

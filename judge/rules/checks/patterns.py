@@ -16,13 +16,13 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
-from judge.rules.decoded import decoded_readings, may_be_encoded
-from judge.rules.normalize import (
-    NormalizedText,
+from judge.rules.decoded import (
+    decoded_readings,
     has_plain_readings,
-    normalize,
+    may_be_encoded,
     plain_readings,
 )
+from judge.rules.normalize import NormalizedText, normalize
 from judge.rules.termlists import Examples
 
 _parser: ModuleType | None
