@@ -167,10 +167,11 @@ class Morphology:
                    for r in (rest, *(rest[: -len(a)] for a in self.affixes if rest.endswith(a) and len(rest) - len(a) >= 3)))
 
     def said_as_word(self, word: str) -> bool:
-        """A clean common word spelled as it is said, "-er" as "-ah": "buttah" is "butter", "bettah" "better"."""
-        if not word.endswith("ah") or len(word) < 5:
+        """A clean common word spelled as it is said: "-er" as "-ah" ("buttah" is "butter", "bettah" "better"), "-ing"
+        as "-in" ("fakin" is "faking", "lickin" "licking"; "fuckin" and "suckin" hold a root all the same)."""
+        if len(word) < 5 or not word.endswith(("ah", "in")):
             return False
-        spoken = word[:-2] + "er"
+        spoken = word[:-2] + "er" if word.endswith("ah") else word + "g"
         return spoken in self.common_words and self.root_of(spoken) is None
 
     def respelled_root(self, word: str) -> str | None:

@@ -130,6 +130,7 @@ CLEAN_REAL_WORDS = [
     "Bangkok street food", "Kula coffee", "Cook's pantry", "Coq au vin night", "Kunt u kiezen", "Onion bhaji platter", "Phone-order chicken boxes",
     # a doubled "o" is spelling, not stretching; "-ah" is "-er" said aloud; "dix" is a word; Spanish "bobos"
     "Cookkies and milk", "Peanut buttah cups", "Wicked good lobstah rolls", "Floradix iron tonic", "Bobos oat bars",
+    "Fakin' Bacon tempeh strips", "Finger lickin' chicken",  # "-ing" said "-in": "faking" is no "fucking"
     # an everyday word that a list calls profane counts only beside a partner piece or a root, in no real word
     "Gay pride picnic", "Queer-owned bakeries", "Hotpot soup base", "Godmothers' brunch", "Pigweed greens", "Potholed roads",
     # ... or one disguised, beside a word: "eggshell" and German "hellbraun" are words of their own
@@ -204,6 +205,8 @@ def test_a_word_said_aloud_is_that_word_unless_it_is_a_term():
     assert m.said_as_word("buttah") and m.said_as_word("bettah")
     assert not m.said_as_word("suckah")  # "sucker" is a root itself
     assert not m.said_as_word("cuntah")  # no such word
+    assert m.said_as_word("fakin") and m.said_as_word("lickin")  # "-ing" said "-in": "faking", "licking"
+    assert not m.said_as_word("fuckin") and not m.said_as_word("suckin")  # they hold a root
 
 
 @pytest.mark.parametrize("word", ["phone", "chicken", "quinoa", "boxes", "cook"])
