@@ -168,11 +168,11 @@ class Morphology:
 
     def said_as_word(self, word: str) -> bool:
         """A clean common word spelled as it is said: "-er" as "-ah" ("buttah" is "butter", "bettah" "better"), "-ing"
-        as "-in" ("fakin" is "faking", "lickin" "licking"; "fuckin" and "suckin" hold a root all the same)."""
+        as "-in" ("fakin" is "faking", "lickin" "licking"; "fuckin", "suckin" and "rapin" hold a root all the same)."""
         if len(word) < 5 or not word.endswith(("ah", "in")):
             return False
         spoken = word[:-2] + "er" if word.endswith("ah") else word + "g"
-        return spoken in self.common_words and self.root_of(spoken) is None
+        return spoken in self.common_words and self.root_of(spoken) is None and not self.strong_or_root(spoken)
 
     def respelled_root(self, word: str) -> str | None:
         """The strong root that ``word`` (no real word) respells with other vowels: "biatch", "peenus", "shyte"."""
