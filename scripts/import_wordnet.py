@@ -60,10 +60,10 @@ POS = ("noun", "verb", "adj", "adv")
 VULGAR_USAGE = frozenset({"07124340", "06718862", "06717170"})
 ENDINGS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""),
            ("ers", ""), ("est", ""), ("ier", "y"), ("iest", "y"), ("ings", ""), ("ly", ""), ("ily", "y"))
-FOOD, ARTIFACT, SUBSTANCE, PLANT, PERSON = "13", "06", "27", "20", "18"
+FOOD, ARTIFACT, SUBSTANCE, PLANT, PERSON = "13", "06", "27", "20", "18"  # lexicographer file numbers (lexnames(5WN))
 PLACE_OR_PEOPLE = frozenset({"14", "15", "17", "18"})  # noun.group, noun.location, noun.object, noun.person
 TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
-CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases  # lexicographer file numbers (WordNet's lexnames(5WN))
+CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases
 
 
 def lexfiles(data_noun: Path) -> dict[str, str]:
@@ -303,8 +303,12 @@ def main() -> None:
     (args.out / "allow_wordnet.yaml").write_text(note + yaml.safe_dump(data_, allow_unicode=True, sort_keys=False, width=120), "utf-8")
     every = b"".join((args.wordnet / f"{kind}.{pos}").read_bytes() for pos in POS for kind in ("index", "data"))
     every += b"".join((args.wordnet / f"{pos}.exc").read_bytes() for pos in POS)
-    for name, words in (("person_nouns.txt", person_nouns(offsets, lex, args.wordnet)), ("nations.txt", nations(data, offsets, lex))):
-        (args.grammars / name).write_text(note + "".join(w + "\n" for w in words), "utf-8")
+    people = ("index.noun", "data.noun", "noun.exc", "index.adj")  # the files each list is read from
+    for name, words, files in (("person_nouns.txt", person_nouns(offsets, lex, args.wordnet), people),
+                               ("nations.txt", nations(data, offsets, lex), people[:2])):
+        digest_of = hashlib.sha256(b"".join((args.wordnet / f).read_bytes() for f in files)).hexdigest()
+        header = note.replace("index.noun + data.noun", " + ".join(files)).replace(digest, digest_of)
+        (args.grammars / name).write_text(header + "".join(w + "\n" for w in words), "utf-8")
     known, vulgar = lemmas(args.wordnet)
     (args.out / "slang_words.txt").write_text("")  # the morphology is read with none, then they are written
     slang = slang_words(load_morphology(args.out / "morphology.yaml"), known, vulgar, set(listed_terms(args.out)))

@@ -25,12 +25,11 @@ from pathlib import Path
 from string import ascii_lowercase
 
 from judge.config import load_yaml
-from judge.rules.normalize import normalize
+from judge.rules.normalize import VOWEL_RUN, normalize
 from judge.rules.termlists import MorphologyFile
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 _HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
-_VOWEL_RUN = re.compile(r"[aeiou]+")
 _DOUBLED = re.compile(r"(.)\1+")
 _DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound, spelled to slip past a list
 _MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked
@@ -60,7 +59,7 @@ def _single_letters(text: str) -> str:
 def vowel_key(word: str) -> str:
     """The phonetic key with "z" read as "s", "y" as a vowel, letters single and each run of vowels one "V":
     "beeyotch", "biatch" and "bitch" are "bVtch"; "peenus" and "penis" are "pVnVs"."""
-    return _VOWEL_RUN.sub("V", _single_letters(phonetic(word).replace("z", "s").replace("y", "i")))
+    return VOWEL_RUN.sub("V", _single_letters(phonetic(word).replace("z", "s").replace("y", "i")))
 
 
 def vowel_keys(word: str) -> set[str]:
@@ -87,7 +86,7 @@ class Morphology:
         # with no vowel at all ("fk", "fks"), which counts beside a root or a partner piece only
         self._edges = _Edges({k: r for k, r in self.roots.items() if len(r) >= 4 and len(k) >= 3}, head=3, min_rest=3)
         self._bare = _Edges({b: r for r in sorted(data.unambiguous, key=len, reverse=True)
-                             if len(b := _single_letters(_VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)},
+                             if len(b := _single_letters(VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)},
                             head=2, min_rest=2)
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels; "nde" of
             if len(key) >= 4:  # "nude" is in too many words ("repo|nde|z" is French "répondez") to be a piece

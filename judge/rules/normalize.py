@@ -97,8 +97,7 @@ def _forms(text: str) -> tuple[str, ...]:
     form with "1", "|", "!" read the other way; a word with every character, or every vowel, doubled, as written and
     read once."""
     if text.isalpha():
-        halved = _halved(text)
-        reading = halved or _vowels_halved(text)
+        reading = _halved(text) or _vowels_halved(text)
         return (text, reading) if reading else (text,)
     has_alpha = any(c.isalpha() for c in text)
     if not (has_alpha or _all_leet(text)):
@@ -136,17 +135,17 @@ def _halved(text: str) -> str | None:
     return "".join(r if len(r) % 2 else r[: len(r) // 2] for r in runs)
 
 
-_VOWEL_RUN = re.compile(r"[aeiou]+")
+VOWEL_RUN = re.compile(r"[aeiou]+")
 
 
 def _vowels_halved(text: str) -> str | None:
     """A word with every vowel written twice ("aassbaag", "fuuckeer") read with each once. English doubles "oo" and
     "ee" ("cookbook", "teepee"): a word whose doubled vowels are only those is left as it is, as is one with a single
     vowel doubled, which names do ("Jaap", "Raab"; Dutch "vaag": a stretched letter is read elsewhere)."""
-    runs = _VOWEL_RUN.findall(text)
+    runs = VOWEL_RUN.findall(text)
     if len(runs) < 2 or any(len(r) % 2 or r[::2] != r[1::2] for r in runs) or all(r in ("oo", "ee") for r in runs):
         return None
-    return _VOWEL_RUN.sub(lambda m: m.group()[::2], text)
+    return VOWEL_RUN.sub(lambda m: m.group()[::2], text)
 
 
 def collapse_repeats(text: str) -> str:

@@ -131,7 +131,7 @@ class Matcher:
 def _anchor(entry: str) -> str:
     """The word of a slot's entry that a text must hold for it to match: its longest ("person" of "white person",
     "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
-    return max(_WORDS.findall(entry), key=len)
+    return max(_WORDS.findall(entry) or [entry], key=len)
 
 
 def _read_words(path: Path) -> list[str]:
