@@ -275,7 +275,7 @@ def normalize(text: str) -> NormalizedText:
 
 
 _WORD = re.compile(r"[\w@$!*+|€£]+")
-_MASK_INSIDE = re.compile(r"[a-z]\*+[a-z]")  # a masked word: its first and last masks are masks too ("*ssh*l*")
+_MASK_INSIDE = re.compile(r"[a-z]\*+[a-z]|^[a-z]{1,2}\*{2,4}!*$")  # a masked word ("*ssh*l*"; "f***": masked but its initial)
 
 
 def _raw_tokens(nt: NormalizedText) -> list[Token]:

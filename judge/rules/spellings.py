@@ -186,7 +186,7 @@ class SpellingMatching(WordTables):
             if found:
                 return found
         for text in forms:
-            found = [(e, "masked", 0) for e in self._heavily_masked(text)]
+            found = [(e, "masked", 0) for e in self._heavily_masked(text) or self._initial_only(text)]
             if found:
                 return found
         for text in forms:
@@ -206,6 +206,18 @@ class SpellingMatching(WordTables):
         fits = _mask_fits(text)
         found = [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
         return [] if found and self._fits_a_word(text) else found
+
+    def _initial_only(self, text: str) -> list[TermEntry]:
+        """A word masked but for its first letter ("f***", "sh**" shows two): English profanity as convention
+        censors it, when a strong English term fits ("f***" is "fuck", "c***" "cunt"; not "h***", whose "hell"
+        counts in compounds only, nor "d***", whose "damn" is a review term). Clean words are not masked."""
+        m = self.morphology
+        shown = len(text.rstrip("*"))
+        if m is None or not 1 <= shown <= 2 or len(text) > 6 or not text[:shown].isalpha():
+            return []
+        fits = _mask_fits(text)
+        return [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) and m.strong_or_root(key)
+                for e in entries if e.severity == Severity.BLOCK and e.category == "profanity_en"]
 
     def _masked_terms(self, text: str) -> list[TermEntry]:
         """The terms that ``text`` spells with its "*" read as any letter ("f*ck"). With two masks or more, an

@@ -319,3 +319,13 @@ def test_slang_is_a_root_and_a_wordnet_word_that_wordnet_does_not_know_itself():
 ])
 def test_words_that_only_slang_knows_are_compounds(text: str, flagged: bool):
     assert any(h.entry.severity == Severity.BLOCK for h in INDEX.find(normalize(text), FUZZY)) is flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # a word masked but for its first letter or two is censored English profanity, when a strong term fits
+    ("F*** off fries", True), ("Sh** happens snacks", True), ("B**** please brunch", True), ("A** kicking sauce", True),
+    ("H*** yeah wings", False),  # "hell" counts in compounds only
+    ("Best*** deals", False), ("Footnote* applies", False), ("Grade A beef**", False),  # stars after a word: marks
+])
+def test_a_word_masked_but_for_its_initial_is_read_as_censored(text: str, flagged: bool):
+    assert bool(_blocked(text)) == flagged, _blocked(text)
