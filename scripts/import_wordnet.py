@@ -45,6 +45,7 @@ import hashlib
 import re
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -66,16 +67,6 @@ TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
 CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases
 
 
-def lexfiles(data_noun: Path) -> dict[str, str]:
-    """Synset offset -> lexicographer file number."""
-    out = {}
-    for line in data_noun.read_text("utf-8", errors="replace").splitlines():
-        if line and not line.startswith(" "):
-            offset, lex, *_ = line.split(" ", 2)
-            out[offset] = lex
-    return out
-
-
 def sense_offsets(index_noun: Path) -> dict[str, list[str]]:
     """Lemma -> the synset offsets of its senses, most frequent sense first."""
     out = {}
@@ -93,40 +84,44 @@ def senses(offsets: dict[str, list[str]], lex: dict[str, str]) -> dict[str, list
     return {lemma: [lex[o] for o in os] for lemma, os in offsets.items()}
 
 
-def noun_synsets(data_noun: Path, pointers: tuple[str, ...] = ("~",)) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Noun synset offset -> its lemmas as WordNet writes them ("Great_Britain", "fry"), and -> the offsets that its
-    ``pointers`` lead to (hyponyms, and instances with ``"~i"``)."""
-    lemmas: dict[str, list[str]] = {}
-    below: dict[str, list[str]] = {}
+class Nouns(NamedTuple):
+    """WordNet's noun synsets, read once from ``data.noun``, by offset."""
+
+    lex: dict[str, str]  # the lexicographer file number
+    lemmas: dict[str, list[str]]  # the lemmas as WordNet writes them ("Great_Britain", "fry")
+    below: dict[str, list[tuple[str, str]]]  # (pointer, offset): hyponyms ("~") and instances ("~i")
+
+
+def read_nouns(data_noun: Path) -> Nouns:
+    nouns = Nouns({}, {}, {})
     for line in data_noun.read_text("utf-8", errors="replace").splitlines():
         if line and not line.startswith(" "):
             f = line.split()
-            lemmas[f[0]] = f[4 : 4 + 2 * int(f[3], 16) : 2]
-            below[f[0]] = [f[i + 1] for i, x in enumerate(f) if x in pointers]
-    return lemmas, below
+            nouns.lex[f[0]] = f[1]
+            nouns.lemmas[f[0]] = f[4 : 4 + 2 * int(f[3], 16) : 2]
+            nouns.below[f[0]] = [(x, f[i + 1]) for i, x in enumerate(f) if x in ("~", "~i")]
+    return nouns
 
 
-def hyponyms_of(data_noun: Path, words: list[str], pointers: tuple[str, ...] = ("~",)) -> dict[str, list[str]]:
+def hyponyms_of(nouns: Nouns, words: list[str], pointers: tuple[str, ...] = ("~",)) -> dict[str, list[str]]:
     """The noun synset whose first lemmas are ``words`` and all its hyponyms (and, with ``"~i"``, instances),
     transitively: offset -> lemmas as WordNet writes them."""
-    lemmas, below = noun_synsets(data_noun, pointers)
     under: dict[str, list[str]] = {}
-    todo = [o for o, ws in lemmas.items() if ws[: len(words)] == words][:1]
+    todo = [o for o, ws in nouns.lemmas.items() if ws[: len(words)] == words][:1]
     while todo:
         o = todo.pop()
         if o not in under:
-            under[o] = lemmas[o]
-            todo += below.get(o, [])
+            under[o] = nouns.lemmas[o]
+            todo += [b for pointer, b in nouns.below.get(o, ()) if pointer in pointers]
     return under
 
 
-def person_nouns(offsets: dict[str, list[str]], lex: dict[str, str], wordnet: Path) -> list[str]:
+def person_nouns(offsets: dict[str, list[str]], nouns: Nouns, wordnet: Path) -> list[str]:
     """One-word common nouns whose first sense is a person (``noun.person``: "teacher", "traitor", "neighbour"; not
     "star", whose first sense is a star, nor "fry", whose is a man named Fry), with their plurals (WordNet's own where it
     lists one: "children"), a hyphenated one joined too ("coworkers"): the people a threat may name. A noun that is an
     adjective too counts in the plural only ("the drys", not "dry turkey")."""
-    written = noun_synsets(wordnet / "data.noun")[0]  # a proper name is capitalized there
-    people = {w for w, os in offsets.items() if lex[os[0]] == PERSON and w in written[os[0]]
+    people = {w for w, os in offsets.items() if nouns.lex[os[0]] == PERSON and w in nouns.lemmas[os[0]]  # a name is Capitalized
               and w.isascii() and w.replace("-", "").isalpha()}
     adjectives = {line.split(" ", 1)[0] for line in (wordnet / "index.adj").read_text("utf-8").splitlines() if line[:1] != " "}
     plurals: dict[str, list[str]] = {}
@@ -140,22 +135,22 @@ def person_nouns(offsets: dict[str, list[str]], lex: dict[str, str], wordnet: Pa
     return sorted(forms | {f.replace("-", "") for f in forms})
 
 
-def nations(data_noun: Path, offsets: dict[str, list[str]], lex: dict[str, str]) -> list[str]:
+def nations(nouns: Nouns, offsets: dict[str, list[str]]) -> list[str]:
     """The names of countries, as WordNet lists them under "country, state, land" (hyponyms and instances): "america",
     "israel", "great britain", "holland"; not its common nouns ("african country"), nor a name that is also a word for
     a thing ("turkey", "chile", "china": an animal, food, plant or artifact). Other places and people may share it
     ("America" is a continent too, "France" a writer)."""
-    names = {w for ws in hyponyms_of(data_noun, ["country", "state", "land"], ("~", "~i")).values() for w in ws}
+    names = {w for ws in hyponyms_of(nouns, ["country", "state", "land"], ("~", "~i")).values() for w in ws}
     return sorted({w.replace("_", " ").lower() for w in names
                    if all(p[0].isupper() or p in ("and", "of", "the") for p in w.split("_")) and w.isascii()
-                   and all(lex[o] in PLACE_OR_PEOPLE for o in offsets.get(w.lower(), ()))})
+                   and all(nouns.lex[o] in PLACE_OR_PEOPLE for o in offsets.get(w.lower(), ()))})
 
 
-def animal_feed(offsets: dict[str, list[str]], lex: dict[str, str], data_noun: Path) -> set[str]:
+def animal_feed(offsets: dict[str, list[str]], nouns: Nouns) -> set[str]:
     """Lemmas whose every food sense is food for animals: "feed, provender" and its hyponyms ("birdseed", "petfood",
     "dog food"). They name a keyword for another consumer, not food for the table."""
-    under = hyponyms_of(data_noun, ["feed", "provender"])
-    food = {lemma: [o for o in os if lex[o] == FOOD] for lemma, os in offsets.items()}
+    under = hyponyms_of(nouns, ["feed", "provender"])
+    food = {lemma: [o for o in os if nouns.lex[o] == FOOD] for lemma, os in offsets.items()}
     return {lemma for lemma, os in food.items() if os and all(o in under for o in os)}
 
 
@@ -288,8 +283,9 @@ def main() -> None:
     args = ap.parse_args()
     index, data = args.wordnet / "index.noun", args.wordnet / "data.noun"
     digest = hashlib.sha256(index.read_bytes() + data.read_bytes()).hexdigest()
-    offsets, lex = sense_offsets(index), lexfiles(data)
-    feed = animal_feed(offsets, lex, data)
+    offsets, nouns = sense_offsets(index), read_nouns(data)
+    lex = nouns.lex
+    feed = animal_feed(offsets, nouns)
     food, goods = classify(senses(offsets, lex), feed)
     note = (f"# Generated by scripts/import_wordnet.py from WordNet 3.0 (Princeton University; WordNet 3.0 licence),\n"
             f"# index.noun + data.noun sha256 {digest}; see SOURCES.md.\n")
@@ -304,8 +300,8 @@ def main() -> None:
     every = b"".join((args.wordnet / f"{kind}.{pos}").read_bytes() for pos in POS for kind in ("index", "data"))
     every += b"".join((args.wordnet / f"{pos}.exc").read_bytes() for pos in POS)
     people = ("index.noun", "data.noun", "noun.exc", "index.adj")  # the files each list is read from
-    for name, words, files in (("person_nouns.txt", person_nouns(offsets, lex, args.wordnet), people),
-                               ("nations.txt", nations(data, offsets, lex), people[:2])):
+    for name, words, files in (("person_nouns.txt", person_nouns(offsets, nouns, args.wordnet), people),
+                               ("nations.txt", nations(nouns, offsets), people[:2])):
         digest_of = hashlib.sha256(b"".join((args.wordnet / f).read_bytes() for f in files)).hexdigest()
         header = note.replace("index.noun + data.noun", " + ".join(files)).replace(digest, digest_of)
         (args.grammars / name).write_text(header + "".join(w + "\n" for w in words), "utf-8")

@@ -203,21 +203,24 @@ class SpellingMatching(WordTables):
         masks = text.count("*")
         if masks == 0 or len(text) - masks < _MIN_SHOWN or not (masks > MAX_MASKS or "*" in (text[0], text[-1])):
             return []
-        fits = _mask_fits(text)
-        found = [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
+        found = [e for _, e in self._flagged_fits(text)]
         return [] if found and self._fits_a_word(text) else found
 
     def _initial_only(self, text: str) -> list[TermEntry]:
         """A word masked but for its first letter ("f***", "sh**" shows two): English profanity as convention
-        censors it, when a strong English term fits ("f***" is "fuck", "c***" "cunt"; not "h***", whose "hell"
-        counts in compounds only, nor "d***", whose "damn" is a review term). Clean words are not masked."""
+        censors it, when a strong English block term fits ("f***" is "fuck"; not "h***", whose "hell" counts in
+        compounds only). Clean words are not masked."""
         m = self.morphology
         shown = len(text.rstrip("*"))
         if m is None or not 1 <= shown <= 2 or len(text) > 6 or not text[:shown].isalpha():
             return []
+        return [e for key, e in self._flagged_fits(text)
+                if m.strong_or_root(key) and e.severity == Severity.BLOCK and e.category == "profanity_en"]
+
+    def _flagged_fits(self, text: str) -> list[tuple[str, TermEntry]]:
+        """The single-word terms to block or review that a masked ``text`` may spell, with their keys."""
         fits = _mask_fits(text)
-        return [e for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) and m.strong_or_root(key)
-                for e in entries if e.severity == Severity.BLOCK and e.category == "profanity_en"]
+        return [(key, e) for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
 
     def _masked_terms(self, text: str) -> list[TermEntry]:
         """The terms that ``text`` spells with its "*" read as any letter ("f*ck"). With two masks or more, an
