@@ -9,6 +9,8 @@ Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - LDNOOBW, "List of Dirty, Naughty, Obscene and Otherwise Bad Words" (npm ``naughty-words``), CC-BY-4.0;
 - ``cuss`` (npm), MIT: words with a sureness rating (2 likely, 1 maybe, 0 possibly profane);
 - ``@dsojevic/profanity-list`` (npm), MIT: entries with a severity (1 mild ... 4 severe); 2 and up is sure, 1 maybe;
+- Surge AI's ``profanity`` list (GitHub, ``profanity_en.csv`` at a pinned commit), MIT: English entries with a
+  severity (Mild, Strong, Severe); Strong and Severe are sure, Mild maybe;
 - ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
   lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
 - ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
@@ -52,6 +54,7 @@ Tests never run this script; they run the examples of what it wrote.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import io
 import json
@@ -81,6 +84,7 @@ from judge.rules.morphology import (  # noqa: E402
 )
 from judge.rules.normalize import LEET, LEET_ALT, collapse_repeats  # noqa: E402
 from judge.rules.termlists import MorphologyFile  # noqa: E402
+from scripts.import_wordnet import goods_first  # noqa: E402
 
 # name, version, sha256 of the package file as the registry serves it
 NPM = {
@@ -95,16 +99,25 @@ PIP = {
     "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
                          "bd4c529ea6aa2db1aaa50524be1ed14d0fe5c664f1fd88c8bc388c7e9f9f00e8"),
 }
+# name, commit, file: a list that no package registry carries, fetched from its repository at a pinned commit; the
+# sha256 is of its text with LF line endings (the file is served with CRLF)
+GIT = {
+    "surge-profanity": ("a2eba3232f4fdd91476e7910ab1978a5b9c03415", "surge-profanity_en-a2eba32.csv",
+                        "22a1507394dc7a89dc7bd595d65bb63e98e0a1c64db4d3e65ac3229be8d39e38"),
+}
+GIT_URL = {"surge-profanity": "https://raw.githubusercontent.com/surge-ai/profanity/{commit}/profanity_en.csv"}
 LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT",
-            "@dsojevic/profanity-list": "MIT"}
+            "@dsojevic/profanity-list": "MIT", "surge-profanity": "MIT"}
 UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
-SEVERITY_RATED = ["@dsojevic/profanity-list"]  # English lists with a severity (1 mild ... 4 severe)
+SEVERITY_RATED = ["@dsojevic/profanity-list", "surge-profanity"]  # English lists with a severity (mild ... severe)
+MILD_YIELDS = {"surge-profanity"}  # a list whose lowest rating is a milder profanity, not a maybe
 COMPILATIONS = {"profane-words"}  # gathered from other lists: its word is no independent vote
 OPTIONAL = UNRATED + SEVERITY_RATED  # the sources that --without may leave out
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
 ENGLISH_ZIPF = 2.0  # another list's term this frequent in English (accents aside) is an English word first
+INNUENDO_ZIPF = 3.0  # a maybe-profane phrase of words this frequent is innuendo, the LLM rubric's to judge in context
 OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more than in its own, is that language's word
 CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
 _CUSS_ENTRY = re.compile(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([^\s:'\"]+)):\s*([012]),?\s*$")
@@ -121,6 +134,17 @@ def fetch_npm(name: str, version: str, filename: str, cache: Path) -> bytes:
         subprocess.run(["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache)], check=True,
                        capture_output=True)
     return path.read_bytes()
+
+
+def fetch_git(name: str, commit: str, filename: str, cache: Path) -> bytes:
+    """The file as text with LF line endings (what the pinned sha256 is of)."""
+    path = cache / filename
+    if not path.is_file():
+        from urllib.request import urlopen
+
+        with urlopen(GIT_URL[name].format(commit=commit), timeout=60) as response:  # noqa: S310 (a pinned https URL)
+            path.write_bytes(response.read())
+    return "".join(line + "\n" for line in path.read_bytes().decode("utf-8").splitlines()).encode("utf-8")
 
 
 def fetch_pip(name: str, version: str, filename: str, cache: Path) -> bytes:
@@ -145,6 +169,16 @@ def unrated_words(name: str, blob: bytes) -> list[str]:
     else:
         words = list(json.loads(members(blob)["lib/config/en_US.json"]))
     return sorted({t for w in words if fold(w) for t in RUN_TOGETHER.get(fold(w), (fold(w),))})
+
+
+def surge_ratings(blob: bytes) -> dict[str, int]:
+    """Surge's entries as cuss ratings: Strong and Severe are sure (2), Mild is maybe (1)."""
+    ratings: dict[str, int] = {}
+    for row in csv.DictReader(io.StringIO(blob.decode("utf-8"))):
+        term = fold(row["text"])
+        if term:
+            ratings[term] = max(ratings.get(term, 0), 1 if row["severity_description"] == "Mild" else 2)
+    return ratings
 
 
 def severity_ratings(blob: bytes, member: str = "en.json") -> dict[str, int]:
@@ -210,7 +244,8 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
 
 
 def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[str, dict[str, int]],
-          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float]) -> dict[str, dict]:
+          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float],
+          goods_first: set[str] = frozenset()) -> dict[str, dict]:
     """Per language, the categories to write. The other rated lists' English words take their own rating where
     cuss does not rate them, and the unrated lists' words count as sure ones where no list rates them: a list with
     a rating knows more than one without ("butt" is cuss's 0).
@@ -220,18 +255,23 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     kept although it is an everyday word, when it is less frequent than ``zipf``: "bellend", "chode", "skank"
     are profanity first. Such words are listed as they are ("agreed"), never made roots of compounds. With a third
     value, ``one_zipf``, an everyday word rarer than that which one independent source lists is a maybe (review):
-    "scrotum", "masochist", "limey"."""
+    "scrotum", "masochist", "limey". An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
+    drink, "jigger" a glass) is a word first however many sources list it."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
     votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
     for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
         if name not in COMPILATIONS:
             for word in words:
                 votes[word] = votes.get(word, 0) + 1
-    for ratings in rated.values():
+    for name, ratings in rated.items():
         for word, rating in ratings.items():
-            cu["en"].setdefault(word, rating)
+            if rating == 2 or name not in MILD_YIELDS:
+                cu["en"].setdefault(word, rating)
     for word in sorted({w for words in unrated.values() for w in words}):
         cu["en"].setdefault(word, 2)
+    for name in MILD_YIELDS & rated.keys():  # Surge's Mild is profane yet mild ("dicks"), no maybe: the others' word wins
+        for word, rating in rated[name].items():
+            cu["en"].setdefault(word, rating)
     english = cu["en"]
     accented = accented_words()
     out: dict[str, dict] = {}
@@ -241,11 +281,13 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         def frequent(t: str) -> bool:
             return " " not in t and zipf(t, lang) >= everyday_zipf
 
-        def agreed(t: str) -> bool:  # sources enough for an everyday word
-            return lang == "en" and 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1]
+        def agreed(t: str) -> bool:  # sources enough for an everyday word that is no goods' name first ("nip")
+            return (lang == "en" and 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1]
+                    and t not in goods_first)
 
         def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
-            return lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < agreement[2]
+            return (lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < agreement[2]
+                    and t not in goods_first)
 
         def everyday(t: str) -> bool:
             return frequent(t) and not agreed(t) and not one_source(t)
@@ -274,8 +316,11 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         ld_singles = {w for w in ld.get("en", []) if " " not in w and len(w) >= 3}
         sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) and not one_source(t) or built_on_listed(t))}
         block = sorted(t for t in listed | sure if not elsewhere(t))
+        def innuendo(t: str) -> bool:  # a maybe made of everyday words only: "nut butter", "man meat", "go to hell"
+            return " " in t and all(zipf(w, lang) >= INNUENDO_ZIPF and w not in block for w in t.split())
+
         review = sorted(t for t, r in ratings.items() if (r == 1 or one_source(t)) and t not in listed and t not in block
-                        and not everyday(t) and not elsewhere(t)
+                        and not everyday(t) and not elsewhere(t) and not innuendo(t)
                         and lang == "en")  # cuss's other languages rate "maybe" too loosely (Italian "ditalini")
         def usable(t: str) -> bool:
             return _usable(t, lang, everyday_zipf)
@@ -458,6 +503,8 @@ def main() -> None:
     ap.add_argument("--without", action="append", choices=OPTIONAL, default=[],
                     help="leave this source out (repeatable): the lexicon to measure recall on that source with")
     ap.add_argument("--out", type=Path, default=TERMS, help="folder to write the lists into (default: policies/terms)")
+    ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"),
+                    help="WordNet 3.0's files (Debian's wordnet-base): an everyday word that is goods first stays a word")
     args = ap.parse_args()
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -467,16 +514,20 @@ def main() -> None:
         cache = args.source or Path(tmp)
         blobs = {name: fetch_npm(name, v, f, cache) for name, (v, f, _) in NPM.items() if name not in args.without}
         blobs |= {name: fetch_pip(name, v, f, cache) for name, (v, f, _) in PIP.items() if name not in args.without}
-    pinned = {name: spec for name, spec in (NPM | PIP).items() if name in blobs}
+        blobs |= {name: fetch_git(name, c, f, cache) for name, (c, f, _) in GIT.items() if name not in args.without}
+    pinned = {name: spec for name, spec in (NPM | PIP | GIT).items() if name in blobs}
     provenance = {name: {"version": pinned[name][0], "sha256": sha256(b), "licence": LICENCES[name]} for name, b in blobs.items()}
     for name, (_, _, expected) in pinned.items():
         if provenance[name]["sha256"] != expected:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
     unrated = {name: unrated_words(name, blobs[name]) for name in UNRATED if name in blobs}
-    rated = {name: severity_ratings(blobs[name]) for name in SEVERITY_RATED if name in blobs}
-    emoji = sorted({t for name in SEVERITY_RATED if name in blobs for t in severity_ratings(blobs[name], "emoji.json")})
+    rated = {name: (surge_ratings if name in GIT else severity_ratings)(blobs[name]) for name in SEVERITY_RATED if name in blobs}
+    emoji = sorted({t for name in SEVERITY_RATED if name in blobs and name not in GIT
+                    for t in severity_ratings(blobs[name], "emoji.json")})
+    english = {*cuss(members(blobs["cuss"]))["en"], *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
-                 (args.agreement, args.agreement_zipf, args.one_source_zipf))
+                 (args.agreement, args.agreement_zipf, args.one_source_zipf),
+                 goods_first(args.wordnet, {w for w in english if w.isalpha()}))
     profane: set[str] = set()
     for lang, groups in cats.items():
         used = provenance  # the English lists count for every language: their word is English slang ("puta")
@@ -554,20 +605,22 @@ AFFIXES = ["s", "es", "z", "er", "ers", "erz", "a", "as", "az", "ah", "in", "ing
            "o", "os", "ness", "ish", "ery"]
 
 COMPOUND_EXAMPLES = {"hit": ["Queerface snacks", "Queerbrain party mix", "Pissface bites", "D0uche deals", "H.O.M.O snacks",
-                             "Ttaarrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals", "L.U.S.T bundle", "Ragtard rolls",
+                             "Ttaarrdd bites", "ᴅᴏᴜᴄʜᴇ crate", "Douuuche deals", "L.U.S.T bundle", "Homotard rolls",
                              "Homobait bars"],
                      "ok": ["Gay pride picnic", "Queer-owned bakeries", "Cheese balls", "Footballs and wings",
                             "Gel douche Fraîcheur", "Homo milk 4L", "H*ll of a deal", "Il est trop tard", "Sooo good snacks",
                             "Goooood morning muffins", "P0t roast", "H3mp seeds", "ᴄʜᴜɴᴋʏ ᴍᴏɴᴋᴇʏ", "F.A.T burgers",
                             "G0d bless BBQ", "Eggshell mugs", "Clamshell salad kit", "Hellmann's mayonnaise",
-                            "Moutarde de Dijon", "Lustrous hair oil", "Homologated car seats", "Protestantes"]}
+                            "Moutarde de Dijon", "Lustrous hair oil", "Homologated car seats", "Protestantes",
+                            "Cheese Nips crackers", "Organic edible pansies", "Beef weenies", "Kaffir lime leaves"]}
 EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["🌮 Taco Tuesday", "Eggplant 🍆 parmesan"]}
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",
-                               "Skank night snacks", "2 girls 1 cup dessert", "2g1c snack box", "V1gra gummies"],
+                               "Skank night snacks", "2 girls 1 cup dessert", "2g1c snack box", "V1gra gummies",
+                               "Cotton picker snack box", "Throat yogurt smoothies", "Klan rally snacks"],
                      "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
                             "Sprinklez cupcake toppings", "Caraway sauerkraut", "Hell or High Watermelon ale",
-                            "2 cups of flour", "V8 vegetable juice"]},
+                            "2 cups of flour", "V8 vegetable juice", "Almond nut butter"]},
            "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies"],
                       "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar"]}},
     "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},

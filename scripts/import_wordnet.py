@@ -62,6 +62,7 @@ VULGAR_USAGE = frozenset({"07124340", "06718862", "06717170"})
 ENDINGS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""),
            ("ers", ""), ("est", ""), ("ier", "y"), ("iest", "y"), ("ings", ""), ("ly", ""), ("ily", "y"))
 FOOD, ARTIFACT, SUBSTANCE, PLANT, PERSON = "13", "06", "27", "20", "18"  # lexicographer file numbers (lexnames(5WN))
+GOODS_FIRST = frozenset({FOOD, PLANT, "23"})  # and noun.quantity ("nip" of liquor); no artifact ("muff"), no substance ("gook")
 PLACE_OR_PEOPLE = frozenset({"14", "15", "17", "18"})  # noun.group, noun.location, noun.object, noun.person
 TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
 CLEARABLE = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]  # as TermsConfig.product_phrases
@@ -77,6 +78,20 @@ def sense_offsets(index_noun: Path) -> dict[str, list[str]]:
         lemma, synset_cnt, p_cnt = f[0], int(f[2]), int(f[3])
         out[lemma.replace("_", " ")] = f[4 + p_cnt + 2 : 4 + p_cnt + 2 + synset_cnt]
     return out
+
+
+def goods_first(wordnet: Path, words: set[str]) -> set[str]:
+    """The ``words`` whose first noun sense (or their singular's) is a thing a store sells or measures, and not marked
+    vulgar, a slur or disparaging: "nip" is first a small drink of liquor, "jigger" a glass, "hoes" tools."""
+    offsets = sense_offsets(wordnet / "index.noun")
+    _, marked, _ = _synsets(wordnet)
+    lex = read_nouns(wordnet / "data.noun").lex
+
+    def goods(lemma: str) -> bool:
+        first = offsets.get(lemma, [None])[0]
+        return first is not None and lex[first] in GOODS_FIRST and ("noun", first) not in marked
+
+    return {w for w in words if goods(w) or any(goods(s) for s in _stems(w, ENDINGS[:3]))}
 
 
 def senses(offsets: dict[str, list[str]], lex: dict[str, str]) -> dict[str, list[str]]:

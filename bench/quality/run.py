@@ -8,12 +8,13 @@
   each term as a theme word, plain and in ten obfuscations (the five the issue names, and small capitals, every
   letter doubled, vowels masked, a symbol for a letter, a space splitting the word); "unseen" recall leaves out the
   terms that the imported lists hold as such and the everyday words. ``profane-words`` (imported) is a
-  compilation that holds 93% of both, so they are measured on a lexicon built without it
-  (``scripts/import_lexicons.py --without profane-words``), and that lexicon is measured on profane-words too;
-  the shipped lexicon's figures on them are given as well, marked in-sample.
+  compilation that holds 93% of both, so they are measured on a lexicon built without it and without Surge's list
+  (``scripts/import_lexicons.py --without profane-words --without surge-profanity``), and that lexicon is measured
+  on profane-words too; the shipped lexicon's figures on them are given as well, marked in-sample.
 - ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eleven forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
-  which no imported source is built from: the closest public stand-in for "strong profanity" there is.
+  the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
+  is the lexicon built without it, and the shipped one is in-sample.
 - The same lists' terms plain, in leetspeak and with dots in six places of a theme and as a keyword ("fucker's
   favorite chips", '"fucker" chips', "F.U.C.K.E.R! Chips on sale"), with the shipped lexicon.
 - False rejects on real grocery product names: every product of the catalog as a theme, with three
@@ -69,6 +70,9 @@ HOMOGLYPH = str.maketrans(
     {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
 )
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
+# imported sources that the held-out lists overlap: the lexicon that recall on other lists is measured with leaves
+# them out (a compilation of other lists, and Surge's list, which --extra-list measures)
+HELD_OUT_BUILD = ("profane-words", "surge-profanity")
 
 
 def _small_capital(c: str) -> str:
@@ -195,12 +199,12 @@ def _script(name: str, *args: str) -> None:
         sys.exit(f"scripts/{name} {' '.join(args)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
 
 
-def build_lexicon(cache: Path, without: str | None, extra: list[str]) -> Path:
-    """The imported lists (without one source, or with other import options), written under the cache folder."""
-    tag = "-".join(filter(None, [f"without-{without}" if without else "all", *(x.lstrip("-") for x in extra)]))
+def build_lexicon(cache: Path, without: tuple[str, ...], extra: list[str]) -> Path:
+    """The imported lists (without some sources, or with other import options), written under the cache folder."""
+    tag = "-".join(filter(None, ["without-" + "-".join(without) if without else "all", *(x.lstrip("-") for x in extra)]))
     folder = cache / f"lexicon-{tag}"
     _script("import_lexicons.py", "--from", str(cache), "--out", str(folder), *extra,
-            *(["--without", without] if without else []))
+            *(a for name in without for a in ("--without", name)))
     for name in ("garm.yaml", "retail.yaml"):  # WordNet's allowed phrases are written for the lists it reads
         shutil.copyfile(ROOT / "policies" / "terms" / name, folder / name)
     for script in ("import_wordnet.py", "import_misread.py"):  # in this order: the second reads what all wrote
@@ -423,13 +427,13 @@ def main() -> None:
     lists = fetch(out / "quality")
     severities = {x for x in args.extra_severity.split(",") if x}
     lists |= {f"extra-{p.stem}": extra_list(p, severities) for p in args.extra_list}
-    held_out = build_lexicon(out / "quality", "profane-words", args.import_arg)
-    lexicon = build_lexicon(out / "quality", None, args.import_arg) if args.import_arg else None
+    held_out = build_lexicon(out / "quality", HELD_OUT_BUILD, args.import_arg)
+    lexicon = build_lexicon(out / "quality", (), args.import_arg) if args.import_arg else None
     shipped = {n: t for n, t in lists.items() if n != "profane-words"}
     result = {
         "profanity": {
-            "built without profane-words": profanity(lists, out, held_out),
-            "shipped lexicon (in-sample through profane-words)": profanity(
+            "built without profane-words and Surge": profanity(lists, out, held_out),
+            "shipped lexicon (in-sample through profane-words and Surge)": profanity(
                 shipped, out, lexicon
             ),
         },

@@ -243,6 +243,13 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
         self._last_cfg, self._last_memo, self._last_key = cfg, memo, cfg_key
         return memo
 
+    def _stronger_reading(self, tok: Token, listed: list[TermEntry]) -> tuple[tuple[TermEntry, str, int], ...]:
+        """A word listed as a maybe only that the morphology reads as a block term ("fking", which wordfreq knows as
+        a word, is "fucking" without its vowels): the block reading; a listed maybe never hides a stronger one."""
+        if any(e.severity == Severity.BLOCK for e in listed):
+            return ()
+        return tuple(h for h in self._compound(tok) if h[0].severity == Severity.BLOCK)
+
     def _single(self, tok: Token, fuzzy_cfg: FuzzyConfig | None) -> tuple[tuple[TermEntry, str, int], ...]:
         """How one token hits single-word terms; depends only on its text and flags (memoized)."""
         exact = self.exact
@@ -250,7 +257,7 @@ class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
             entries = exact.get(form) or (self.joined_phrases.get(form) if tok.joined or self._no_word(form) else None)
             if entries:
                 how = "joined" if tok.joined else "exact" if form == tok.text else "leet" if not tok.text.isalpha() else "repeat"
-                return tuple((e, how, 0) for e in entries)
+                return self._stronger_reading(tok, entries) or tuple((e, how, 0) for e in entries)
         for form in tok.forms:
             for sing in _singulars(form):
                 entries = exact.get(sing)

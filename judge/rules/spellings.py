@@ -120,7 +120,8 @@ class SpellingMatching(WordTables):
             if form in spoken:
                 continue  # said aloud is one reading: no respelling of it ("milchkuh" is no "milchker", "hooker")
             respelled = m.unmasked_root(form) or (m.respelled_root(form) or m.vowelless_root(form) if written else None)
-            spelled = self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form)) or [
+            heard = len(form) > 3 and form not in m.rare_words  # a word wordfreq knows ("fka", "phx") is no respelling
+            spelled = heard and (self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form))) or [
                 e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
             if spelled:
                 return tuple((e, "spelling", 0) for e in spelled)

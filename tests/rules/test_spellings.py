@@ -140,7 +140,8 @@ def test_hyphenated_compounds_and_phrases_written_as_one_word_are_read(text: str
 @pytest.mark.parametrize(("text", "flagged"), [
     # a fill that is profanity itself is no clean word, and a fill is read as any token is (plural, exact, compound)
     ("Dumb*ucks deals", True), ("Sumb*tch snacks", True), ("Towel*eads mix", True), ("Ji*zy bites", True),
-    ("Fa*go snacks", False),  # "Fargo" is a word
+    ("Fa*go snacks", True),  # "faggo" is listed (Surge): one mask in a listed term reads as it ("sh*t" is no "shot")
+    ("Ca*go pants", False),  # "cargo" is a word, and no term fits
     ("Shi*take mushrooms", False), ("Gl*ten free crackers", False),
     # stretched spellings are spellings as written
     ("Fkeeer snacks", True), ("Mfckkkers mix", True), ("Sooo good cookies", False),
