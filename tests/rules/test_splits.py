@@ -58,8 +58,10 @@ def test_a_split_term_is_a_finding_as_the_term_is(text: str, severity: str | Non
     ("Knob eater's favorite chips", True), ('"Knob eater" chips', True), ("Knob eater! Chips on sale", True),
     ("Rim job's chips", True), ("(Gay wad) deals", True), ("Sh it, chips and dip", True),
     ("Knob eater-approved chips", True), ("Chips/rim job/dip", True), ("Extra-knob jockey mix", True),
+    ("Rim.job snacks", True), ("Meat curtains, chips and dip", True),  # a mark without a space joins; a listed phrase
     # a mark between the two words ends the first: they are not read as one
     ("Knob, eater of chips", False), ("Rim. Job fair snacks", False), ("Door knob's polish", False),
+    ("Meat; curtains and rods", False),
     ("Sugar-free bean bags", False), ("Red skin-on potatoes", False),
 ])
 def test_punctuation_around_a_pair_of_words_does_not_hide_it(text: str, flagged: bool):
