@@ -13,6 +13,8 @@ Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
   severity (Mild, Strong, Severe); Strong and Severe are sure, Mild maybe;
 - ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
   lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
+- ``french-badwords-list``, ``italian-badwords-list`` and ``bad-words-es`` (npm), MIT: French, Italian and Spanish
+  word lists without a rating, taken as cuss's "likely" words in their language;
 - ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
 
 Output:
@@ -94,6 +96,11 @@ NPM = {
     "swearjar": ("0.2.0", "swearjar-0.2.0.tgz", "ed071393152f457ad15a3172ba2adb01c9b20d5469fa2eecfd252da35caeaae2"),
     "@dsojevic/profanity-list": ("1.0.0", "dsojevic-profanity-list-1.0.0.tgz",
                                  "d9ff073baa8527685758262690fedd4bc6563107486a4f07896f822cd057cba4"),
+    "french-badwords-list": ("1.0.7", "french-badwords-list-1.0.7.tgz",
+                             "11a69fd6192fd2af117396cfd07dcab5f59cf3b0014d6d137040c68c9b8583c3"),
+    "italian-badwords-list": ("1.0.3", "italian-badwords-list-1.0.3.tgz",
+                              "c9ce4a8e8b2308c44a6558031024929ef49c4b19543bf240c584aa073a509235"),
+    "bad-words-es": ("1.0.0", "bad-words-es-1.0.0.tgz", "b77ec2aab68f98b1cea3522ff487ee0d03a7fd9f9d4f617a05b52ef18354a945"),
 }
 PIP = {
     "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
@@ -107,12 +114,15 @@ GIT = {
 }
 GIT_URL = {"surge-profanity": "https://raw.githubusercontent.com/surge-ai/profanity/{commit}/profanity_en.csv"}
 LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT",
-            "@dsojevic/profanity-list": "MIT", "surge-profanity": "MIT"}
+            "@dsojevic/profanity-list": "MIT", "surge-profanity": "MIT", "french-badwords-list": "MIT",
+            "italian-badwords-list": "MIT", "bad-words-es": "MIT"}
 UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
 SEVERITY_RATED = ["@dsojevic/profanity-list", "surge-profanity"]  # English lists with a severity (mild ... severe)
 MILD_YIELDS = {"surge-profanity"}  # a list whose lowest rating is a milder profanity, not a maybe
 COMPILATIONS = {"profane-words"}  # gathered from other lists: its word is no independent vote
-OPTIONAL = UNRATED + SEVERITY_RATED  # the sources that --without may leave out
+# other languages' lists without a rating, each of one language (its words count as cuss's "likely" there)
+OTHER_LANGUAGE_LISTS = {"french-badwords-list": "fr", "italian-badwords-list": "it", "bad-words-es": "es"}
+OPTIONAL = UNRATED + SEVERITY_RATED + list(OTHER_LANGUAGE_LISTS)  # the sources that --without may leave out
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
@@ -122,6 +132,7 @@ OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more 
 CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
 _CUSS_ENTRY = re.compile(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([^\s:'\"]+)):\s*([012]),?\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*")
 
 
 def sha256(data: bytes) -> str:
@@ -206,6 +217,19 @@ def fold(term: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", term).casefold().split())
 
 
+def other_language_words(name: str, blob: bytes) -> list[str]:
+    """The words of one other language's unrated list, spelled with letters (french-badwords-list spells each in
+    leet too: "@ndou!lle")."""
+    files = members(blob)
+    if name == "french-badwords-list":
+        words = files["list.txt"].decode("utf-8").splitlines()
+    elif name == "italian-badwords-list":
+        words = json.loads(re.search(rb"=\s*(\[.*\])", files["lib/array.js"], re.S).group(1))  # type: ignore[union-attr]
+    else:
+        words = json.loads(files["lib/languages/lang-es.json"])["words"]
+    return sorted({fold(w) for w in words if _LETTERS.fullmatch(fold(w))})  # its leet spellings are the normalizer's
+
+
 def ldnoobw(files: dict[str, bytes]) -> dict[str, list[str]]:
     return {lang: sorted({fold(t) for t in json.loads(files[f"{lang}.json"]) if fold(t)}) for lang in LANGS if f"{lang}.json" in files}
 
@@ -245,7 +269,7 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
 
 def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[str, dict[str, int]],
           unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float],
-          goods_first: set[str] = frozenset()) -> dict[str, dict]:
+          goods_first: set[str] = frozenset(), other_lists: dict[str, list[str]] | None = None) -> dict[str, dict]:
     """Per language, the categories to write. The other rated lists' English words take their own rating where
     cuss does not rate them, and the unrated lists' words count as sure ones where no list rates them: a list with
     a rating knows more than one without ("butt" is cuss's 0).
@@ -258,6 +282,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     "scrotum", "masochist", "limey". An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
     drink, "jigger" a glass) is a word first however many sources list it."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
+    for lang, words in (other_lists or {}).items():
+        for word in words:
+            cu.setdefault(lang, {}).setdefault(word, 2)
     votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
     for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
         if name not in COMPILATIONS:
@@ -521,16 +548,21 @@ def main() -> None:
         if provenance[name]["sha256"] != expected:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
     unrated = {name: unrated_words(name, blobs[name]) for name in UNRATED if name in blobs}
+    other_lists: dict[str, list[str]] = {}
+    for name, lang in OTHER_LANGUAGE_LISTS.items():
+        if name in blobs:
+            other_lists[lang] = sorted({*other_lists.get(lang, []), *other_language_words(name, blobs[name])})
     rated = {name: (surge_ratings if name in GIT else severity_ratings)(blobs[name]) for name in SEVERITY_RATED if name in blobs}
     emoji = sorted({t for name in SEVERITY_RATED if name in blobs and name not in GIT
                     for t in severity_ratings(blobs[name], "emoji.json")})
     english = {*cuss(members(blobs["cuss"]))["en"], *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
                  (args.agreement, args.agreement_zipf, args.one_source_zipf),
-                 goods_first(args.wordnet, {w for w in english if w.isalpha()}))
+                 goods_first(args.wordnet, {w for w in english if w.isalpha()}), other_lists)
     profane: set[str] = set()
     for lang, groups in cats.items():
-        used = provenance  # the English lists count for every language: their word is English slang ("puta")
+        # the English lists count for every language (their word is English slang: "puta"); another language's, there
+        used = {name: p for name, p in provenance.items() if OTHER_LANGUAGE_LISTS.get(name, lang) == lang}
         data = {
             "version": " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items() if name in used),
             "source": used,
@@ -623,10 +655,10 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
                             "2 cups of flour", "V8 vegetable juice", "Almond nut butter"]},
            "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies"],
                       "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar"]}},
-    "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
-    "fr": {"block": {"hit": ["Promo de merde"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
+    "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos", "Ofertas chingaderita"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
+    "fr": {"block": {"hit": ["Promo de merde", "Soirée espingoin", "Apéro chinetoque"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
     "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},
-    "it": {"block": {"hit": ["Offerte di merda"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
+    "it": {"block": {"hit": ["Offerte di merda", "Offerte cazzona"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
     "pt": {"block": {"hit": ["Ofertas de merda"], "ok": ["Pão de queijo", "Pinto beans", "Caça ao tesouro"]}},
     "nl": {"block": {"hit": ["Klootzak aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
 }

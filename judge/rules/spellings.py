@@ -120,7 +120,8 @@ class SpellingMatching(WordTables):
             if form in spoken:
                 continue  # said aloud is one reading: no respelling of it ("milchkuh" is no "milchker", "hooker")
             respelled = m.unmasked_root(form) or (m.respelled_root(form) or m.vowelless_root(form) if written else None)
-            heard = len(form) > 3 and form not in m.rare_words  # a word wordfreq knows ("fka", "phx") is no respelling
+            # a word wordfreq knows ("fka", "phx") is no respelling, unless written with leet or marks ("f@k")
+            heard = tok.obfuscated or len(form) > 3 and form not in m.rare_words
             spelled = heard and (self.phonetic_exact.get(phonetic(form)) or self.phonetic_exact.get(spelling_key(form))) or [
                 e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
             if spelled:
