@@ -282,6 +282,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     "scrotum", "masochist", "limey". An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
     drink, "jigger" a glass) is a word first however many sources list it."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
+    # another language's votes: cuss's "likely" and its own list ("niquer" has both)
+    lang_votes = {lang: {w: (cu.get(lang, {}).get(w) == 2) + (w in words) for w in {*words, *cu.get(lang, {})}}
+                  for lang, words in ((lang, set(ws)) for lang, ws in (other_lists or {}).items())}
     for lang, words in (other_lists or {}).items():
         for word in words:
             cu.setdefault(lang, {}).setdefault(word, 2)
@@ -309,8 +312,8 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             return " " not in t and zipf(t, lang) >= everyday_zipf
 
         def agreed(t: str) -> bool:  # sources enough for an everyday word that is no goods' name first ("nip")
-            return (lang == "en" and 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1]
-                    and t not in goods_first)
+            n = votes.get(t, 0) if lang == "en" else lang_votes.get(lang, {}).get(t, 0)
+            return 0 < agreement[0] <= n and zipf(t, lang) < agreement[1] and (lang != "en" or t not in goods_first)
 
         def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
             return (lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < agreement[2]

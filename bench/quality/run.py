@@ -64,7 +64,13 @@ HELD_OUT = {
         "profane-words@2.1.0",
         "profane-words-2.1.0.tgz",
     ),  # imported: measured without it
+    # other languages: allprofanity's lists of French, Spanish, German and Brazilian Portuguese words (MIT), which no
+    # imported source is built from
+    **{f"allprofanity-{lang}": ("npm", "allprofanity@2.4.0", "allprofanity-2.4.0.tgz")
+       for lang in ("french", "spanish", "german", "brazilian")},
 }
+LANGUAGE = {"allprofanity-french": "fr", "allprofanity-spanish": "es", "allprofanity-german": "de",
+            "allprofanity-brazilian": "pt"}  # of a held-out list, when not English
 LEET = str.maketrans({"a": "@", "s": "$", "i": "1", "o": "0", "e": "3", "t": "7"})
 HOMOGLYPH = str.maketrans(
     {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
@@ -127,6 +133,9 @@ def fetch(cache: Path) -> dict[str, list[str]]:
         with tarfile.open(path) as t:
             if name == "profane-words":
                 text = "\n".join(json.load(t.extractfile("package/words.json")))  # type: ignore[arg-type]
+            elif name.startswith("allprofanity-"):
+                member = f"package/dist/languages/{name.removeprefix('allprofanity-')}-words.js"
+                text = "\n".join(re.findall(r'"([^"\n]+)",', t.extractfile(member).read().decode("utf-8")))  # type: ignore[union-attr]
             elif name == "badwords-list":
                 text = "\n".join(
                     re.findall(
@@ -221,14 +230,14 @@ def imported_terms(lexicon: Path | None) -> set[str]:
     return {t for c in data["categories"] for t in c["terms"] if isinstance(t, str)}  # not compound-only words
 
 
-def is_everyday(term: str) -> bool:
-    """An ordinary English word (wordfreq Zipf >= 3.5, or a phrase of such words): "fat", "facial", "balls".
+def is_everyday(term: str, lang: str = "en") -> bool:
+    """An ordinary word of ``lang`` (wordfreq Zipf >= 3.5, or a phrase of such words): "fat", "facial", "balls".
     The held-out lists hold many; the "strong" recall leaves them out. Without wordfreq, nothing is."""
     try:
         from wordfreq import zipf_frequency
     except ImportError:
         return False
-    return all(zipf_frequency(w, "en") >= 3.5 for w in term.split())
+    return all(zipf_frequency(w, lang) >= 3.5 for w in term.split())
 
 
 def gate(
@@ -271,7 +280,7 @@ def profanity(
         rare: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # not everyday words: profanity first
         strong: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         missed: dict[str, list[str]] = defaultdict(list)
-        common = {t for t in terms if is_everyday(t)}
+        common = {t for t in terms if is_everyday(t, LANGUAGE.get(name, "en"))}
         everyday = common | (set(terms) & imported_terms(lexicon))
         for cid, kind, term in keys:
             hit = decisions[cid] != Decision.APPROVED
