@@ -10,7 +10,8 @@ Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - ``cuss`` (npm), MIT: words with a sureness rating (2 likely, 1 maybe, 0 possibly profane);
 - ``@dsojevic/profanity-list`` (npm), MIT: entries with a severity (1 mild ... 4 severe); 2 and up is sure, 1 maybe;
 - Surge AI's ``profanity`` list (GitHub, ``profanity_en.csv`` at a pinned commit), MIT: English entries with a
-  severity (Mild, Strong, Severe); Strong and Severe are sure, Mild maybe;
+  severity (Mild, Strong, Severe); Strong and Severe are sure; Mild is a milder profanity, which another list's
+  word wins over, and a maybe where no other list has the word;
 - ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
   lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
 - ``french-badwords-list``, ``italian-badwords-list`` and ``bad-words-es`` (npm), MIT: French, Italian and Spanish
@@ -183,7 +184,8 @@ def unrated_words(name: str, blob: bytes) -> list[str]:
 
 
 def surge_ratings(blob: bytes) -> dict[str, int]:
-    """Surge's entries as cuss ratings: Strong and Severe are sure (2), Mild is maybe (1)."""
+    """Surge's entries as cuss ratings: Strong and Severe are sure (2), Mild is 1 (``MILD_YIELDS``: another list's
+    word wins over it)."""
     ratings: dict[str, int] = {}
     for row in csv.DictReader(io.StringIO(blob.decode("utf-8"))):
         term = fold(row["text"])
@@ -282,12 +284,12 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     "scrotum", "masochist", "limey". An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
     drink, "jigger" a glass) is a word first however many sources list it."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
-    # another language's votes: cuss's "likely" and its own list ("niquer" has both)
-    lang_votes = {lang: {w: (cu.get(lang, {}).get(w) == 2) + (w in words) for w in {*words, *cu.get(lang, {})}}
-                  for lang, words in ((lang, set(ws)) for lang, ws in (other_lists or {}).items())}
+    lang_votes: dict[str, dict[str, int]] = {}  # another language's votes: cuss's "likely" and its own list ("niquer")
     for lang, words in (other_lists or {}).items():
+        ratings = cu.setdefault(lang, {})
+        lang_votes[lang] = {w: (ratings.get(w) == 2) + (w in words) for w in {*words, *ratings}}
         for word in words:
-            cu.setdefault(lang, {}).setdefault(word, 2)
+            ratings.setdefault(word, 2)
     votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
     for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
         if name not in COMPILATIONS:
