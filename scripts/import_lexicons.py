@@ -14,8 +14,9 @@ Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
   word wins over, and a maybe where no other list has the word;
 - ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
   lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
-- ``french-badwords-list``, ``italian-badwords-list`` and ``bad-words-es`` (npm), MIT: French, Italian and Spanish
-  word lists without a rating, taken as cuss's "likely" words in their language;
+- ``french-badwords-list``, ``italian-badwords-list``, ``bad-words-es`` and ``allprofanity`` (npm), MIT: French,
+  Italian, Spanish, German and Brazilian Portuguese word lists without a rating, taken as cuss's "likely" words in
+  their language;
 - ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
 
 Output:
@@ -102,6 +103,7 @@ NPM = {
     "italian-badwords-list": ("1.0.3", "italian-badwords-list-1.0.3.tgz",
                               "c9ce4a8e8b2308c44a6558031024929ef49c4b19543bf240c584aa073a509235"),
     "bad-words-es": ("1.0.0", "bad-words-es-1.0.0.tgz", "b77ec2aab68f98b1cea3522ff487ee0d03a7fd9f9d4f617a05b52ef18354a945"),
+    "allprofanity": ("2.4.0", "allprofanity-2.4.0.tgz", "78e53e626278f2451bba043a5c4775f0b8f50fb9e0a0ad86c1fcf6ce3080f412"),
 }
 PIP = {
     "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
@@ -116,13 +118,15 @@ GIT = {
 GIT_URL = {"surge-profanity": "https://raw.githubusercontent.com/surge-ai/profanity/{commit}/profanity_en.csv"}
 LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT",
             "@dsojevic/profanity-list": "MIT", "surge-profanity": "MIT", "french-badwords-list": "MIT",
-            "italian-badwords-list": "MIT", "bad-words-es": "MIT"}
+            "italian-badwords-list": "MIT", "bad-words-es": "MIT", "allprofanity": "MIT"}
 UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
 SEVERITY_RATED = ["@dsojevic/profanity-list", "surge-profanity"]  # English lists with a severity (mild ... severe)
 MILD_YIELDS = {"surge-profanity"}  # a list whose lowest rating is a milder profanity, not a maybe
 COMPILATIONS = {"profane-words"}  # gathered from other lists: its word is no independent vote
-# other languages' lists without a rating, each of one language (its words count as cuss's "likely" there)
-OTHER_LANGUAGE_LISTS = {"french-badwords-list": "fr", "italian-badwords-list": "it", "bad-words-es": "es"}
+# other languages' lists without a rating, and their languages (their words count as cuss's "likely" there)
+OTHER_LANGUAGE_LISTS = {"french-badwords-list": ("fr",), "italian-badwords-list": ("it",), "bad-words-es": ("es",),
+                        "allprofanity": ("fr", "es", "de", "pt")}
+ALLPROFANITY_FILES = {"fr": "french", "es": "spanish", "de": "german", "pt": "brazilian"}  # dist/languages/<x>-words.js
 OPTIONAL = UNRATED + SEVERITY_RATED + list(OTHER_LANGUAGE_LISTS)  # the sources that --without may leave out
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
@@ -219,14 +223,17 @@ def fold(term: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", term).casefold().split())
 
 
-def other_language_words(name: str, blob: bytes) -> list[str]:
-    """The words of one other language's unrated list, spelled with letters (french-badwords-list spells each in
-    leet too: "@ndou!lle")."""
+def other_language_words(name: str, blob: bytes, lang: str) -> list[str]:
+    """The words of an other language's unrated list in ``lang``, spelled with letters (french-badwords-list spells
+    each in leet too: "@ndou!lle")."""
     files = members(blob)
     if name == "french-badwords-list":
         words = files["list.txt"].decode("utf-8").splitlines()
     elif name == "italian-badwords-list":
         words = json.loads(re.search(rb"=\s*(\[.*\])", files["lib/array.js"], re.S).group(1))  # type: ignore[union-attr]
+    elif name == "allprofanity":
+        source = files[f"dist/languages/{ALLPROFANITY_FILES[lang]}-words.js"].decode("utf-8")
+        words = re.findall(r'^\s*"([^"\n]+)",?\s*$', source, re.M)  # the array's entries, one per line
     else:
         words = json.loads(files["lib/languages/lang-es.json"])["words"]
     return sorted({fold(w) for w in words if _LETTERS.fullmatch(fold(w))})  # its leet spellings are the normalizer's
@@ -554,9 +561,9 @@ def main() -> None:
             sys.exit(f"{name}: sha256 {provenance[name]['sha256']} is not the pinned {expected}")
     unrated = {name: unrated_words(name, blobs[name]) for name in UNRATED if name in blobs}
     other_lists: dict[str, list[str]] = {}
-    for name, lang in OTHER_LANGUAGE_LISTS.items():
-        if name in blobs:
-            other_lists[lang] = sorted({*other_lists.get(lang, []), *other_language_words(name, blobs[name])})
+    for name, langs in OTHER_LANGUAGE_LISTS.items():
+        for lang in langs if name in blobs else ():
+            other_lists[lang] = sorted({*other_lists.get(lang, []), *other_language_words(name, blobs[name], lang)})
     rated = {name: (surge_ratings if name in GIT else severity_ratings)(blobs[name]) for name in SEVERITY_RATED if name in blobs}
     emoji = sorted({t for name in SEVERITY_RATED if name in blobs and name not in GIT
                     for t in severity_ratings(blobs[name], "emoji.json")})
@@ -567,7 +574,7 @@ def main() -> None:
     profane: set[str] = set()
     for lang, groups in cats.items():
         # the English lists count for every language (their word is English slang: "puta"); another language's, there
-        used = {name: p for name, p in provenance.items() if OTHER_LANGUAGE_LISTS.get(name, lang) == lang}
+        used = {name: p for name, p in provenance.items() if lang in OTHER_LANGUAGE_LISTS.get(name, (lang,))}
         data = {
             "version": " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items() if name in used),
             "source": used,
@@ -662,9 +669,9 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
                       "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar"]}},
     "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos", "Ofertas chingaderita"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
     "fr": {"block": {"hit": ["Promo de merde", "Soirée espingoin", "Apéro chinetoque"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
-    "de": {"block": {"hit": ["Arschloch Angebote"], "ok": ["Frische Brötchen"]}},
+    "de": {"block": {"hit": ["Arschloch Angebote", "Tittenficker Angebote"], "ok": ["Frische Brötchen"]}},
     "it": {"block": {"hit": ["Offerte di merda", "Offerte cazzona"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
-    "pt": {"block": {"hit": ["Ofertas de merda"], "ok": ["Pão de queijo", "Pinto beans", "Caça ao tesouro"]}},
+    "pt": {"block": {"hit": ["Ofertas de merda", "Ofertas punheta"], "ok": ["Pão de queijo", "Pinto beans", "Caça ao tesouro"]}},
     "nl": {"block": {"hit": ["Klootzak aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
 }
 

@@ -8,9 +8,10 @@
   each term as a theme word, plain and in ten obfuscations (the five the issue names, and small capitals, every
   letter doubled, vowels masked, a symbol for a letter, a space splitting the word); "unseen" recall leaves out the
   terms that the imported lists hold as such and the everyday words. ``profane-words`` (imported) is a
-  compilation that holds 93% of both, so they are measured on a lexicon built without it and without Surge's list
-  (``scripts/import_lexicons.py --without profane-words --without surge-profanity``), and that lexicon is measured
-  on profane-words too; the shipped lexicon's figures on them are given as well, marked in-sample.
+  compilation that holds 93% of both, so they are measured on a lexicon built without it, Surge's list and
+  allprofanity (``scripts/import_lexicons.py --without profane-words --without surge-profanity --without
+  allprofanity``), and that lexicon is measured on profane-words and allprofanity's French, Spanish, German and
+  Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
 - ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eleven forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
@@ -64,8 +65,8 @@ HELD_OUT = {
         "profane-words@2.1.0",
         "profane-words-2.1.0.tgz",
     ),  # imported: measured without it
-    # other languages: allprofanity's lists of French, Spanish, German and Brazilian Portuguese words (MIT), which no
-    # imported source is built from
+    # other languages: allprofanity's lists of French, Spanish, German and Brazilian Portuguese words (MIT; imported,
+    # so measured without it)
     **{f"allprofanity-{lang}": ("npm", "allprofanity@2.4.0", "allprofanity-2.4.0.tgz")
        for lang in ("french", "spanish", "german", "brazilian")},
 }
@@ -76,9 +77,9 @@ HOMOGLYPH = str.maketrans(
     {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
 )
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
-# imported sources that the held-out lists overlap: the lexicon that recall on other lists is measured with leaves
-# them out (a compilation of other lists, and Surge's list, which --extra-list measures)
-HELD_OUT_BUILD = ("profane-words", "surge-profanity")
+# imported sources that the held-out lists are or overlap: the lexicon that recall on them is measured with leaves
+# them out (a compilation of other lists, Surge's list, which --extra-list measures, and allprofanity)
+HELD_OUT_BUILD = ("profane-words", "surge-profanity", "allprofanity")
 
 
 def _small_capital(c: str) -> str:
@@ -441,8 +442,8 @@ def main() -> None:
     shipped = {n: t for n, t in lists.items() if n != "profane-words"}
     result = {
         "profanity": {
-            "built without profane-words and Surge": profanity(lists, out, held_out),
-            "shipped lexicon (in-sample through profane-words and Surge)": profanity(
+            "built without profane-words, Surge and allprofanity": profanity(lists, out, held_out),
+            "shipped lexicon (in-sample through those three)": profanity(
                 shipped, out, lexicon
             ),
         },
