@@ -1,5 +1,6 @@
 """Import public profanity lexicons into policies/terms/, reproducibly.
 
+    apt-get install wordnet-base && pip install -e ".[lexicons]"   # once: WordNet 3.0's files and wordfreq
     python scripts/import_lexicons.py            # fetch the pinned packages, check their sha256, write the lists
     python scripts/import_lexicons.py --from DIR # use package files already in DIR (same names, same sha256)
     python scripts/import_lexicons.py --without profane-words --out DIR  # a lexicon without one source, to
