@@ -318,8 +318,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     for lang in LANGS:
         listed = set(ld.get(lang, []))
         ratings = cu.get(lang, {})
-        def frequent(t: str) -> bool:
-            return " " not in t and zipf(t, lang) >= everyday_zipf
+        def frequent(t: str) -> bool:  # wordfreq reads "bum-bandits" as its pieces: an English one is read joined
+            return " " not in t and zipf(t.replace("-", "") if lang == "en" else t, lang) >= everyday_zipf
+            # (French writes everyday compounds so: "pare-chocs" is a bumper)
 
         def agreed(t: str) -> bool:  # sources enough for an everyday word that is no goods' name first ("nip")
             n = votes.get(t, 0) if lang == "en" else lang_votes.get(lang, {}).get(t, 0)
