@@ -318,9 +318,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     for lang in LANGS:
         listed = set(ld.get(lang, []))
         ratings = cu.get(lang, {})
-        def frequent(t: str) -> bool:  # wordfreq reads "bum-bandits" as its pieces: an English one is read joined
+        def frequent(t: str) -> bool:  # wordfreq reads "bum-bandits" as its pieces: English is read joined (French
+            # writes everyday compounds so: "pare-chocs" is a bumper)
             return " " not in t and zipf(t.replace("-", "") if lang == "en" else t, lang) >= everyday_zipf
-            # (French writes everyday compounds so: "pare-chocs" is a bumper)
 
         def agreed(t: str) -> bool:  # sources enough for an everyday word that is no goods' name first ("nip")
             n = votes.get(t, 0) if lang == "en" else lang_votes.get(lang, {}).get(t, 0)
@@ -357,6 +357,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         ld_singles = {w for w in ld.get("en", []) if " " not in w and len(w) >= 3}
         sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) and not one_source(t) or built_on_listed(t))}
         block = sorted(t for t in listed | sure if not elsewhere(t))
+
         def innuendo(t: str) -> bool:  # a maybe made of everyday words only: "nut butter", "man meat", "go to hell"
             return " " in t and all(zipf(w, lang) >= INNUENDO_ZIPF and w not in block for w in t.split())
 
@@ -569,10 +570,11 @@ def main() -> None:
     rated = {name: (surge_ratings if name in GIT else severity_ratings)(blobs[name]) for name in SEVERITY_RATED if name in blobs}
     emoji = sorted({t for name in SEVERITY_RATED if name in blobs and name not in GIT
                     for t in severity_ratings(blobs[name], "emoji.json")})
-    english = {*cuss(members(blobs["cuss"]))["en"], *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
+    listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
+              *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}  # every English term
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
                  (args.agreement, args.agreement_zipf, args.one_source_zipf),
-                 goods_first(args.wordnet, {w for w in english if w.isalpha()}), other_lists)
+                 goods_first(args.wordnet, {w for w in listed if w.isalpha()}), other_lists)
     profane: set[str] = set()
     for lang, groups in cats.items():
         # the English lists count for every language (their word is English slang: "puta"); another language's, there
@@ -602,8 +604,6 @@ def main() -> None:
     roots = english_roots([t for t in cats["en"]["block"] if t not in cats["en"]["agreed"]])
     common = common_words_en(args.common_zipf)
     rare = sorted(set(common_words_en(args.rare_zipf, 200_000)) - set(common))
-    listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
-              *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}
     disguised = tuple(cats["en"]["disguise"])
     known = known_words(roots, args.known_zipf, ["en"], listed, disguised=disguised)
     other = known_words(roots, args.known_zipf, LANGS[1:], listed, args.common_zipf, disguised)
