@@ -9,7 +9,9 @@ writes; each batch of verdicts is one transaction, so a killed run loses at most
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -26,6 +28,7 @@ from judge.store.location import StoreLocation, locate
 from judge.store.schema import table
 
 DEFAULT_DB = "judge.db"
+BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for another process's write to end
 IN_CHUNK = 500  # values per ``IN (?, ...)``: far below SQLite's bound-parameter limit
 
 
@@ -97,7 +100,7 @@ def open_engine(where: StoreLocation) -> tuple[Engine, list[str]]:
     else:
         assert where.path is not None
         faults.check_store_file(where.path)
-        engine = create_engine(where.url, connect_args={"timeout": 30})
+        engine = create_engine(where.url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         lock = "BEGIN IMMEDIATE"
     event.listen(engine, "handle_error", faults.translate(where.shown))
@@ -191,9 +194,23 @@ def in_chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[tuple[tup
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for another process
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+    _switch_to_wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _switch_to_wal(cur: sqlite3.Cursor) -> None:
+    """``PRAGMA journal_mode=WAL``, retried: while another process creates or converts the same new file,
+    SQLite refuses the switch at once with "database is locked", without waiting on the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.1))

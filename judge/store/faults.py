@@ -16,7 +16,7 @@ from judge.errors import StoreError
 from judge.redact import redact_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-EMPTY_GRACE_S = 1.0  # a store another process is creating is empty for a moment
+EMPTY_GRACE_S = 5.0  # a store another process is creating is empty for a moment (longer on a busy machine)
 
 
 def check_store_file(path: Path) -> None:

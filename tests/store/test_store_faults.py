@@ -12,6 +12,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from judge.cli import app
+from judge.store import Store
 from judge.store import base as store_base
+from judge.store import faults as store_faults
 from tests.conftest import ROOT, cand, write_jsonl, write_no_toxicity_policy
 
 runner = CliRunner()
@@ -105,7 +108,10 @@ def _catalog(tmp: Path) -> Path:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-def test_a_damaged_store_is_a_one_line_error_and_stays_as_it_was(tmp_path: Path, good_store: Path, kind: str, command: str):
+def test_a_damaged_store_is_a_one_line_error_and_stays_as_it_was(
+    tmp_path: Path, good_store: Path, kind: str, command: str, monkeypatch
+):
+    monkeypatch.setattr(store_faults, "EMPTY_GRACE_S", 0.2)  # no other process is creating this empty file
     db = tmp_path / "j.db"
     _damage(kind, good_store, db)
     before = digest(db)
@@ -168,6 +174,24 @@ def test_processes_creating_the_same_new_store_at_once_all_succeed(tmp_path: Pat
         assert code in (0, 1) and "Traceback" not in stderr, stderr
     con = sqlite3.connect(db)
     assert con.execute("SELECT COUNT(*), COUNT(DISTINCT run_id) FROM verdicts").fetchone() == (80, 4)
+
+
+def test_a_new_store_waits_for_another_connection_writing_the_file_instead_of_failing_at_once(tmp_path: Path):
+    # SQLite refuses the switch to WAL at once, without its busy timeout, while another connection writes a
+    # file still in rollback mode: the state of a new file that another process is creating
+    db = tmp_path / "new.db"
+    other = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, other.execute, ("COMMIT",))
+    release.start()
+    try:
+        store = Store(db)
+    finally:
+        release.join()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert store.applied and store.runs() == []
 
 
 def test_the_same_input_gated_twice_at_once_loses_and_repeats_nothing(tmp_path: Path, no_toxicity_policy: Path):
