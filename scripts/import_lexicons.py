@@ -39,9 +39,11 @@ Output:
   An everyday English word that two independent sources call likely profane is kept all the same, when rarer
   than Zipf 3.75 (``--agreement``, ``--agreement-zipf``): "bellend", "skank", "prick" (3.5, 3.75 and 4.0 were
   measured the same way as the one-source threshold below: 3.75 added recall on profane-words at no false reject). One that a single independent
-  source lists is a maybe (review) when rarer than Zipf 2.8 (``--one-source-zipf``): "scrotum", "limey"; the
+  source lists is a maybe (review) when rarer than Zipf 2.8 (``--one-source-zipf``): "masochist", "limey"; the
   threshold was chosen on profane-words (measured without it) and the dev half of the product names, at 2.6, 2.8
-  and 3.0 ("tampon", Zipf 2.9, is listed by one source).
+  and 3.0 ("tampon", Zipf 2.9, is listed by one source). When a rated list calls it maybe profane as well (cuss's 1,
+  a mild severity), the bound is Zipf 3.5 (``--seconded-zipf``): "scrotum", "turd", "bugger", "knob"; 3.75 would take
+  "booty" and "scum", both in product names (Pirate's Booty, soap scum fighters).
 - ``policies/terms/morphology.yaml``: the English roots that compounds are built on (single-word block terms of
   four letters or more in common use, Zipf >= 2.5, and three-letter ones the lexicon itself shows to be productive: the first part of at
   least three other terms), split into *unambiguous* roots (no real word contains them, bar profanity
@@ -278,18 +280,19 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
 
 
 def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[str, dict[str, int]],
-          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float],
+          unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float, float],
           goods_first: set[str] = frozenset(), other_lists: dict[str, list[str]] | None = None) -> dict[str, dict]:
     """Per language, the categories to write. The other rated lists' English words take their own rating where
     cuss does not rate them, and the unrated lists' words count as sure ones where no list rates them: a list with
     a rating knows more than one without ("butt" is cuss's 0).
 
-    ``agreement`` = (sources, zipf, one_zipf): an English word that at least that many independent sources call likely
-    profane (cuss's 2, a severity of 2 or more, an unrated list; a compilation of other lists does not count) is
-    kept although it is an everyday word, when it is less frequent than ``zipf``: "bellend", "chode", "skank"
-    are profanity first. Such words are listed as they are ("agreed"), never made roots of compounds. With a third
-    value, ``one_zipf``, an everyday word rarer than that which one independent source lists is a maybe (review):
-    "scrotum", "masochist", "limey". An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
+    ``agreement`` = (sources, zipf, one_zipf, seconded_zipf): an English word that at least that many independent
+    sources call likely profane (cuss's 2, a severity of 2 or more, an unrated list; a compilation of other lists does
+    not count) is kept although it is an everyday word, when it is less frequent than ``zipf``: "bellend", "chode",
+    "skank" are profanity first. Such words are listed as they are ("agreed"), never made roots of compounds. An
+    everyday word that one independent source lists is a maybe (review) when rarer than ``one_zipf`` ("masochist",
+    "limey"), or than ``seconded_zipf`` when a rated list calls it maybe profane as well (cuss's 1, a mild severity:
+    "scrotum", "turd", "bugger"). An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
     drink, "jigger" a glass) is a word first however many sources list it."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
     lang_votes: dict[str, dict[str, int]] = {}  # another language's votes: cuss's "likely" and its own list ("niquer")
@@ -299,6 +302,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         for word in words:
             ratings.setdefault(word, 2)
     votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
+    seconded = {w for ratings in (cu["en"], *rated.values()) for w, r in ratings.items() if r == 1}  # a maybe's vote
     for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
         if name not in COMPILATIONS:
             for word in words:
@@ -327,7 +331,8 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             return 0 < agreement[0] <= n and zipf(t, lang) < agreement[1] and (lang != "en" or t not in goods_first)
 
         def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
-            return (lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < agreement[2]
+            below = agreement[3] if t in seconded else agreement[2]
+            return (lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < below
                     and t not in goods_first)
 
         def everyday(t: str) -> bool:
@@ -537,6 +542,8 @@ def main() -> None:
                     help="an everyday word that this many independent sources list is kept (0: never)")
     ap.add_argument("--one-source-zipf", type=float, default=2.8,
                     help="an everyday word that one independent source lists is kept when it is less frequent than this")
+    ap.add_argument("--seconded-zipf", type=float, default=3.5,
+                    help="... or less frequent than this when a rated list calls it maybe profane as well ('turd')")
     ap.add_argument("--agreement-zipf", type=float, default=3.75,
                     help="... when it is less frequent than this (Zipf)")
     ap.add_argument("--open-partner-zipf", type=float, default=3.7,
@@ -573,7 +580,7 @@ def main() -> None:
     listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
               *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}  # every English term
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
-                 (args.agreement, args.agreement_zipf, args.one_source_zipf),
+                 (args.agreement, args.agreement_zipf, args.one_source_zipf, args.seconded_zipf),
                  goods_first(args.wordnet, {w for w in listed if w.isalpha()}), other_lists)
     profane: set[str] = set()
     for lang, groups in cats.items():
@@ -667,8 +674,8 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
                      "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
                             "Sprinklez cupcake toppings", "Caraway sauerkraut", "Hell or High Watermelon ale",
                             "2 cups of flour", "V8 vegetable juice", "Almond nut butter"]},
-           "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies"],
-                      "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar"]}},
+           "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies", "Turd candy bar", "Scrotum snacks"],
+                      "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar", "Knobby squash"]}},
     "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos", "Ofertas chingaderita"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
     "fr": {"block": {"hit": ["Promo de merde", "Soirée espingoin", "Apéro chinetoque"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
     "de": {"block": {"hit": ["Arschloch Angebote", "Tittenficker Angebote"], "ok": ["Frische Brötchen"]}},
