@@ -66,6 +66,13 @@ class PatternsConfig(_Strict):
     keyword_severity: dict[str, Severity] = {}  # pattern group id -> severity of a match in a search keyword
 
 
+class InjectionConfig(PatternsConfig):
+    """The injection patterns, and the grammar of words addressed to a judge (policies/grammars/injection.yaml)."""
+
+    grammar: str | None = "grammars/injection.yaml"  # None: the patterns only
+    grammar_severity: Severity | None = None  # the grammar's own severity (review) when None
+
+
 class FormatConfig(_Strict):
     enabled: bool = True
     theme_min_chars: int = Field(3, ge=0)
@@ -195,7 +202,7 @@ class ChecksConfig(_Strict):
     threats: ThreatsConfig = ThreatsConfig()
     claims: PatternsConfig = PatternsConfig()
     pii: PatternsConfig = PatternsConfig()
-    injection: PatternsConfig = PatternsConfig()
+    injection: InjectionConfig = InjectionConfig()
     format: FormatConfig = FormatConfig()
     script: ScriptConfig = ScriptConfig()
     vocabulary: VocabularyConfig = VocabularyConfig()

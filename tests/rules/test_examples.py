@@ -13,6 +13,7 @@ from judge.models import Candidate
 from judge.policy import load_policy
 from judge.resources import data_dir
 from judge.rules.checks import CheckEnv
+from judge.rules.checks.addressed import load_addressed
 from judge.rules.checks.base import Subject
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
@@ -164,3 +165,20 @@ def test_a_threat_grammar_naming_an_undefined_slot_is_refused():
 
     with pytest.raises(ValidationError, match="not defined: place"):
         ThreatGrammar(version="1", slots={"group": ["cops"]}, templates=["burn {place}"])
+
+
+INJECTION_GRAMMAR = load_addressed(POLICIES / "grammars" / "injection.yaml")
+INJECTION_OK = [t for g in GROUPS if g.check == "injection" for t in g.examples.ok]
+
+
+def _addressed_cases():
+    examples = INJECTION_GRAMMAR.grammar.examples
+    return [pytest.param(t, e, id=f"addressed-{e}-{t[:30]}")
+            for e, ts in (("hit", examples.hit), ("ok", [*examples.ok, *INJECTION_OK])) for t in ts]
+
+
+@pytest.mark.parametrize(("text", "expect"), _addressed_cases())
+def test_injection_grammar_examples(text: str, expect: str):
+    # the injection patterns' look-alikes ("Judge's Choice Cheeses") are the grammar's too
+    found = INJECTION_GRAMMAR.find(normalize(text).text)
+    assert (found is not None) == (expect == "hit"), (text, found)

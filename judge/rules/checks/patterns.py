@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from judge.config import load_yaml
 from judge.models import Finding, Severity
-from judge.resources import data_dir
+from judge.resources import data_dir, resolve_data_file
+from judge.rules.checks.addressed import load_addressed
 from judge.rules.checks.base import Check, Subject
 from judge.rules.decoded import (
     decoded_readings,
@@ -317,10 +318,37 @@ class PiiCheck(PatternCheck):
 
 class InjectionCheck(PatternCheck):
     id = "injection"
-    description = "Prompt-injection attempts aimed at an automated judge, in the content and in its placement and context"
+    description = ("Prompt-injection attempts aimed at an automated judge, in the content and in its placement and context; "
+                   "words addressed to a judge (a verdict beside the judge's vocabulary) are reviewed")
+
+    @cached_property
+    def grammar_path(self) -> Path | None:
+        ref = getattr(self.cfg, "grammar", None)
+        return resolve_data_file(ref, "policies", self.ctx.base_dir).resolve() if ref else None
+
+    @property
+    def data_files(self) -> list[Path]:
+        return [*super().data_files, *([self.grammar_path] if self.grammar_path else [])]
 
     def check(self, subject: Subject) -> list[Finding]:
-        return super().check(subject) + self._findings(_brief_matches(tuple(subject.candidate.brief_texts())))
+        found = super().check(subject)
+        return found + self._addressed(subject, {f.field for f in found}) + self._findings(
+            _brief_matches(tuple(subject.candidate.brief_texts())))
+
+    def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
+        """Words addressed to a judge in each field that no pattern flagged already."""
+        if self.grammar_path is None:
+            return []
+        grammar = load_addressed(self.grammar_path)
+        severity = getattr(self.cfg, "grammar_severity", None) or grammar.grammar.severity
+        out = []
+        for field_name, nt in subject.fields:
+            hit = grammar.find(nt.text) if field_name not in flagged else None
+            if hit is not None:
+                message = f"words addressed to a judge ({', '.join(hit.words)})"
+                out.append(self.finding(severity, message, field_name, nt, hit.start, hit.end,
+                                        term=f"grammar rule {hit.rule + 1}", category="addressed"))
+        return out
 
 
 @lru_cache(maxsize=4096)
