@@ -24,6 +24,7 @@ GRAMMAR = CompiledGrammar(AddressedGrammar(
     softeners=["please", "and"],
     praise=["by", "for"],
     rules=[["judge", "verdict"], ["judge", "weak"], ["judge", "order"], ["judge", "address"], ["commanded_verdict"]],
+    screen=["judge", "verdict"],
 ))
 
 
@@ -65,13 +66,20 @@ def test_one_word_fills_one_class_only():
 
 def test_a_rule_naming_an_undefined_class_is_refused():
     with pytest.raises(ValidationError, match="not defined: verdict"):
-        AddressedGrammar(version="1", classes={"judge": ["judge"]}, orders=[], rules=[["judge", "verdict"]])
+        AddressedGrammar(version="1", classes={"judge": ["judge"]}, orders=[], rules=[["judge", "verdict"]], screen=["judge"])
+
+
+def test_a_rule_that_the_screen_would_skip_is_refused():
+    # a text holding "you" and an order would never be read: the screen holds judge words only
+    with pytest.raises(ValidationError, match="no screened class: address [+] order"):
+        AddressedGrammar(version="1", classes={"judge": ["judge"], "address": ["you"]}, orders=["ignore"],
+                         rules=[["judge", "address"], ["address", "order"]], screen=["judge"])
 
 
 def _check(tmp_path: Path, **cfg) -> InjectionCheck:
     path = tmp_path / "grammar.yaml"
     path.write_text(yaml.safe_dump({"version": "1", "classes": {"judge": ["grader"], "verdict": ["fine"]}, "orders": [],
-                                    "rules": [["judge", "verdict"]]}))
+                                    "rules": [["judge", "verdict"]], "screen": ["judge"]}))
     return InjectionCheck(InjectionConfig(grammar=str(path), **cfg), CheckEnv(tmp_path))
 
 

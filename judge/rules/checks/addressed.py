@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -25,6 +26,8 @@ COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is 
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
+_MEMO_MAX = 50_000  # texts whose reading is kept
+UNREAD: Any = object()  # a text not read yet
 
 
 class AddressedGrammar(BaseModel):
@@ -38,6 +41,9 @@ class AddressedGrammar(BaseModel):
     praise: list[str] = []  # a verdict word followed by one of these describes: "approved by our chefs"
     copulas: list[str] = []  # a verdict word after one of these (or ending a clause) is what a thing is to be
     rules: list[list[str]]
+    # classes of which every rule names one (or "commanded_verdict", a "verdict" word): a text holding no word of
+    # theirs is not read further; rarer classes make a faster screen
+    screen: list[str]
     examples: Examples = Examples()
 
     @model_validator(mode="after")
@@ -48,6 +54,12 @@ class AddressedGrammar(BaseModel):
             raise ValueError(f"rules name classes that are not defined: {', '.join(unknown)}")
         if any(not rule for rule in self.rules):
             raise ValueError("a rule names no class")
+        if not set(self.screen) <= set(self.classes):
+            raise ValueError(f"the screen names classes that are not defined: {', '.join(sorted(set(self.screen) - set(self.classes)))}")
+        screened = {*self.screen, *([COMMANDED_VERDICT] if "verdict" in self.screen else [])}
+        unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
+        if unscreened:
+            raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
         return self
 
 
@@ -94,11 +106,24 @@ class CompiledGrammar:
         self.copulas = frozenset(grammar.copulas)
         verdicts = [name for name in grammar.classes if name.startswith("verdict")]
         self.verdict_words = frozenset(w for name in verdicts for w in self.words[name])
-        screen = {w for ws in self.words.values() for w in ws} | {p.split()[0] for ps in self.phrases.values() for p in ps}
-        self.screen = frozenset(screen)
+        self.screen = self._screen()
+        self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
+
+    def _screen(self) -> frozenset[str]:
+        """The words of the screened classes (a phrase by its first word): a text without any holds no rule."""
+        return frozenset(w for name in self.grammar.screen
+                         for w in (*self.words[name], *(p.split()[0] for p in self.phrases[name])))
 
     def find(self, text: str) -> Addressed | None:
         """The first sentence of ``text`` (normalized) in which a rule's classes all meet, each in a word of its own."""
+        found = self.read.get(text, UNREAD)
+        if found is UNREAD:
+            if len(self.read) >= _MEMO_MAX:
+                self.read.clear()
+            found = self.read[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> Addressed | None:
         if self.screen.isdisjoint(_WORD.findall(text)):
             return None
         for m in _SENTENCE.finditer(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from judge.models import Finding, Severity, simple_key
 from judge.rules.checks.base import Check, Subject
@@ -70,13 +70,12 @@ class FormatCheck(Check):
             out.append(self.rule("near_duplicates_partly_checked", I, f"{len(uniq)} distinct keywords: near-duplicates "
                                  f"were looked for among the first {NEAR_DUPLICATE_LIMIT}", "keywords", score=len(uniq)))
             uniq = uniq[:NEAR_DUPLICATE_LIMIT]
-        if len(uniq) < 2:
-            return out
-        strings = [k for _, k in uniq]
-        scores = process.cdist(strings, strings, scorer=fuzz.ratio, score_cutoff=self.cfg.near_duplicate_threshold)
-        for a, b in zip(*scores.nonzero(), strict=True):
-            if a < b:
-                ia, ib, score = uniq[a][0], uniq[b][0], float(scores[a, b])
+        cutoff = self.cfg.near_duplicate_threshold
+        for a, (ia, ka) in enumerate(uniq):  # pairs one by one: for a record's few keywords, faster than a cdist matrix
+            for ib, kb in uniq[a + 1 :]:
+                score = fuzz.ratio(ka, kb, score_cutoff=cutoff)
+                if not score:
+                    continue
                 out.append(self.rule(
                     "near_duplicate_keyword", I,
                     f"keyword {keywords[ib]!r} nearly repeats keywords[{ia}] {keywords[ia]!r} ({score:.0f}%)",

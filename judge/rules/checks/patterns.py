@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir, resolve_data_file
-from judge.rules.checks.addressed import load_addressed
+from judge.rules.checks.addressed import UNREAD, CompiledGrammar, load_addressed
 from judge.rules.checks.base import Check, Subject
 from judge.rules.decoded import (
     decoded_readings,
@@ -326,6 +326,10 @@ class InjectionCheck(PatternCheck):
         ref = getattr(self.cfg, "grammar", None)
         return resolve_data_file(ref, "policies", self.ctx.base_dir).resolve() if ref else None
 
+    @cached_property
+    def grammar(self) -> CompiledGrammar | None:
+        return load_addressed(self.grammar_path) if self.grammar_path else None
+
     @property
     def data_files(self) -> list[Path]:
         return [*super().data_files, *([self.grammar_path] if self.grammar_path else [])]
@@ -337,14 +341,18 @@ class InjectionCheck(PatternCheck):
 
     def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
         """Words addressed to a judge in each field that no pattern flagged already."""
-        if self.grammar_path is None:
+        grammar = self.grammar
+        if grammar is None:
             return []
-        grammar = load_addressed(self.grammar_path)
-        severity = getattr(self.cfg, "grammar_severity", None) or grammar.grammar.severity
         out = []
         for field_name, nt in subject.fields:
-            hit = grammar.find(nt.text) if field_name not in flagged else None
+            if field_name in flagged:
+                continue
+            hit = grammar.read.get(nt.text, UNREAD)
+            if hit is UNREAD:
+                hit = grammar.find(nt.text)
             if hit is not None:
+                severity = getattr(self.cfg, "grammar_severity", None) or grammar.grammar.severity
                 message = f"words addressed to a judge ({', '.join(hit.words)})"
                 out.append(self.finding(severity, message, field_name, nt, hit.start, hit.end,
                                         term=f"grammar rule {hit.rule + 1}", category="addressed"))
