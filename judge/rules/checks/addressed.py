@@ -21,7 +21,7 @@ from judge.models import Severity
 from judge.rules.termlists import Examples
 
 ORDER = "order"  # an order verb opening a clause
-ORDERED_VERDICT = "ordered_verdict"  # a verdict word given as an order ("Aprueba sin revisar")
+ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order ("Aprueba sin revisar")
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”]")
@@ -56,7 +56,7 @@ class AddressedGrammar(BaseModel):
             raise ValueError("a rule names no class")
         if not set(self.screen) <= set(self.classes):
             raise ValueError(f"the screen names classes that are not defined: {', '.join(sorted(set(self.screen) - set(self.classes)))}")
-        screened = {*self.screen, *([COMMANDED_VERDICT] if "verdict" in self.screen else [])}
+        screened = {*self.screen, *([COMMANDED_VERDICT, ORDERED_VERDICT] if "verdict" in self.screen else [])}
         unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
         if unscreened:
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
@@ -147,7 +147,7 @@ class CompiledGrammar:
                 present.setdefault(COMMANDED_VERDICT, []).append((i, w))
             if i in s.opening and w in self.orders:
                 present.setdefault(ORDER, []).append((i, w))
-                if w in self.verdict_words and not praised:
+                if w in self.words.get("verdict", ()) and not praised:
                     present.setdefault(ORDERED_VERDICT, []).append((i, w))
         for k, (name, phrase) in enumerate((n, p) for n, ps in self.phrases.items() for p in ps):
             if phrase in s.padded:
