@@ -27,10 +27,14 @@ _SENTENCE = re.compile(r"[^.!?;\n]+")
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 _MEMO_MAX = 50_000  # texts whose reading is kept
-UNREAD: Any = object()  # a text not read yet
+_UNREAD: Any = object()  # a text not read yet
 
 
 class AddressedGrammar(BaseModel):
+    """The grammar's data. Two class names mean something to the reader: ``verdict`` holds the verdicts that an order
+    may give or ask for (``ordered_verdict``, ``commanded_verdict``), and every class whose name starts with
+    ``verdict`` is praise, no verdict, when a ``praise`` word follows ("approved by", "safe for")."""
+
     model_config = ConfigDict(extra="forbid")
 
     version: str
@@ -47,15 +51,14 @@ class AddressedGrammar(BaseModel):
     examples: Examples = Examples()
 
     @model_validator(mode="after")
-    def _rules_name_classes(self) -> AddressedGrammar:
+    def _rules_are_readable(self) -> AddressedGrammar:
+        """Every rule names defined classes, and one of them is screened (else the screen would skip its texts)."""
         known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT}
-        unknown = sorted({name for rule in self.rules for name in rule} - known)
+        unknown = sorted({name for rule in self.rules for name in rule} - known) + sorted(set(self.screen) - set(self.classes))
         if unknown:
-            raise ValueError(f"rules name classes that are not defined: {', '.join(unknown)}")
+            raise ValueError(f"rules or the screen name classes that are not defined: {', '.join(unknown)}")
         if any(not rule for rule in self.rules):
             raise ValueError("a rule names no class")
-        if not set(self.screen) <= set(self.classes):
-            raise ValueError(f"the screen names classes that are not defined: {', '.join(sorted(set(self.screen) - set(self.classes)))}")
         screened = {*self.screen, *([COMMANDED_VERDICT, ORDERED_VERDICT] if "verdict" in self.screen else [])}
         unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
         if unscreened:
@@ -116,8 +119,8 @@ class CompiledGrammar:
 
     def find(self, text: str) -> Addressed | None:
         """The first sentence of ``text`` (normalized) in which a rule's classes all meet, each in a word of its own."""
-        found = self.read.get(text, UNREAD)
-        if found is UNREAD:
+        found = self.read.get(text, _UNREAD)
+        if found is _UNREAD:
             if len(self.read) >= _MEMO_MAX:
                 self.read.clear()
             found = self.read[text] = self._find(text)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir, resolve_data_file
-from judge.rules.checks.addressed import UNREAD, CompiledGrammar, load_addressed
+from judge.rules.checks.addressed import CompiledGrammar, load_addressed
 from judge.rules.checks.base import Check, Subject
 from judge.rules.decoded import (
     decoded_readings,
@@ -346,11 +346,7 @@ class InjectionCheck(PatternCheck):
             return []
         out = []
         for field_name, nt in subject.fields:
-            if field_name in flagged:
-                continue
-            hit = grammar.read.get(nt.text, UNREAD)
-            if hit is UNREAD:
-                hit = grammar.find(nt.text)
+            hit = grammar.find(nt.text) if field_name not in flagged else None
             if hit is not None:
                 severity = getattr(self.cfg, "grammar_severity", None) or grammar.grammar.severity
                 message = f"words addressed to a judge ({', '.join(hit.words)})"
