@@ -41,7 +41,7 @@ class AddressedGrammar(BaseModel):
     severity: Severity = Severity.REVIEW
     classes: dict[str, list[str]]
     orders: list[str]
-    softeners: list[str] = []
+    softeners: list[str] = []  # single words: the word just before an order
     praise: list[str] = []  # a verdict word followed by one of these describes: "approved by our chefs"
     copulas: list[str] = []  # a verdict word after one of these (or ending a clause) is what a thing is to be
     rules: list[list[str]]
@@ -59,6 +59,8 @@ class AddressedGrammar(BaseModel):
             raise ValueError(f"rules or the screen name classes that are not defined: {', '.join(unknown)}")
         if any(not rule for rule in self.rules):
             raise ValueError("a rule names no class")
+        if any(" " in w for w in (*self.softeners, *self.orders, *self.praise, *self.copulas)):
+            raise ValueError("orders, softeners, praise and copulas are single words (a class may hold phrases)")
         screened = {*self.screen, *([COMMANDED_VERDICT, ORDERED_VERDICT] if "verdict" in self.screen else [])}
         unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
         if unscreened:
@@ -104,7 +106,7 @@ class CompiledGrammar:
         self.words = {name: frozenset(w for w in ws if " " not in w) for name, ws in grammar.classes.items()}
         self.phrases = {name: tuple(f" {w} " for w in ws if " " in w) for name, ws in grammar.classes.items()}
         self.orders = frozenset(grammar.orders)
-        self.softeners = frozenset(w for w in grammar.softeners if " " not in w)
+        self.softeners = frozenset(grammar.softeners)
         self.praise = frozenset(grammar.praise)
         self.copulas = frozenset(grammar.copulas)
         verdicts = [name for name in grammar.classes if name.startswith("verdict")]
