@@ -540,12 +540,13 @@ def main() -> None:
                     help="a word that only cuss or an unrated list holds, this frequent, is a real word first (booty, whiz)")
     ap.add_argument("--agreement", type=int, default=2,
                     help="an everyday word that this many independent sources list is kept (0: never)")
+    ap.add_argument("--agreement-zipf", type=float, default=3.75,
+                    help="... when it is less frequent than this (Zipf)")
     ap.add_argument("--one-source-zipf", type=float, default=2.8,
                     help="an everyday word that one independent source lists is kept when it is less frequent than this")
     ap.add_argument("--seconded-zipf", type=float, default=3.5,
-                    help="... or less frequent than this when a rated list calls it maybe profane as well ('turd')")
-    ap.add_argument("--agreement-zipf", type=float, default=3.75,
-                    help="... when it is less frequent than this (Zipf)")
+                    help="an everyday word that one independent source lists and a rated list calls maybe profane "
+                         "('turd') is kept when it is less frequent than this")
     ap.add_argument("--open-partner-zipf", type=float, default=3.7,
                     help="a partner piece rarer than this (Zipf) makes an open compound of a compound-only word: "
                          "'knob eater'; not 'chunky hot'")
