@@ -5,14 +5,14 @@
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
-  each term as a theme word, plain and in ten obfuscations (the five the issue names, and small capitals, every
-  letter doubled, vowels masked, a symbol for a letter, a space splitting the word); "unseen" recall leaves out the
+  each term as a theme word, plain and in eleven obfuscations (the five the issue names, and small capitals, every
+  letter doubled, vowels masked, a symbol for a letter, a space splitting the word, letters drawn in strokes); "unseen" recall leaves out the
   terms that the imported lists hold as such and the everyday words. ``profane-words`` (imported) is a
   compilation that holds 93% of both, so they are measured on a lexicon built without it, Surge's list and
   allprofanity (``scripts/import_lexicons.py --without profane-words --without surge-profanity --without
   allprofanity``), and that lexicon is measured on profane-words and allprofanity's French, Spanish, German and
   Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eleven forms,
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same twelve forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
   is the lexicon built without it, and the shipped one is in-sample.
@@ -76,6 +76,9 @@ LEET = str.maketrans({"a": "@", "s": "$", "i": "1", "o": "0", "e": "3", "t": "7"
 HOMOGLYPH = str.maketrans(
     {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
 )
+# letters drawn in strokes, as the "Leet" article of Wikipedia tabulates them
+STROKES = {"m": "|\\/|", "w": "\\/\\/", "n": "|\\|", "h": "|-|", "u": "|_|", "k": "|<", "d": "|)", "o": "()", "v": "\\/",
+           "a": "/\\", "l": "|_"}
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
 # imported sources that the held-out lists are or overlap: the lexicon that recall on them is measured with leaves
 # them out (a compilation of other lists, Surge's list, which --extra-list measures, and allprofanity)
@@ -93,8 +96,9 @@ SMALL_CAPITALS = str.maketrans({c: _small_capital(c) for c in string.ascii_lower
 
 
 def obfuscations(term: str) -> dict[str, str]:
-    """The term plain, in the five obfuscations the issue names, and in five more that obfuscators use: small
-    capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it."""
+    """The term plain, in the five obfuscations the issue names, and in six more that obfuscators use: small
+    capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, and its
+    first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche")."""
     letters = [i for i, c in enumerate(term) if c.isalpha()]
     mid = letters[len(letters) // 2] if letters else 0
     return {
@@ -104,7 +108,13 @@ def obfuscations(term: str) -> dict[str, str]:
         "vowel_masks": "".join("*" if c in "aeiou" else c for c in term) if len(letters) > 3 else term,
         "symbol_mask": term[:mid] + "#" + term[mid + 1 :] if 0 < mid < len(term) - 1 else term,
         "split": term[:mid] + " " + term[mid:] if 0 < mid and " " not in term else term,
+        "strokes": _stroked(term),
     }
+
+
+def _stroked(term: str, letters: int = 2) -> str:
+    drawn = [i for i, c in enumerate(term) if c in STROKES][:letters]
+    return "".join(STROKES[c] if i in drawn else c for i, c in enumerate(term))
 
 
 def _named_obfuscations(term: str, mid: int) -> dict[str, str]:

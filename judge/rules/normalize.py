@@ -194,6 +194,7 @@ _SPACES = str.maketrans("\t\n\r\f\v", "     ")
 # letter ("blo# job", "alaskan #ipeline"), a hashtag alone being no word
 _MASK_CHAR = re.compile(r"[#%?^~•·]")  # a fast first look
 _MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·](?=[a-z0-9@$])|(?<=[a-z0-9@$])[#%?^~•·](?=[a-z])"
+                          r"|(?<=[@$!+])#(?=[@$!+])"  # between leet symbols: "$#!t"
                           r"|(?<![\w#])#(?=[a-z]{2})|(?<=[a-z]{2})#(?![\w#])")
 
 
@@ -247,12 +248,55 @@ def _fold_compat(ch: str) -> str:
     return folded
 
 
+# letters drawn with several strokes (the "Leet" article of Wikipedia, its orthography table): "|\\|igger", "c()ck",
+# "|<ike", "\\/\\/hore"; read as the letter when they touch a letter or a digit (not "salt / pepper", "A|B")
+_STROKES = {"|\\/|": "m", "/\\/\\": "m", "\\/\\/": "w", "|\\|": "n", "/\\/": "n", "|-|": "h", "]-[": "h", "|_|": "u",
+            "|<": "k", "|{": "k", "|)": "d", "|_": "l", "\\/": "v", "/\\": "a", "()": "o"}
+_STROKED = re.compile("(?:" + "|".join(map(re.escape, sorted(_STROKES, key=len, reverse=True))) + ")")
+
+
+def _strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
+    """``text`` with its letters drawn in strokes read as letters, each kept at its first stroke's offset, and the
+    letters so read (a disguise, as a homoglyph is); None when it holds none in a word. A run of such letters
+    ("|)()") is read when a letter or digit touches it."""
+    runs: list[list[re.Match[str]]] = []
+    for m in _STROKED.finditer(text):
+        if runs and runs[-1][-1].end() == m.start():
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    drawn_runs = [r for r in runs if r[0].start() > 0 and text[r[0].start() - 1].isalnum()
+                  or r[-1].end() < len(text) and text[r[-1].end()].isalnum()]
+    if not drawn_runs:
+        return None
+    chars: list[str] = []
+    offsets: list[int] = []
+    drawn: set[int] = set()
+    pos = 0
+    for m in (m for run in drawn_runs for m in run):
+        s, e = m.span()
+        chars += text[pos:s]
+        offsets += range(pos, s)
+        drawn.add(len(chars))
+        chars.append(_STROKES[m.group()])
+        offsets.append(s)
+        pos = e
+    chars += text[pos:]
+    offsets += range(pos, len(text))
+    return "".join(chars), offsets, drawn
+
+
 @lru_cache(maxsize=32768)
 def normalize(text: str) -> NormalizedText:
     """``text`` normalized (memoized: keywords and themes repeat across candidates, and a NormalizedText is read-only,
     its tokens computed once)."""
     if text.isascii():  # the common case: one C call, identity offsets
-        return NormalizedText(text, _finished(text.lower()), range(len(text)))
+        lower = text.lower()
+        stroked = _strokes_read(lower) if ("|" in lower or "\\" in lower or "()" in lower) else None
+        if stroked:
+            read, offsets, drawn = stroked
+            return NormalizedText(text, _finished(read), tuple(offsets), frozenset(drawn))
+        return NormalizedText(text, _finished(lower), range(len(text)))
     chars: list[str] = []
     offsets: list[int] = []
     homoglyphs: set[int] = set()

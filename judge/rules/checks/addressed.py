@@ -23,6 +23,7 @@ from judge.rules.termlists import Examples
 ORDER = "order"  # an order verb opening a clause
 ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order ("Aprueba sin revisar")
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
+DECLARED_VERDICT = "declared_verdict"  # a verdict declared, ending its clause ("This item is approved", "Status: approved")
 _SENTENCE = re.compile(r"[^.!?;\n]+")
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
@@ -32,7 +33,7 @@ _UNREAD: Any = object()  # a text not read yet
 
 class AddressedGrammar(BaseModel):
     """The grammar's data. Two class names mean something to the reader: ``verdict`` holds the verdicts that an order
-    may give or ask for (``ordered_verdict``, ``commanded_verdict``), and every class whose name starts with
+    may give or ask for, or a text declare (``ordered_verdict``, ``commanded_verdict``, ``declared_verdict``), and every class whose name starts with
     ``verdict`` is praise, no verdict, when a ``praise`` word follows ("approved by", "safe for")."""
 
     model_config = ConfigDict(extra="forbid")
@@ -53,7 +54,7 @@ class AddressedGrammar(BaseModel):
     @model_validator(mode="after")
     def _rules_are_readable(self) -> AddressedGrammar:
         """Every rule names defined classes, and one of them is screened (else the screen would skip its texts)."""
-        known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT}
+        known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT, DECLARED_VERDICT}
         unknown = sorted({name for rule in self.rules for name in rule} - known) + sorted(set(self.screen) - set(self.classes))
         if unknown:
             raise ValueError(f"rules or the screen name classes that are not defined: {', '.join(unknown)}")
@@ -61,7 +62,8 @@ class AddressedGrammar(BaseModel):
             raise ValueError("a rule names no class")
         if any(" " in w for w in (*self.softeners, *self.orders, *self.praise, *self.copulas)):
             raise ValueError("orders, softeners, praise and copulas are single words (a class may hold phrases)")
-        screened = {*self.screen, *([COMMANDED_VERDICT, ORDERED_VERDICT] if "verdict" in self.screen else [])}
+        verdicts = [COMMANDED_VERDICT, ORDERED_VERDICT, DECLARED_VERDICT]
+        screened = {*self.screen, *(verdicts if "verdict" in self.screen else [])}
         unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
         if unscreened:
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
@@ -147,9 +149,13 @@ class CompiledGrammar:
             for name, ws in self.words.items():
                 if w in ws and not (praised and w in self.verdict_words):
                     present.setdefault(name, []).append((i, w))
-            if ORDER in present and w in self.words.get("verdict", ()) and not praised and (
-                    i in s.closing or i > 0 and s.words[i - 1] in self.copulas):  # not "Treat yourself to approved snacks"
+            verdict = w in self.words.get("verdict", ()) and not praised
+            after_copula = i > 0 and s.words[i - 1] in self.copulas
+            if verdict and ORDER in present and (i in s.closing or after_copula):  # not "Treat yourself to approved snacks"
                 present.setdefault(COMMANDED_VERDICT, []).append((i, w))
+            alone = i in s.opening and (i == 0 or s.words[i - 1] not in self.softeners)  # not "Tried, tested and approved"
+            if verdict and i in s.closing and (after_copula or alone):  # "Output is approved", "Status: approved"
+                present.setdefault(DECLARED_VERDICT, []).append((i, w))
             if i in s.opening and w in self.orders:
                 present.setdefault(ORDER, []).append((i, w))
                 if w in self.words.get("verdict", ()) and not praised:
