@@ -99,6 +99,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--catalog", type=Path, default=ROOT.parent / "shared" / "data" / "instacart")
     ap.add_argument("--products", type=int, default=3000)
+    ap.add_argument("--no-catalog", action="store_true",
+                    help="Run the check as a new user does, with no catalog loaded (embeddings and WordNet only); the "
+                         "catalog's product names are still the product-name themes.")
     ap.add_argument("--split", default="all", choices=["tune", "report", "all"])
     ap.add_argument("--sets", type=Path, default=HERE / "coherence.jsonl", help="The hand-written sets (JSON lines).")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE,...",
@@ -111,7 +114,8 @@ def main() -> None:
     products = product_sets(args.catalog, args.products, random.Random(11))
     with tempfile.TemporaryDirectory() as d:
         store = Store(Path(d) / "c.db")
-        catalog.load(store, read_catalog(args.catalog / "products.csv"))
+        if not args.no_catalog:
+            catalog.load(store, read_catalog(args.catalog / "products.csv"))
         policy = load_policy("default")
         for setting in args.set or [""]:
             update: dict = {"severity": dict(policy.checks.coherence.severity)}
@@ -121,7 +125,8 @@ def main() -> None:
                 else:
                     update[k] = _value(v)
             cfg = policy.checks.coherence.model_copy(update=update)
-            check = CoherenceCheck(cfg, CheckEnv(policy.base_dir, catalog=StoreEvidence(store), vectors=store))
+            evidence = None if args.no_catalog else StoreEvidence(store)
+            check = CoherenceCheck(cfg, CheckEnv(policy.base_dir, catalog=evidence, vectors=store))
             print(json.dumps({"split": args.split, "settings": update, **evaluate(check, rows, products)}, indent=1), flush=True)
 
 
