@@ -33,6 +33,7 @@ _HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch
 _DOUBLED = re.compile(r"(.)\1+")
 _DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound, spelled to slip past a list
 _MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked
+_MASKED_OR_Y = re.compile(r"(?<=[^aeiouyvx])[vxy](?=[^aeiouyvx])")  # the same, or a "y" for a vowel: "nygga"
 MIN_RESPELLED = 5  # a root this long, with three consonants or more once single, may be respelled by its vowels
 _STRETCHED = re.compile(r"(.)\1{2,}|([^oe])\2")  # "oo" and "ee" are English spelling ("cook" is no "cock")
 MAX_MASKS = 4  # more masks than this hide too much to read (5 ** 4 fills)
@@ -113,7 +114,8 @@ class Morphology:
         self.respelled = {k: r for r in sorted(data.unambiguous, key=len, reverse=True) for k in vowel_keys(r)
                           if len(r) >= MIN_RESPELLED and r.isalpha() and len(k.replace("V", "")) >= 3}
         self._max_root = max((len(k) for k in self.roots), default=0) + 2  # room for doubled letters
-        spellings = set(self.roots.values())  # common words that only sound like a root: "dix", "cox"
+        self.root_spellings = frozenset(self.roots.values())
+        spellings = set(self.root_spellings)  # common words that only sound like a root: "dix", "cox"
         self._homophones = _alternation(w for w in common if phonetic(w) in self.roots and phonetic(w) != w
                                         and w not in spellings and "x" in w)
 
@@ -179,11 +181,19 @@ class Morphology:
 
     def unmasked_root(self, word: str) -> str | None:
         """The strong root of ``word`` (no real word) once a vowel written as "v" or "x" between consonants is
-        each vowel in turn ("fvck", "motherfxcking") and "cc" or "gg" written for "ck" is "ck" ("fuccer", "fugger")."""
+        each vowel in turn ("fvck", "motherfxcking") and "cc" or "gg" written for "ck" is "ck" ("fuccer", "fugger");
+        or a root spelled by the whole word (four letters or more) once such a vowel, or in five letters or more a "y"
+        so placed, is read ("cvnt", "nygga")."""
         variants = [word.replace(pair, "ck") for pair in ("cc", "gg") if pair in word]
         if _MASKED_VOWEL.search(word):
             variants += [_MASKED_VOWEL.sub(v, word) for v in VOWELS]
-        return next((self.roots[m.group(0)] for v in variants if (m := self._strong_in(phonetic(v)))), None)
+        found = next((self.roots[m.group(0)] for v in variants if (m := self._strong_in(phonetic(v)))), None)
+        if found or len(word) < 4:  # "cvm", "tvt": three letters are an abbreviation
+            return found
+        masked = _MASKED_OR_Y if len(word) >= 5 else _MASKED_VOWEL  # "dyck" and Catalan "anys" are names and words
+        if not masked.search(word):
+            return None
+        return next((w for v in VOWELS if (w := masked.sub(v, word)) in self.root_spellings), None)
 
     def vowelless_root(self, word: str) -> str | None:
         """The strong root that ``word`` (no real word) spells without a vowel of it, its letters single or not:
