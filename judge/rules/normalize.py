@@ -10,8 +10,9 @@ variation selectors, Unicode NFKC (fullwidth forms), casefold, strip combining
 accents, fold confusable homoglyphs (Cyrillic/Greek look-alikes, from Unicode's
 confusables.txt via ``confusable-homoglyphs``) to ASCII, and read a Latin letter
 that is still styled by its Unicode name (small capitals, squared letters,
-regional indicators, "ƒ", "ø"). Then, over the text: whitespace as spaces, and a
-symbol standing for a letter ("f#ck") as the mask "*".
+regional indicators, "ƒ", "ø"). Then, over the text: letters drawn in strokes read
+as letters ("|\\|", "()": :mod:`judge.rules.strokes`), whitespace as spaces, and a
+symbol standing for a letter ("f#ck", "$#!t") as the mask "*".
 
 Tokenization then yields word tokens with three extra views used by the term
 matcher: a leetspeak-folded form (``sh1t`` -> ``shit``, only for tokens that mix
@@ -28,6 +29,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
+
+from judge.rules.strokes import strokes_read
 
 LEET = str.maketrans(
     {
@@ -248,51 +251,13 @@ def _fold_compat(ch: str) -> str:
     return folded
 
 
-# letters drawn with several strokes (the "Leet" article of Wikipedia, its orthography table): "|\\|igger", "c()ck",
-# "|<ike", "\\/\\/hore"; read as the letter when they touch a letter or a digit (not "salt / pepper", "A|B")
-_STROKES = {"|\\/|": "m", "/\\/\\": "m", "\\/\\/": "w", "|\\|": "n", "/\\/": "n", "|-|": "h", "]-[": "h", "|_|": "u",
-            "|<": "k", "|{": "k", "|)": "d", "|_": "l", "\\/": "v", "/\\": "a", "()": "o"}
-_STROKED = re.compile("(?:" + "|".join(map(re.escape, sorted(_STROKES, key=len, reverse=True))) + ")")
-
-
-def _strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
-    """``text`` with its letters drawn in strokes read as letters, each kept at its first stroke's offset, and the
-    letters so read (a disguise, as a homoglyph is); None when it holds none in a word. A run of such letters
-    ("|)()") is read when a letter or digit touches it."""
-    runs: list[list[re.Match[str]]] = []
-    for m in _STROKED.finditer(text):
-        if runs and runs[-1][-1].end() == m.start():
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    drawn_runs = [r for r in runs if r[0].start() > 0 and text[r[0].start() - 1].isalnum()
-                  or r[-1].end() < len(text) and text[r[-1].end()].isalnum()]
-    if not drawn_runs:
-        return None
-    chars: list[str] = []
-    offsets: list[int] = []
-    drawn: set[int] = set()
-    pos = 0
-    for m in (m for run in drawn_runs for m in run):
-        s, e = m.span()
-        chars += text[pos:s]
-        offsets += range(pos, s)
-        drawn.add(len(chars))
-        chars.append(_STROKES[m.group()])
-        offsets.append(s)
-        pos = e
-    chars += text[pos:]
-    offsets += range(pos, len(text))
-    return "".join(chars), offsets, drawn
-
-
 @lru_cache(maxsize=32768)
 def normalize(text: str) -> NormalizedText:
     """``text`` normalized (memoized: keywords and themes repeat across candidates, and a NormalizedText is read-only,
     its tokens computed once)."""
     if text.isascii():  # the common case: one C call, identity offsets
         lower = text.lower()
-        stroked = _strokes_read(lower) if ("|" in lower or "\\" in lower or "()" in lower) else None
+        stroked = strokes_read(lower) if ("|" in lower or "\\" in lower or "()" in lower) else None
         if stroked:
             read, offsets, drawn = stroked
             return NormalizedText(text, _finished(read), tuple(offsets), frozenset(drawn))

@@ -89,22 +89,5 @@ def test_a_word_with_every_letter_doubled_is_read_once_not_with_its_vowels_alone
     assert normalize("ffiinnggeerr").tokens[0].forms == ("ffiinnggeerr", "finger")
 
 
-@pytest.mark.parametrize(("text", "read"), [
-    ("|\\|igger", "nigger"), ("c()ck", "cock"), ("|)()uche", "douche"), ("\\/\\/h0re", "wh0re"), ("|<ike", "kike"),
-])
-def test_letters_drawn_in_strokes_are_read_as_letters_and_mark_the_word_disguised(text: str, read: str):
-    nt = normalize(f"Snacks {text} party")
-    assert nt.text == f"snacks {read} party"
-    token = next(t for t in nt.tokens if t.text == read)
-    assert token.obfuscated
-    start = nt.text.index(read)
-    assert nt.original[slice(*nt.span(start, start + len(read)))] == text
-
-
-@pytest.mark.parametrize("text", ["Salt / pepper", "A|B tested", "Buy 2 | get 1", "Chips (BBQ) and dips", "see () below"])
-def test_strokes_that_touch_no_letter_are_left_as_they_are(text: str):
-    assert normalize(text).text == text.lower()
-
-
 def test_a_hash_between_leet_symbols_is_a_masked_letter():
     assert normalize("$#!t happens").text == "$*!t happens"

@@ -1,0 +1,43 @@
+"""Letters drawn with several strokes, as leetspeak writes them ("|\\|igger", "c()ck", "|<ike", "\\/\\/hore"), read as the
+letters they draw before a text is tokenized (the "Leet" article of Wikipedia tabulates them). A stroke that touches
+no letter or digit is punctuation ("salt / pepper", "A|B", "Buy 2 | get 1") and stays as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STROKES = {"|\\/|": "m", "/\\/\\": "m", "\\/\\/": "w", "|\\|": "n", "/\\/": "n", "|-|": "h", "]-[": "h", "|_|": "u",
+            "|<": "k", "|{": "k", "|)": "d", "|_": "l", "\\/": "v", "/\\": "a", "()": "o"}
+_STROKED = re.compile("(?:" + "|".join(map(re.escape, sorted(_STROKES, key=len, reverse=True))) + ")")
+
+
+def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
+    """``text`` with its letters drawn in strokes read as letters, each kept at its first stroke's offset, and the
+    letters so read (a disguise, as a homoglyph is); None when it holds none in a word. A run of such letters
+    ("|)()") is read when a letter or digit touches it."""
+    runs: list[list[re.Match[str]]] = []
+    for m in _STROKED.finditer(text):
+        if runs and runs[-1][-1].end() == m.start():
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    drawn_runs = [r for r in runs if r[0].start() > 0 and text[r[0].start() - 1].isalnum()
+                  or r[-1].end() < len(text) and text[r[-1].end()].isalnum()]
+    if not drawn_runs:
+        return None
+    chars: list[str] = []
+    offsets: list[int] = []
+    drawn: set[int] = set()
+    pos = 0
+    for m in (m for run in drawn_runs for m in run):
+        s, e = m.span()
+        chars += text[pos:s]
+        offsets += range(pos, s)
+        drawn.add(len(chars))
+        chars.append(_STROKES[m.group()])
+        offsets.append(s)
+        pos = e
+    chars += text[pos:]
+    offsets += range(pos, len(text))
+    return "".join(chars), offsets, drawn

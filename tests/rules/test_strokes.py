@@ -1,0 +1,30 @@
+"""Letters drawn in strokes (judge/rules/strokes.py), read as letters by normalize()."""
+
+from __future__ import annotations
+
+import pytest
+
+from judge.rules.normalize import normalize
+from tests.rules.test_examples import FUZZY, INDEX
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("|\\|igger", "nigger"), ("c()ck", "cock"), ("|)()uche", "douche"), ("\\/\\/h0re", "wh0re"), ("|<ike", "kike"),
+])
+def test_letters_drawn_in_strokes_are_read_as_letters_and_mark_the_word_disguised(text: str, read: str):
+    nt = normalize(f"Snacks {text} party")
+    assert nt.text == f"snacks {read} party"
+    token = next(t for t in nt.tokens if t.text == read)
+    assert token.obfuscated
+    start = nt.text.index(read)
+    assert nt.original[slice(*nt.span(start, start + len(read)))] == text
+
+
+@pytest.mark.parametrize("text", ["Salt / pepper", "A|B tested", "Buy 2 | get 1", "Chips (BBQ) and dips", "see () below"])
+def test_strokes_that_touch_no_letter_are_left_as_they_are(text: str):
+    assert normalize(text).text == text.lower()
+
+
+@pytest.mark.parametrize("text", ["|\\|igger snacks", "D()uche chips", "Sh!+ |-|appens sale", "$#!t happens"])
+def test_a_term_drawn_in_strokes_or_leet_symbols_is_blocked(text: str):
+    assert any(h.entry.severity == "block" for h in INDEX.find(normalize(text), FUZZY))
