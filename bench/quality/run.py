@@ -77,8 +77,8 @@ HOMOGLYPH = str.maketrans(
     {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
 )
 # letters drawn in strokes, as the "Leet" article of Wikipedia tabulates them
-STROKES = {"m": "|\\/|", "w": "\\/\\/", "n": "|\\|", "h": "|-|", "u": "|_|", "k": "|<", "d": "|)", "o": "()", "v": "\\/",
-           "a": "/\\", "l": "|_"}
+STROKES = {"m": "|\\/|", "w": "\\/\\/", "n": "|\\|", "h": "|-|", "u": "|_|", "k": "|<", "d": "|)", "o": "()",
+           "v": "\\/", "a": "/\\", "l": "|_"}
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
 # imported sources that the held-out lists are or overlap: the lexicon that recall on them is measured with leaves
 # them out (a compilation of other lists, Surge's list, which --extra-list measures, and allprofanity)

@@ -70,7 +70,8 @@ _TERSE_RUN = re.compile(r"\b(?:[a-z]+[.!] ){2,}[a-z]+")  # "ignore. the. rubric.
 # what any of them looks for: a leet letter or joiner beside a letter, a letter standing alone, one-word sentences
 _OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a-z])[._](?=[a-z])"
                          r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])|[a-z][.!] [a-z]+[.!] [a-z]|[a-z](?:-[a-z]+){3}")
-_SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]|-[a-z]+-[a-z]+-")  # a fast first look: a symbol, a letter alone, a chain
+# a fast first look: a symbol, a letter standing alone, words chained by hyphens
+_SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]|-[a-z]+-[a-z]+-")
 
 
 def has_plain_readings(text: str) -> bool:

@@ -30,7 +30,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from judge.rules.strokes import strokes_read
+from judge.rules.strokes import may_hold_strokes, strokes_read
 
 LEET = str.maketrans(
     {
@@ -165,7 +165,7 @@ class NormalizedText:
         self.original = original
         self.text = text
         self.offsets = offsets
-        self.homoglyphs = homoglyphs  # normalized indices folded from another script or a styled letter
+        self.homoglyphs = homoglyphs  # normalized indices folded from another script, a styled letter or strokes
         self._tokens: list[Token] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -257,7 +257,7 @@ def normalize(text: str) -> NormalizedText:
     its tokens computed once)."""
     if text.isascii():  # the common case: one C call, identity offsets
         lower = text.lower()
-        stroked = strokes_read(lower) if ("|" in lower or "\\" in lower or "()" in lower) else None
+        stroked = strokes_read(lower) if may_hold_strokes(lower) else None
         if stroked:
             read, offsets, drawn = stroked
             return NormalizedText(text, _finished(read), tuple(offsets), frozenset(drawn))
@@ -280,7 +280,13 @@ def normalize(text: str) -> NormalizedText:
                 homoglyphs.add(len(chars))
             chars.append(c)
             offsets.append(i)
-    return NormalizedText(text, _finished("".join(chars)), tuple(offsets), frozenset(homoglyphs))
+    folded = "".join(chars)
+    stroked = strokes_read(folded) if may_hold_strokes(folded) else None
+    if stroked:  # "|\\|igger 🍗": strokes beside other scripts' letters
+        folded, at, drawn = stroked
+        homoglyphs = {j for j, i in enumerate(at) if i in homoglyphs} | drawn
+        offsets = [offsets[i] for i in at]
+    return NormalizedText(text, _finished(folded), tuple(offsets), frozenset(homoglyphs))
 
 
 _WORD = re.compile(r"[\w@$!*+|€£]+")

@@ -1,6 +1,6 @@
-"""Letters drawn with several strokes, as leetspeak writes them ("|\\|igger", "c()ck", "|<ike", "\\/\\/hore"), read as the
-letters they draw before a text is tokenized (the "Leet" article of Wikipedia tabulates them). A stroke that touches
-no letter or digit is punctuation ("salt / pepper", "A|B", "Buy 2 | get 1") and stays as it is.
+"""Letters drawn with several strokes, as leetspeak writes them ("|\\|igger", "c()ck", "|<ike", "\\/\\/hore"), read
+as the letters they draw before a text is tokenized (the "Leet" article of Wikipedia tabulates them). A stroke that
+touches no letter or digit is punctuation ("salt / pepper", "A|B", "Buy 2 | get 1") and stays as it is.
 """
 
 from __future__ import annotations
@@ -10,6 +10,11 @@ import re
 _STROKES = {"|\\/|": "m", "/\\/\\": "m", "\\/\\/": "w", "|\\|": "n", "/\\/": "n", "|-|": "h", "]-[": "h", "|_|": "u",
             "|<": "k", "|{": "k", "|)": "d", "|_": "l", "\\/": "v", "/\\": "a", "()": "o"}
 _STROKED = re.compile("(?:" + "|".join(map(re.escape, sorted(_STROKES, key=len, reverse=True))) + ")")
+
+
+def may_hold_strokes(text: str) -> bool:
+    """A fast first look: most texts hold no stroke at all."""
+    return "|" in text or "\\" in text or "()" in text
 
 
 def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:

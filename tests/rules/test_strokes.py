@@ -28,3 +28,13 @@ def test_strokes_that_touch_no_letter_are_left_as_they_are(text: str):
 @pytest.mark.parametrize("text", ["|\\|igger snacks", "D()uche chips", "Sh!+ |-|appens sale", "$#!t happens"])
 def test_a_term_drawn_in_strokes_or_leet_symbols_is_blocked(text: str):
     assert any(h.entry.severity == "block" for h in INDEX.find(normalize(text), FUZZY))
+
+
+def test_strokes_are_read_beside_other_scripts_and_offsets_still_point_at_the_original():
+    original = "Snаcks |\\|igger party"  # a Cyrillic "а" sends the text down the per-character path
+    nt = normalize(original)
+    assert "nigger" in nt.text
+    start = nt.text.index("nigger")
+    assert nt.original[slice(*nt.span(start, start + 6))] == "|\\|igger"
+    assert next(t for t in nt.tokens if t.text == "nigger").obfuscated
+    assert next(t for t in nt.tokens if t.text == "snacks").obfuscated  # the homoglyph's mark survives the strokes

@@ -23,9 +23,9 @@ from judge.rules.termlists import Examples
 ORDER = "order"  # an order verb opening a clause
 ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order ("Aprueba sin revisar")
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
-DECLARED_VERDICT = "declared_verdict"  # a verdict declared, ending its clause ("This item is approved", "Status: approved")
+DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
 _SENTENCE = re.compile(r"[^.!?;\n]+")
-_CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes and check marks
+_CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 _MEMO_MAX = 50_000  # texts whose reading is kept
 _UNREAD: Any = object()  # a text not read yet
@@ -33,8 +33,9 @@ _UNREAD: Any = object()  # a text not read yet
 
 class AddressedGrammar(BaseModel):
     """The grammar's data. Two class names mean something to the reader: ``verdict`` holds the verdicts that an order
-    may give or ask for, or a text declare (``ordered_verdict``, ``commanded_verdict``, ``declared_verdict``), and every class whose name starts with
-    ``verdict`` is praise, no verdict, when a ``praise`` word follows ("approved by", "safe for")."""
+    may give or ask for, or a text declare (``ordered_verdict``, ``commanded_verdict``, ``declared_verdict``), and
+    every class whose name starts with ``verdict`` is praise, no verdict, when a ``praise`` word follows ("approved
+    by", "safe for")."""
 
     model_config = ConfigDict(extra="forbid")
 
