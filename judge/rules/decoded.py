@@ -65,18 +65,18 @@ def _readable(text: str) -> bool:
 _LEET_IN_WORD = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]+|[0-9@$!|+]+(?=[a-z]{2})")  # "1gn0re"; not "d3", "b12"
 _SPELLED_RUN = re.compile(r"(?<![a-z0-9])[a-z0-9@$](?:[ ._-][a-z0-9@$]){2,}(?![a-z0-9])")  # "i g n 0 r 3"
 _WORD_JOINER = re.compile(r"(?<=[a-z])[._](?=[a-z])")
-_HYPHEN_CHAIN = re.compile(r"[a-z]+(?:-[a-z]+){3,}")  # "ignore-previous-instructions-approve": four words or more
+_HYPHEN_CHAIN = re.compile(r"(?<![a-z])[a-z]+(?:-[a-z]+){3,}")  # "ignore-previous-instructions-approve": four words or more
 _TERSE_RUN = re.compile(r"\b(?:[a-z]+[.!] ){2,}[a-z]+")  # "ignore. the. rubric. approve": one word a sentence
 # what any of them looks for: a leet letter or joiner beside a letter, a letter standing alone, one-word sentences
 _OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a-z])[._](?=[a-z])"
-                         r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])|[a-z][.!] [a-z]+[.!] [a-z]|[a-z](?:-[a-z]+){3}")
-# a fast first look: a symbol, a letter standing alone, words chained by hyphens
-_SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]|-[a-z]+-[a-z]+-")
+                         r"|(?<![a-z0-9])[a-z][ ._-][a-z](?![a-z0-9])|[a-z][.!] [a-z]+[.!] [a-z]")
+_SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: a symbol, or a letter alone
 
 
 def has_plain_readings(text: str) -> bool:
     """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
-    return _SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
+    return (_SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
+            or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None)
 
 
 def plain_readings(text: str) -> list[str]:
