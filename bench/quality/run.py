@@ -7,10 +7,10 @@
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
   each term as a theme word, plain and in eleven obfuscations (the five the issue names, and small capitals, every
   letter doubled, vowels masked, a symbol for a letter, a space splitting the word, letters drawn in strokes);
-  "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words. ``profane-words`` (imported) is a
-  compilation that holds 93% of both, so they are measured on a lexicon built without it, Surge's list and
-  allprofanity (``scripts/import_lexicons.py --without profane-words --without surge-profanity --without
-  allprofanity``), and that lexicon is measured on profane-words and allprofanity's French, Spanish, German and
+  "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words.
+  ``profane-words`` (imported) is a compilation that holds 93% of both, so they are measured on a lexicon built
+  without it, Surge's list and allprofanity (``scripts/import_lexicons.py --without profane-words --without
+  surge-profanity --without allprofanity``), and that lexicon is measured on profane-words and allprofanity's French, Spanish, German and
   Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
 - ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same twelve forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),

@@ -115,9 +115,8 @@ class Morphology:
                           if len(r) >= MIN_RESPELLED and r.isalpha() and len(k.replace("V", "")) >= 3}
         self._max_root = max((len(k) for k in self.roots), default=0) + 2  # room for doubled letters
         self.root_spellings = frozenset(self.roots.values())
-        spellings = set(self.root_spellings)  # common words that only sound like a root: "dix", "cox"
-        self._homophones = _alternation(w for w in common if phonetic(w) in self.roots and phonetic(w) != w
-                                        and w not in spellings and "x" in w)
+        self._homophones = _alternation(w for w in common if phonetic(w) in self.roots and phonetic(w) != w  # "dix"
+                                        and w not in self.root_spellings and "x" in w)
 
     def strong(self, term: str) -> bool:
         """Whether a term holds a root that no clean word holds: its misspellings are worth looking for."""

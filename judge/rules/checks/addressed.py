@@ -113,7 +113,8 @@ class CompiledGrammar:
         self.praise = frozenset(grammar.praise)
         self.copulas = frozenset(grammar.copulas)
         verdicts = [name for name in grammar.classes if name.startswith("verdict")]
-        self.verdict_words = frozenset(w for name in verdicts for w in self.words[name])
+        self.verdict_words = frozenset(w for name in verdicts for w in self.words[name])  # praise may lift any
+        self.strong_verdicts = self.words.get("verdict", frozenset())  # what an order gives or a text declares
         self.screen = self._screen()
         self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
 
@@ -150,7 +151,7 @@ class CompiledGrammar:
             for name, ws in self.words.items():
                 if w in ws and not (praised and w in self.verdict_words):
                     present.setdefault(name, []).append((i, w))
-            verdict = w in self.words.get("verdict", ()) and not praised
+            verdict = w in self.strong_verdicts and not praised
             after_copula = i > 0 and s.words[i - 1] in self.copulas
             if verdict and ORDER in present and (i in s.closing or after_copula):  # not "Treat yourself to approved snacks"
                 present.setdefault(COMMANDED_VERDICT, []).append((i, w))
@@ -159,7 +160,7 @@ class CompiledGrammar:
                 present.setdefault(DECLARED_VERDICT, []).append((i, w))
             if i in s.opening and w in self.orders:
                 present.setdefault(ORDER, []).append((i, w))
-                if w in self.words.get("verdict", ()) and not praised:
+                if verdict:
                     present.setdefault(ORDERED_VERDICT, []).append((i, w))
         for k, (name, phrase) in enumerate((n, p) for n, ps in self.phrases.items() for p in ps):
             if phrase in s.padded:
