@@ -24,9 +24,11 @@ ORDER = "order"  # an order verb opening a clause
 ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order ("Aprueba sin revisar")
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
 DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
-_SENTENCE = re.compile(r"[^.!?;\n]+")
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")  # "0.99" and "4.2" end no sentence
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
+# a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it
+_ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
 _MEMO_MAX = 50_000  # texts whose reading is kept
 _UNREAD: Any = object()  # a text not read yet
 
@@ -95,7 +97,7 @@ class _Sentence:
                 self.closing.add(len(self.words) - 1)
             if not self.words or broken or self.words[-1] in softeners:
                 self.opening.add(len(self.words))
-            self.words.append(m.group(0))
+            self.words.append(_ELIDED.sub("", m.group(0)))
             pos = m.end()
         self.closing.add(len(self.words) - 1)
         self.padded = f" {' '.join(self.words)} "
@@ -112,8 +114,7 @@ class CompiledGrammar:
         self.softeners = frozenset(grammar.softeners)
         self.praise = frozenset(grammar.praise)
         self.copulas = frozenset(grammar.copulas)
-        verdicts = [name for name in grammar.classes if name.startswith("verdict")]
-        self.verdict_words = frozenset(w for name in verdicts for w in self.words[name])  # praise may lift any
+        self.verdict_classes = frozenset(name for name in grammar.classes if name.startswith("verdict"))  # praise lifts
         self.strong_verdicts = self.words.get("verdict", frozenset())  # what an order gives or a text declares
         self.screen = self._screen()
         self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
@@ -133,7 +134,7 @@ class CompiledGrammar:
         return found
 
     def _find(self, text: str) -> Addressed | None:
-        if self.screen.isdisjoint(_WORD.findall(text)):
+        if self.screen.isdisjoint(_ELIDED.sub("", w) for w in _WORD.findall(text)):
             return None
         for m in _SENTENCE.finditer(text):
             present = self._classes(_Sentence(m.group(0), self.softeners))
@@ -149,7 +150,7 @@ class CompiledGrammar:
         for i, w in enumerate(s.words):
             praised = i + 1 < len(s.words) and s.words[i + 1] in self.praise
             for name, ws in self.words.items():
-                if w in ws and not (praised and w in self.verdict_words):
+                if w in ws and not (praised and name in self.verdict_classes):
                     present.setdefault(name, []).append((i, w))
             verdict = w in self.strong_verdicts and not praised
             after_copula = i > 0 and s.words[i - 1] in self.copulas

@@ -336,11 +336,12 @@ class InjectionCheck(PatternCheck):
 
     def check(self, subject: Subject) -> list[Finding]:
         found = super().check(subject)
-        return found + self._addressed(subject, {f.field for f in found}) + self._findings(
+        flagged = {f.field for f in found if f.severity.rank > Severity.INFO.rank}  # info leaves a field to the grammar
+        return found + self._addressed(subject, flagged) + self._findings(
             _brief_matches(tuple(subject.candidate.brief_texts())))
 
     def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
-        """Words addressed to a judge in each field that no pattern flagged already."""
+        """Words addressed to a judge in each field that no pattern flagged already (beyond info)."""
         grammar = self.grammar
         if grammar is None:
             return []
