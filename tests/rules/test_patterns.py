@@ -113,7 +113,8 @@ def test_a_claim_in_a_search_keyword_names_a_product_the_theme_makes_the_claim(p
 def test_an_obfuscated_instruction_is_read_plainly_and_flags_the_whole_field(keyword: str):
     cand = Candidate(id="x", placement="p", theme="Snack night", keywords=["chips", keyword])
     found = pat.InjectionCheck(load_policy("default").checks.injection, CheckEnv()).check(Subject(cand))
-    assert found and {(f.field, f.severity.value, f.text) for f in found} == {("keywords[1]", "block", keyword)}, found
+    assert {(f.field, f.text) for f in found} == {("keywords[1]", keyword)}, found
+    assert "block" in {f.severity.value for f in found}, found
 
 
 def test_plain_readings_serve_instruction_patterns_only():

@@ -272,7 +272,7 @@ def _find(fields: list[tuple[str, NormalizedText]]) -> list:
                     found.append((field_name, nt, rule.group, m.start(), m.end()))
     if readings:
         found += _read_plainly(fields, readings, active, {(f, g.id) for f, _, g, _, _ in found})
-    found.sort(key=lambda f: (f[0], f[3]))
+    found.sort(key=lambda f: (f[0], f[3], f[4], f[2].id))  # the same order whichever rules the prefilter woke
     return found
 
 
