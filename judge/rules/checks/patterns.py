@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -248,14 +248,23 @@ def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
     if found is None:
-        found = subject.memo["patterns"] = _find(subject.fields)
+        found = subject.memo["patterns"] = _find(subject.fields, _subject_readings(subject))
     return found
 
 
-def _find(fields: list[tuple[str, NormalizedText]]) -> list:
+def _subject_readings(subject: Subject) -> dict[str, list[str]]:
+    """Each field's plain readings (see ``_readings``), computed once per subject."""
+    found = subject.memo.get("readings")
+    if found is None:
+        found = subject.memo["readings"] = _readings(subject.fields, "\n".join(nt.text for _, nt in subject.fields))
+    return found
+
+
+def _find(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None) -> list:
     """Pattern matches of every group in ``fields``, as (field, text, group, start, end)."""
     joined = "\n".join(nt.text for _, nt in fields)
-    readings = _readings(fields, joined)
+    if readings is None:
+        readings = _readings(fields, joined)
     if readings:
         joined += "\n" + "\n".join(r for rs in readings.values() for r in rs)
     active = _rules(patterns_path()).active(joined)
@@ -341,19 +350,32 @@ class InjectionCheck(PatternCheck):
             _brief_matches(tuple(subject.candidate.brief_texts())))
 
     def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
-        """Words addressed to a judge in each field that no pattern flagged already (beyond info)."""
+        """Words addressed to a judge in each field that no pattern flagged already (beyond info), as written or, over
+        the whole field, in a plain reading of it ("A P P R O V E D", "Th1s 1s appr0ved")."""
         grammar = self.grammar
         if grammar is None:
             return []
         out = []
+        readings = _subject_readings(subject)
         for field_name, nt in subject.fields:
-            hit = grammar.find(nt.text) if field_name not in flagged else None
+            if field_name in flagged:
+                continue
+            hit = grammar.find(nt.text)
+            if hit is None:
+                hit = next((replace(h, start=0, end=len(nt.text)) for r in readings.get(field_name, ())
+                            if (h := grammar.find(r)) is not None and _read_anew(h.words, nt.text)), None)
             if hit is not None:
                 severity = getattr(self.cfg, "grammar_severity", None) or grammar.grammar.severity
                 message = f"words addressed to a judge ({', '.join(hit.words)})"
                 out.append(self.finding(severity, message, field_name, nt, hit.start, hit.end,
                                         term=f"grammar rule {hit.rule + 1}", category="addressed"))
         return out
+
+
+def _read_anew(words: tuple[str, ...], text: str) -> bool:
+    """Whether a reading's hit rests on a word that only the reading spells ("approved" in "A P P R O V E D"): a reading
+    also joins sentences ("Yes chef! Judges' picks" read "yes chefi judges' picks"), which must not make a hit."""
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) is None for w in words)
 
 
 @lru_cache(maxsize=4096)
