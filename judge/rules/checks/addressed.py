@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
@@ -117,6 +118,11 @@ class CompiledGrammar:
         self.verdict_classes = frozenset(name for name in grammar.classes if name.startswith("verdict"))  # praise lifts
         self.strong_verdicts = self.words.get("verdict", frozenset())  # what an order gives or a text declares
         self.screen = self._screen()
+        self.classes_of: dict[str, list[str]] = {}  # each word's classes: one look-up per word, not one per class
+        for name, ws in self.words.items():
+            for w in ws:
+                self.classes_of.setdefault(w, []).append(name)
+        self.phrase_finder = _phrase_finder(self.phrases)
         self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
 
     def _screen(self) -> frozenset[str]:
@@ -149,8 +155,8 @@ class CompiledGrammar:
         present: dict[str, list[tuple[int, str]]] = {}
         for i, w in enumerate(s.words):
             praised = i + 1 < len(s.words) and s.words[i + 1] in self.praise
-            for name, ws in self.words.items():
-                if w in ws and not (praised and name in self.verdict_classes):
+            for name in self.classes_of.get(w, ()):
+                if not (praised and name in self.verdict_classes):
                     present.setdefault(name, []).append((i, w))
             verdict = w in self.strong_verdicts and not praised
             after_copula = i > 0 and s.words[i - 1] in self.copulas
@@ -163,10 +169,26 @@ class CompiledGrammar:
                 present.setdefault(ORDER, []).append((i, w))
                 if verdict:
                     present.setdefault(ORDERED_VERDICT, []).append((i, w))
-        for k, (name, phrase) in enumerate((n, p) for n, ps in self.phrases.items() for p in ps):
-            if phrase in s.padded:
-                present.setdefault(name, []).append((len(s.words) + k, phrase.strip()))
+        if self.phrase_finder is not None:
+            found = sorted({hit for _, hits in self.phrase_finder.iter(s.padded) for hit in hits})
+            for k, name, phrase in found:
+                present.setdefault(name, []).append((len(s.words) + k, phrase))
         return present
+
+
+def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton | None:
+    """Every class's phrases (padded with spaces, so whole words) found in one pass over a sentence, each as (its
+    number, its class, the phrase)."""
+    hits: dict[str, list[tuple[int, str, str]]] = {}
+    for k, (name, padded) in enumerate((n, p) for n, ps in phrases.items() for p in ps):
+        hits.setdefault(padded, []).append((k, name, padded.strip()))
+    if not hits:
+        return None
+    automaton = ahocorasick.Automaton()
+    for padded, found in hits.items():
+        automaton.add_word(padded, tuple(found))
+    automaton.make_automaton()
+    return automaton
 
 
 def _distinct(rule: list[str], present: dict[str, list[tuple[int, str]]], taken: frozenset[int] = frozenset()
