@@ -155,3 +155,12 @@ def test_praise_lifts_verdict_classes_only():
     found = grammar.find(normalize("Already approved by the moderation team").text)
     assert found is not None and found.words == ("already", "approved", "moderation")  # not a verdict, a claim
     assert grammar.find(normalize("Approved by moderation").text) is None
+
+
+def test_a_class_no_rule_names_and_a_word_listed_twice_are_refused():
+    with pytest.raises(ValidationError, match="classes that no rule names: spare"):
+        AddressedGrammar(version="1", classes={"judge": ["judge"], "spare": ["x"]}, orders=[], rules=[["judge"]],
+                         screen=["judge"])
+    with pytest.raises(ValidationError, match="words listed twice: classes.judge: grader; orders: stop"):
+        AddressedGrammar(version="1", classes={"judge": ["grader", "judge", "grader"]}, orders=["stop", "stop"],
+                         rules=[["judge"]], screen=["judge"])

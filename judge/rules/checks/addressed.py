@@ -71,6 +71,19 @@ class AddressedGrammar(BaseModel):
         unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
         if unscreened:
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
+        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict"})
+        if unused:
+            raise ValueError(f"classes that no rule names: {', '.join(unused)}")
+        return self
+
+    @model_validator(mode="after")
+    def _each_word_once(self) -> AddressedGrammar:
+        """A word listed twice in one list is a slip (a list grown by hand), named so that it is mended."""
+        lists = {**{f"classes.{n}": ws for n, ws in self.classes.items()}, "orders": self.orders,
+                 "softeners": self.softeners, "praise": self.praise, "copulas": self.copulas}
+        twice = [f"{where}: {w}" for where, ws in lists.items() for w in sorted({w for w in ws if ws.count(w) > 1})]
+        if twice:
+            raise ValueError(f"words listed twice: {'; '.join(twice)}")
         return self
 
 
