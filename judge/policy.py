@@ -92,6 +92,15 @@ class ScriptConfig(_Strict):
     severity: dict[str, Severity] = {}
 
 
+class LanguageConfig(_Strict):
+    enabled: bool = True
+    # ISO 639-1 codes of the languages the storefront serves: those that the shipped lexicons and grammars read
+    languages: list[str] = ["en", "es", "fr", "de", "it", "pt", "nl"]
+    min_words: int = Field(6, ge=1)  # a shorter field is not identified (product names borrow words)
+    min_confidence: float = Field(0.9, ge=0, le=1)
+    severity: dict[str, Severity] = {}
+
+
 class VocabularyConfig(_Strict):
     enabled: bool = False
     path: str | None = None  # one keyword per line
@@ -205,6 +214,7 @@ class ChecksConfig(_Strict):
     injection: InjectionConfig = InjectionConfig()
     format: FormatConfig = FormatConfig()
     script: ScriptConfig = ScriptConfig()
+    language: LanguageConfig = LanguageConfig()
     vocabulary: VocabularyConfig = VocabularyConfig()
     coherence: CoherenceConfig = CoherenceConfig()
     toxicity: ToxicityConfig = ToxicityConfig()

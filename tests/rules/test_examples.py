@@ -17,6 +17,7 @@ from judge.rules.checks.addressed import load_addressed
 from judge.rules.checks.base import Subject
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
+from judge.rules.checks.language import LanguageCheck
 from judge.rules.checks.patterns import PatternCheck, load_patterns, patterns_path
 from judge.rules.checks.script import ScriptCheck
 from judge.rules.checks.threats import ThreatsCheck, load_grammar
@@ -112,7 +113,8 @@ def test_pattern_examples(check_id: str, group: str, text: str, expect: str):
     assert (group in groups) == (expect == "hit"), f"{text!r} {expect} {group}: got {groups}"
 
 
-CODE_CHECKS = {"format": FormatCheck, "script": ScriptCheck, "vocabulary": VocabularyCheck, "coherence": CoherenceCheck}
+CODE_CHECKS = {"format": FormatCheck, "script": ScriptCheck, "language": LanguageCheck, "vocabulary": VocabularyCheck,
+               "coherence": CoherenceCheck}
 CASES = yaml.safe_load((POLICIES / "examples" / "checks.yaml").read_text())["cases"]
 
 

@@ -17,6 +17,7 @@ from judge.rules.checks.base import (
 )
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
+from judge.rules.checks.language import LanguageCheck
 from judge.rules.checks.patterns import ClaimsCheck, InjectionCheck, PiiCheck
 from judge.rules.checks.script import ScriptCheck
 from judge.rules.checks.terms import TermsCheck
@@ -27,7 +28,8 @@ from judge.rules.checks.vocabulary import VocabularyCheck
 REGISTRY: dict[str, type[Check]] = {
     c.id: c
     for c in (
-        TermsCheck, ThreatsCheck, ClaimsCheck, PiiCheck, InjectionCheck, FormatCheck, ScriptCheck, VocabularyCheck, CoherenceCheck,
+        TermsCheck, ThreatsCheck, ClaimsCheck, PiiCheck, InjectionCheck, FormatCheck, ScriptCheck, LanguageCheck, VocabularyCheck,
+        CoherenceCheck,
         ToxicityCheck,
     )
 }
