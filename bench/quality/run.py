@@ -5,14 +5,15 @@
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
-  each term as a theme word, plain and in eleven obfuscations (the five the issue names, and small capitals, every
-  letter doubled, vowels masked, a symbol for a letter, a space splitting the word, letters drawn in strokes);
+  each term as a theme word, plain and in thirteen obfuscations (the five the issue names, and small capitals, every
+  letter doubled, vowels masked, a symbol for a letter, a space splitting the word, letters drawn in strokes, the
+  word upside down, an emoji between its letters);
   "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words.
   ``profane-words`` (imported) is a compilation that holds 93% of both, so they are measured on a lexicon built
   without it, Surge's list and allprofanity (``scripts/import_lexicons.py --without profane-words --without
   surge-profanity --without allprofanity``), and that lexicon is measured on profane-words and allprofanity's
   French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same twelve forms,
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same fourteen forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
   is the lexicon built without it, and the shipped one is in-sample.
@@ -102,12 +103,15 @@ def _small_capital(c: str) -> str:
 
 
 SMALL_CAPITALS = str.maketrans({c: _small_capital(c) for c in string.ascii_lowercase})
+# each letter turned half a turn, as upside-down text generators write them (the word is written backwards too)
+UPSIDE_DOWN = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɐqɔpǝɟƃɥᴉɾʞlɯuodbɹsʇnʌʍxʎz")))
 
 
 def obfuscations(term: str) -> dict[str, str]:
-    """The term plain, in the five obfuscations the issue names, and in six more that obfuscators use: small
-    capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, and its
-    first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche")."""
+    """The term plain, in the five obfuscations the issue names, and in eight more that obfuscators use: small
+    capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, its
+    first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ")
+    and an emoji between its letters ("f🍑u🍑c🍑k")."""
     letters = [i for i, c in enumerate(term) if c.isalpha()]
     mid = letters[len(letters) // 2] if letters else 0
     return {
@@ -118,6 +122,8 @@ def obfuscations(term: str) -> dict[str, str]:
         "symbol_mask": term[:mid] + "#" + term[mid + 1 :] if 0 < mid < len(term) - 1 else term,
         "split": term[:mid] + " " + term[mid:] if 0 < mid and " " not in term else term,
         "strokes": _stroked(term),
+        "upside_down": term[::-1].translate(UPSIDE_DOWN),
+        "emoji_between": "\U0001F351".join(term),
     }
 
 

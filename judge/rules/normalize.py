@@ -30,6 +30,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from judge.rules.rotated import may_be_rotated, upright
 from judge.rules.strokes import may_hold_strokes, strokes_read
 
 LEET = str.maketrans(
@@ -265,8 +266,9 @@ def normalize(text: str) -> NormalizedText:
     chars: list[str] = []
     offsets: list[int] = []
     homoglyphs: set[int] = set()
-    for i, ch in enumerate(text):
-        if ch.isascii():
+    turned = upright(text) if may_be_rotated(text) else text  # "ʞɔnɟ" read "fuck", in its place
+    for i, ch in enumerate(turned):
+        if ch.isascii() and turned is text:
             chars.append(ch.lower())
             offsets.append(i)
             continue
@@ -274,7 +276,8 @@ def normalize(text: str) -> NormalizedText:
             continue
         folded = _fold_char(ch)
         # a non-Latin letter that folds to ASCII is a homoglyph (Cyrillic "а" for "a"), a styled one a disguise too
-        mark = folded.isascii() and folded.isalpha() and (script_of(ch) not in ("LATIN", "COMMON") or _styled(ch))
+        mark = folded.isascii() and folded.isalpha() and (script_of(ch) not in ("LATIN", "COMMON") or _styled(ch)
+                                                          or ch != text[i])
         for c in folded:
             if mark:
                 homoglyphs.add(len(chars))
@@ -351,7 +354,7 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
             last = next((part[-1] for part in reversed(words) if part), None)
             if last is not None:
                 gap = nt.text[last.end : tok.start]
-                if len(gap) > 3 or any(c not in _SEPARATORS for c in gap):
+                if len(gap) > 3 or any(c not in _SEPARATORS and not _is_symbol(c) for c in gap):
                     flush()
                 elif "-" in gap and len(gap) > 1 or _SPELLED_SPACE.fullmatch(gap):
                     words.append([])
@@ -360,6 +363,12 @@ def _join_single_chars(nt: NormalizedText, tokens: list[Token]) -> list[Token]:
             flush()
     flush()
     return joined
+
+
+@lru_cache(maxsize=1024)
+def _is_symbol(ch: str) -> bool:
+    """An emoji or other symbol, which separates single letters as a dot does ("f🍑u🍑c🍑k")."""
+    return not ch.isascii() and unicodedata.category(ch) in ("So", "Sk", "Sm")
 
 
 def _tokenize(nt: NormalizedText) -> list[Token]:
