@@ -16,7 +16,9 @@ _TURNED = dict(zip("ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ∀ƆƎℲ⅁ſ˥ԀꞀ⊥∩�
 _SWAPPED = dict(zip("nudpbqmw", "unpdqbwm"))
 _UPRIGHT = str.maketrans(_TURNED | _SWAPPED)
 _WORD = "[^\\s]*[" + "".join(_TURNED) + "][^\\s]*"  # a word that holds a turned letter
-_RUN_TURNED = re.compile(f"{_WORD}(?:\\s+{_WORD})*")  # such words in a row: "qoɾ ʍolq" is "blow job" upright
+_SAME = "[bdlnopqsuxz0-9'-]+(?!\\S)"  # one that reads as letters either way up ("n", "dn", "1")
+# such words in a row, with those between and around them: "qoɾ ʍolq" is "blow job", "ʞ ɔ n ɟ" is "f u c k" upright
+_RUN_TURNED = re.compile(f"(?<!\\S)(?:{_SAME}\\s+)*{_WORD}(?:\\s+(?:{_WORD}|{_SAME}))*")
 _ANY_TURNED = frozenset(_TURNED)
 
 

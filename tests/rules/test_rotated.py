@@ -14,10 +14,13 @@ from judge.rules.rotated import may_be_rotated, upright
 
 
 @pytest.mark.parametrize(("text", "reading"), [
-    ("ʞɔnɟ snacks", "fuck snacks"),  # a turned word in its place
+    ("ʞɔnɟ", "fuck"),
     ("sʞɔɐus ʇᴉɥs", "shit snacks"),  # words in a row read in the turned order
     ("qoɾ ʍolq night", "blow job night"),
     ("ǝloɥssɐ", "asshole"),  # "n"/"u", "p"/"d", "b"/"q" swap; "l", "o", "s" read as themselves
+    ("ʞ ɔ n ɟ", "f u c k"),  # a word that reads either way up ("n") inside the run
+    ("dnɔ 1 slɹᴉƃ 2", "2 girls 1 cup"), ("uo dɐɹʇs", "strap on"),  # and at either end of it
+    ("ʞɔnɟ snacks", "fuck snacks"),  # not into the next word ("sn" of "snacks")
 ])
 def test_turned_words_read_upright(text: str, reading: str):
     assert may_be_rotated(text)
