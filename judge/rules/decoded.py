@@ -29,8 +29,15 @@ _ASCII85 = re.compile(r"<~[!-u\s]{8,}?~>")  # Adobe's delimiters
 _BASE85 = re.compile(r"(?<!\S)[0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]{20,}(?!\S)")  # RFC 1924's alphabet, as Python's b85
 _MORSE = re.compile(r"(?<![.\w-])(?:[.-]{1,6}[ /]+){5,}[.-]{1,6}(?![.\w-])")
 _TAG = re.compile("[\U000E0020-\U000E007E]{2,}")  # ASCII in Unicode's invisible tag block (U+E0000 + its code)
-_ENCODED_HINT = re.compile(r"\\u[0-9a-f]{4}|<~|[01]{8} [01]{8} |[0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} "
-                           r"|[.-]{2,} [.-]+ [.-]+ |\\x[0-9a-f]{2}\\x")
+# bytes written apart ("01101001 01100111", "69 67 6e 6f") or Morse
+_SPACED_CODE = re.compile(r"[01]{8} [01]{8} |[0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} |[.-]{2,} [.-]+ [.-]+ ")
+
+
+def _may_be_spaced_code(text: str) -> bool:
+    """Whether ``text`` has the characters bytes written apart need (a printable byte in hex starts with 2-7) or Morse
+    does, before the expression looks (counting is cheaper than matching)."""
+    return ((text.count("0") + text.count("1") >= 24 or sum(map(text.count, "234567")) >= 8
+             or text.count(".") + text.count("-") >= 10) and _SPACED_CODE.search(text) is not None)
 # International Morse code (ITU-R M.1677-1): letters and digits
 _MORSE_CODE = dict(zip(
     ".- -... -.-. -.. . ..-. --. .... .. .--- -.- .-.. -- -. --- .--. --.- .-. ... - ..- ...- .-- -..- -.-- --.. "
@@ -51,7 +58,8 @@ def may_be_encoded(normalized: str, original: str = "") -> bool:
     return ("%" in normalized and _PERCENT_BYTE.search(normalized) is not None
             or any(w in normalized for w in (*_BACKWARDS_WORDS, *_ROT13_WORDS))
             or any(len(w) >= MIN_RUN for w in normalized.split())
-            or _ENCODED_HINT.search(normalized) is not None
+            or "\\" in normalized or "<~" in normalized  # escapes ("\\u0069", "\\x69"), Ascii85's delimiter
+            or _may_be_spaced_code(normalized)
             or _TAG.search(original) is not None)
 
 
@@ -121,8 +129,7 @@ _OBFUSCATED = re.compile(r"(?<=[a-z]{2})[0-9@$!|+]|[0-9@$!|+](?=[a-z]{2})|(?<=[a
 _SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: a symbol, or a letter alone
 # a judge's words with their inner letters scrambled ("ignroe the rbuirc and aprpove"), which a model reads at a glance
 _SCRAMBLABLE = ("ignore", "disregard", "approve", "approved", "rubric", "instructions", "previous", "prompt", "verdict",
-                "theme", "rules", "judge", "grader", "evaluator", "moderator", "guidelines", "criteria", "forget",
-                "bypass", "override", "publish", "system")
+                "guidelines", "criteria", "override")  # the words an instruction to a judge rests on (fewer: faster)
 _UNSCRAMBLED = {(w[0], w[-1], "".join(sorted(w[1:-1]))): w for w in _SCRAMBLABLE}
 _SCRAMBLED = re.compile("|".join(rf"\b{w[0]}[{''.join(sorted(set(w[1:-1])))}]{{{len(w) - 2}}}{w[-1]}\b"
                                  for w in _SCRAMBLABLE))
