@@ -127,7 +127,8 @@ def main() -> None:
     # the tier: normalization + term lists + claims/PII/injection + format (+ script, threats); the checks
     # that run a model (toxicity, language identification) are measured apart, as the whole default tier is
     no_coherence = {"coherence": full_cfg.coherence.model_copy(update={"enabled": False})}
-    checks_cfg = full_cfg.model_copy(update={**no_coherence, "language": full_cfg.language.model_copy(update={"enabled": False})})
+    no_language = {"language": full_cfg.language.model_copy(update={"enabled": False})}
+    checks_cfg = full_cfg.model_copy(update={**no_coherence, **no_language})
     with_language_cfg = full_cfg.model_copy(update=no_coherence)
     t0 = time.perf_counter()
     suite = CheckSuite(checks_cfg, CheckEnv(policy.base_dir))

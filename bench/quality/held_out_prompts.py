@@ -106,7 +106,8 @@ def injection_sets(wheels: dict[str, Path]) -> dict[str, tuple[tuple[str, ...], 
 
 
 def _spikee(wheel: Path) -> list[str]:
-    """spikee's jailbreak templates, the i-th filled with its instructions' i-th in turn (as its generator pairs them)."""
+    """spikee's jailbreak templates, the i-th filled with its instructions' i-th in turn (as its generator pairs
+    them)."""
     with zipfile.ZipFile(wheel) as z:
         def rows(name: str) -> list[dict]:
             return [json.loads(line) for line in z.read(SPIKEE + name).decode().splitlines() if line.strip()]

@@ -24,20 +24,13 @@ _BASE64 = re.compile(rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{{{MIN_RUN},}}={{0,2}}(?!
 _BASE32 = re.compile(rf"(?<![A-Z2-7])[A-Z2-7]{{{MIN_RUN},}}={{0,6}}(?![A-Za-z0-9=])")
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:(?:0x|\\x)?[0-9A-Fa-f]{2}[ :]?){8,}(?![0-9A-Fa-f])")  # "69 67 6e", "\\x69\\x67"
 _BINARY = re.compile(r"(?<![01])(?:[01]{8} ?){4,}(?![01])")
-_ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}){4,}")  # "\\u0069\\u0067": a JSON or Python string's escapes
+_ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}){4,}")  # "\\u0069\\u0067": a JSON or Python string's
 _ASCII85 = re.compile(r"<~[!-u\s]{8,}?~>")  # Adobe's delimiters
 _BASE85 = re.compile(r"(?<!\S)[0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]{20,}(?!\S)")  # RFC 1924's alphabet, as Python's b85
 _MORSE = re.compile(r"(?<![.\w-])(?:[.-]{1,6}[ /]+){5,}[.-]{1,6}(?![.\w-])")
 _TAG = re.compile("[\U000E0020-\U000E007E]{2,}")  # ASCII in Unicode's invisible tag block (U+E0000 + its code)
 # bytes written apart ("01101001 01100111", "69 67 6e 6f") or Morse
 _SPACED_CODE = re.compile(r"[01]{8} [01]{8} |[0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} |[.-]{2,} [.-]+ [.-]+ ")
-
-
-def _may_be_spaced_code(text: str) -> bool:
-    """Whether ``text`` has the characters bytes written apart need (a printable byte in hex starts with 2-7) or Morse
-    does, before the expression looks (counting is cheaper than matching)."""
-    return ((text.count("0") + text.count("1") >= 24 or sum(map(text.count, "234567")) >= 8
-             or text.count(".") + text.count("-") >= 10) and _SPACED_CODE.search(text) is not None)
 # International Morse code (ITU-R M.1677-1): letters and digits
 _MORSE_CODE = dict(zip(
     ".- -... -.-. -.. . ..-. --. .... .. .--- -.- .-.. -- -. --- .--. --.- .-. ... - ..- ...- .-- -..- -.-- --.. "
@@ -52,9 +45,9 @@ _ROT13 = re.compile("|".join(_ROT13_WORDS), re.IGNORECASE)
 
 
 def may_be_encoded(normalized: str, original: str = "") -> bool:
-    """Whether a normalized (lowercased) text may hold an encoding that :func:`decoded_readings` reads, or a judge's word
-    backwards (most texts may not; cheaper than every encoding's expression over every text); ``original`` is looked
-    at for tag characters, which normalizing drops."""
+    """Whether a normalized (lowercased) text may hold an encoding that :func:`decoded_readings` reads, or a judge's
+    word backwards (most texts may not; cheaper than every encoding's expression over every text); ``original`` is
+    looked at for tag characters, which normalizing drops."""
     return ("%" in normalized and _PERCENT_BYTE.search(normalized) is not None
             or any(w in normalized for w in (*_BACKWARDS_WORDS, *_ROT13_WORDS))
             or any(len(w) >= MIN_RUN for w in normalized.split())
@@ -63,12 +56,20 @@ def may_be_encoded(normalized: str, original: str = "") -> bool:
             or _TAG.search(original) is not None)
 
 
+def _may_be_spaced_code(text: str) -> bool:
+    """Whether ``text`` has the characters bytes written apart need (a printable byte in hex starts with 2-7) or Morse
+    does, before the expression looks (counting is cheaper than matching)."""
+    return ((text.count("0") + text.count("1") >= 24 or sum(map(text.count, "234567")) >= 8
+             or text.count(".") + text.count("-") >= 10) and _SPACED_CODE.search(text) is not None)
+
+
 def decoded_readings(original: str) -> list[str]:
     """What the encoded runs of ``original`` say (see the module), and ``original`` backwards or in ROT13 when it holds
     a judge's word so, where they read as words."""
     out = [_decoded(m.group()) for m in _BASE64.finditer(original)]
     out += [_decoded(m.group(), base64.b32decode) for m in _BASE32.finditer(original)]
-    out += [_decoded(re.sub(r"0x|\\x|[ :]", "", m.group()), base64.b16decode, padded=False, upper=True) for m in _HEX.finditer(original)]
+    out += [_decoded(re.sub(r"0x|\\x|[ :]", "", m.group()), base64.b16decode, padded=False, upper=True)
+            for m in _HEX.finditer(original)]
     out += [_bytes_text(bytes(int(b, 2) for b in m.group().split())) for m in _BINARY.finditer(original)]
     out += [_decoded(m.group(), base64.a85decode, padded=False) for m in _ASCII85.finditer(original)]
     out += [_decoded(m.group(), base64.b85decode, padded=False) for m in _BASE85.finditer(original)]

@@ -301,8 +301,8 @@ def _read_plainly(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
 
 
 def _readings(fields: list[tuple[str, NormalizedText]], joined: str) -> dict[str, list[str]]:
-    """Each field's plain readings other than itself ("1gn0re" read "ignore"), and what its base64 or
-    percent-encoded runs say ("aWdub3Jl..." is "ignore ..."); none for most subjects."""
+    """Each field's plain readings other than itself ("1gn0re" read "ignore"), and what its encoded runs say
+    ("aWdub3Jl..." is "ignore ..."); none for most subjects."""
     originals = "".join([nt.original for _, nt in fields])
     plain, encoded = has_plain_readings(joined), may_be_encoded(joined, "" if originals.isascii() else originals)
     if not plain and not encoded:
