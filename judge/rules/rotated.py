@@ -18,7 +18,8 @@ _UPRIGHT = str.maketrans(_TURNED | _SWAPPED)
 _WORD = "[^\\s]*[" + "".join(_TURNED) + "][^\\s]*"  # a word that holds a turned letter
 _SAME = "[bdlnopqsuxz0-9'-]+(?!\\S)"  # one that reads as letters either way up ("n", "dn", "1")
 # such words in a row, with those between and around them: "qoɾ ʍolq" is "blow job", "ʞ ɔ n ɟ" is "f u c k" upright
-_RUN_TURNED = re.compile(f"(?<!\\S)(?:{_SAME}\\s+)*{_WORD}(?:\\s+(?:{_WORD}|{_SAME}))*")
+# (a few before the first: a long run of them before no turned word would be tried again from each of its words)
+_RUN_TURNED = re.compile(f"(?<!\\S)(?:{_SAME}\\s+){{0,3}}{_WORD}(?:\\s+(?:{_WORD}|{_SAME}))*")
 _ANY_TURNED = frozenset(_TURNED)
 
 

@@ -44,13 +44,19 @@ def _ends(part: str) -> tuple[str, str, str, str]:
     return head, _half(head), tail, _half(tail)
 
 
+MAX_RUN_PIECES = 6  # a term spans no more hyphen-joined pieces than this inside a longer chain
+
+
 def _pieces(word: str) -> list[tuple[int, int]]:
     """Where each run of two or more hyphen-joined pieces of ``word`` starts and ends, the whole word first: a term
     may be one run of a longer chain ("knob-face-flavored"). A shorter run holds no one-letter piece: "pick-a" of
-    "Pick-A-Size" is two words, not "picka"."""
+    "Pick-A-Size" is two words, not "picka"; and at most ``MAX_RUN_PIECES`` pieces, so that a chain of a thousand
+    ("ab-ab-ab-...") costs what its length does, not its length cubed."""
     cuts = [-1, *(i for i, c in enumerate(word) if c == "-"), len(word)]
-    runs = [(cuts[a] + 1, cuts[b]) for a in range(len(cuts) - 1) for b in range(a + 2, len(cuts))
-            if (a, b) == (0, len(cuts) - 1) or all(cuts[k + 1] - cuts[k] > 2 for k in range(a, b))]
+    whole = [(0, len(word))] if len(cuts) > 2 else []
+    runs = whole + [(cuts[a] + 1, cuts[b]) for a in range(len(cuts) - 1)
+                    for b in range(a + 2, min(a + MAX_RUN_PIECES, len(cuts) - 1) + 1)
+                    if (a, b) != (0, len(cuts) - 1) and all(cuts[k + 1] - cuts[k] > 2 for k in range(a, b))]
     return sorted(runs, key=lambda r: r[0] - r[1])
 
 

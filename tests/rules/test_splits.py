@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from judge.rules.normalize import normalize
+from judge.rules.splits import MAX_RUN_PIECES, _pieces
 from tests.rules.test_examples import FUZZY, INDEX
 from tests.rules.test_spellings import _blocked
 
@@ -78,3 +79,11 @@ def test_punctuation_around_a_pair_of_words_does_not_hide_it(text: str, flagged:
 ])
 def test_a_term_in_a_longer_hyphenated_chain_is_caught(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+def test_a_long_hyphen_chain_is_read_in_runs_of_a_few_pieces_and_its_terms_still_found():
+    chain = "-".join(["ab"] * 1000)
+    runs = _pieces(chain)
+    assert runs[0] == (0, len(chain))  # the whole word first
+    assert len(runs) <= 1 + 1000 * MAX_RUN_PIECES  # not every run of the chain: its length cubed to read
+    assert _blocked("-".join(["ab"] * 300 + ["mo", "fo"] + ["ab"] * 300) + " snacks")
