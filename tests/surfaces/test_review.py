@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -58,8 +59,8 @@ def test_a_new_policy_version_invalidates_overrides_and_history_is_kept(tmp_path
     store = Store(db)
     assert [r.decision for r in store.reviews(store.find_verdict("comp").row.content_hash)] == ["approved", "rejected"]
     bumped = tmp_path / "bumped.yaml"
-    bumped.write_text(no_toxicity_policy.read_text().replace('version: "2026.11.1"', 'version: "2026.12.0"', 1))
-    assert load_policy(bumped).version == "2026.12.0"
+    bumped.write_text(re.sub(r'(?m)^version: ".*"$', 'version: "2099.1.0"', no_toxicity_policy.read_text(), count=1))
+    assert load_policy(bumped).version == "2099.1.0"
     assert gate(p, db, bumped)["comp"] == "needs_review"  # a policy change asks the human again
 
 
