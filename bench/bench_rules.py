@@ -8,7 +8,8 @@ injections, claims). The term lists are the shipped ones plus ``--extra-terms``
 synthetic terms, so the index holds at least 5,000 terms. The tier is normalization
 + every term list + threats + claims + PII + injection + format + script checks, on one
 thread; the tier with the language check (a naive Bayes model, loaded in that pass) and
-the whole default rule tier (with coherence) are timed after it. The baseline is what a first attempt looks like: for every token,
+the whole default rule tier (with coherence) are timed after it. The baseline is what a
+first attempt looks like: for every token,
 ``rapidfuzz.process.extractOne`` against the full term list, plus a substring loop
 over multi-word terms and a loop over the regex patterns.
 

@@ -14,6 +14,8 @@ import base64
 import binascii
 import codecs
 import re
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import unquote
 
 from judge.rules.normalize import LEET
@@ -28,6 +30,7 @@ _ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}){4,}")  # "\\u006
 _ASCII85 = re.compile(r"<~[!-u\s]{8,}?~>")  # Adobe's delimiters
 _BASE85 = re.compile(r"(?<!\S)[0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]{20,}(?!\S)")  # RFC 1924's alphabet, as Python's b85
 _MORSE = re.compile(r"(?<![.\w-])(?:[.-]{1,6}[ /]+){5,}[.-]{1,6}(?![.\w-])")
+_ADOBE85 = partial(base64.a85decode, adobe=True)  # Ascii85 between Adobe's "<~" and "~>"
 _TAG = re.compile("[\U000E0020-\U000E007E]{2,}")  # ASCII in Unicode's invisible tag block (U+E0000 + its code)
 # bytes written apart ("01101001 01100111", "69 67 6e 6f") or Morse
 _SPACED_CODE = re.compile(r"[01]{8} [01]{8} |[0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} |[.-]{2,} [.-]+ [.-]+ ")
@@ -67,12 +70,12 @@ def decoded_readings(original: str) -> list[str]:
     """What the encoded runs of ``original`` say (see the module), and ``original`` backwards or in ROT13 when it holds
     a judge's word so, where they read as words."""
     out = [_decoded(m.group()) for m in _BASE64.finditer(original)]
-    out += [_decoded(m.group(), base64.b32decode) for m in _BASE32.finditer(original)]
-    out += [_decoded(re.sub(r"0x|\\x|[ :]", "", m.group()), base64.b16decode, padded=False, upper=True)
+    out += [_decoded(m.group(), base64.b32decode, block=8) for m in _BASE32.finditer(original)]
+    out += [_decoded(re.sub(r"0x|\\x|[ :]", "", m.group()).upper(), base64.b16decode, block=0)
             for m in _HEX.finditer(original)]
     out += [_bytes_text(bytes(int(b, 2) for b in m.group().split())) for m in _BINARY.finditer(original)]
-    out += [_decoded(m.group(), base64.a85decode, padded=False) for m in _ASCII85.finditer(original)]
-    out += [_decoded(m.group(), base64.b85decode, padded=False) for m in _BASE85.finditer(original)]
+    out += [_decoded(m.group(), _ADOBE85, block=0) for m in _ASCII85.finditer(original)]
+    out += [_decoded(m.group(), base64.b85decode, block=0) for m in _BASE85.finditer(original)]
     out += [_unescaped(m.group()) for m in _ESCAPES.finditer(original)]
     out += [_morse(m.group()) for m in _MORSE.finditer(original)]
     out += ["".join(chr(ord(c) - 0xE0000) for c in m.group()) for m in _TAG.finditer(original)]
@@ -85,12 +88,11 @@ def decoded_readings(original: str) -> list[str]:
     return [text for text in out if text and _readable(text)]
 
 
-def _decoded(run: str, decode=base64.b64decode, padded: bool = True, upper: bool = False) -> str:
-    """``run`` decoded (base64 by default, padded to its block), or "" where it is not that encoding or not UTF-8."""
-    block = 8 if decode is base64.b32decode else 4
-    run = (run.upper() if upper else run) + ("=" * (-len(run) % block) if padded else "")
+def _decoded(run: str, decode: Callable[[str], bytes] = base64.b64decode, block: int = 4) -> str:
+    """``run`` decoded (base64 by default), padded with "=" to its encoding's ``block`` (0: none), or "" where it is
+    not that encoding or not UTF-8."""
     try:
-        decoded = decode(run, adobe=True) if decode is base64.a85decode else decode(run)
+        decoded = decode(run + "=" * (-len(run) % block) if block else run)
     except (binascii.Error, ValueError):
         return ""
     return _bytes_text(decoded)
