@@ -122,8 +122,9 @@ class CompiledGrammar:
 
     def __init__(self, grammar: AddressedGrammar) -> None:
         self.grammar = grammar
-        self.words = {name: frozenset(w for w in ws if " " not in w) for name, ws in grammar.classes.items()}
-        self.phrases = {name: tuple(f" {w} " for w in ws if " " in w) for name, ws in grammar.classes.items()}
+        read = {name: [_read_words(w) for w in ws] for name, ws in grammar.classes.items()}
+        self.words = {name: frozenset(w[0] for w in ws if len(w) == 1) for name, ws in read.items()}
+        self.phrases = {name: tuple(f" {' '.join(w)} " for w in ws if len(w) > 1) for name, ws in read.items()}
         self.orders = frozenset(grammar.orders)
         self.softeners = frozenset(grammar.softeners)
         self.praise = frozenset(grammar.praise)
@@ -139,9 +140,10 @@ class CompiledGrammar:
         self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
 
     def _screen(self) -> frozenset[str]:
-        """The words of the screened classes (a phrase by its first word): a text without any holds no rule."""
+        """The words of the screened classes, a phrase by its longest word ("nothing" of "and nothing else", not
+        "and"): a text without any holds no rule."""
         return frozenset(w for name in self.grammar.screen
-                         for w in (*self.words[name], *(p.split()[0] for p in self.phrases[name])))
+                         for w in (*self.words[name], *(max(p.split(), key=len) for p in self.phrases[name])))
 
     def find(self, text: str) -> Addressed | None:
         """The first sentence of ``text`` (normalized) in which a rule's classes all meet, each in a word of its own."""
@@ -187,6 +189,11 @@ class CompiledGrammar:
             for k, name, phrase in found:
                 present.setdefault(name, []).append((len(s.words) + k, phrase))
         return present
+
+
+def _read_words(text: str) -> tuple[str, ...]:
+    """A class's word or phrase read as a sentence's words are: "c'est bon" is "est bon", as in a text."""
+    return tuple(_ELIDED.sub("", w) for w in _WORD.findall(text))
 
 
 def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton | None:
