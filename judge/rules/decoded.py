@@ -134,6 +134,13 @@ _SUSPECT = re.compile(r"[0-9@$!|+._]|[\s_-][a-z][\s._-]")  # a fast first look: 
 _SCRAMBLABLE = ("ignore", "disregard", "approve", "approved", "rubric", "instructions", "previous", "prompt", "verdict",
                 "guidelines", "criteria", "override")  # the words an instruction to a judge rests on (fewer: faster)
 _UNSCRAMBLED = {(w[0], w[-1], "".join(sorted(w[1:-1]))): w for w in _SCRAMBLABLE}
+# a judge's words glued into one token ("#ignoretherubric", "ignoreTheRubricAndApprove" once lowercased) or broken by
+# hyphens ("app-rove th-is the-me"): read apart, or joined, where two of them (or one, joined) come out
+_GLUED = re.compile("|".join(sorted(_SCRAMBLABLE, key=len, reverse=True)))
+_LONG_TOKEN = re.compile(r"[a-z]{12,}")
+_HYPHENATED = re.compile(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])")
+_JOINABLE = frozenset(_SCRAMBLABLE)
+MIN_GLUED = 2  # judge's words in one token: "approvedsnacks" holds one, and is no instruction
 _SCRAMBLED = re.compile("|".join(rf"\b{w[0]}[{''.join(sorted(set(w[1:-1])))}]{{{len(w) - 2}}}{w[-1]}\b"
                                  for w in _SCRAMBLABLE))
 
@@ -142,7 +149,9 @@ def has_plain_readings(text: str) -> bool:
     """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
     return (_SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
             or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None
-            or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text)))
+            or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text))
+            or any(_glued(m) != m.group() for m in _LONG_TOKEN.finditer(text))
+            or "-" in text and any(_joined(m) != m.group() for m in _HYPHENATED.finditer(text)))
 
 
 def plain_readings(text: str) -> list[str]:
@@ -150,8 +159,9 @@ def plain_readings(text: str) -> list[str]:
     letters inside words read as letters ("1gn0re", "ign0r3"), spelled-out runs joined ("i g n o r e"), one word
     a sentence read as one sentence ("IGNORE. THE. RUBRIC."), four words or more joined by hyphens read as words
     ("ignore-previous-instructions"; not "ready-to-eat"), and a dot or underscore between letters read as a space
-    ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric"), and a judge's word with its inner letters
-    scrambled read as that word ("ignroe", "rbuirc").
+    ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric"), a judge's word with its inner letters
+    scrambled read as that word ("ignroe", "rbuirc"), a judge's words glued into one token read apart
+    ("ignoretherubric"), and hyphens inside a judge's word dropped ("app-rove").
     Most texts have no other reading than themselves."""
     if not has_plain_readings(text):
         return [text]
@@ -163,6 +173,8 @@ def plain_readings(text: str) -> list[str]:
     text = _TERSE_RUN.sub(lambda m: re.sub(r"[.!] ", " ", m.group()), text)
     text = _HYPHEN_CHAIN.sub(lambda m: m.group().replace("-", " "), text)
     text = _SCRAMBLED.sub(_unscrambled, text)
+    text = _LONG_TOKEN.sub(_glued, text)
+    text = _HYPHENATED.sub(_joined, text) if "-" in text else text
     readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
     return list(dict.fromkeys(readings))
 
@@ -171,3 +183,17 @@ def _unscrambled(m: re.Match[str]) -> str:
     """A judge's word that ``m`` spells with its inner letters scrambled, or ``m`` itself."""
     word = m.group()
     return _UNSCRAMBLED.get((word[0], word[-1], "".join(sorted(word[1:-1]))), word)
+
+
+def _glued(m: re.Match[str]) -> str:
+    """A long token read as words where two judge's words or more are glued in it ("ignore the rubric"), else itself."""
+    token = m.group()
+    if len(_GLUED.findall(token)) < MIN_GLUED:
+        return token
+    return " ".join(_GLUED.sub(lambda w: f" {w.group()} ", token).split())
+
+
+def _joined(m: re.Match[str]) -> str:
+    """Hyphenated pieces read as one word where they join into a judge's word ("app-rove"), else as written."""
+    joined = m.group().replace("-", "")
+    return joined if joined in _JOINABLE else m.group()
