@@ -18,6 +18,8 @@ from collections.abc import Callable
 from functools import partial
 from urllib.parse import unquote
 
+import ahocorasick
+
 from judge.rules.normalize import LEET
 
 MIN_RUN = 16  # base64 this long holds a word or more
@@ -140,6 +142,10 @@ _GLUED = re.compile("|".join(sorted(_SCRAMBLABLE, key=len, reverse=True)))
 _LONG_TOKEN = re.compile(r"[a-z]{12,}")
 _HYPHENATED = re.compile(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])")
 _JOINABLE = frozenset(_SCRAMBLABLE)
+_JUDGE_WORD_FINDER = ahocorasick.Automaton()  # every judge's word found in one pass over a text
+for _word in _SCRAMBLABLE:
+    _JUDGE_WORD_FINDER.add_word(_word, _word)
+_JUDGE_WORD_FINDER.make_automaton()
 MIN_GLUED = 2  # judge's words in one token: "approvedsnacks" holds one, and is no instruction
 _SCRAMBLED = re.compile("|".join(rf"\b{w[0]}[{''.join(sorted(set(w[1:-1])))}]{{{len(w) - 2}}}{w[-1]}\b"
                                  for w in _SCRAMBLABLE))
@@ -150,8 +156,17 @@ def has_plain_readings(text: str) -> bool:
     return (_SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
             or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None
             or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text))
-            or any(_glued(m) != m.group() for m in _LONG_TOKEN.finditer(text))
-            or "-" in text and any(_joined(m) != m.group() for m in _HYPHENATED.finditer(text)))
+            or _may_be_glued_or_broken(text))
+
+
+def _may_be_glued_or_broken(text: str) -> bool:
+    """Whether a judge's words are glued in a token of ``text`` or broken by hyphens in it; a judge's word looked for
+    first, as a substring (most texts hold none, and finding none is cheaper than reading every long token)."""
+    unbroken = text.replace("-", "") if "-" in text else text
+    if next(_JUDGE_WORD_FINDER.iter(unbroken), None) is None:
+        return False
+    return (any(_glued(m) != m.group() for m in _LONG_TOKEN.finditer(text))
+            or unbroken is not text and any(_joined(m) != m.group() for m in _HYPHENATED.finditer(text)))
 
 
 def plain_readings(text: str) -> list[str]:

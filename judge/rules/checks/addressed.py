@@ -131,7 +131,7 @@ class CompiledGrammar:
         self.copulas = frozenset(grammar.copulas)
         self.verdict_classes = frozenset(name for name in grammar.classes if name.startswith("verdict"))  # praise lifts
         self.strong_verdicts = self.words.get("verdict", frozenset())  # what an order gives or a text declares
-        self.screen = self._screen()
+        self.screen, self.screen_phrases = self._screen()
         self.classes_of: dict[str, list[str]] = {}  # each word's classes: one look-up per word, not one per class
         for name, ws in self.words.items():
             for w in ws:
@@ -139,11 +139,21 @@ class CompiledGrammar:
         self.phrase_finder = _phrase_finder(self.phrases)
         self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
 
-    def _screen(self) -> frozenset[str]:
-        """The words of the screened classes, a phrase by its longest word ("nothing" of "and nothing else", not
-        "and"): a text without any holds no rule."""
-        return frozenset(w for name in self.grammar.screen
-                         for w in (*self.words[name], *(max(p.split(), key=len) for p in self.phrases[name])))
+    def _screen(self) -> tuple[frozenset[str], dict[str, list[frozenset[str]]]]:
+        """The words of the screened classes, and their phrases as sets of words, each under its first word: a text
+        that holds none of the words, nor all the words of a phrase, holds no rule ("and nothing else" lets a text
+        through only with "nothing" and "else" beside its "and")."""
+        phrases: dict[str, list[frozenset[str]]] = {}
+        for p in {p for name in self.grammar.screen for p in self.phrases[name]}:
+            words = p.split()
+            phrases.setdefault(words[0], []).append(frozenset(words))
+        return frozenset(w for name in self.grammar.screen for w in self.words[name]), phrases
+
+    def _screened(self, text: str) -> bool:
+        """Whether ``text`` holds a screened word, or every word of a screened phrase."""
+        words = {_ELIDED.sub("", w) for w in _WORD.findall(text)}
+        return not self.screen.isdisjoint(words) or any(
+            phrase <= words for w in words for phrase in self.screen_phrases.get(w, ()))
 
     def find(self, text: str) -> Addressed | None:
         """The first sentence of ``text`` (normalized) in which a rule's classes all meet, each in a word of its own."""
@@ -155,7 +165,7 @@ class CompiledGrammar:
         return found
 
     def _find(self, text: str) -> Addressed | None:
-        if self.screen.isdisjoint(_ELIDED.sub("", w) for w in _WORD.findall(text)):
+        if not self._screened(text):
             return None
         for m in _SENTENCE.finditer(text):
             present = self._classes(_Sentence(m.group(0), self.softeners))
