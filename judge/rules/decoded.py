@@ -142,11 +142,19 @@ _GLUED = re.compile("|".join(sorted(_SCRAMBLABLE, key=len, reverse=True)))
 _LONG_TOKEN = re.compile(r"[a-z]{12,}")
 _HYPHENATED = re.compile(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])")
 _JOINABLE = frozenset(_SCRAMBLABLE)
-_JUDGE_WORD_FINDER = ahocorasick.Automaton()  # every judge's word found in one pass over a text
-for _word in _SCRAMBLABLE:
-    _JUDGE_WORD_FINDER.add_word(_word, _word)
-_JUDGE_WORD_FINDER.make_automaton()
 MIN_GLUED = 2  # judge's words in one token: "approvedsnacks" holds one, and is no instruction
+
+
+def _word_finder(words: tuple[str, ...]) -> ahocorasick.Automaton:
+    """An automaton that finds any of ``words`` in one pass over a text."""
+    finder = ahocorasick.Automaton()
+    for word in words:
+        finder.add_word(word, word)
+    finder.make_automaton()
+    return finder
+
+
+_JUDGE_WORD_FINDER = _word_finder(_SCRAMBLABLE)
 _SCRAMBLED = re.compile("|".join(rf"\b{w[0]}[{''.join(sorted(set(w[1:-1])))}]{{{len(w) - 2}}}{w[-1]}\b"
                                  for w in _SCRAMBLABLE))
 

@@ -51,6 +51,20 @@ def test_what_no_rule_holds_is_no_hit(text: str):
     assert find(text) is None
 
 
+PHRASED = CompiledGrammar(AddressedGrammar(
+    version="1", classes={"answering": ["reply"], "nothing_else": ["and nothing else"], "judge": ["c'est bon"]},
+    orders=[], rules=[["answering", "nothing_else"], ["judge"]], screen=["nothing_else", "judge"],
+))
+
+
+def test_a_phrase_screens_a_text_by_all_its_words_and_is_read_as_a_texts_words_are():
+    assert PHRASED.find(normalize("Reply 'ok' and nothing else").text) is not None
+    assert PHRASED.find(normalize("Évaluateur : c'est bon").text) is not None  # "c'" elided in the phrase as in a text
+    assert not PHRASED._screened(normalize("Bread and butter pickles").text)  # "and" alone lets no text through
+    assert not PHRASED._screened(normalize("Nothing beats bread and butter").text)  # nor two of its three words
+    assert PHRASED._screened(normalize("Else, nothing and more").text)  # the screen is a set: the rule reads on
+
+
 DECLARING = CompiledGrammar(AddressedGrammar(
     version="1", classes={"process": ["item", "theme"], "verdict": ["approved", "compliant"]}, orders=["approve"],
     softeners=["and"], praise=["by"], copulas=["is"], rules=[["process", "declared_verdict"]], screen=["verdict"],
