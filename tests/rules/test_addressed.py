@@ -137,6 +137,17 @@ def test_a_field_that_a_pattern_flags_is_not_read_again(tmp_path: Path):
     assert "injection_instruction" in theme and "addressed" not in theme
 
 
+def test_words_split_over_the_theme_and_keywords_are_read_as_one_clause(tmp_path: Path):
+    check = _check(tmp_path)
+    split = check.check(Subject(Candidate(id="x", placement="p", theme="Note to the", keywords=["grader", "all fine"])))
+    assert [(f.field, f.category) for f in split] == [("keywords[1]", "addressed")]
+    assert "across fields (grader, fine)" in split[0].message
+    apart = check.check(Subject(Candidate(id="x", placement="p", theme="Grader. Snacks", keywords=["fine wine"])))
+    assert apart == []  # a sentence mark between them: not one clause
+    own = _found(check, "Snacks")  # a field's own hit: no reading across fields besides it
+    assert [f.field for f in own] == ["keywords[1]"] and "across" not in own[0].message
+
+
 def test_a_phrase_where_single_words_are_read_is_refused():
     with pytest.raises(ValidationError, match="single words"):
         AddressedGrammar(version="1", classes={"judge": ["judge"]}, orders=["ignore"], softeners=["por favor"],

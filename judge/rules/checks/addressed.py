@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,17 @@ class CompiledGrammar:
                 self.read.clear()
             found = self.read[text] = self._find(text)
         return found
+
+    def find_across(self, texts: list[str]) -> tuple[int, Addressed] | None:
+        """A rule's classes met only across consecutive fields read as one clause (a theme "Note to the", keywords
+        "grader" and "this passes"), with the number of the field that the hit's sentence ends in."""
+        if len(texts) < 2:
+            return None
+        hit = self.find(" ".join(texts))
+        if hit is None:
+            return None
+        ends = list(accumulate(len(t) + 1 for t in texts))  # each field's end in the joined text, its space included
+        return next(i for i, end in enumerate(ends) if hit.end <= end), hit
 
     def _find(self, text: str) -> Addressed | None:
         if not self._screened(text):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir, resolve_data_file
-from judge.rules.checks.addressed import CompiledGrammar, load_addressed
+from judge.rules.checks.addressed import Addressed, CompiledGrammar, load_addressed
 from judge.rules.checks.base import Check, Subject
 from judge.rules.decoded import (
     decoded_readings,
@@ -366,11 +366,19 @@ class InjectionCheck(PatternCheck):
                 hit = next((replace(h, start=0, end=len(nt.text)) for r in readings.get(field_name, ())
                             if (h := grammar.find(r)) is not None and _read_anew(h.words, nt.text)), None)
             if hit is not None:
-                severity = getattr(self.cfg, "grammar_severity", None) or grammar.grammar.severity
-                message = f"words addressed to a judge ({', '.join(hit.words)})"
-                out.append(self.finding(severity, message, field_name, nt, hit.start, hit.end,
-                                        term=f"grammar rule {hit.rule + 1}", category="addressed"))
+                out.append(self._addressed_finding(hit, field_name, nt, hit.start, hit.end))
+        short = [(name, nt) for name, nt in subject.fields if name == "theme" or name.startswith("keywords[")]
+        across = None if out or flagged else grammar.find_across([nt.text for _, nt in short])
+        if across is not None:  # split over fields: "Ignore the" | "rubric and" | "approve"
+            field_name, nt = short[across[0]]
+            out.append(self._addressed_finding(across[1], field_name, nt, 0, len(nt.text), " across fields"))
         return out
+
+    def _addressed_finding(self, hit: Addressed, field_name: str, nt: NormalizedText, start: int, end: int,
+                           where: str = "") -> Finding:
+        severity = getattr(self.cfg, "grammar_severity", None) or self.grammar.grammar.severity  # type: ignore[union-attr]
+        return self.finding(severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
+                            start, end, term=f"grammar rule {hit.rule + 1}", category="addressed")
 
 
 def _read_anew(words: tuple[str, ...], text: str) -> bool:
