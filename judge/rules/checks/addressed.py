@@ -31,8 +31,11 @@ _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 # a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it
 _ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
+# the same at the start of each word of a text, in one pass ("l'évaluateur" -> "évaluateur"; not "re-l'eau")
+_ELIDED_IN_TEXT = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
 _MEMO_MAX = 50_000  # texts whose reading is kept
 _UNREAD: Any = object()  # a text not read yet
+_SCREENED_OUT: Any = object()  # a text that the screen passed over (no rule can hold in it)
 
 
 class AddressedGrammar(BaseModel):
@@ -133,31 +136,41 @@ class CompiledGrammar:
         self.verdict_classes = frozenset(name for name in grammar.classes if name.startswith("verdict"))  # praise lifts
         self.strong_verdicts = self.words.get("verdict", frozenset())  # what an order gives or a text declares
         self.screen, self.screen_phrases = self._screen()
+        self.screen_first_look = self.screen | self.screen_phrases.keys()
         self.classes_of: dict[str, list[str]] = {}  # each word's classes: one look-up per word, not one per class
         for name, ws in self.words.items():
             for w in ws:
                 self.classes_of.setdefault(w, []).append(name)
         self.phrase_finder = _phrase_finder(self.phrases)
-        self.read: dict[str, Addressed | None] = {}  # each text's reading: a run's keywords repeat
+        self.read: dict[str, Any] = {}  # each text's reading (a hit, None or screened out): a run's keywords repeat
 
     def _screen(self) -> tuple[frozenset[str], dict[str, list[frozenset[str]]]]:
-        """The words of the screened classes, and their phrases as sets of words, each under its first word: a text
+        """The words of the screened classes, and their phrases as sets of words, each under its longest word: a text
         that holds none of the words, nor all the words of a phrase, holds no rule ("and nothing else" lets a text
-        through only with "nothing" and "else" beside its "and")."""
+        through only with "nothing", "and" and "else")."""
         phrases: dict[str, list[frozenset[str]]] = {}
-        for p in {p for name in self.grammar.screen for p in self.phrases[name]}:
+        for p in sorted({p for name in self.grammar.screen for p in self.phrases[name]}):
             words = p.split()
-            phrases.setdefault(words[0], []).append(frozenset(words))
+            phrases.setdefault(max(words, key=len), []).append(frozenset(words))
         return frozenset(w for name in self.grammar.screen for w in self.words[name]), phrases
 
     def _screened(self, text: str) -> bool:
-        """Whether ``text`` holds a screened word, or every word of a screened phrase."""
-        words = {_ELIDED.sub("", w) for w in _WORD.findall(text)}
-        return not self.screen.isdisjoint(words) or any(
-            phrase <= words for w in words for phrase in self.screen_phrases.get(w, ()))
+        """Whether ``text`` holds a screened word, or every word of a screened phrase; a first look at the words and
+        the phrases' longest words passes over most texts."""
+        words = _WORD.findall(_ELIDED_IN_TEXT.sub("", text) if "'" in text or "’" in text else text)
+        if self.screen_first_look.isdisjoint(words):
+            return False
+        if not self.screen.isdisjoint(words):
+            return True
+        present = set(words)
+        return any(phrase <= present for w in self.screen_phrases.keys() & present for phrase in self.screen_phrases[w])
 
     def find(self, text: str) -> Addressed | None:
         """The first sentence of ``text`` (normalized) in which a rule's classes all meet, each in a word of its own."""
+        found = self._read(text)
+        return None if found is _SCREENED_OUT else found
+
+    def _read(self, text: str) -> Any:
         found = self.read.get(text, _UNREAD)
         if found is _UNREAD:
             if len(self.read) >= _MEMO_MAX:
@@ -167,8 +180,9 @@ class CompiledGrammar:
 
     def find_across(self, texts: list[str]) -> tuple[int, Addressed] | None:
         """A rule's classes met only across consecutive fields read as one clause (a theme "Note to the", keywords
-        "grader" and "this passes"), with the number of the field that the hit's sentence ends in."""
-        if len(texts) < 2:
+        "grader" and "this passes"), with the number of the field that the hit's sentence ends in. Read when a field
+        holds a screened word or phrase of its own (most hold none: the joined text is not read then)."""
+        if len(texts) < 2 or all(self._read(t) is _SCREENED_OUT for t in texts):
             return None
         hit = self.find(" ".join(texts))
         if hit is None:
@@ -176,9 +190,9 @@ class CompiledGrammar:
         ends = list(accumulate(len(t) + 1 for t in texts))  # each field's end in the joined text, its space included
         return next(i for i, end in enumerate(ends) if hit.end <= end), hit
 
-    def _find(self, text: str) -> Addressed | None:
+    def _find(self, text: str) -> Any:
         if not self._screened(text):
-            return None
+            return _SCREENED_OUT
         for m in _SENTENCE.finditer(text):
             present = self._classes(_Sentence(m.group(0), self.softeners))
             for i, rule in enumerate(self.grammar.rules):
