@@ -184,8 +184,8 @@ class CompiledGrammar:
         holds a screened word or phrase of its own (most hold none: the joined text is not read then)."""
         if len(texts) < 2 or all(self._read(t) is _SCREENED_OUT for t in texts):
             return None
-        hit = self.find(" ".join(texts))
-        if hit is None:
+        hit = self._find(" ".join(texts))  # not memoized: a joined text seldom repeats, and would crowd out fields
+        if hit is None or hit is _SCREENED_OUT:
             return None
         ends = list(accumulate(len(t) + 1 for t in texts))  # each field's end in the joined text, its space included
         return next(i for i, end in enumerate(ends) if hit.end <= end), hit
