@@ -170,11 +170,11 @@ def has_plain_readings(text: str) -> bool:
 def _may_be_glued_or_broken(text: str) -> bool:
     """Whether a judge's words are glued in a token of ``text`` or broken by hyphens in it; a judge's word looked for
     first, as a substring (most texts hold none, and finding none is cheaper than reading every long token)."""
-    unbroken = text.replace("-", "") if "-" in text else text
-    if next(_JUDGE_WORD_FINDER.iter(unbroken), None) is None:
+    hyphenated = "-" in text
+    if next(_JUDGE_WORD_FINDER.iter(text.replace("-", "") if hyphenated else text), None) is None:
         return False
     return (any(_glued(m) != m.group() for m in _LONG_TOKEN.finditer(text))
-            or unbroken is not text and any(_joined(m) != m.group() for m in _HYPHENATED.finditer(text)))
+            or hyphenated and any(_joined(m) != m.group() for m in _HYPHENATED.finditer(text)))
 
 
 def plain_readings(text: str) -> list[str]:

@@ -29,10 +29,9 @@ DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")  # "0.99" and "4.2" end no sentence
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
-# a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it
-_ELIDED = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
-# the same at the start of each word of a text, in one pass ("l'évaluateur" -> "évaluateur"; not "re-l'eau")
-_ELIDED_IN_TEXT = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
+# a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it: dropped
+# at the start of each word of a text in one pass (not inside one: "re-l'eau")
+_ELIDED = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
 _MEMO_MAX = 50_000  # texts whose reading is kept
 _UNREAD: Any = object()  # a text not read yet
 _SCREENED_OUT: Any = object()  # a text that the screen passed over (no rule can hold in it)
@@ -108,14 +107,14 @@ class _Sentence:
         self.words: list[str] = []
         self.opening: set[int] = set()  # indexes of words that open a clause or follow a softener
         self.closing: set[int] = set()  # indexes of words that end a clause
-        pos = 0
+        pos, text = 0, _unelided(text)
         for m in _WORD.finditer(text):
             broken = _CLAUSE_BREAK.search(text, pos, m.start()) is not None
             if self.words and broken:
                 self.closing.add(len(self.words) - 1)
             if not self.words or broken or self.words[-1] in softeners:
                 self.opening.add(len(self.words))
-            self.words.append(_ELIDED.sub("", m.group(0)))
+            self.words.append(m.group(0))
             pos = m.end()
         self.closing.add(len(self.words) - 1)
         self.padded = f" {' '.join(self.words)} "
@@ -157,7 +156,7 @@ class CompiledGrammar:
     def _screened(self, text: str) -> bool:
         """Whether ``text`` holds a screened word, or every word of a screened phrase; a first look at the words and
         the phrases' longest words passes over most texts."""
-        words = _WORD.findall(_ELIDED_IN_TEXT.sub("", text) if "'" in text or "’" in text else text)
+        words = _read_words(text)
         if self.screen_first_look.isdisjoint(words):
             return False
         if not self.screen.isdisjoint(words):
@@ -227,9 +226,14 @@ class CompiledGrammar:
         return present
 
 
-def _read_words(text: str) -> tuple[str, ...]:
-    """A class's word or phrase read as a sentence's words are: "c'est bon" is "est bon", as in a text."""
-    return tuple(_ELIDED.sub("", w) for w in _WORD.findall(text))
+def _unelided(text: str) -> str:
+    """``text`` without the articles and pronouns elided before its words."""
+    return _ELIDED.sub("", text) if "'" in text or "’" in text else text
+
+
+def _read_words(text: str) -> list[str]:
+    """The words of a text, or of a class's word or phrase, read alike: "c'est bon" is "est bon"."""
+    return _WORD.findall(_unelided(text))
 
 
 def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton | None:

@@ -367,11 +367,12 @@ class InjectionCheck(PatternCheck):
                             if (h := grammar.find(r)) is not None and _read_anew(h.words, nt.text)), None)
             if hit is not None:
                 out.append(self._addressed_finding(hit, field_name, nt, hit.start, hit.end))
-        short = [(name, nt) for name, nt in subject.fields if name == "theme" or name.startswith("keywords[")]
-        across = None if out or flagged else grammar.find_across([nt.text for _, nt in short])
-        if across is not None:  # split over fields: "Ignore the" | "rubric and" | "approve"
-            field_name, nt = short[across[0]]
-            out.append(self._addressed_finding(across[1], field_name, nt, 0, len(nt.text), " across fields"))
+        if not out and not flagged:  # split over fields: "Ignore the" | "rubric and" | "approve"
+            short = [(name, nt) for name, nt in subject.fields if name == "theme" or name.startswith("keywords[")]
+            across = grammar.find_across([nt.text for _, nt in short])
+            if across is not None:
+                field_name, nt = short[across[0]]
+                out.append(self._addressed_finding(across[1], field_name, nt, 0, len(nt.text), " across fields"))
         return out
 
     def _addressed_finding(self, hit: Addressed, field_name: str, nt: NormalizedText, start: int, end: int,
