@@ -1,6 +1,6 @@
 """Import public profanity lexicons into policies/terms/, reproducibly.
 
-    apt-get install wordnet-base && pip install -e ".[lexicons]"   # once: WordNet 3.0's files and wordfreq
+    apt-get install wordnet-base dict-freedict-{spa,fra,deu,ita,por,nld}-eng && pip install -e ".[lexicons]"  # once
     python scripts/import_lexicons.py            # fetch the pinned packages, check their sha256, write the lists
     python scripts/import_lexicons.py --from DIR # use package files already in DIR (same names, same sha256)
     python scripts/import_lexicons.py --without profane-words --out DIR  # a lexicon without one source, to
@@ -18,7 +18,9 @@ Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - ``french-badwords-list``, ``italian-badwords-list``, ``bad-words-es`` and ``allprofanity`` (npm), MIT: French,
   Italian, Spanish, German and Brazilian Portuguese word lists without a rating, taken as cuss's "likely" words in
   their language;
-- ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out.
+- ``wordfreq`` (PyPI; its data is CC-BY-SA-4.0): word frequencies, used to keep ordinary words out;
+- FreeDict's dictionaries to English (Debian's ``dict-freedict-<xxx>-eng``, GPL; ``scripts/freedict.py``): whether
+  another language's listed word has an everyday sense ("porc" is pork). They decide; nothing of them is copied.
 
 Output:
 - ``policies/terms/lexicon_<lang>.yaml``: one category per source and language. Severity: LDNOOBW and cuss 2
@@ -29,8 +31,13 @@ Output:
   Cheez Whiz; they are insults or innuendo at most, which the LLM rubric judges in context. A term that
   is an ordinary word of another imported language (Zipf >= 3 there, and more frequent there than in its own
   language: French "bite", Dutch "pot", Spanish "trio") is left out too: the storefront's language is not known.
-  So is another language's term that is an English word (Zipf >= 2: "pinto", "fava"), unless an English list calls
-  it profane as well ("puta", "pendejo" are English slang too). The everyday words and the other languages' words
+  So is another language's term that is an English word (Zipf >= 2 and WordNet or the language's dictionary knows
+  it, or Zipf >= 2.5: "pinto", "fava", "Pippa"), unless an English list calls it profane as well ("puta", "pendejo"
+  are English slang too); "cojones" and Dutch "kut" are in English text as slang only. In another language, a word
+  that two of its sources list is kept however frequent it is there ("joder", "connerie": its speakers swear more
+  in wordfreq's corpora) unless FreeDict gives it an everyday sense ("caliente" is hot) or another language uses it
+  as an everyday word; and a listed word derived from the stem of a kept one is kept ("putita", "jodido",
+  "fottutissimo"; a three-letter stem takes a diminutive, augmentative or agent ending only: not "putativo"). The everyday words and the other languages' words
   that an English source calls profane ("douche", "homo", "tard") go to the compound-only category: never a hit as
   words of their own, they are one in a compound with a root or a partner piece, or disguised by leet, masks,
   spelled-out or doubled letters, or styled letters ("d0uche", "h.o.m.o", "ᴛᴀʀᴅ"). Imported lists are not fuzzy-matched as a
@@ -91,7 +98,8 @@ from judge.rules.morphology import (  # noqa: E402
 )
 from judge.rules.normalize import LEET, LEET_ALT, collapse_repeats  # noqa: E402
 from judge.rules.termlists import MorphologyFile  # noqa: E402
-from scripts.import_wordnet import goods_first  # noqa: E402
+from scripts import freedict  # noqa: E402
+from scripts.import_wordnet import goods_first, lemmas  # noqa: E402
 
 # name, version, sha256 of the package file as the registry serves it
 NPM = {
@@ -134,9 +142,11 @@ OPTIONAL = UNRATED + SEVERITY_RATED + list(OTHER_LANGUAGE_LISTS)  # the sources 
 WORDFREQ = ("wordfreq", "3.1.1")
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
 ROOT_ZIPF = 2.5  # a root is a profane word in common use, not a rare variant ("spreadeagle", "slopy")
-ENGLISH_ZIPF = 2.0  # another list's term this frequent in English (accents aside) is an English word first
+ENGLISH_ZIPF = 2.0  # another list's term this frequent in English (accents aside) is an English word first, when
+SURE_ENGLISH_ZIPF = 2.5  # this frequent, or WordNet or its language's dictionary knows it ("pinto", "Pippa"; not "pinche")
 INNUENDO_ZIPF = 3.0  # a maybe-profane phrase of words this frequent is innuendo, the LLM rubric's to judge in context
 OTHER_LANGUAGE_ZIPF = 3.0  # a term this frequent in another language, and more than in its own, is that language's word
+EVERYDAY_THERE_ZIPF, SIBLING_MARGIN = 4.0, 0.5  # ... as is one this common there, nearly as common ("saco": es, pt)
 CUSS_FILES = {"en": "index.js", "es": "es.js", "fr": "fr.js", "it": "it.js", "pt": "pt.js"}
 _CUSS_ENTRY = re.compile(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([^\s:'\"]+)):\s*([012]),?\s*$")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -281,7 +291,8 @@ def category(cat_id: str, description: str, severity: str, terms: list[str], exa
 
 def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[str, dict[str, int]],
           unrated: dict[str, list[str]], everyday_zipf: float, agreement: tuple[int, float, float, float],
-          goods_first: set[str] = frozenset(), other_lists: dict[str, list[str]] | None = None) -> dict[str, dict]:
+          goods_first: set[str] = frozenset(), other_lists: dict[str, list[str]] | None = None,
+          clean: dict[str, set[str]] | None = None, english_words: set[str] = frozenset()) -> dict[str, dict]:
     """Per language, the categories to write. The other rated lists' English words take their own rating where
     cuss does not rate them, and the unrated lists' words count as sure ones where no list rates them: a list with
     a rating knows more than one without ("butt" is cuss's 0).
@@ -293,7 +304,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     everyday word that one independent source lists is a maybe (review) when rarer than ``one_zipf`` ("masochist",
     "limey"), or than ``seconded_zipf`` when a rated list calls it maybe profane as well (cuss's 1, a mild severity:
     "scrotum", "turd", "bugger"). An everyday word whose first WordNet sense is goods (``goods_first``: "nip" is a
-    drink, "jigger" a glass) is a word first however many sources list it."""
+    drink, "jigger" a glass) is a word first however many sources list it. In another language, such a word is kept
+    however frequent it is, unless the language's dictionary to English gives it an everyday sense (``clean``: "porc"
+    is pork, "caliente" hot; "joder" has no entry): its speakers swear more often in wordfreq's corpora."""
     ld, cu = ldnoobw(files_ld), cuss(files_cuss)
     lang_votes: dict[str, dict[str, int]] = {}  # another language's votes: cuss's "likely" and its own list ("niquer")
     for lang, words in (other_lists or {}).items():
@@ -322,13 +335,18 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
     for lang in LANGS:
         listed = set(ld.get(lang, []))
         ratings = cu.get(lang, {})
+        everyday_sense = (clean or {}).get(lang, set())  # "caliente" is hot, "pistola" a pistol
         def frequent(t: str) -> bool:  # wordfreq reads "bum-bandits" as its pieces: English is read joined (French
             # writes everyday compounds so: "pare-chocs" is a bumper)
             return " " not in t and zipf(t.replace("-", "") if lang == "en" else t, lang) >= everyday_zipf
 
         def agreed(t: str) -> bool:  # sources enough for an everyday word that is no goods' name first ("nip")
-            n = votes.get(t, 0) if lang == "en" else lang_votes.get(lang, {}).get(t, 0)
-            return 0 < agreement[0] <= n and zipf(t, lang) < agreement[1] and (lang != "en" or t not in goods_first)
+            if lang != "en":
+                n = lang_votes.get(lang, {}).get(t, 0)
+                return 0 < agreement[0] <= n and (zipf(t, lang) < agreement[1] or t not in everyday_sense
+                                                  and not any(zipf(t, o) >= OTHER_LANGUAGE_ZIPF and t not in ld.get(o, ())
+                                                              and t not in cu.get(o, {}) for o in LANGS if o != lang))
+            return 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1] and t not in goods_first
 
         def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
             below = agreement[3] if t in seconded else agreement[2]
@@ -347,19 +365,25 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                 return any(zipf(t, o) >= max(4.0, zipf(t, "en")) and t not in ld.get(o, ()) and t not in cu.get(o, {})
                            for o in LANGS[1:])
             plain = strip_accents(t)
-            if zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and english.get(plain) != 2:
+            if (zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and english.get(plain) != 2
+                    and (zipf(plain, "en") >= SURE_ENGLISH_ZIPF or plain in english_words or t in everyday_sense)):
                 return True  # English is every storefront's second language: "pinto beans", "fava", "Peter";
-                # not when an English list calls the word profane there too: "puta", "pendejo" are English slang
+                # not when an English list calls the word profane there too: "puta", "pendejo" are English slang; nor
+                # when only slang uses it in English ("cojones", "kut")
             if any(z >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and w != t and w not in ld.get(o, ()) and w not in cu.get(o, {})
                    for w, z, o in accented.get(plain, ())):
                 return True  # folded, it is another, more frequent word: "caca" is Portuguese "caça" (hunting)
-            return any(zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and t not in ld.get(o, ()) and t not in cu.get(o, {})
-                       for o in LANGS if o != lang)
+            return any((zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) or zipf(t, o) >= max(EVERYDAY_THERE_ZIPF, zipf(
+                t, lang) - SIBLING_MARGIN)) and t not in ld.get(o, ()) and t not in cu.get(o, {}) for o in LANGS if o != lang)
 
-        def built_on_listed(t: str) -> bool:  # "cocksucker", "asshat": an everyday word made of a listed one
-            return any(w in t and (len(w) >= 4 or t.startswith(w) or t.endswith(w)) for w in ld_singles)
+        def built_on_listed(t: str) -> bool:  # "cocksucker", "asshat": an everyday word made of a listed one;
+            # in another language, one made on the stem of its own listed or agreed word ("putita", "jodido")
+            return (any(w in t and (len(w) >= 4 or t.startswith(w) or t.endswith(w)) for w in ld_singles)
+                    or t not in everyday_sense and any(_derived(strip_accents(t), s, lang) for s in stems))
 
         ld_singles = {w for w in ld.get("en", []) if " " not in w and len(w) >= 3}
+        stems = {_stem(w, lang) for w in (*ld.get(lang, []), *(t for t in ratings if agreed(t)))
+                 if " " not in w and len(_stem(w, lang)) >= 3} if lang != "en" else set()
         sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) and not one_source(t) or built_on_listed(t))}
         block = sorted(t for t in listed | sure if not elsewhere(t))
 
@@ -381,6 +405,41 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         # two independent sources make such a word profanity when disguised ("d0uche"); one may list a topic ("v0dka")
         out[lang]["disguise"] = [t for t in out[lang]["compound"] if votes.get(t, 0) >= 2]
     return out
+
+
+STEM_ENDINGS = {"es": ("ar", "er", "ir", "a", "o", "e"), "pt": ("ar", "er", "ir", "a", "o", "e"),
+                "it": ("are", "ere", "ire", "a", "o", "e", "i"), "fr": ("er", "ir", "re", "e"), "de": ("en", "e"),
+                "nl": ("en", "e")}  # a verb's infinitive and a noun's gender or number, which derivations replace
+
+
+# derivations that a stem of three letters takes ("put" + "ita", "con" + "ard"); a longer stem takes any ending
+# ("cazz" + "eggiare"), since fewer clean words begin with it: diminutives, augmentatives, agents, collectives
+DERIVATIONS = {
+    "es": ("ita", "ito", "itas", "itos", "on", "ona", "ones", "onas", "azo", "aza", "azos", "ero", "era", "eros",
+           "eras", "ear", "eo", "ada", "ado", "adas", "ados", "ida", "ido", "iza", "ote", "ota", "illo", "illa"),
+    "pt": ("inha", "inho", "inhas", "inhos", "ao", "ona", "aco", "eiro", "eira", "ada", "ado", "ida", "ido", "eta"),
+    "it": ("ata", "ato", "ate", "ati", "ona", "one", "oni", "etta", "etto", "ette", "etti", "accia", "accio", "aio"),
+    "fr": ("ard", "arde", "erie", "ier", "iere", "eur", "euse", "ee", "ade", "ouille"),
+    "de": ("er", "ig", "erei"), "nl": ("er", "ig", "erij"),
+}
+
+
+def _derived(word: str, stem: str, lang: str) -> bool:
+    """Whether ``word`` (no accents) is made on ``stem`` with an ending of two letters or more."""
+    rest = word[len(stem):] if word.startswith(stem) else ""
+    return len(rest) >= 2 and (len(stem) >= 4 or rest in DERIVATIONS.get(lang, ()))
+
+
+def _stem(word: str, lang: str) -> str:
+    """A word without accents and its last inflection: "puta" -> "put", "joder" -> "jod", "cabrón" -> "cabron"."""
+    plain = strip_accents(word)
+    return next((plain[: -len(e)] for e in STEM_ENDINGS.get(lang, ()) if plain.endswith(e)), plain)
+
+
+def everyday_senses(folder: Path, english_terms: set[str]) -> dict[str, set[str]]:
+    """Per language, the words that its FreeDict dictionary gives an everyday sense: an English word that no English
+    list calls profane."""
+    return {lang: freedict.clean_senses(lang, english_terms, folder) for lang in freedict.CODES}
 
 
 def accented_words() -> dict[str, list[tuple[str, float, str]]]:
@@ -555,7 +614,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=TERMS, help="folder to write the lists into (default: policies/terms)")
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"),
                     help="WordNet 3.0's files (Debian's wordnet-base): an everyday word that is goods first stays a word")
+    ap.add_argument("--freedict", type=Path, default=freedict.DICTD,
+                    help="FreeDict's dictionaries to English (Debian's dict-freedict-<xxx>-eng): another language's "
+                         "frequent listed word is kept unless its entry gives it an everyday sense")
     args = ap.parse_args()
+    missing = [freedict.PACKAGE.format(code=c) for lang, c in freedict.CODES.items()
+               if not all(p.exists() for p in freedict.paths(lang, args.freedict))]
+    if missing:
+        sys.exit(f"apt-get install {' '.join(missing)} first (or name their folder with --freedict)")
     out_dir: Path = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
     if metadata.version(WORDFREQ[0]) != WORDFREQ[1]:
@@ -580,13 +646,18 @@ def main() -> None:
                     for t in severity_ratings(blobs[name], "emoji.json")})
     listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
               *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}  # every English term
+    sure_en = {*ldnoobw(members(blobs["naughty-words"]))["en"], *(w for u in unrated.values() for w in u),
+               *(w for r in (cuss(members(blobs["cuss"]))["en"], *rated.values()) for w, n in r.items() if n == 2)}
     cats = build(members(blobs["naughty-words"]), members(blobs["cuss"]), rated, unrated, args.everyday_zipf,
                  (args.agreement, args.agreement_zipf, args.one_source_zipf, args.seconded_zipf),
-                 goods_first(args.wordnet, {w for w in listed if w.isalpha()}), other_lists)
+                 goods_first(args.wordnet, {w for w in listed if w.isalpha()}), other_lists,
+                 everyday_senses(args.freedict, sure_en), lemmas(args.wordnet)[0])
     profane: set[str] = set()
     for lang, groups in cats.items():
         # the English lists count for every language (their word is English slang: "puta"); another language's, there
         used = {name: p for name, p in provenance.items() if lang in OTHER_LANGUAGE_LISTS.get(name, (lang,))}
+        if lang in freedict.CODES:  # it decides which of another language's frequent listed words stay
+            used[f"freedict-{freedict.CODES[lang]}-eng"] = freedict.provenance(lang, args.freedict)
         data = {
             "version": " + ".join(f"{name} {spec[0]}" for name, spec in pinned.items() if name in used),
             "source": used,
@@ -677,12 +748,18 @@ EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
                             "2 cups of flour", "V8 vegetable juice", "Almond nut butter"]},
            "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies", "Turd candy bar", "Scrotum snacks"],
                       "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar", "Knobby squash"]}},
-    "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos", "Ofertas chingaderita"], "ok": ["Salsa de tomate", "Frijoles pintos"]}},
-    "fr": {"block": {"hit": ["Promo de merde", "Soirée espingoin", "Apéro chinetoque"], "ok": ["Fromage de chèvre", "Bite-size snacks"]}},
-    "de": {"block": {"hit": ["Arschloch Angebote", "Tittenficker Angebote"], "ok": ["Frische Brötchen"]}},
-    "it": {"block": {"hit": ["Offerte di merda", "Offerte cazzona"], "ok": ["Pasta al pomodoro", "Ditalini pasta"]}},
-    "pt": {"block": {"hit": ["Ofertas de merda", "Ofertas punheta"], "ok": ["Pão de queijo", "Pinto beans", "Caça ao tesouro"]}},
-    "nl": {"block": {"hit": ["Klootzak aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
+    "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos", "Ofertas chingaderita", "Joder, qué precios",
+                               "Ofertas de cojones", "Botanas para el putero"],
+                       "ok": ["Salsa de tomate", "Frijoles pintos", "Salsa caliente", "Carne de cerdo", "Saco de arroz"]}},
+    "fr": {"block": {"hit": ["Promo de merde", "Soirée espingoin", "Apéro chinetoque", "Quelle connerie de promo"],
+                       "ok": ["Fromage de chèvre", "Bite-size snacks", "Rôti de porc"]}},
+    "de": {"block": {"hit": ["Arschloch Angebote", "Tittenficker Angebote", "Arschkriecher Angebote"],
+                       "ok": ["Frische Brötchen"]}},
+    "it": {"block": {"hit": ["Offerte di merda", "Offerte cazzona", "Offerte fottute"],
+                       "ok": ["Pasta al pomodoro", "Ditalini pasta", "Bibite fresche", "Pippa's picnic basket"]}},
+    "pt": {"block": {"hit": ["Ofertas de merda", "Ofertas punheta", "Ofertas de babaca"],
+                       "ok": ["Pão de queijo", "Pinto beans", "Caça ao tesouro", "Saco de arroz 5 kg"]}},
+    "nl": {"block": {"hit": ["Klootzak aanbiedingen", "Kut aanbiedingen"], "ok": ["Verse kaas", "Pot roast"]}},
 }
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Quality of the rule tier on material it was not built from (held-out lexicons, real product names).
 
-    pip install -e ".[lexicons]" && apt-get install wordnet-base    # what the lexicon builds need, once
+    pip install -e ".[lexicons]" && apt-get install wordnet-base dict-freedict-{spa,fra,deu,ita,por,nld}-eng  # once
     python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0] [--extra-list FILE]
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
@@ -62,6 +62,7 @@ from judge.cascade.gate import Gate  # noqa: E402
 from judge.models import Candidate, Decision, InputBatch, Severity  # noqa: E402
 from judge.policy import load_policy  # noqa: E402
 from judge.store import Store  # noqa: E402
+from scripts import freedict  # noqa: E402
 
 HELD_OUT = {
     "google-profanity-words": (
@@ -222,6 +223,10 @@ def missing_prerequisites(cache: Path) -> list[str]:
         missing.append('wordfreq (scripts/import_lexicons.py): pip install -e ".[lexicons]"')
     if not (WORDNET / "data.noun").is_file():
         missing.append(f"WordNet 3.0 in {WORDNET} (scripts/import_wordnet.py): apt-get install wordnet-base")
+    absent = [code for lang, code in freedict.CODES.items() if not all(p.is_file() for p in freedict.paths(lang))]
+    if absent:
+        missing.append("FreeDict's dictionaries to English (scripts/import_lexicons.py): apt-get install "
+                       + " ".join(freedict.PACKAGE.format(code=c) for c in absent))
     if shutil.which("npm") is None and not all((cache / f).is_file() for _, _, f in HELD_OUT.values()):
         missing.append("npm, which fetches the held-out lists by name and version: apt-get install npm")
     return missing
