@@ -336,6 +336,10 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         listed = set(ld.get(lang, []))
         ratings = cu.get(lang, {})
         everyday_sense = (clean or {}).get(lang, set())  # "caliente" is hot, "pistola" a pistol
+
+        def used_in(o: str, t: str, at_least: float) -> bool:  # a word of language ``o`` that no list of it calls profane
+            return zipf(t, o) >= at_least and t not in ld.get(o, ()) and t not in cu.get(o, {})
+
         def frequent(t: str) -> bool:  # wordfreq reads "bum-bandits" as its pieces: English is read joined (French
             # writes everyday compounds so: "pare-chocs" is a bumper)
             return " " not in t and zipf(t.replace("-", "") if lang == "en" else t, lang) >= everyday_zipf
@@ -343,9 +347,8 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         def agreed(t: str) -> bool:  # sources enough for an everyday word that is no goods' name first ("nip")
             if lang != "en":
                 n = lang_votes.get(lang, {}).get(t, 0)
-                return 0 < agreement[0] <= n and (zipf(t, lang) < agreement[1] or t not in everyday_sense
-                                                  and not any(zipf(t, o) >= OTHER_LANGUAGE_ZIPF and t not in ld.get(o, ())
-                                                              and t not in cu.get(o, {}) for o in LANGS if o != lang))
+                return 0 < agreement[0] <= n and (zipf(t, lang) < agreement[1] or t not in everyday_sense and not any(
+                    used_in(o, t, OTHER_LANGUAGE_ZIPF) for o in LANGS if o != lang))
             return 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1] and t not in goods_first
 
         def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
@@ -362,8 +365,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             if " " in t:
                 return False
             if lang == "en":  # a Spanish or Italian word first ("negro" in "frijoles negros"), unless profane there too
-                return any(zipf(t, o) >= max(4.0, zipf(t, "en")) and t not in ld.get(o, ()) and t not in cu.get(o, {})
-                           for o in LANGS[1:])
+                return any(used_in(o, t, max(4.0, zipf(t, "en"))) for o in LANGS[1:])
             plain = strip_accents(t)
             if (zipf(plain, "en") >= ENGLISH_ZIPF and plain not in ld["en"] and english.get(plain) != 2
                     and (zipf(plain, "en") >= SURE_ENGLISH_ZIPF or plain in english_words or t in everyday_sense)):
@@ -373,8 +375,9 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
             if any(z >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) and w != t and w not in ld.get(o, ()) and w not in cu.get(o, {})
                    for w, z, o in accented.get(plain, ())):
                 return True  # folded, it is another, more frequent word: "caca" is Portuguese "caça" (hunting)
-            return any((zipf(t, o) >= max(OTHER_LANGUAGE_ZIPF, zipf(t, lang)) or zipf(t, o) >= max(EVERYDAY_THERE_ZIPF, zipf(
-                t, lang) - SIBLING_MARGIN)) and t not in ld.get(o, ()) and t not in cu.get(o, {}) for o in LANGS if o != lang)
+            own = zipf(t, lang)
+            return any(used_in(o, t, min(max(OTHER_LANGUAGE_ZIPF, own), max(EVERYDAY_THERE_ZIPF, own - SIBLING_MARGIN)))
+                       for o in LANGS if o != lang)
 
         def built_on_listed(t: str) -> bool:  # "cocksucker", "asshat": an everyday word made of a listed one;
             # in another language, one made on the stem of its own listed or agreed word ("putita", "jodido")
