@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 DICTD = Path("/usr/share/dictd")
@@ -42,15 +43,20 @@ def sha256(lang: str, folder: Path = DICTD) -> str:
     return h.hexdigest()
 
 
+def _entries(lang: str, folder: Path) -> Iterator[tuple[str, str]]:
+    """Each entry as (headword, text), dictd's own entries ("00-database-info") among them."""
+    index, body = paths(lang, folder)
+    data = gzip.decompress(body.read_bytes())
+    for line in index.read_text("utf-8").splitlines():
+        head, *rest = line.split("\t")
+        if len(rest) >= 2:
+            start = _number(rest[0])
+            yield head, data[start : start + _number(rest[1])].decode("utf-8", errors="replace")
+
+
 def provenance(lang: str, folder: Path = DICTD) -> dict[str, str]:
     """The dictionary's edition (its own ``00-database-info``) and Debian package version, sha256 and licence."""
-    index, body = paths(lang, folder)
-    info = next((line.split("\t") for line in index.read_text("utf-8").splitlines()
-                 if line.startswith(("00-database-info", "00databaseinfo"))), None)
-    text = ""
-    if info and len(info) >= 3:
-        start = _number(info[1])
-        text = gzip.decompress(body.read_bytes())[start : start + _number(info[2])].decode("utf-8", errors="replace")
+    text = next((t for head, t in _entries(lang, folder) if head in ("00-database-info", "00databaseinfo")), "")
     edition = m.group(1).strip() if (m := re.search(r"Edition: *(.+)", text)) else "unknown"
     package = PACKAGE.format(code=CODES[lang])
     debian = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False)
@@ -62,17 +68,11 @@ def provenance(lang: str, folder: Path = DICTD) -> dict[str, str]:
 def translations(lang: str, folder: Path = DICTD) -> dict[str, list[str]]:
     """Each headword, lowercase, with the English words of its entries (the headword line, parts of speech and
     pronunciations left out)."""
-    index, body = paths(lang, folder)
-    data = gzip.decompress(body.read_bytes())
     out: dict[str, list[str]] = {}
-    for line in index.read_text("utf-8").splitlines():
-        head, *rest = line.split("\t")
-        if len(rest) < 2 or head.startswith("00"):  # dictd's own entries: "00-database-info"
-            continue
-        start = _number(rest[0])
-        entry = data[start : start + _number(rest[1])].decode("utf-8", errors="replace")
-        english = _NOTE.sub(" ", entry.split("\n", 1)[1] if "\n" in entry else "")
-        out.setdefault(head.lower(), []).extend(w.lower() for w in _WORD.findall(english))
+    for head, entry in _entries(lang, folder):
+        if not head.startswith("00"):  # dictd's own entries: "00-database-info"
+            english = _NOTE.sub(" ", entry.split("\n", 1)[1] if "\n" in entry else "")
+            out.setdefault(head.lower(), []).extend(w.lower() for w in _WORD.findall(english))
     return out
 
 

@@ -37,8 +37,8 @@ Output:
   that two of its sources list is kept however frequent it is there ("joder", "connerie": its speakers swear more
   in wordfreq's corpora) unless FreeDict gives it an everyday sense ("caliente" is hot) or another language uses it
   as an everyday word; and a listed word derived from the stem of a kept one is kept ("putita", "jodido",
-  "fottutissimo"; a three-letter stem takes a diminutive, augmentative or agent ending only: not "putativo"). The everyday words and the other languages' words
-  that an English source calls profane ("douche", "homo", "tard") go to the compound-only category: never a hit as
+  "fottutissimo"; a three-letter stem takes a diminutive, augmentative or agent ending only: not "putativo"). The
+  everyday words and the other languages' words that an English source calls profane ("douche", "homo", "tard") go to the compound-only category: never a hit as
   words of their own, they are one in a compound with a root or a partner piece, or disguised by leet, masks,
   spelled-out or doubled letters, or styled letters ("d0uche", "h.o.m.o", "ᴛᴀʀᴅ"). Imported lists are not fuzzy-matched as a
   whole (a plain word near a mild or foreign term is likely a word of its own); the matcher looks for near
@@ -385,8 +385,8 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                     or t not in everyday_sense and any(_derived(strip_accents(t), s, lang) for s in stems))
 
         ld_singles = {w for w in ld.get("en", []) if " " not in w and len(w) >= 3}
-        stems = {_stem(w, lang) for w in (*ld.get(lang, []), *(t for t in ratings if agreed(t)))
-                 if " " not in w and len(_stem(w, lang)) >= 3} if lang != "en" else set()
+        stems = {s for w in (*ld.get(lang, []), *(t for t in ratings if agreed(t)))
+                 if " " not in w and len(s := _stem(w, lang)) >= 3} if lang != "en" else set()
         sure = {t for t, r in ratings.items() if r == 2 and (not everyday(t) and not one_source(t) or built_on_listed(t))}
         block = sorted(t for t in listed | sure if not elsewhere(t))
 
