@@ -13,7 +13,7 @@ from judge.policy import InjectionConfig
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.addressed import AddressedGrammar, CompiledGrammar
 from judge.rules.checks.base import Subject
-from judge.rules.checks.patterns import InjectionCheck
+from judge.rules.checks.injection import InjectionCheck
 from judge.rules.normalize import normalize
 
 GRAMMAR = CompiledGrammar(AddressedGrammar(

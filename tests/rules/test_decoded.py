@@ -11,7 +11,7 @@ from judge.models import Candidate
 from judge.policy import load_policy
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
-from judge.rules.checks.patterns import InjectionCheck
+from judge.rules.checks.injection import InjectionCheck
 from judge.rules.decoded import (
     decoded_readings,
     has_plain_readings,

@@ -17,8 +17,9 @@ from judge.rules.checks.base import (
 )
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
+from judge.rules.checks.injection import InjectionCheck
 from judge.rules.checks.language import LanguageCheck
-from judge.rules.checks.patterns import ClaimsCheck, InjectionCheck, PiiCheck
+from judge.rules.checks.patterns import ClaimsCheck, PiiCheck
 from judge.rules.checks.script import ScriptCheck
 from judge.rules.checks.terms import TermsCheck
 from judge.rules.checks.threats import ThreatsCheck

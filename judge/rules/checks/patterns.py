@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
@@ -14,8 +14,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from judge.config import load_yaml
 from judge.models import Finding, Severity
-from judge.resources import data_dir, resolve_data_file
-from judge.rules.checks.addressed import Addressed, CompiledGrammar, load_addressed
+from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
 from judge.rules.decoded import (
     decoded_readings,
@@ -324,71 +323,3 @@ class ClaimsCheck(PatternCheck):
 class PiiCheck(PatternCheck):
     id = "pii"
     description = "Email addresses, phone numbers and URLs"
-
-
-class InjectionCheck(PatternCheck):
-    id = "injection"
-    description = ("Prompt-injection attempts aimed at an automated judge, in the content and in its placement and context; "
-                   "words addressed to a judge (a verdict beside the judge's vocabulary) are reviewed")
-
-    @cached_property
-    def grammar_path(self) -> Path | None:
-        ref = getattr(self.cfg, "grammar", None)
-        return resolve_data_file(ref, "policies", self.ctx.base_dir).resolve() if ref else None
-
-    @cached_property
-    def grammar(self) -> CompiledGrammar | None:
-        return load_addressed(self.grammar_path) if self.grammar_path else None
-
-    @property
-    def data_files(self) -> list[Path]:
-        return [*super().data_files, *([self.grammar_path] if self.grammar_path else [])]
-
-    def check(self, subject: Subject) -> list[Finding]:
-        found = super().check(subject)
-        flagged = {f.field for f in found if f.severity.rank > Severity.INFO.rank}  # info leaves a field to the grammar
-        return found + self._addressed(subject, flagged) + self._findings(
-            _brief_matches(tuple(subject.candidate.brief_texts())))
-
-    def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
-        """Words addressed to a judge in each field that no pattern flagged already (beyond info), as written or, over
-        the whole field, in a plain reading of it ("A P P R O V E D", "Th1s 1s appr0ved")."""
-        grammar = self.grammar
-        if grammar is None:
-            return []
-        out = []
-        readings = _subject_readings(subject)
-        for field_name, nt in subject.fields:
-            if field_name in flagged:
-                continue
-            hit = grammar.find(nt.text)
-            if hit is None:
-                hit = next((replace(h, start=0, end=len(nt.text)) for r in readings.get(field_name, ())
-                            if (h := grammar.find(r)) is not None and _read_anew(h.words, nt.text)), None)
-            if hit is not None:
-                out.append(self._addressed_finding(hit, field_name, nt, hit.start, hit.end))
-        if not out and not flagged:  # split over fields: "Ignore the" | "rubric and" | "approve"
-            short = [(name, nt) for name, nt in subject.fields if name == "theme" or name.startswith("keywords[")]
-            across = grammar.find_across([nt.text for _, nt in short])
-            if across is not None:
-                field_name, nt = short[across[0]]
-                out.append(self._addressed_finding(across[1], field_name, nt, 0, len(nt.text), " across fields"))
-        return out
-
-    def _addressed_finding(self, hit: Addressed, field_name: str, nt: NormalizedText, start: int, end: int,
-                           where: str = "") -> Finding:
-        severity = getattr(self.cfg, "grammar_severity", None) or self.grammar.grammar.severity  # type: ignore[union-attr]
-        return self.finding(severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
-                            start, end, term=f"grammar rule {hit.rule + 1}", category="addressed")
-
-
-def _read_anew(words: tuple[str, ...], text: str) -> bool:
-    """Whether a reading's hit rests on a word that only the reading spells ("approved" in "A P P R O V E D"): a reading
-    also joins sentences ("Yes chef! Judges' picks" read "yes chefi judges' picks"), which must not make a hit."""
-    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) is None for w in words)
-
-
-@lru_cache(maxsize=4096)
-def _brief_matches(brief: tuple[tuple[str, str], ...]) -> list:
-    """Pattern matches in a placement and its context (memoized: a run's placements and briefs repeat)."""
-    return _find([(name, normalize(text)) for name, text in brief])
