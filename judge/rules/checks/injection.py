@@ -17,9 +17,9 @@ from judge.rules.checks.patterns import (
     PatternCheck,
     PatternGroup,
     _find,
-    _rules,
+    _Rule,
     _subject_readings,
-    patterns_path,
+    subject_active,
 )
 from judge.rules.normalize import NormalizedText, normalize
 
@@ -79,7 +79,7 @@ class InjectionCheck(PatternCheck):
             if across is not None:
                 field_name, nt = short[across[0]]
                 return [self._addressed_finding(across[1], field_name, nt, 0, len(nt.text), " across fields")]
-        group = _pattern_across(tuple(nt.text for _, nt in short))
+        group = _pattern_across(tuple(nt.text for _, nt in short), subject_active(subject))
         if group is None:
             return []
         field_name, nt = short[0]
@@ -94,18 +94,15 @@ class InjectionCheck(PatternCheck):
                             start, end, term=f"grammar rule {hit.rule + 1}", category="addressed")
 
 
-def _pattern_across(texts: tuple[str, ...]) -> PatternGroup | None:
+def _pattern_across(texts: tuple[str, ...], active: list[_Rule]) -> PatternGroup | None:
     """The first injection group (beyond info) whose pattern matches the fields joined by spaces and none of them
-    alone: only the rules that a literal of the joined text wakes are tried, a few for most candidates."""
-    if len(texts) < 2:
+    alone: only the ``active`` rules, those that a literal of some field wakes, are tried (a few for most
+    candidates; a literal that only the joining spells is not looked for)."""
+    rules = [r for r in dict.fromkeys(active) if r.group.check == "injection" and r.group.severity != Severity.INFO]
+    if len(texts) < 2 or not rules:
         return None
     joined = " ".join(texts)
-    for rule in dict.fromkeys(_rules(patterns_path()).active(joined)):
-        group = rule.group
-        if group.check == "injection" and group.severity.rank > Severity.INFO.rank and rule.regex.search(joined):
-            if not any(rule.regex.search(t) for t in texts):
-                return group
-    return None
+    return next((r.group for r in rules if r.regex.search(joined) and not any(r.regex.search(t) for t in texts)), None)
 
 
 def _read_anew(words: tuple[str, ...], text: str) -> bool:

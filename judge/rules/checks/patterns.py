@@ -247,7 +247,17 @@ def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
     if found is None:
-        found = subject.memo["patterns"] = _find(subject.fields, _subject_readings(subject))
+        found = subject.memo["patterns"] = _find(subject.fields, _subject_readings(subject), subject_active(subject))
+    return found
+
+
+def subject_active(subject: Subject) -> list[_Rule]:
+    """The rules that a literal of a field or of its readings wakes, computed once per subject."""
+    found = subject.memo.get("active")
+    if found is None:
+        readings = _subject_readings(subject)
+        found = subject.memo["active"] = _rules(patterns_path()).active(
+            "\n".join([*(nt.text for _, nt in subject.fields), *(r for rs in readings.values() for r in rs)]))
     return found
 
 
@@ -259,14 +269,15 @@ def _subject_readings(subject: Subject) -> dict[str, list[str]]:
     return found
 
 
-def _find(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None) -> list:
-    """Pattern matches of every group in ``fields``, as (field, text, group, start, end)."""
-    joined = "\n".join(nt.text for _, nt in fields)
+def _find(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None,
+          active: list[_Rule] | None = None) -> list:
+    """Pattern matches of every group in ``fields``, as (field, text, group, start, end); ``active``, the rules that
+    the fields' and readings' literals wake, when known."""
     if readings is None:
-        readings = _readings(fields, joined)
-    if readings:
-        joined += "\n" + "\n".join(r for rs in readings.values() for r in rs)
-    active = _rules(patterns_path()).active(joined)
+        readings = _readings(fields, "\n".join(nt.text for _, nt in fields))
+    if active is None:
+        active = _rules(patterns_path()).active(
+            "\n".join([*(nt.text for _, nt in fields), *(r for rs in readings.values() for r in rs)]))
     found = []
     seen: set[tuple[str, str, int, int]] = set()
     for rule in dict.fromkeys(active):
