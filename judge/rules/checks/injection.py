@@ -16,10 +16,10 @@ from judge.rules.checks.base import Subject
 from judge.rules.checks.patterns import (
     PatternCheck,
     PatternGroup,
-    _find,
-    _Rule,
-    _subject_readings,
+    PatternRule,
+    find_patterns,
     subject_active,
+    subject_readings,
 )
 from judge.rules.normalize import NormalizedText, normalize
 
@@ -57,7 +57,7 @@ class InjectionCheck(PatternCheck):
         if grammar is None:
             return []
         out = []
-        readings = _subject_readings(subject)
+        readings = subject_readings(subject)
         for field_name, nt in subject.fields:
             if field_name in flagged:
                 continue
@@ -94,7 +94,7 @@ class InjectionCheck(PatternCheck):
                             start, end, term=f"grammar rule {hit.rule + 1}", category="addressed")
 
 
-def _pattern_across(texts: tuple[str, ...], active: list[_Rule]) -> PatternGroup | None:
+def _pattern_across(texts: tuple[str, ...], active: list[PatternRule]) -> PatternGroup | None:
     """The first injection group (beyond info) whose pattern matches the fields joined by spaces and none of them
     alone: only the ``active`` rules, those that a literal of some field wakes, are tried (a few for most
     candidates; a literal that only the joining spells is not looked for)."""
@@ -114,4 +114,4 @@ def _read_anew(words: tuple[str, ...], text: str) -> bool:
 @lru_cache(maxsize=4096)
 def _brief_matches(brief: tuple[tuple[str, str], ...]) -> list:
     """Pattern matches in a placement and its context (memoized: a run's placements and briefs repeat)."""
-    return _find([(name, normalize(text)) for name, text in brief])
+    return find_patterns([(name, normalize(text)) for name, text in brief])

@@ -172,17 +172,17 @@ def _required(items) -> frozenset[str] | None:
 
 
 @dataclass(frozen=True, eq=False)
-class _Rule:
+class PatternRule:
     group: PatternGroup
     regex: re.Pattern[str]
 
 
 class _Rules(NamedTuple):
-    needing: tuple[tuple[_Rule, ...], ...]  # the rules that need a literal, by the literal's number
-    always: tuple[_Rule, ...]  # the few that must always run
+    needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
+    always: tuple[PatternRule, ...]  # the few that must always run
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
 
-    def active(self, text: str) -> list[_Rule]:
+    def active(self, text: str) -> list[PatternRule]:
         """The rules that may match ``text``, in file order."""
         present = sorted({i for _, i in self.literals.iter(text)}) if self.needing else ()
         return [*self.always, *(r for i in present for r in self.needing[i])]
@@ -190,11 +190,11 @@ class _Rules(NamedTuple):
 
 @lru_cache(maxsize=8)
 def _rules(path: Path) -> _Rules:
-    by_literal: dict[str, list[_Rule]] = {}
-    always: list[_Rule] = []
+    by_literal: dict[str, list[PatternRule]] = {}
+    always: list[PatternRule] = []
     for g in load_patterns(path).groups:
         for p in g.patterns:
-            rule = _Rule(g, re.compile(p, re.IGNORECASE | re.MULTILINE))
+            rule = PatternRule(g, re.compile(p, re.IGNORECASE | re.MULTILINE))
             lits = required_literals(p)
             if lits is None:
                 always.append(rule)
@@ -247,21 +247,22 @@ def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
     if found is None:
-        found = subject.memo["patterns"] = _find(subject.fields, _subject_readings(subject), subject_active(subject))
+        found = subject.memo["patterns"] = find_patterns(subject.fields, subject_readings(subject),
+                                                         subject_active(subject))
     return found
 
 
-def subject_active(subject: Subject) -> list[_Rule]:
+def subject_active(subject: Subject) -> list[PatternRule]:
     """The rules that a literal of a field or of its readings wakes, computed once per subject."""
     found = subject.memo.get("active")
     if found is None:
-        readings = _subject_readings(subject)
+        readings = subject_readings(subject)
         found = subject.memo["active"] = _rules(patterns_path()).active(
             "\n".join([*(nt.text for _, nt in subject.fields), *(r for rs in readings.values() for r in rs)]))
     return found
 
 
-def _subject_readings(subject: Subject) -> dict[str, list[str]]:
+def subject_readings(subject: Subject) -> dict[str, list[str]]:
     """Each field's plain readings (see ``_readings``), computed once per subject."""
     found = subject.memo.get("readings")
     if found is None:
@@ -269,8 +270,8 @@ def _subject_readings(subject: Subject) -> dict[str, list[str]]:
     return found
 
 
-def _find(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None,
-          active: list[_Rule] | None = None) -> list:
+def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None,
+                  active: list[PatternRule] | None = None) -> list:
     """Pattern matches of every group in ``fields``, as (field, text, group, start, end); ``active``, the rules that
     the fields' and readings' literals wake, when known."""
     if readings is None:
@@ -295,7 +296,7 @@ def _find(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str
     return found
 
 
-def _read_plainly(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]], active: list[_Rule],
+def _read_plainly(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]], active: list[PatternRule],
                   matched: set[tuple[str, str]]) -> list:
     """Matches in fields' plain readings of the groups that read them and found nothing in the field as written:
     each spans the whole field ("1gn0re previous instructions")."""
