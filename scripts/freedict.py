@@ -44,7 +44,7 @@ def sha256(lang: str, folder: Path = DICTD) -> str:
 
 
 def _entries(lang: str, folder: Path) -> Iterator[tuple[str, str]]:
-    """Each entry as (headword, text), dictd's own entries ("00-database-info") among them."""
+    """Each entry as (headword, text), dictd's own entries ("00-database-info") among them: one decompression."""
     index, body = paths(lang, folder)
     data = gzip.decompress(body.read_bytes())
     for line in index.read_text("utf-8").splitlines():
@@ -56,7 +56,14 @@ def _entries(lang: str, folder: Path) -> Iterator[tuple[str, str]]:
 
 def provenance(lang: str, folder: Path = DICTD) -> dict[str, str]:
     """The dictionary's edition (its own ``00-database-info``) and Debian package version, sha256 and licence."""
-    text = next((t for head, t in _entries(lang, folder) if head in ("00-database-info", "00databaseinfo")), "")
+    index, body = paths(lang, folder)
+    info = next((line.split("\t") for line in index.read_text("utf-8").splitlines()
+                 if line.startswith(("00-database-info", "00databaseinfo"))), [])
+    text = ""
+    if len(info) >= 3:  # read up to that entry only: the German dictionary is 16 MB compressed
+        with gzip.open(body) as f:
+            f.seek(_number(info[1]))
+            text = f.read(_number(info[2])).decode("utf-8", errors="replace")
     edition = m.group(1).strip() if (m := re.search(r"Edition: *(.+)", text)) else "unknown"
     package = PACKAGE.format(code=CODES[lang])
     debian = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False)

@@ -83,14 +83,18 @@ class InjectionCheck(PatternCheck):
         if group is None:
             return []
         field_name, nt = short[0]
-        severity = getattr(self.cfg, "grammar_severity", None) or Severity.REVIEW
-        return [self.finding(severity, f"{group.description} (split across fields)", field_name, nt, 0, len(nt.text),
-                             term=group.id, category=group.id)]
+        return [self.finding(self._review_severity, f"{group.description} (split across fields)", field_name, nt, 0,
+                             len(nt.text), term=group.id, category=group.id)]
+
+    @property
+    def _review_severity(self) -> Severity:
+        """What a reading that no pattern names gives: the policy's ``grammar_severity``, or the grammar's own."""
+        own = self.grammar.grammar.severity if self.grammar is not None else Severity.REVIEW
+        return getattr(self.cfg, "grammar_severity", None) or own
 
     def _addressed_finding(self, hit: Addressed, field_name: str, nt: NormalizedText, start: int, end: int,
                            where: str = "") -> Finding:
-        severity = getattr(self.cfg, "grammar_severity", None) or self.grammar.grammar.severity  # type: ignore[union-attr]
-        return self.finding(severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
+        return self.finding(self._review_severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
                             start, end, term=f"grammar rule {hit.rule + 1}", category="addressed")
 
 

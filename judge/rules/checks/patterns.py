@@ -256,9 +256,7 @@ def subject_active(subject: Subject) -> list[PatternRule]:
     """The rules that a literal of a field or of its readings wakes, computed once per subject."""
     found = subject.memo.get("active")
     if found is None:
-        readings = subject_readings(subject)
-        found = subject.memo["active"] = _rules(patterns_path()).active(
-            "\n".join([*(nt.text for _, nt in subject.fields), *(r for rs in readings.values() for r in rs)]))
+        found = subject.memo["active"] = _woken(subject.fields, subject_readings(subject))
     return found
 
 
@@ -270,6 +268,12 @@ def subject_readings(subject: Subject) -> dict[str, list[str]]:
     return found
 
 
+def _woken(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]]) -> list[PatternRule]:
+    """The rules that a literal of the fields or of their readings wakes (one pass over them all)."""
+    texts = [*(nt.text for _, nt in fields), *(r for rs in readings.values() for r in rs)]
+    return _rules(patterns_path()).active("\n".join(texts))
+
+
 def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None,
                   active: list[PatternRule] | None = None) -> list:
     """Pattern matches of every group in ``fields``, as (field, text, group, start, end); ``active``, the rules that
@@ -277,8 +281,7 @@ def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
     if readings is None:
         readings = _readings(fields, "\n".join(nt.text for _, nt in fields))
     if active is None:
-        active = _rules(patterns_path()).active(
-            "\n".join([*(nt.text for _, nt in fields), *(r for rs in readings.values() for r in rs)]))
+        active = _woken(fields, readings)
     found = []
     seen: set[tuple[str, str, int, int]] = set()
     for rule in dict.fromkeys(active):
