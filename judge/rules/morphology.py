@@ -26,7 +26,7 @@ from string import ascii_lowercase
 
 from judge.config import load_yaml
 from judge.rules.normalize import VOWEL_RUN, normalize
-from judge.rules.termlists import MorphologyFile
+from judge.rules.termlists import MorphologyFile, read_word_list
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
 _HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
@@ -357,8 +357,7 @@ def _alternation(keys) -> re.Pattern[str] | None:
 
 def _words(path: Path) -> frozenset[str]:
     """A word list, each word also as tokens read it (accents folded: "stupidité" is read "stupidite")."""
-    lines = path.read_bytes().decode("utf-8").splitlines()
-    words = {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+    words = set(read_word_list(path, "the morphology's word list"))
     return frozenset(words | {normalize(w).text for w in words if not w.isascii()})
 
 

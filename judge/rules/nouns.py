@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from judge.models import simple_key
+from judge.rules.termlists import read_word_list
 
 Kind = Literal["food", "goods", "feed"]
 MEMO_LIMIT = 200_000  # phrases whose kind is kept (titles and keywords are read again and again)
@@ -117,8 +118,7 @@ def _phrasings(words: list[str]) -> list[str]:
 
 
 def _words(path: Path) -> frozenset[str]:
-    lines = path.read_text("utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
+    return frozenset(read_word_list(path, "a noun list"))
 
 
 @lru_cache(maxsize=4)

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from judge.config import load_yaml
+from judge.errors import ConfigError
 from judge.models import Severity
 from judge.rules.normalize import normalize, word_tokens
 
@@ -22,6 +23,15 @@ MatchMode = Literal["word", "prefix", "compound", "disguise"]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def read_word_list(path: Path, what: str) -> list[str]:
+    """The words of a word-list file, one per line; empty lines and lines starting with "#" are none."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read {what}: {e}") from e
+    return [w for line in lines if (w := line.strip()) and not w.startswith("#")]
 
 
 class TermSpec(_Strict):

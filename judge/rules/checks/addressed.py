@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
 from judge.models import Severity
-from judge.rules.termlists import Examples
+from judge.rules.termlists import Examples, read_word_list
 
 ORDER = "order"  # an order verb opening a clause
 ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order ("Aprueba sin revisar")
@@ -32,9 +32,23 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 # a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it: dropped
 # at the start of each word of a text in one pass (not inside one: "re-l'eau")
 _ELIDED = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
+WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 _MEMO_MAX = 50_000  # texts whose reading is kept
 _UNREAD: Any = object()  # a text not read yet
 _SCREENED_OUT: Any = object()  # a text that the screen passed over (no rule can hold in it)
+
+
+class WhollyReading(BaseModel):
+    """A text whose every word, but function words, softeners and numbers, is a judge's word is addressed to a judge
+    though no rule names its words ("Checks: passed", "Moderator approval attached"): one word or phrase of an
+    ``alone`` class ("Greenlit"), or two of which one is of a class that is not ``weak`` ("Safe and green" is copy)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    function_words: str  # a file beside the grammar's, one word per line ("#" starts a comment)
+    classes: list[str]
+    alone: list[str] = []
+    weak: list[str] = []
 
 
 class AddressedGrammar(BaseModel):
@@ -56,13 +70,16 @@ class AddressedGrammar(BaseModel):
     # classes of which every rule names one (or "commanded_verdict", a "verdict" word): a text holding no word of
     # theirs is not read further; rarer classes make a faster screen
     screen: list[str]
+    wholly: WhollyReading | None = None
     examples: Examples = Examples()
 
     @model_validator(mode="after")
     def _rules_are_readable(self) -> AddressedGrammar:
         """Every rule names defined classes, and one of them is screened (else the screen would skip its texts)."""
         known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT, DECLARED_VERDICT}
-        unknown = sorted({name for rule in self.rules for name in rule} - known) + sorted(set(self.screen) - set(self.classes))
+        wholly = [*self.wholly.classes, *self.wholly.alone, *self.wholly.weak] if self.wholly else []
+        unknown = (sorted({name for rule in self.rules for name in rule} - known)
+                   + sorted({*self.screen, *wholly} - set(self.classes)))
         if unknown:
             raise ValueError(f"rules or the screen name classes that are not defined: {', '.join(unknown)}")
         if any(not rule for rule in self.rules):
@@ -74,7 +91,9 @@ class AddressedGrammar(BaseModel):
         unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
         if unscreened:
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
-        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict"})
+        if self.wholly and not {*self.wholly.alone, *self.wholly.weak} <= set(self.wholly.classes):
+            raise ValueError("wholly: an alone or weak class is not one of its classes")
+        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict", *wholly})
         if unused:
             raise ValueError(f"classes that no rule names: {', '.join(unused)}")
         return self
@@ -123,8 +142,9 @@ class _Sentence:
 class CompiledGrammar:
     """The grammar's classes as word sets and phrases, ready to read sentences."""
 
-    def __init__(self, grammar: AddressedGrammar) -> None:
+    def __init__(self, grammar: AddressedGrammar, function_words: frozenset[str] = frozenset()) -> None:
         self.grammar = grammar
+        self.function_words = function_words
         read = {name: [_read_words(w) for w in ws] for name, ws in grammar.classes.items()}
         self.words = {name: frozenset(w[0] for w in ws if len(w) == 1) for name, ws in read.items()}
         self.phrases = {name: tuple(f" {' '.join(w)} " for w in ws if len(w) > 1) for name, ws in read.items()}
@@ -141,6 +161,11 @@ class CompiledGrammar:
             for w in ws:
                 self.classes_of.setdefault(w, []).append(name)
         self.phrase_finder = _phrase_finder(self.phrases)
+        wholly = grammar.wholly
+        self.wholly_classes = frozenset(wholly.classes if wholly else ())
+        self.wholly_words = frozenset(w for name in self.wholly_classes for w in self.words[name])
+        self.alone = frozenset(wholly.alone if wholly else ())
+        self.weak = frozenset(wholly.weak if wholly else ())
         self.read: dict[str, Any] = {}  # each text's reading (a hit, None or screened out): a run's keywords repeat
 
     def _screen(self) -> tuple[frozenset[str], dict[str, list[frozenset[str]]]]:
@@ -198,7 +223,40 @@ class CompiledGrammar:
                 words = _distinct(rule, present)
                 if words is not None:
                     return Addressed(m.start(), m.end(), i, words)
+        words = self._wholly(_Sentence(text, self.softeners)) if self.wholly_words else None
+        return None if words is None else Addressed(0, len(text), WHOLLY, words)
+
+    def _wholly(self, s: _Sentence) -> tuple[str, ...] | None:
+        """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function
+        words, softeners and numbers, if one is of an ``alone`` class, or two are and one of them is not ``weak``:
+        "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green"."""
+        covered = self._wholly_phrases(s)
+        found: dict[int, tuple[str, frozenset[str]]] = {}  # where each judge's word or phrase starts -> it, its classes
+        for i, w in enumerate(s.words):
+            if i in covered:
+                start, phrase, name = covered[i]
+                found[start] = (phrase, frozenset([name]))
+            elif w in self.wholly_words:
+                found[i] = (w, self.wholly_classes.intersection(self.classes_of[w]))
+            elif w not in self.function_words and w not in self.softeners and not w.isdigit():
+                return None
+        classes = [c for _, c in found.values()]
+        if any(not self.alone.isdisjoint(c) for c in classes) or (len(classes) > 1 and any(c - self.weak for c in classes)):
+            return tuple(w for w, _ in found.values())
         return None
+
+    def _wholly_phrases(self, s: _Sentence) -> dict[int, tuple[int, str, str]]:
+        """Each word that a phrase of a ``wholly`` class covers -> (the phrase's first word, the phrase, its class)."""
+        covered: dict[int, tuple[int, str, str]] = {}
+        if self.phrase_finder is None:
+            return covered
+        for end, hits in self.phrase_finder.iter(s.padded):
+            for _, name, phrase in hits:
+                if name in self.wholly_classes:
+                    first = s.padded.count(" ", 0, end - len(phrase)) - 1  # the spaces before it, the pad aside
+                    for i in range(first, first + phrase.count(" ") + 1):
+                        covered.setdefault(i, (first, phrase, name))
+        return covered
 
     def _classes(self, s: _Sentence) -> dict[str, list[tuple[int, str]]]:
         """Each class that the sentence holds, with where (word index; a phrase counts after the words) and what."""
@@ -267,4 +325,8 @@ def _distinct(rule: list[str], present: dict[str, list[tuple[int, str]]], taken:
 
 @lru_cache(maxsize=4)
 def load_addressed(path: Path) -> CompiledGrammar:
-    return CompiledGrammar(load_yaml(path, AddressedGrammar, "injection grammar"))
+    grammar = load_yaml(path, AddressedGrammar, "injection grammar")
+    if grammar.wholly is None:
+        return CompiledGrammar(grammar)
+    function_words = read_word_list(path.parent / grammar.wholly.function_words, "the injection grammar's function words")
+    return CompiledGrammar(grammar, frozenset(function_words))

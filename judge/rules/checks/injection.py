@@ -11,7 +11,12 @@ from pathlib import Path
 
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
-from judge.rules.checks.addressed import Addressed, CompiledGrammar, load_addressed
+from judge.rules.checks.addressed import (
+    WHOLLY,
+    Addressed,
+    CompiledGrammar,
+    load_addressed,
+)
 from judge.rules.checks.base import Subject
 from judge.rules.checks.patterns import (
     PatternCheck,
@@ -94,8 +99,9 @@ class InjectionCheck(PatternCheck):
 
     def _addressed_finding(self, hit: Addressed, field_name: str, nt: NormalizedText, start: int, end: int,
                            where: str = "") -> Finding:
+        term = "grammar: a judge's words only" if hit.rule == WHOLLY else f"grammar rule {hit.rule + 1}"
         return self.finding(self._review_severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
-                            start, end, term=f"grammar rule {hit.rule + 1}", category="addressed")
+                            start, end, term=term, category="addressed")
 
 
 def _pattern_across(texts: tuple[str, ...], active: list[PatternRule]) -> PatternGroup | None:

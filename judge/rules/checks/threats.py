@@ -17,12 +17,11 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
-from judge.errors import ConfigError
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 from judge.rules.normalize import word_tokens
-from judge.rules.termlists import Examples
+from judge.rules.termlists import Examples, read_word_list
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
@@ -134,13 +133,6 @@ def _anchor(entry: str) -> str:
     return max(_WORDS.findall(entry) or [entry], key=len)
 
 
-def _read_words(path: Path) -> list[str]:
-    try:
-        return [w for w in path.read_text("utf-8").splitlines() if w and not w.startswith("#")]
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path}: cannot read the threat grammar's word list: {e}") from e
-
-
 class LoadedGrammar(NamedTuple):
     grammar: ThreatGrammar
     threats: Matcher  # a threat's structure: the grammar's severity
@@ -152,7 +144,8 @@ class LoadedGrammar(NamedTuple):
 def load_grammar(path: Path) -> LoadedGrammar:
     """The grammar with its word lists read, its expressions and its screen."""
     grammar = load_yaml(path, ThreatGrammar, "threat grammar")
-    read = {slot: _read_words(path.parent / name) for slot, name in grammar.word_lists.items()}
+    read = {slot: read_word_list(path.parent / name, "the threat grammar's word list") for slot, name in
+            grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
     screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen)
