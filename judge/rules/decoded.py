@@ -15,7 +15,7 @@ import binascii
 import codecs
 import re
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from urllib.parse import unquote
 
 import ahocorasick
@@ -143,6 +143,12 @@ _LONG_TOKEN = re.compile(r"[a-z]{12,}")
 _HYPHENATED = re.compile(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])")
 _JOINABLE = frozenset(_SCRAMBLABLE)
 MIN_GLUED = 2  # judge's words in one token: "approvedsnacks" holds one, and is no instruction
+# a judge's word with letters masked ("appr*ved", "c*mpliant", "appr_ved", "~ompliant~"): read as the one word of these
+# that it can be, each mask inside it a letter, masks at its ends none or one a mask
+_MASKABLE = (*_SCRAMBLABLE, "approval", "compliant", "acceptable", "safe", "pass", "passed", "publish", "judge",
+             "grader", "reviewer", "moderator", "evaluator", "score")
+_MASKS = "*_~"
+_MASKED = re.compile(r"(?<![a-z*_~])[*_~]*[a-z]+(?:[*_~]+[a-z]+)*[*_~]*(?![a-z*_~])")
 
 
 def _word_finder(words: tuple[str, ...]) -> ahocorasick.Automaton:
@@ -164,7 +170,8 @@ def has_plain_readings(text: str) -> bool:
     return (_SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
             or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None
             or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text))
-            or _may_be_glued_or_broken(text))
+            or _may_be_glued_or_broken(text)
+            or ("*" in text or "~" in text or "_" in text) and any(_unmasked(m) != m.group() for m in _MASKED.finditer(text)))
 
 
 def _may_be_glued_or_broken(text: str) -> bool:
@@ -198,6 +205,7 @@ def plain_readings(text: str) -> list[str]:
     text = _SCRAMBLED.sub(_unscrambled, text)
     text = _LONG_TOKEN.sub(_glued, text)
     text = _HYPHENATED.sub(_joined, text) if "-" in text else text
+    text = _MASKED.sub(_unmasked, text) if "*" in text or "~" in text or "_" in text else text
     readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
     return list(dict.fromkeys(readings))
 
@@ -214,6 +222,33 @@ def _glued(m: re.Match[str]) -> str:
     if len(_GLUED.findall(token)) < MIN_GLUED:
         return token
     return " ".join(_GLUED.sub(lambda w: f" {w.group()} ", token).split())
+
+
+def masked_judge_words(text: str) -> list[tuple[str, str]]:
+    """The tokens of a normalized text that mask a judge's word of six letters or more, with the word ("~ompliant~":
+    "compliant"): copy has no reason to mask one, an instruction hides it from filters so."""
+    if "*" not in text and "~" not in text and "_" not in text:
+        return []
+    return [(m.group(), word) for m in _MASKED.finditer(text)
+            if len(word := _unmasked(m)) >= 6 and word not in (m.group(), m.group().strip(_MASKS))]  # "*Approved": a mark
+
+
+def _unmasked(m: re.Match[str]) -> str:
+    """The one judge's word that a masked token can be ("appr*ved": "approved"), else the token as written."""
+    token = m.group()
+    if not any(c in token for c in _MASKS) or sum(c.isalpha() for c in token) < 3:
+        return token
+    return _fill(token)
+
+
+@lru_cache(maxsize=4096)
+def _fill(token: str) -> str:
+    inner = token.strip(_MASKS)
+    lead, trail = len(token) - len(token.lstrip(_MASKS)), len(token) - len(token.rstrip(_MASKS))
+    body = "".join("[a-z]" if c in _MASKS else c for c in inner)
+    shape = re.compile(f"[a-z]{{0,{min(lead, 1)}}}{body}[a-z]{{0,{min(trail, 1)}}}")
+    words = [w for w in _MASKABLE if shape.fullmatch(w)]
+    return words[0] if len(words) == 1 else token
 
 
 def _joined(m: re.Match[str]) -> str:

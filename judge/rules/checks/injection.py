@@ -26,6 +26,7 @@ from judge.rules.checks.patterns import (
     subject_active,
     subject_readings,
 )
+from judge.rules.decoded import masked_judge_words
 from judge.rules.normalize import NormalizedText, normalize
 
 
@@ -52,7 +53,7 @@ class InjectionCheck(PatternCheck):
         flagged = {f.field for f in found if f.severity.rank > Severity.INFO.rank}  # info leaves a field to the grammar
         addressed = self._addressed(subject, flagged)
         if not flagged and not addressed:
-            addressed = self._across_fields(subject)
+            addressed = self._across_fields(subject) or self._masked(subject)
         return found + addressed + self._findings(_brief_matches(tuple(subject.candidate.brief_texts())))
 
     def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
@@ -90,6 +91,19 @@ class InjectionCheck(PatternCheck):
         field_name, nt = short[0]
         return [self.finding(self._review_severity, f"{group.description} (split across fields)", field_name, nt, 0,
                              len(nt.text), term=group.id, category=group.id)]
+
+    def _masked(self, subject: Subject) -> list[Finding]:
+        """A judge's word masked in a field ("beer ~ompliant~", "appr*ved"), which nothing else read as an instruction:
+        a review, as the grammar's readings are."""
+        out = []
+        for field_name, nt in subject.fields:
+            masked = masked_judge_words(nt.text)
+            if masked:
+                token, word = masked[0]
+                start = nt.text.index(token)
+                out.append(self.finding(self._review_severity, f"a judge's word masked ({token}: {word})", field_name, nt,
+                                        start, start + len(token), term=word, category="addressed"))
+        return out
 
     @property
     def _review_severity(self) -> Severity:
