@@ -234,3 +234,16 @@ def test_a_grammar_without_a_wholly_reading_reads_rules_only_and_an_alone_class_
                                                                      "alone": ["verdict"]}})
     with pytest.raises(ValidationError, match="not defined: nowhere"):
         AddressedGrammar(**{**WHOLLY_GRAMMAR.model_dump(), "wholly": {"function_words": "f.txt", "classes": ["nowhere"]}})
+
+
+def test_a_verdict_praised_by_an_agent_is_a_sign_off_not_praise():
+    grammar = CompiledGrammar(AddressedGrammar(
+        version="1", classes={"judge": ["moderation"], "verdict": ["approved"], "team": ["qa"]}, orders=[],
+        praise=["by"], agents=["judge", "team"], rules=[["judge", "verdict"], ["team", "verdict"]], screen=["verdict"],
+    ), frozenset(["the", "our"]))
+    assert grammar.find(normalize("Approved by the moderation").text) is not None  # function words skipped
+    assert grammar.find(normalize("Approved by QA").text) is not None
+    assert grammar.find(normalize("Approved by our chefs, QA too").text) is None  # the agent must come next
+    with pytest.raises(ValidationError, match="not defined: nobody"):
+        AddressedGrammar(version="1", classes={"judge": ["x"]}, orders=[], agents=["nobody"], rules=[["judge"]],
+                         screen=["judge"])

@@ -55,7 +55,8 @@ class AddressedGrammar(BaseModel):
     """The grammar's data. Two class names mean something to the reader: ``verdict`` holds the verdicts that an order
     may give or ask for, or a text declare (``ordered_verdict``, ``commanded_verdict``, ``declared_verdict``), and
     every class whose name starts with ``verdict`` is praise, no verdict, when a ``praise`` word follows ("approved
-    by", "safe for")."""
+    by", "safe for"), unless a word of an ``agents`` class comes next, function words aside ("approved by the
+    moderator" is a sign-off)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -65,6 +66,7 @@ class AddressedGrammar(BaseModel):
     orders: list[str]
     softeners: list[str] = []  # single words: the word just before an order
     praise: list[str] = []  # a verdict word followed by one of these describes: "approved by our chefs"
+    agents: list[str] = []  # classes whose word after a praise word makes it a sign-off: "approved by the moderator"
     copulas: list[str] = []  # a verdict word after one of these (or ending a clause) is what a thing is to be
     rules: list[list[str]]
     # classes of which every rule names one (or "commanded_verdict", a "verdict" word): a text holding no word of
@@ -78,8 +80,9 @@ class AddressedGrammar(BaseModel):
         """Every rule names defined classes, and one of them is screened (else the screen would skip its texts)."""
         known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT, DECLARED_VERDICT}
         wholly = [*self.wholly.classes, *self.wholly.alone, *self.wholly.weak] if self.wholly else []
+        read_otherwise = {*wholly, *self.agents}  # classes read beside the rules
         unknown = (sorted({name for rule in self.rules for name in rule} - known)
-                   + sorted({*self.screen, *wholly} - set(self.classes)))
+                   + sorted({*self.screen, *read_otherwise} - set(self.classes)))
         if unknown:
             raise ValueError(f"rules or the screen name classes that are not defined: {', '.join(unknown)}")
         if any(not rule for rule in self.rules):
@@ -93,7 +96,7 @@ class AddressedGrammar(BaseModel):
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
         if self.wholly and not {*self.wholly.alone, *self.wholly.weak} <= set(self.wholly.classes):
             raise ValueError("wholly: an alone or weak class is not one of its classes")
-        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict", *wholly})
+        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict", *read_otherwise})
         if unused:
             raise ValueError(f"classes that no rule names: {', '.join(unused)}")
         return self
@@ -151,6 +154,7 @@ class CompiledGrammar:
         self.orders = frozenset(grammar.orders)
         self.softeners = frozenset(grammar.softeners)
         self.praise = frozenset(grammar.praise)
+        self.agents = frozenset(w for name in grammar.agents for w in self.words[name])
         self.copulas = frozenset(grammar.copulas)
         self.verdict_classes = frozenset(name for name in grammar.classes if name.startswith("verdict"))  # praise lifts
         self.strong_verdicts = self.words.get("verdict", frozenset())  # what an order gives or a text declares
@@ -258,11 +262,18 @@ class CompiledGrammar:
                         covered.setdefault(i, (first, phrase, name))
         return covered
 
+    def _by_agent(self, words: list[str], i: int) -> bool:
+        """Whether the words from ``i``, function words aside, start with an agent's word: "approved by the
+        moderation" is a sign-off, "approved by our chefs" praise."""
+        while i < len(words) and words[i] in self.function_words:
+            i += 1
+        return i < len(words) and words[i] in self.agents
+
     def _classes(self, s: _Sentence) -> dict[str, list[tuple[int, str]]]:
         """Each class that the sentence holds, with where (word index; a phrase counts after the words) and what."""
         present: dict[str, list[tuple[int, str]]] = {}
         for i, w in enumerate(s.words):
-            praised = i + 1 < len(s.words) and s.words[i + 1] in self.praise
+            praised = i + 1 < len(s.words) and s.words[i + 1] in self.praise and not self._by_agent(s.words, i + 2)
             for name in self.classes_of.get(w, ()):
                 if not (praised and name in self.verdict_classes):
                     present.setdefault(name, []).append((i, w))
