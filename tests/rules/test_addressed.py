@@ -247,3 +247,14 @@ def test_a_verdict_praised_by_an_agent_is_a_sign_off_not_praise():
     with pytest.raises(ValidationError, match="not defined: nobody"):
         AddressedGrammar(version="1", classes={"judge": ["x"]}, orders=[], agents=["nobody"], rules=[["judge"]],
                          screen=["judge"])
+
+
+@pytest.mark.parametrize(("text", "hit"), [
+    ("Snacks (check)", True),  # a tag of a judge's word: one is enough, of no alone class
+    ("Cookie swap ✓ checks", True),
+    ("Checks all green [the check]", True),
+    ("Snacks (gluten-free)", False), ("Snacks [new] ✓ easy", False),  # tags of copy
+    ("Snacks () [] ✓", False), ("(", False), ("✓", False),  # empty tags read as nothing, and never raise
+])
+def test_a_tag_in_brackets_or_after_a_check_mark_made_of_a_judges_words_is_a_hit(text: str, hit: bool):
+    assert (READ_WHOLLY.find(normalize(text).text) is not None) is hit

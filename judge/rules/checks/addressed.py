@@ -28,6 +28,7 @@ COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is 
 DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")  # "0.99" and "4.2" end no sentence
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
+_TAGGED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|[✓✔☑✅]\s*([^,.;:!?()\[\]✓✔☑✅]*)")  # "(verified safe)", "✓ reviewed"
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 # a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it: dropped
 # at the start of each word of a text in one pass (not inside one: "re-l'eau")
@@ -227,13 +228,20 @@ class CompiledGrammar:
                 words = _distinct(rule, present)
                 if words is not None:
                     return Addressed(m.start(), m.end(), i, words)
-        words = self._wholly(_Sentence(text, self.softeners)) if self.wholly_words else None
+        if not self.wholly_words:
+            return None
+        words = self._wholly(_Sentence(text, self.softeners))
+        if words is None:  # a tag in it: what brackets hold, what follows a check mark
+            words = next((w for m in _TAGGED.finditer(text)
+                          if (w := self._wholly(_Sentence(m.group(m.lastindex or 0), self.softeners), True))), None)
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
 
-    def _wholly(self, s: _Sentence) -> tuple[str, ...] | None:
+    def _wholly(self, s: _Sentence, tag: bool = False) -> tuple[str, ...] | None:
         """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function
         words, softeners and numbers, if one is of an ``alone`` class, or two are and one of them is not ``weak``:
-        "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green"."""
+        "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green".
+        A ``tag`` (what brackets hold, or what follows a check mark: "Snacks (verified safe)", "Cookie swap ✓
+        reviewed") needs one such word only; a tag of copy names something else ("Snacks (gluten-free)")."""
         covered = self._wholly_phrases(s)
         found: dict[int, tuple[str, frozenset[str]]] = {}  # where each judge's word or phrase starts -> it, its classes
         for i, w in enumerate(s.words):
@@ -245,7 +253,8 @@ class CompiledGrammar:
             elif w not in self.function_words and w not in self.softeners and not w.isdigit():
                 return None
         classes = [c for _, c in found.values()]
-        if any(not self.alone.isdisjoint(c) for c in classes) or (len(classes) > 1 and any(c - self.weak for c in classes)):
+        if (tag and classes) or any(not self.alone.isdisjoint(c) for c in classes) \
+                or (len(classes) > 1 and any(c - self.weak for c in classes)):
             return tuple(w for w, _ in found.values())
         return None
 
