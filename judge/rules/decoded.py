@@ -144,7 +144,7 @@ _HYPHENATED = re.compile(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])")
 _JOINABLE = frozenset(_SCRAMBLABLE)
 MIN_GLUED = 2  # judge's words in one token: "approvedsnacks" holds one, and is no instruction
 # a judge's word with letters masked ("appr*ved", "c*mpliant", "appr_ved", "~ompliant~"): read as the one word of these
-# that it can be, each mask inside it a letter, masks at its ends none or one a mask
+# that it can be, each mask inside it a letter, a mask at an end one letter or none
 _MASKABLE = (*_SCRAMBLABLE, "approval", "compliant", "acceptable", "safe", "pass", "passed", "publish", "judge",
              "grader", "reviewer", "moderator", "evaluator", "score")
 _MASKS = "*_~"
@@ -171,7 +171,7 @@ def has_plain_readings(text: str) -> bool:
             or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None
             or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text))
             or _may_be_glued_or_broken(text)
-            or ("*" in text or "~" in text or "_" in text) and any(_unmasked(m) != m.group() for m in _MASKED.finditer(text)))
+            or _may_be_masked(text) and any(_unmasked(m) != m.group() for m in _MASKED.finditer(text)))
 
 
 def _may_be_glued_or_broken(text: str) -> bool:
@@ -205,7 +205,7 @@ def plain_readings(text: str) -> list[str]:
     text = _SCRAMBLED.sub(_unscrambled, text)
     text = _LONG_TOKEN.sub(_glued, text)
     text = _HYPHENATED.sub(_joined, text) if "-" in text else text
-    text = _MASKED.sub(_unmasked, text) if "*" in text or "~" in text or "_" in text else text
+    text = _MASKED.sub(_unmasked, text) if _may_be_masked(text) else text
     readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
     return list(dict.fromkeys(readings))
 
@@ -227,10 +227,14 @@ def _glued(m: re.Match[str]) -> str:
 def masked_judge_words(text: str) -> list[tuple[str, str]]:
     """The tokens of a normalized text that mask a judge's word of six letters or more, with the word ("~ompliant~":
     "compliant"): copy has no reason to mask one, an instruction hides it from filters so."""
-    if "*" not in text and "~" not in text and "_" not in text:
+    if not _may_be_masked(text):
         return []
     return [(m.group(), word) for m in _MASKED.finditer(text)
             if len(word := _unmasked(m)) >= 6 and word not in (m.group(), m.group().strip(_MASKS))]  # "*Approved": a mark
+
+
+def _may_be_masked(text: str) -> bool:
+    return "*" in text or "~" in text or "_" in text
 
 
 def _unmasked(m: re.Match[str]) -> str:
