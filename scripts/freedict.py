@@ -11,9 +11,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+
+from scripts.debian import package_version
 
 DICTD = Path("/usr/share/dictd")
 CODES = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "nl": "nld"}  # FreeDict's language codes
@@ -66,8 +67,8 @@ def provenance(lang: str, folder: Path = DICTD) -> dict[str, str]:
             text = f.read(_number(info[2])).decode("utf-8", errors="replace")
     edition = m.group(1).strip() if (m := re.search(r"Edition: *(.+)", text)) else "unknown"
     package = PACKAGE.format(code=CODES[lang])
-    debian = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=False)
-    version = f"{edition} (Debian {package} {debian.stdout})" if debian.returncode == 0 else edition
+    debian = package_version(package)
+    version = f"{edition} (Debian {package} {debian})" if debian else edition
     return {"version": version, "sha256": sha256(lang, folder), "licence": LICENCES.get(lang, "GPL-2.0-or-later")
             + " (decides which words stay; none copied)"}
 

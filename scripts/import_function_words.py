@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge.rules.normalize import normalize  # noqa: E402
+from scripts.debian import package_version  # noqa: E402
 
 PACKAGE = "liblingua-stopwords-perl"
 MODULES = Path("/usr/share/perl5/Lingua/StopWords")
@@ -45,19 +45,14 @@ def read_as_normalized(words: list[str]) -> list[str]:
     return sorted({part for w in words for part in re.findall(r"[^\W\d_]+", normalize(w).text)})
 
 
-def package_version() -> str:
-    done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", PACKAGE], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{PACKAGE} is not installed: apt-get install {PACKAGE}")
-    return done.stdout.strip()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--modules", type=Path, default=MODULES, help="the folder of Lingua::StopWords' language modules")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    version = package_version()
+    version = package_version(PACKAGE)
+    if version is None:
+        raise SystemExit(f"{PACKAGE} is not installed: apt-get install {PACKAGE}")
     modules = [args.modules / f"{lang}.pm" for lang in LANGS]
     digest = hashlib.sha256(b"".join(m.read_bytes() for m in modules)).hexdigest()
     words = read_as_normalized([w for m in modules for w in stop_words(m)])
