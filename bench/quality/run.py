@@ -30,7 +30,8 @@
   theme and as a keyword, its in-the-wild jailbreaks as a description, etb-scan's verdict injections aimed at LLM
   judges, bastioncorpus's attacks and benign traps, spikee's jailbreaks and jailbreak-corpus-mini in every field
   (flagged by the injection check, approved by the gate), and Ofcom's strong words ("ofcom-strong") beside the other
-  held-out lexicons.
+  held-out lexicons (imported since session 23: held out of the build that measures them, in-sample for the shipped
+  lexicon).
 
 Results: bench/out/quality.json and a table on standard output; bench/README.md records them.
 """
