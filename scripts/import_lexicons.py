@@ -139,8 +139,8 @@ LICENCES = {"naughty-words": "CC-BY-4.0", "cuss": "MIT", "better-profanity": "MI
             "@dsojevic/profanity-list": "MIT", "surge-profanity": "MIT", "french-badwords-list": "MIT",
             "italian-badwords-list": "MIT", "bad-words-es": "MIT", "allprofanity": "MIT", "ofcom": "Apache-2.0"}
 UNRATED = ["better-profanity", "profane-words", "swearjar"]  # English lists without a sureness rating
-SEVERITY_RATED = ["@dsojevic/profanity-list", "surge-profanity", "ofcom"]  # English lists with a severity (mild ... severe)
 DSOJEVIC = "@dsojevic/profanity-list"  # its emoji list too
+SEVERITY_RATED = [DSOJEVIC, "surge-profanity", "ofcom"]  # English lists with a severity (mild ... severe)
 MILD_YIELDS = {"surge-profanity", "ofcom"}  # a list whose lowest rating is a milder profanity, not a maybe
 COMPILATIONS = {"profane-words"}  # gathered from other lists: its word is no independent vote
 # rates how offensive a word is in any of its senses ("knob", "spade", "fanny"): it brings words of its own, and lists an
@@ -675,7 +675,7 @@ def main() -> None:
     for name, langs in OTHER_LANGUAGE_LISTS.items():
         for lang in langs if name in blobs else ():
             other_lists[lang] = sorted({*other_lists.get(lang, []), *other_language_words(name, blobs[name], lang)})
-    parse = {"@dsojevic/profanity-list": severity_ratings, "surge-profanity": surge_ratings, "ofcom": ofcom_ratings}
+    parse = {DSOJEVIC: severity_ratings, "surge-profanity": surge_ratings, "ofcom": ofcom_ratings}
     rated = {name: parse[name](blobs[name]) for name in SEVERITY_RATED if name in blobs}
     emoji = sorted(severity_ratings(blobs[DSOJEVIC], "emoji.json")) if DSOJEVIC in blobs else []
     listed = {*ldnoobw(members(blobs["naughty-words"]))["en"], *cuss(members(blobs["cuss"]))["en"],
