@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 import bench_rules  # noqa: E402
 
 import judge.rules.checks.patterns as patterns_module  # noqa: E402
-from judge.models import Candidate  # noqa: E402
 from judge.policy import load_policy  # noqa: E402
 from judge.rules.checks import CheckEnv, CheckSuite  # noqa: E402
 from judge.rules.checks.base import Subject  # noqa: E402
@@ -47,10 +46,9 @@ def suite_over(policies: Path) -> CheckSuite:
     expressions and grammars compiled by one warm-up candidate."""
     _policies["dir"] = policies
     policy = load_policy(policies / "default.yaml")
-    off = {name: getattr(policy.checks, name).model_copy(update={"enabled": False})
-           for name in ("toxicity", "coherence", "language")}
-    suite = CheckSuite(policy.checks.model_copy(update=off), CheckEnv(policy.base_dir))
-    suite.run([Subject(Candidate(id="warm-up", placement="p", theme="Weeknight pasta", keywords=["pasta", "sauce"]))])
+    suite = CheckSuite(bench_rules.switched_off(policy.checks, "toxicity", "coherence", "language"),
+                       CheckEnv(policy.base_dir))
+    bench_rules.warm_up(suite)
     return suite
 
 

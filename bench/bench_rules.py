@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from judge import Candidate, load_policy  # noqa: E402
+from judge.policy import ChecksConfig  # noqa: E402
 from judge.rules.checks import CheckEnv, CheckSuite, Subject  # noqa: E402
 from judge.rules.checks.patterns import load_patterns, patterns_path  # noqa: E402
 from judge.rules.lexicon import term_key  # noqa: E402
@@ -99,6 +100,17 @@ def naive_checker(all_terms: list[str], patterns: list[re.Pattern[str]]):
     return check
 
 
+def switched_off(checks: ChecksConfig, *names: str) -> ChecksConfig:
+    """A policy's checks with the named ones disabled."""
+    return checks.model_copy(update={name: getattr(checks, name).model_copy(update={"enabled": False}) for name in names})
+
+
+def warm_up(suite: CheckSuite) -> None:
+    """One candidate first: each check compiles its expressions and grammars on first use, once per process (about
+    0.5 s), which is no candidate's work."""
+    suite.run([Subject(Candidate(id="warm-up", placement="p", theme="Weeknight pasta", keywords=["pasta", "sauce"]))])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=50_000)
@@ -121,22 +133,16 @@ def main() -> None:
         {"id": "bench_synthetic", "severity": "review", "terms": extra, "examples": {"hit": [extra[0]], "ok": ["x"]}}]}))
     policy = load_policy("default")
     terms = policy.checks.terms
-    full_cfg = policy.checks.model_copy(update={
-        "toxicity": policy.checks.toxicity.model_copy(update={"enabled": False}),
-        "terms": terms.model_copy(update={"lists": [*terms.lists, str(extra_file)]}),
-    })
+    full_cfg = switched_off(policy.checks, "toxicity").model_copy(
+        update={"terms": terms.model_copy(update={"lists": [*terms.lists, str(extra_file)]})})
     # the issue's tier: normalization + term lists + claims/PII/injection + format (+ script, threats); the checks
     # that run a model (toxicity, language identification) are measured apart, as the whole default tier is
-    no_coherence = {"coherence": full_cfg.coherence.model_copy(update={"enabled": False})}
-    no_language = {"language": full_cfg.language.model_copy(update={"enabled": False})}
-    checks_cfg = full_cfg.model_copy(update={**no_coherence, **no_language})
-    with_language_cfg = full_cfg.model_copy(update=no_coherence)
+    checks_cfg = switched_off(full_cfg, "coherence", "language")
+    with_language_cfg = switched_off(full_cfg, "coherence")
     t0 = time.perf_counter()
     suite = CheckSuite(checks_cfg, CheckEnv(policy.base_dir))
     index = suite.checks[0].index  # type: ignore[attr-defined]
-    # one candidate first, as the index is built before timing: each check compiles its expressions and grammars on
-    # first use, once per process (about 0.5 s), which is no candidate's work
-    suite.run([Subject(Candidate(id="warm-up", placement="p", theme="Weeknight pasta", keywords=["pasta", "sauce"]))])
+    warm_up(suite)  # as the index is built before timing
     build_s = time.perf_counter() - t0
     gc.freeze()
 

