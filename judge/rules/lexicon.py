@@ -44,6 +44,7 @@ from judge.rules.normalize import (
 from judge.rules.phrases import TRIPLE as _TRIPLE
 from judge.rules.phrases import PhraseMatching
 from judge.rules.phrases import singulars as _singulars
+from judge.rules.respellings import RespellingMatching
 from judge.rules.spellings import SpellingMatching, destretched
 from judge.rules.splits import SplitMatching
 from judge.rules.termlists import (
@@ -61,7 +62,7 @@ _HAS_REPEAT = re.compile(r"(.)\1")
 _STARTS_PHRASE = "starts a phrase"  # a harmless word that a text is clean with unless a phrase's next word follows
 
 
-class TermIndex(PhraseMatching, SpellingMatching, SplitMatching):
+class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:

@@ -29,7 +29,7 @@ from judge.rules.normalize import VOWEL_RUN, normalize
 from judge.rules.termlists import MorphologyFile, read_word_list
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
-_HARD_C = re.compile(r"c(?=[aoulrtk]|$)")  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
+_HARD_C = re.compile(r"c(?=[aoulrtk]|$)", re.M)  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
 _DOUBLED = re.compile(r"(.)\1+")
 _DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound, spelled to slip past a list
 _MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked

@@ -29,7 +29,7 @@ from judge.rules.termlists import TermEntry
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
-_OTHER_LANGUAGE = re.compile(r"profanity_(?!en(?:_|$))[a-z]{2}(?:_|$)")  # the imported lists' categories, by language
+OTHER_LANGUAGE = re.compile(r"profanity_(?!en(?:_|$))[a-z]{2}(?:_|$)")  # the imported lists' categories, by language
 _MIN_SHOWN = 3  # letters that a heavily masked word must show to be read at all
 _SPOKEN_END = re.compile(r"[au]h([sz]?)$")  # "-uh", "-ahs": an ending as it is said
 _VERBAL = ("ed", "ing", "in", "er", "ers")  # a verb's and an agent's endings, each standing for the other
@@ -56,10 +56,12 @@ class WordTables:
 
     exact: dict[str, list[TermEntry]]
     morphology: Morphology | None
+    allow: set[str]
     allow_words: frozenset[str]
     compound_only: dict[str, list[TermEntry]]
     disguisable: dict[str, list[TermEntry]]
     _single: Callable[[Token, None], tuple[tuple[TermEntry, str, int], ...]]  # how a token hits, exact to compound
+    _respelled: Callable[[str], tuple[tuple[TermEntry, str, int], ...]]  # a token spelled by ear (respellings.py)
 
 
 class SpellingMatching(WordTables):
@@ -126,6 +128,9 @@ class SpellingMatching(WordTables):
                 e for e in self.exact.get(respelled or "", ()) if e.severity == Severity.BLOCK]
             if spelled:
                 return tuple((e, "spelling", 0) for e in spelled)
+            respelled_by_ear = self._respelled(form) if heard and written else ()
+            if respelled_by_ear:
+                return respelled_by_ear
             for variant in look_alikes(form):  # "cnut", "fcuk", "dlck"
                 found = [e for e in self.exact.get(variant, ()) if e.severity == Severity.BLOCK and m.strong_or_root(e.key)]
                 if found:
@@ -232,7 +237,7 @@ class SpellingMatching(WordTables):
                  if all(c == "*" or c == k for c, k in zip(text, e.key, strict=True))]
         if not found or text.count("*") < 2:
             return found
-        english = [e for e in found if not _OTHER_LANGUAGE.match(e.category)]
+        english = [e for e in found if not OTHER_LANGUAGE.match(e.category)]
         return english or ([] if self._fits_a_word(text) else found)
 
     def _fits_a_word(self, text: str) -> bool:
