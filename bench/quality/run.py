@@ -5,15 +5,15 @@
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
   3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
-  each term as a theme word, plain and in thirteen obfuscations (the five the issue names, and small capitals, every
+  each term as a theme word, plain and in fourteen obfuscations (the five the issue names, and small capitals, every
   letter doubled, vowels masked, a symbol for a letter, a space splitting the word, letters drawn in strokes, the
-  word upside down, an emoji between its letters);
+  word upside down, an emoji between its letters, the word respelled as it sounds: "bytch", "foock");
   "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words.
   ``profane-words`` (imported) is a compilation that holds 93% of both, so they are measured on a lexicon built
   without it, Surge's list, allprofanity and Ofcom's words (``scripts/import_lexicons.py --without profane-words --without
   surge-profanity --without allprofanity --without ofcom``), and that lexicon is measured on profane-words and allprofanity's
   French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same fourteen forms,
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same fifteen forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
   is the lexicon built without it, and the shipped one is in-sample.
@@ -112,10 +112,10 @@ UPSIDE_DOWN = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɐqɔpǝɟƃ
 
 
 def obfuscations(term: str) -> dict[str, str]:
-    """The term plain, in the five obfuscations the issue names, and in eight more that obfuscators use: small
+    """The term plain, in the five obfuscations the issue names, and in nine more that obfuscators use: small
     capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, its
-    first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ")
-    and an emoji between its letters ("f🍑u🍑c🍑k")."""
+    first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ"),
+    an emoji between its letters ("f🍑u🍑c🍑k") and respelled as it sounds ("bytch", "foock", "zlut")."""
     letters = [i for i, c in enumerate(term) if c.isalpha()]
     mid = letters[len(letters) // 2] if letters else 0
     return {
@@ -128,7 +128,25 @@ def obfuscations(term: str) -> dict[str, str]:
         "strokes": _stroked(term),
         "upside_down": term[::-1].translate(UPSIDE_DOWN),
         "emoji_between": "\U0001F351".join(term),
+        "by_ear": by_ear(term),
     }
+
+
+# sound-alike spellings, tried in this order; the first that changes a term is its "by ear" form
+_CONSONANT = "[bcdfghjklmnpqrstvwxz]"
+BY_EAR = ((re.compile(f"(?<={_CONSONANT})i(?={_CONSONANT})"), "y"), (re.compile(f"(?<={_CONSONANT})u(?={_CONSONANT})"), "oo"),
+          (re.compile("ck"), "kk"), (re.compile(r"\bs|s\b"), "z"), (re.compile("c(?=[aou])"), "k"), (re.compile("ph"), "f"),
+          (re.compile(r"er\b"), "a"), (re.compile("ee"), "i"))
+
+
+def by_ear(term: str) -> str:
+    """The term respelled as it sounds, by the first of ``BY_EAR`` that changes it: "bytch", "foock", "zlut",
+    "kunt"; a term none changes stays as it is."""
+    for pattern, spelled in BY_EAR:
+        respelled = pattern.sub(spelled, term, count=1)
+        if respelled != term:
+            return respelled
+    return term
 
 
 def _stroked(term: str, letters: int = 2) -> str:
