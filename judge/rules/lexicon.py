@@ -176,7 +176,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
                 found = memo[key] = self._single(tok, fuzzy_cfg)
             hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
         if self.max_n > 1:
-            hits += self._phrases(tokens, nt.text)
+            hits += self._phrases(tokens, nt.text) + self._phrases_by_ear(tokens, nt.text)
         if not hits:
             return hits
         allowed = self._allowed_ranges(tokens)
@@ -215,7 +215,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
             ok = harmless.get(w)
             if ok is None:
                 ok = harmless[w] = self._harmless_word(Token(w, 0, len(w)), fuzzy_cfg)
-            if not ok or ok is _STARTS_PHRASE and self._may_continue(w, words):
+            if not ok or ok is _STARTS_PHRASE and (self._may_continue(w, words) or self.may_continue_by_ear(w, words)):
                 return False
             if len(w) == 1:
                 singles += 1
@@ -225,7 +225,8 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
         """A plain word that hits nothing in any spelling ("bbiigg" is "big"): True, or _STARTS_PHRASE ("chocolate")."""
         if not tok.text.isalpha() or self._starts_stretched(tok.text) or self._single(tok, cfg):
             return False
-        return _STARTS_PHRASE if any(f in self.first_words for f in tok.forms) else True
+        starts = any(f in self.first_words for f in tok.forms) or self.starts_phrase_by_ear(tok.text)
+        return _STARTS_PHRASE if starts else True
 
     def _harmless_memo(self, cfg: FuzzyConfig | None) -> dict[str, bool | str]:
         self._memo_for(cfg)

@@ -13,7 +13,7 @@ from judge.rules.normalize import LEET, Token, collapse_repeats
 from judge.rules.termlists import Hit, TermEntry
 
 TRIPLE = re.compile(r"(.)\1{2,}")  # three of a letter or more: stretching, never spelling
-_CLAUSE_BREAK = re.compile(r"[.,;:?!]\s")  # punctuation then a space: words on either side are in two clauses
+CLAUSE_BREAK = re.compile(r"[.,;:?!]\s")  # punctuation then a space: words on either side are in two clauses
 
 
 def singulars(word: str) -> tuple[str, ...]:
@@ -74,7 +74,7 @@ class PhraseMatching:
                 continue
             for n in range(2, min(self.max_n, len(tokens) - i) + 1):
                 gram = tokens[i : i + n]
-                if _CLAUSE_BREAK.search(text, gram[-2].end, gram[-1].start):
+                if CLAUSE_BREAK.search(text, gram[-2].end, gram[-1].start):
                     break  # "Knob, eater of chips", "Rim. Job fair": two clauses hold no phrase ("blow.job" is one)
                 for how, key in self._gram_keys(gram):
                     entries = self.exact.get(key)

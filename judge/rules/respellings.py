@@ -1,38 +1,48 @@
-"""Block terms spelled by ear, alone or with an ending or a partner piece: "pryck", "beetch", "zhit", "bytchers",
-"cvntface", "nyggerhead", "mthrfckrs".
+"""Terms spelled by ear, alone, with an ending or a partner piece, or as a word of a phrase: "pryck", "beetch",
+"zhit", "bytchers", "cvntface", "nyggerhead", "mthrfckrs", "ball sakk".
 
 A mixin of :class:`~judge.rules.lexicon.TermIndex`, as :class:`~judge.rules.spellings.SpellingMatching` is. Two
-readings of a token that is no word (no language's list, rarer English words included, holds it):
+readings of a token that is no word (no language's list, rarer English words included, holds it), and one of phrases:
 
-- its *sound key* is a block term's: the phonetic key (``ph``, ``ck``, ``q``, ``x``, a hard ``c``) with a "y" or "v"
+- its *sound key* is an English term's: the phonetic key (``ph``, ``ck``, ``q``, ``x``, a hard ``c``) with a "y" or "v"
   between consonants read as the vowel it stands for, "ee" as "i", "oo" as "u", "z" as "s", "kh" as "k", "sch" as
   "sh", "tch" as "ch", and letters single. Vowels are kept: with each run of vowels alike, "cantaloupe" would sound
   like "cuntelope" and "kefir" like "kaffer" (the respelled roots of :mod:`~judge.rules.morphology` drop them, for
   the unambiguous roots only);
 - a stem that is no word either, with an ending ("-ers", "-az", "-y") or a partner piece ("face", "head", "ass"), spells
   a block term in one of the ways a whole token may (sound key, a masked vowel, other vowels, vowels left out, or
-  no vowel at all for an unambiguous root: "btch" + "face").
+  no vowel at all for an unambiguous root: "btch" + "face");
+- a phrase of plain words, one of them at least no word, that sounds like a multi-word term ("byg black", "gyrl on
+  top"; "dip throat" is two words).
 
-An unambiguous root without any vowel ("mthrfckr", "bllsht") is read as a whole token from five letters on: shorter
-ones are abbreviations as often ("SLTD", "RNCH").
+A term to block is read so; a term to review only when the respelling writes a sound with a letter that evasions use
+and the term does not ("zexy", "toord", "pekker"; "Shiso" sounds like "schizo" but writes it plainly). A token
+spelled like a clean word, vowels as written ("kumkuats"), is that word misspelled. An unambiguous root without any
+vowel ("mthrfckr", "bllsht") is read as a whole token from five letters on: shorter ones are abbreviations as often
+("SLTD", "RNCH").
 """
 
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from collections import defaultdict
+from functools import cached_property, lru_cache
 
 from judge.models import Severity
 from judge.rules.morphology import spelling_key, unstretch
+from judge.rules.normalize import Token
+from judge.rules.phrases import CLAUSE_BREAK
 from judge.rules.spellings import OTHER_LANGUAGE, WordTables, destretched
-from judge.rules.termlists import TermEntry
+from judge.rules.termlists import Hit, TermEntry
 
 _CONSONANT = "bcdfghjklmnpqrstvwxz"
 _Y_VOWEL = re.compile(f"(?<=[{_CONSONANT}])y(?=[{_CONSONANT}])")  # "bytch", "pryck", "tyts" (not "pommy": "pommi")
 _V_VOWEL = re.compile(f"(?<=[{_CONSONANT}])v(?=[{_CONSONANT}])")  # "cvnt", "pvssy"
 _SPELLED = (("sch", "sh"), ("tch", "ch"), ("kh", "k"), ("ee", "i"), ("oo", "u"))
 _DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED_CONSONANT = re.compile(f"([{_CONSONANT}])\\1+")
 _VOWEL = re.compile("[aeiou]")
+_EVASION_MARKS = ("oo", "ee", "kk", "ph", "z", "q", "x")  # letters written for another's sound
 _ROMANCE = ("o", "os")  # endings that make an English respelling another language's word ("freega|o")
 MIN_SOUND = 4  # letters of a term and of a token read by sound: "dik", "fuk" are the phonetic key's
 MIN_STEM = 4  # letters of a stem beside an ending or a piece
@@ -45,12 +55,31 @@ def sound_key(word: str) -> str:
     "beetch" and "bitch" "bich", "zhit" and "shit" "shit"."""
     for a, b in _SPELLED:
         word = word.replace(a, b)
-    return plain_key(_V_VOWEL.sub("u", _Y_VOWEL.sub("i", word)))
+    return _DOUBLED.sub(r"\1", _spelled(_V_VOWEL.sub("u", _Y_VOWEL.sub("i", word))))
+
+
+@lru_cache(maxsize=65536)
+def _word_sound(word: str) -> str:
+    """A text's word by sound, kept: phrases are read so in every text that holds a word of one."""
+    return sound_key(word)
 
 
 def plain_key(word: str) -> str:
-    """The sound key's spelling part only (consonants, not vowels): how a clean word may be misspelled ("kumkuats")."""
-    return _DOUBLED.sub(r"\1", spelling_key(word).replace("z", "s"))
+    """The sound key's spelling part only, its vowels as written: how a clean word may be misspelled ("kumkuats"
+    is "kumquats"; "poossy" is no "posy")."""
+    return _DOUBLED_CONSONANT.sub(r"\1", _spelled(word))
+
+
+def _spelled(word: str) -> str:
+    return spelling_key(word).replace("z", "s")
+
+
+def _evasive(form: str, term: str) -> bool:
+    """Whether ``form`` writes a sound of ``term`` with a letter that evasions use and the term does not ("zexy",
+    "toord", "pekker", "masochyst"): a term to review is read respelled only so ("Shiso" sounds like "schizo", but
+    writes it plainly)."""
+    return any(m in form and m not in term for m in _EVASION_MARKS) or any(
+        r.search(form) and not r.search(term) for r in (_Y_VOWEL, _V_VOWEL))
 
 
 def bare_key(word: str) -> str:
@@ -64,12 +93,13 @@ class RespellingMatching(WordTables):
 
     @cached_property
     def _sounds(self) -> dict[str, list[TermEntry]]:
-        """Single-word block terms by sound key, four letters or more."""
+        """Single-word English terms to block or review by sound key, four letters or more: a term respelled is the
+        term, at its severity ("zexy" is reviewed as "sexy" is)."""
         out: dict[str, list[TermEntry]] = {}
         for key, entries in self.exact.items():
-            block = [e for e in entries if e.severity == Severity.BLOCK]
-            if block and key.isalpha() and len(key) >= MIN_SOUND and not OTHER_LANGUAGE.match(block[0].category):
-                out.setdefault(sound_key(key), []).extend(block)
+            flagged = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
+            if flagged and key.isalpha() and len(key) >= MIN_SOUND and not OTHER_LANGUAGE.match(flagged[0].category):
+                out.setdefault(sound_key(key), []).extend(flagged)
         return out
 
     @cached_property
@@ -119,6 +149,7 @@ class RespellingMatching(WordTables):
         if entries and piece and not partnered:  # with an ending: a root, or a term of five letters with a vowel
             # after its first ("btch|d" is batched, "shis|o" shiso)
             entries = [e for e in entries if m.strong_or_root(e.key) or len(e.key) >= 5 and _VOWEL.search(e.key, 1)]
+        entries = [e for e in entries or () if e.severity == Severity.BLOCK or _evasive(form, e.key)]
         if entries:
             return tuple((e, "spelling", 0) for e in entries)
         root = m.unmasked_root(form) or m.respelled_root(form) or m.vowelless_root(form) if piece else None
@@ -152,3 +183,56 @@ class RespellingMatching(WordTables):
         if m.is_word(stem) or stem in m.rare_words or stem in self.allow_words or m.is_word(unstretch(stem)):
             return ()
         return self._by_sound(stem, piece=True, partnered=partnered)
+
+    @cached_property
+    def _sound_phrases(self) -> tuple[dict[str, list[TermEntry]], dict[str, frozenset[str]]]:
+        """Multi-word English terms to block or review by their words' sound keys, and each first word's sound key
+        with those of the words that follow it in some term."""
+        phrases: dict[str, list[TermEntry]] = defaultdict(list)
+        after: dict[str, set[str]] = defaultdict(set)
+        for key, entries in self.exact.items():
+            words = key.split(" ")
+            flagged = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
+            if len(words) < 2 or not flagged or OTHER_LANGUAGE.match(flagged[0].category) or not key.replace(" ", "").isalpha():
+                continue
+            sounds = [sound_key(w) for w in words]
+            phrases[" ".join(sounds)] += flagged
+            after[sounds[0]].update(sounds[1:])
+        return dict(phrases), {k: frozenset(v) for k, v in after.items()}
+
+    def starts_phrase_by_ear(self, word: str) -> bool:
+        """Whether a plain word may start a multi-word term respelled by ear ("byg" of "byg black", "ball" of
+        "ball sakk")."""
+        return self.morphology is not None and _word_sound(word) in self._sound_phrases[1]
+
+    def may_continue_by_ear(self, first: str, words: list[str]) -> bool:
+        """Whether a phrase that ``first`` starts by ear may go on in a text of plain ``words``: a word sounds like
+        one that follows it in a term, and ``first`` or that word is no real word."""
+        m = self.morphology
+        after = self._sound_phrases[1].get(_word_sound(first)) if m is not None else None
+        return bool(after) and any(_word_sound(w) in after and not (m.is_word(w) and m.is_word(first)) for w in words)
+
+    def _phrases_by_ear(self, tokens: list[Token], text: str) -> list[Hit]:
+        """Multi-word terms with a word respelled by ear ("byg black", "ball sakk", "gyrl on top"): n-grams of plain
+        words, one of them at least no real word, that sound like a term; a term to review only when a respelled word
+        is written as evasions write ("zex toys"; "dip throat" is two words)."""
+        phrases, after = self._sound_phrases
+        m = self.morphology
+        if m is None or not phrases:
+            return []
+        hits: list[Hit] = []
+        for i, tok in enumerate(tokens):
+            if not tok.text.isalpha() or _word_sound(tok.text) not in after:
+                continue
+            for n in range(2, min(self.max_n, len(tokens) - i) + 1):
+                gram = tokens[i : i + n]
+                if not gram[-1].text.isalpha() or CLAUSE_BREAK.search(text, gram[-2].end, gram[-1].start):
+                    break
+                respelled = [t.text for t in gram if not m.is_word(t.text) and t.text not in self.allow_words]
+                entries = phrases.get(" ".join(_word_sound(t.text) for t in gram)) if respelled else None
+                found = [e for e in entries or () if e.severity == Severity.BLOCK or any(
+                    _evasive(w, e.key) for w in respelled)]
+                if found:
+                    hits += [Hit(e, gram[0].start, gram[-1].end, "spelling") for e in found]
+                    break
+        return hits
