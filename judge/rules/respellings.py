@@ -109,13 +109,14 @@ class RespellingMatching(WordTables):
         m = self.morphology
         words = (m.known | m.common_words | m.foreign | m.rare_words) if m else frozenset()
         allowed = {w for w in self.allow if w.isalpha()}  # a word allowed alone: "kumquat", not "spic" of "spic and span"
-        clean = [w for w in words - allowed if w.isalpha() and not self._listed(w)]
+        unlisted = words - allowed - self.exact.keys() - self.compound_only.keys()  # terms of any severity
+        clean = [w for w in unlisted if w.isalpha() and not self._listed_stretched(w)]
         # keyed in one pass, joined by newlines, which no rule of the key reads across
         return frozenset(plain_key("\n".join([*clean, *allowed])).split("\n"))
 
-    def _listed(self, word: str) -> bool:
-        """A term of any severity, as spelled or stretched ("shiiit", a word of wordfreq's, is "shit")."""
-        return any(w in self.exact or w in self.compound_only for w in (word, *destretched(word)))
+    def _listed_stretched(self, word: str) -> bool:
+        """A term stretched ("shiiit", a word of wordfreq's, is "shit")."""
+        return any(w in self.exact or w in self.compound_only for w in destretched(word))
 
     @cached_property
     def _bare_roots(self) -> dict[str, str]:
@@ -125,15 +126,14 @@ class RespellingMatching(WordTables):
         return {k: r for r in roots if len(k := bare_key(r)) >= MIN_BARE_STEM and k != sound_key(r)}
 
     @cached_property
-    def _pieces(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _pieces(self) -> tuple[frozenset[str], frozenset[str]]:
         """What may end a respelled stem (English endings and partner pieces) and start one (partner pieces and roots
-        of three letters or more), longest first."""
+        of three letters or more)."""
         m = self.morphology
         if m is None:
-            return (), ()
+            return frozenset(), frozenset()
         ends = {*(a for a in m.affixes if a not in _ROMANCE), *(p for p in m.partners if len(p) >= 3)}
-        starts = {p for p in (*m.partners, *m.root_spellings) if len(p) >= 3 and p.isalpha()}
-        return tuple(sorted(ends, key=len, reverse=True)), tuple(sorted(starts, key=len, reverse=True))
+        return frozenset(ends), frozenset(p for p in (*m.partners, *m.root_spellings) if len(p) >= 3 and p.isalpha())
 
     def _by_sound(self, form: str, piece: bool = False, partnered: bool = False) -> tuple[tuple[TermEntry, str, int], ...]:
         """The block terms that ``form`` (no word, lowercase letters) spells by ear: whole, or as a stem (``piece``)
@@ -165,14 +165,14 @@ class RespellingMatching(WordTables):
         if found:
             return found
         ends, starts = self._pieces
-        for end in ends:
-            if form.endswith(end) and len(form) - len(end) >= MIN_STEM:
-                found = self._stem(form[: -len(end)], end not in self.morphology.affix_set)
+        for i in range(MIN_STEM, len(form)):  # each split point once, the longest piece first
+            if form[i:] in ends:
+                found = self._stem(form[:i], form[i:] not in self.morphology.affix_set)
                 if found:
                     return found
-        for start in starts:
-            if form.startswith(start) and len(form) - len(start) >= MIN_STEM:
-                found = self._stem(form[len(start):], partnered=True)
+        for i in range(len(form) - MIN_STEM, 2, -1):
+            if form[:i] in starts:
+                found = self._stem(form[i:], partnered=True)
                 if found:
                     return found
         return ()
