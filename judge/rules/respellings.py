@@ -47,7 +47,7 @@ _ROMANCE = ("o", "os")  # endings that make an English respelling another langua
 MIN_SOUND = 4  # letters of a term and of a token read by sound: "dik", "fuk" are the phonetic key's
 MIN_STEM = 4  # letters of a stem beside an ending or a piece
 MIN_BARE = 5  # letters of a root written without a vowel, read as a whole token ("btch" may abbreviate)
-MIN_BARE_STEM = 4
+MIN_BARE_STEM = 4  # the same beside a partner piece ("btch" + "face")
 
 
 def sound_key(word: str) -> str:
@@ -89,7 +89,7 @@ def bare_key(word: str) -> str:
 
 
 class RespellingMatching(WordTables):
-    """What :class:`~judge.rules.lexicon.TermIndex` knows of its block terms as they sound."""
+    """What :class:`~judge.rules.lexicon.TermIndex` knows of its terms as they sound."""
 
     @cached_property
     def _sounds(self) -> dict[str, list[TermEntry]]:
@@ -136,9 +136,10 @@ class RespellingMatching(WordTables):
         return frozenset(ends), frozenset(p for p in (*m.partners, *m.root_spellings) if len(p) >= 3 and p.isalpha())
 
     def _by_sound(self, form: str, piece: bool = False, partnered: bool = False) -> tuple[tuple[TermEntry, str, int], ...]:
-        """The block terms that ``form`` (no word, lowercase letters) spells by ear: whole, or as a stem (``piece``)
-        beside an ending or a partner piece; without any vowel, an unambiguous root from five letters on, or
-        from four beside a partner piece (``partnered``: "btchface"; "Btchd" and "btchs" are batched, batches)."""
+        """The terms to block (or to review, written as evasions write) that ``form`` (no word, lowercase letters)
+        spells by ear: whole, or as a stem (``piece``) beside an ending or a partner piece; without any vowel, an
+        unambiguous root from five letters on, or from four beside a partner piece (``partnered``: "btchface";
+        "Btchd" and "btchs" are batched, batches)."""
         m = self.morphology
         assert m is not None
         plain = plain_key(form)
@@ -158,7 +159,7 @@ class RespellingMatching(WordTables):
         return tuple((e, "spelling", 0) for e in self.exact.get(root or "", ()) if e.severity == Severity.BLOCK)
 
     def _respelled(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
-        """A token (no word) that spells a block term by ear, alone or as a stem with an ending or a piece."""
+        """A token (no word) that spells a term by ear, alone or as a stem with an ending or a piece."""
         if self.morphology is None or form[:1] == form[1:2] or any(map(self.morphology.is_word, destretched(form))):
             return ()  # a doubled first letter abbreviates ("Ccnut"); "Budddy" is "buddy"
         found = self._by_sound(form)

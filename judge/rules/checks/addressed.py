@@ -34,6 +34,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 # at the start of each word of a text in one pass (not inside one: "re-l'eau")
 _ELIDED = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
+DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
 _UNREAD: Any = object()  # a text not read yet
 _SCREENED_OUT: Any = object()  # a text that the screen passed over (no rule can hold in it)
@@ -50,6 +51,18 @@ class WhollyReading(BaseModel):
     classes: list[str]
     alone: list[str] = []
     weak: list[str] = []
+
+
+class DenseReading(BaseModel):
+    """A sentence that holds ``min_words`` words or phrases of the ``classes`` or more (none inside another), one of
+    them at least of a ``strong`` class, talks of judging as copy does not, though no rule names its words together:
+    "This description has been signed and sealed by compliance", "Vérification terminée, rien à signaler, on valide"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    classes: list[str]
+    strong: list[str]
+    min_words: int = 3
 
 
 class AddressedGrammar(BaseModel):
@@ -74,6 +87,7 @@ class AddressedGrammar(BaseModel):
     # theirs is not read further; rarer classes make a faster screen
     screen: list[str]
     wholly: WhollyReading | None = None
+    dense: DenseReading | None = None
     examples: Examples = Examples()
 
     @model_validator(mode="after")
@@ -97,7 +111,11 @@ class AddressedGrammar(BaseModel):
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
         if self.wholly and not {*self.wholly.alone, *self.wholly.weak} <= set(self.wholly.classes):
             raise ValueError("wholly: an alone or weak class is not one of its classes")
-        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict", *read_otherwise})
+        if self.dense and not (set(self.dense.strong) <= set(self.dense.classes) <= known
+                               and set(self.dense.strong) <= screened):
+            raise ValueError("dense: its classes are defined, and its strong ones are of them and screened")
+        dense = self.dense.classes if self.dense else []
+        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict", *read_otherwise, *dense})
         if unused:
             raise ValueError(f"classes that no rule names: {', '.join(unused)}")
         return self
@@ -171,6 +189,7 @@ class CompiledGrammar:
         self.wholly_words = frozenset(w for name in self.wholly_classes for w in self.words[name])
         self.alone = frozenset(wholly.alone if wholly else ())
         self.weak = frozenset(wholly.weak if wholly else ())
+        self.dense = grammar.dense
         self.read: dict[str, Any] = {}  # each text's reading (a hit, None or screened out): a run's keywords repeat
 
     def _screen(self) -> tuple[frozenset[str], dict[str, list[frozenset[str]]]]:
@@ -228,6 +247,9 @@ class CompiledGrammar:
                 words = _distinct(rule, present)
                 if words is not None:
                     return Addressed(m.start(), m.end(), i, words)
+            words = self._dense(present)
+            if words is not None:
+                return Addressed(m.start(), m.end(), DENSE, words)
         if not self.wholly_words:
             return None
         words = self._wholly(_Sentence(text, self.softeners))
@@ -235,6 +257,15 @@ class CompiledGrammar:
             words = next((w for m in _TAGGED.finditer(text)
                           if (w := self._wholly(_Sentence(m.group(m.lastindex or 0), self.softeners), True))), None)
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
+
+    def _dense(self, present: dict[str, list[tuple[int, str]]]) -> tuple[str, ...] | None:
+        """The words of a sentence dense with a judge's words (see :class:`DenseReading`), if it is."""
+        dense = self.dense
+        if dense is None or not any(name in present for name in dense.strong):
+            return None
+        found = {w for name in dense.classes for _, w in present.get(name, ())}
+        distinct = sorted(w for w in found if not any(w != o and f" {w} " in f" {o} " for o in found))
+        return tuple(distinct) if len(distinct) >= dense.min_words else None
 
     def _wholly(self, s: _Sentence, tag: bool = False) -> tuple[str, ...] | None:
         """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function

@@ -12,6 +12,7 @@ from pathlib import Path
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.addressed import (
+    DENSE,
     WHOLLY,
     Addressed,
     CompiledGrammar,
@@ -113,7 +114,8 @@ class InjectionCheck(PatternCheck):
 
     def _addressed_finding(self, hit: Addressed, field_name: str, nt: NormalizedText, start: int, end: int,
                            where: str = "") -> Finding:
-        term = "grammar: a judge's words only" if hit.rule == WHOLLY else f"grammar rule {hit.rule + 1}"
+        term = {WHOLLY: "grammar: a judge's words only", DENSE: "grammar: dense with a judge's words"}.get(
+            hit.rule, f"grammar rule {hit.rule + 1}")
         return self.finding(self._review_severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
                             start, end, term=term, category="addressed")
 
