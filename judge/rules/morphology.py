@@ -29,7 +29,8 @@ from judge.rules.normalize import VOWEL_RUN, normalize
 from judge.rules.termlists import MorphologyFile, read_word_list
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))
-_HARD_C = re.compile(r"c(?=[aoulrtk]|$)", re.M)  # "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not)
+# "kunt", "kok": a hard c is a k ("ch", "ce", "ci" are not); at each line's end, as words joined by newlines are keyed
+_HARD_C = re.compile(r"c(?=[aoulrtk]|$)", re.M)
 _DOUBLED = re.compile(r"(.)\1+")
 _DOUBLED_VELAR = re.compile(r"gg|cc")  # "nigg", "nicc", "nikk": one hard sound, spelled to slip past a list
 _MASKED_VOWEL = re.compile(r"(?<=[^aeiouyvx])[vx](?=[^aeiouyvx])")  # "fvck", "fxck": a vowel masked
