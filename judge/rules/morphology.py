@@ -54,20 +54,20 @@ def unstretch(piece: str) -> str:
     return _STRETCHED.sub(lambda m: m.group(1) or m.group(2), piece)
 
 
-def _single_letters(text: str) -> str:
+def single_letters(text: str) -> str:
     return _DOUBLED.sub(r"\1", text)
 
 
 def vowel_key(word: str) -> str:
     """The phonetic key with "z" read as "s", "y" as a vowel, letters single and each run of vowels one "V":
     "beeyotch", "biatch" and "bitch" are "bVtch"; "peenus" and "penis" are "pVnVs"."""
-    return VOWEL_RUN.sub("V", _single_letters(phonetic(word).replace("z", "s").replace("y", "i")))
+    return VOWEL_RUN.sub("V", single_letters(phonetic(word).replace("z", "s").replace("y", "i")))
 
 
 def vowel_keys(word: str) -> set[str]:
     """A word's vowel key, and its phonetic key with a doubled "g" or "c" read as "k" and letters single: "nikker"
     and "niccer" meet "nigger", and "fogger" stays no "fucker" (its vowels are kept)."""
-    return {vowel_key(word), _single_letters(_DOUBLED_VELAR.sub("k", phonetic(word)))}
+    return {vowel_key(word), single_letters(_DOUBLED_VELAR.sub("k", phonetic(word)))}
 
 
 def spelling_key(word: str) -> str:
@@ -88,7 +88,7 @@ class Morphology:
         # with no vowel at all ("fk", "fks"), which counts beside a root or a partner piece only
         self._edges = _Edges({k: r for k, r in self.roots.items() if len(r) >= 4 and len(k) >= 3}, head=3, min_rest=3)
         self._bare = _Edges({b: r for r in sorted(data.unambiguous, key=len, reverse=True)
-                             if len(b := _single_letters(VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)},
+                             if len(b := single_letters(VOWEL_RUN.sub("", phonetic(r)))) >= 2 and b != phonetic(r)},
                             head=2, min_rest=2)
         for key, root in data.vowelless.items():  # "fker", "btch": a root without some of its vowels; "nde" of
             if len(key) >= 4:  # "nude" is in too many words ("repo|nde|z" is French "répondez") to be a piece

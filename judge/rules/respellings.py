@@ -29,7 +29,7 @@ from collections import defaultdict
 from functools import cached_property, lru_cache
 
 from judge.models import Severity
-from judge.rules.morphology import spelling_key, unstretch
+from judge.rules.morphology import single_letters, spelling_key, unstretch
 from judge.rules.normalize import Token
 from judge.rules.phrases import CLAUSE_BREAK
 from judge.rules.spellings import OTHER_LANGUAGE, WordTables, destretched
@@ -39,7 +39,6 @@ _CONSONANT = "bcdfghjklmnpqrstvwxz"
 _Y_VOWEL = re.compile(f"(?<=[{_CONSONANT}])y(?=[{_CONSONANT}])")  # "bytch", "pryck", "tyts" (not "pommy": "pommi")
 _V_VOWEL = re.compile(f"(?<=[{_CONSONANT}])v(?=[{_CONSONANT}])")  # "cvnt", "pvssy"
 _SPELLED = (("sch", "sh"), ("tch", "ch"), ("kh", "k"), ("ee", "i"), ("oo", "u"))
-_DOUBLED = re.compile(r"(.)\1+")
 _DOUBLED_CONSONANT = re.compile(f"([{_CONSONANT}])\\1+")
 _VOWEL = re.compile("[aeiou]")
 _EVASION_MARKS = ("oo", "ee", "kk", "ph", "z", "q", "x")  # letters written for another's sound
@@ -55,7 +54,7 @@ def sound_key(word: str) -> str:
     "beetch" and "bitch" "bich", "zhit" and "shit" "shit"."""
     for a, b in _SPELLED:
         word = word.replace(a, b)
-    return _DOUBLED.sub(r"\1", _spelled(_V_VOWEL.sub("u", _Y_VOWEL.sub("i", word))))
+    return single_letters(_spelled(_V_VOWEL.sub("u", _Y_VOWEL.sub("i", word))))
 
 
 @lru_cache(maxsize=65536)
@@ -85,7 +84,7 @@ def _evasive(form: str, term: str) -> bool:
 def bare_key(word: str) -> str:
     """A word without its vowels but the first letter, spelled by sound: "motherfucker" is "mthrfkr"."""
     key = sound_key(word)
-    return _DOUBLED.sub(r"\1", key[0] + re.sub("[aeiouy]", "", key[1:])) if key else key
+    return single_letters(key[0] + re.sub("[aeiouy]", "", key[1:])) if key else key
 
 
 class RespellingMatching(WordTables):
