@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA, Indel
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.policy import FuzzyConfig
+from judge.rules.inflection import doers, singulars, verb_forms
 from judge.rules.morphology import (
     Morphology,
     load_morphology,
@@ -43,9 +44,8 @@ from judge.rules.normalize import (
 )
 from judge.rules.phrases import TRIPLE as _TRIPLE
 from judge.rules.phrases import PhraseMatching
-from judge.rules.phrases import singulars as _singulars
 from judge.rules.respellings import RespellingMatching
-from judge.rules.spellings import SpellingMatching, destretched
+from judge.rules.spellings import OTHER_LANGUAGE, SpellingMatching, destretched
 from judge.rules.splits import SplitMatching
 from judge.rules.termlists import (
     Category,
@@ -110,6 +110,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
                 self.phonetic_exact[sound] += block
             if spelled != sound and self.morphology and self.morphology.strong_or_root(key):
                 self.phonetic_exact[spelled] += block  # "kunt", "kok"; not "Kula" for "cula"
+        self.inflected = self._verb_forms()
         self._symbols_re = re.compile("|".join(map(re.escape, sorted(self.symbols, key=len, reverse=True)))) if self.symbols else None
         self.allow = {term_key(a) for a in allow if term_key(a)}
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
@@ -147,6 +148,24 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
             if e.key not in self.fuzzy_entries:
                 self.fuzzy_keys[len(e.key)].append(e.key)
             self.fuzzy_entries[e.key].append(e)
+
+    def _verb_forms(self) -> dict[str, list[TermEntry]]:
+        """The past and present participle of each English term used as a verb, as English spells them: a theme
+        writes a term in the form its sentence needs ("raped", "molested"). A term is read as a verb when the lists
+        hold one of its verb forms or its doer ("raping", "rapist", "molester"; not "prick", whose verb pricks
+        sausages), and is a word (a list's fragment "pudd" is no verb, and "pudding" no form of it)."""
+        forms: dict[str, list[TermEntry]] = defaultdict(list)
+        m = self.morphology
+        for key, entries in self.exact.items() if m is not None else ():
+            english = [e for e in entries if not OTHER_LANGUAGE.match(e.category)]
+            if not english or not m.is_word(key):
+                continue
+            built = verb_forms(key)
+            if any(form in self.exact for form in (*built, *doers(key))):
+                for form in built:
+                    if form not in self.exact:
+                        forms[form] += english
+        return forms
 
     # -- matching -------------------------------------------------------------
 
@@ -261,17 +280,20 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
                 how = "joined" if tok.joined else "exact" if form == tok.text else "leet" if not tok.text.isalpha() else "repeat"
                 return self._stronger_reading(tok, entries) or tuple((e, how, 0) for e in entries)
         for form in tok.forms:
-            for sing in _singulars(form):
+            for sing in singulars(form):
                 entries = exact.get(sing)
                 if entries:
                     return tuple((e, "plural", 0) for e in entries)
+            entries = self.inflected.get(form)
+            if entries:
+                return tuple((e, "inflected", 0) for e in entries)
         disguised = self._disguised(tok) if self.disguisable else ()
         if disguised:
             return disguised
         out: list[tuple[TermEntry, str, int]] = []
         for form in tok.forms:
             if _HAS_REPEAT.search(form):  # "fuuuck", and a plural stretched: "towelhhheads"
-                out += [(e, "repeat", 0) for w in (form, *_singulars(form)) for e in self._stretched_terms(w)]
+                out += [(e, "repeat", 0) for w in (form, *singulars(form)) for e in self._stretched_terms(w)]
             if self.prefix:
                 for pre_len in range(3, len(form)):
                     out += [(e, "prefix", 0) for e in self.prefix.get(form[:pre_len], ())]
@@ -305,7 +327,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
         is intent, the word as written is not."""
         readings = tok.forms if tok.obfuscated else (*tok.forms[1:], *self._stretched_readings(tok.text))
         for form in readings:
-            for w in (form, *_singulars(form)):
+            for w in (form, *singulars(form)):
                 entries = self.disguisable.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
                 if entries:
                     return tuple((e, "disguised", 0) for e in entries)

@@ -9,22 +9,12 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
+from judge.rules.inflection import singulars
 from judge.rules.normalize import LEET, Token, collapse_repeats
 from judge.rules.termlists import Hit, TermEntry
 
 TRIPLE = re.compile(r"(.)\1{2,}")  # three of a letter or more: stretching, never spelling
 CLAUSE_BREAK = re.compile(r"[.,;:?!]\s")  # punctuation then a space: words on either side are in two clauses
-
-
-def singulars(word: str) -> tuple[str, ...]:
-    if len(word) < 4 or not word.endswith("s") or word.endswith("ss"):
-        return ()
-    out = [word[:-1]]
-    if word.endswith(("ses", "xes", "zes", "ches", "shes", "oes")):
-        out.append(word[:-2])  # "potatoes"
-    if word.endswith("ies"):
-        out.append(word[:-3] + "y")  # "pansies"
-    return tuple(out)
 
 
 class PhraseMatching:

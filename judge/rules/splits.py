@@ -15,9 +15,10 @@ from collections.abc import Callable
 from functools import cached_property
 
 from judge.models import Severity
+from judge.rules.inflection import singulars
 from judge.rules.morphology import phonetic
 from judge.rules.normalize import LEET, Token
-from judge.rules.phrases import TRIPLE, singulars
+from judge.rules.phrases import TRIPLE
 from judge.rules.spellings import WordTables
 from judge.rules.termlists import TermEntry
 
