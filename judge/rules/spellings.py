@@ -29,6 +29,7 @@ from judge.rules.termlists import TermEntry
 _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a symbol may end it: "n1kk@$"
 
 
+_ENGLISH_PROFANITY = frozenset({"profanity_en", "profanity_en_maybe"})  # the imported English lists' sure and maybe
 OTHER_LANGUAGE = re.compile(r"profanity_(?!en(?:_|$))[a-z]{2}(?:_|$)")  # the imported lists' categories, by language
 _MIN_SHOWN = 3  # letters that a heavily masked word must show to be read at all
 _SPOKEN_END = re.compile(r"[au]h([sz]?)$")  # "-uh", "-ahs": an ending as it is said
@@ -265,17 +266,17 @@ class SpellingMatching(WordTables):
         return []
 
     def _listed_compound(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
-        """An English profanity term that is no root (a rarer or shorter word: "puss", "skank", "wop") beside a partner
-        piece of four letters or more, with its ending ("licker", "face"), in a token that no language's word list
-        holds, rarer English words included: "pusslicker", "skankface", "wophead" (not "pricking": "king" is a
-        partner, and it is a word)."""
+        """An English profanity term that is no root (a rarer or shorter word: "puss", "skank", "wop"; or a maybe,
+        reviewed so: "turd", "knob") beside a partner piece of four letters or more, with its ending ("licker",
+        "face"), in a token that no language's word list holds, rarer English words included: "pusslicker",
+        "skankface", "wophead", "turdhead" (not "pricking": "king" is a partner, and it is a word)."""
         m = self.morphology
         assert m is not None
         if form in m.rare_words:
             return ()
         for i in range(3, len(form) - 2):
             for term, rest in ((form[:i], form[i:]), (form[i:], form[:i])):
-                found = [e for e in self.exact.get(term, ()) if e.severity == Severity.BLOCK and e.category == "profanity_en"]
+                found = [e for e in self.exact.get(term, ()) if e.category in _ENGLISH_PROFANITY]
                 if found and any(rest[: len(rest) - len(a)] in m.partners and len(rest) - len(a) >= 4
                                  for a in ("", *m.affixes) if rest.endswith(a)):
                     return tuple((e, "compound", 0) for e in found)

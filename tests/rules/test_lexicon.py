@@ -163,6 +163,13 @@ def test_unlisted_compounds_and_spellings_are_caught(word: str):
     assert any(h.entry.severity == "block" for h in hits), word
 
 
+@pytest.mark.parametrize("word", ["turdface", "turdlicker"])
+def test_a_maybe_beside_a_partner_piece_is_reviewed(word: str):
+    """"turd" is a maybe (reviewed): its compounds with a partner piece are reviewed too, never let through."""
+    hits = [h for h in INDEX.find(normalize(f"{word} party snacks"), FUZZY) if h.how == "compound"]
+    assert [(h.entry.term, h.entry.severity) for h in hits] == [("turd", "review")], word
+
+
 def test_judge_checks_lists_every_term_list_with_its_source_and_licence():
     from typer.testing import CliRunner
 
