@@ -7,6 +7,8 @@ and a "d", not the slur "spic" and "ed", which English spells "spicked").
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Iterable
+
 _VOWELS = frozenset("aeiou")
 
 
@@ -54,3 +56,15 @@ def _doubles(verb: str) -> bool:
     """One syllable ending in a single vowel and a single consonant (not w, x or y): "shag", "pet"; not "fuck"."""
     vowels = [i for i, c in enumerate(verb) if c in _VOWELS]
     return (len(vowels) == 1 and vowels[0] == len(verb) - 2 and verb[-1] not in "wxy" and verb[-1] not in _VOWELS)
+
+
+def terms_as_verbs(terms: Iterable[str], listed: Collection[str], is_word: Callable[[str], bool]) -> dict[str, str]:
+    """Each verb form (that no list holds) of a term used as a verb -> the term. A term is read as a verb when the lists
+    hold one of its verb forms or its doer ("raping", "rapist", "molester"; not "prick", whose verb pricks sausages),
+    and is a word (a list's fragment "pudd" is no verb, and "pudding" no form of it)."""
+    forms: dict[str, str] = {}
+    for term in terms:
+        built = verb_forms(term)
+        if is_word(term) and any(form in listed for form in (*built, *doers(term))):
+            forms.update((form, term) for form in built if form not in listed)
+    return forms

@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA, Indel
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.policy import FuzzyConfig
-from judge.rules.inflection import doers, singulars, verb_forms
+from judge.rules.inflection import singulars, terms_as_verbs
 from judge.rules.morphology import (
     Morphology,
     load_morphology,
@@ -150,22 +150,11 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
             self.fuzzy_entries[e.key].append(e)
 
     def _verb_forms(self) -> dict[str, list[TermEntry]]:
-        """The past and present participle of each English term used as a verb, as English spells them: a theme
-        writes a term in the form its sentence needs ("raped", "molested"). A term is read as a verb when the lists
-        hold one of its verb forms or its doer ("raping", "rapist", "molester"; not "prick", whose verb pricks
-        sausages), and is a word (a list's fragment "pudd" is no verb, and "pudding" no form of it)."""
-        forms: dict[str, list[TermEntry]] = defaultdict(list)
+        """The verb forms of the English terms that the lists hold as verbs (see :func:`terms_as_verbs`)."""
         m = self.morphology
-        for key, entries in self.exact.items() if m is not None else ():
-            english = [e for e in entries if not OTHER_LANGUAGE.match(e.category)]
-            if not english or not m.is_word(key):
-                continue
-            built = verb_forms(key)
-            if any(form in self.exact for form in (*built, *doers(key))):
-                for form in built:
-                    if form not in self.exact:
-                        forms[form] += english
-        return forms
+        english = {key: found for key, entries in self.exact.items()
+                   if (found := [e for e in entries if not OTHER_LANGUAGE.match(e.category)])}
+        return {} if m is None else {f: english[k] for f, k in terms_as_verbs(english, self.exact, m.is_word).items()}
 
     # -- matching -------------------------------------------------------------
 
