@@ -55,7 +55,7 @@ def doers(verb: str) -> tuple[str, ...]:
 def _doubles(verb: str) -> bool:
     """One syllable ending in a single vowel and a single consonant (not w, x or y): "shag", "pet"; not "fuck"."""
     vowels = [i for i, c in enumerate(verb) if c in _VOWELS]
-    return (len(vowels) == 1 and vowels[0] == len(verb) - 2 and verb[-1] not in "wxy" and verb[-1] not in _VOWELS)
+    return len(vowels) == 1 and vowels[0] == len(verb) - 2 and verb[-1] not in "wxy" and verb[-1] not in _VOWELS
 
 
 def terms_as_verbs(terms: Iterable[str], listed: Collection[str], is_word: Callable[[str], bool]) -> dict[str, str]:

@@ -152,9 +152,11 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
     def _verb_forms(self) -> dict[str, list[TermEntry]]:
         """The verb forms of the English terms that the lists hold as verbs (see :func:`terms_as_verbs`)."""
         m = self.morphology
-        english = {key: found for key, entries in self.exact.items()
-                   if (found := [e for e in entries if not OTHER_LANGUAGE.match(e.category)])}
-        return {} if m is None else {f: english[k] for f, k in terms_as_verbs(english, self.exact, m.is_word).items()}
+        if m is None:
+            return {}
+        terms = {key: found for key, entries in self.exact.items()
+                 if (found := [e for e in entries if not OTHER_LANGUAGE.match(e.category)])}
+        return {form: terms[key] for form, key in terms_as_verbs(terms, self.exact, m.is_word).items()}
 
     # -- matching -------------------------------------------------------------
 

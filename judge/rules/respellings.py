@@ -32,7 +32,7 @@ from judge.models import Severity
 from judge.rules.morphology import single_letters, spelling_key, unstretch
 from judge.rules.normalize import Token
 from judge.rules.phrases import CLAUSE_BREAK
-from judge.rules.spellings import OTHER_LANGUAGE, WordTables, destretched
+from judge.rules.spellings import OTHER_LANGUAGE, WordTables, destretched, flagged
 from judge.rules.termlists import Hit, TermEntry
 
 _CONSONANT = "bcdfghjklmnpqrstvwxz"
@@ -96,9 +96,9 @@ class RespellingMatching(WordTables):
         term, at its severity ("zexy" is reviewed as "sexy" is)."""
         out: dict[str, list[TermEntry]] = {}
         for key, entries in self.exact.items():
-            flagged = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
-            if flagged and key.isalpha() and len(key) >= MIN_SOUND and not OTHER_LANGUAGE.match(flagged[0].category):
-                out.setdefault(sound_key(key), []).extend(flagged)
+            found = flagged(entries)
+            if found and key.isalpha() and len(key) >= MIN_SOUND and not OTHER_LANGUAGE.match(found[0].category):
+                out.setdefault(sound_key(key), []).extend(found)
         return out
 
     @cached_property
@@ -192,11 +192,11 @@ class RespellingMatching(WordTables):
         after: dict[str, set[str]] = defaultdict(set)
         for key, entries in self.exact.items():
             words = key.split(" ")
-            flagged = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
-            if len(words) < 2 or not flagged or OTHER_LANGUAGE.match(flagged[0].category) or not key.replace(" ", "").isalpha():
+            found = flagged(entries)
+            if len(words) < 2 or not found or OTHER_LANGUAGE.match(found[0].category) or not key.replace(" ", "").isalpha():
                 continue
             sounds = [sound_key(w) for w in words]
-            phrases[" ".join(sounds)] += flagged
+            phrases[" ".join(sounds)] += found
             after[sounds[0]].update(sounds[1:])
         return dict(phrases), {k: frozenset(v) for k, v in after.items()}
 

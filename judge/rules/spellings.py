@@ -51,6 +51,11 @@ def _mask_fits(text: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
 
 
+def flagged(entries: list[TermEntry]) -> list[TermEntry]:
+    """The entries to block or review (not those that only inform)."""
+    return [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
+
+
 class WordTables:
     """What the matching mixins read of :class:`~judge.rules.lexicon.TermIndex`: its look-ups, its morphology and
     how one token hits."""
@@ -76,9 +81,9 @@ class SpellingMatching(WordTables):
         """Single-word terms to block or review, by length, for words masked too much to fill in."""
         out: dict[int, list[tuple[str, list[TermEntry]]]] = defaultdict(list)
         for key, entries in self.exact.items():
-            flagged = [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
-            if flagged and " " not in key and key.isalpha():
-                out[len(key)].append((key, flagged))
+            found = flagged(entries)
+            if found and " " not in key and key.isalpha():
+                out[len(key)].append((key, found))
         return out
 
     @cached_property
