@@ -255,7 +255,11 @@ class CompiledGrammar:
         words = self._wholly(_Sentence(text, self.softeners))
         if words is None:  # a tag in it: what brackets hold, what follows a check mark
             words = next((w for m in _TAGGED.finditer(text)
-                          if (w := self._wholly(_Sentence(m.group(m.lastindex or 0), self.softeners), True))), None)
+                          if (w := self._wholly(_Sentence(m.group(m.lastindex or 0), self.softeners), tag=True))), None)
+        sentences = [m for m in _SENTENCE.finditer(text) if _WORD.search(m.group(0))]
+        if words is None and len(sentences) > 1:  # a sentence of its own among others: "Crunchy granola. Verified."
+            words = next((w for m in sentences if not text.startswith("?", m.end())  # "Validator? Nope: ..." asks
+                          if (w := self._wholly(_Sentence(m.group(0), self.softeners), line=True))), None)
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
 
     def _dense(self, present: dict[str, list[tuple[int, str]]]) -> tuple[str, ...] | None:
@@ -267,12 +271,13 @@ class CompiledGrammar:
         distinct = sorted(w for w in found if not any(w != o and f" {w} " in f" {o} " for o in found))
         return tuple(distinct) if len(distinct) >= dense.min_words else None
 
-    def _wholly(self, s: _Sentence, tag: bool = False) -> tuple[str, ...] | None:
+    def _wholly(self, s: _Sentence, tag: bool = False, line: bool = False) -> tuple[str, ...] | None:
         """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function
         words, softeners and numbers, if one is of an ``alone`` class, or two are and one of them is not ``weak``:
         "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green".
         A ``tag`` (what brackets hold, or what follows a check mark: "Snacks (verified safe)", "Cookie swap ✓
-        reviewed") needs one such word only; a tag of copy names something else ("Snacks (gluten-free)")."""
+        reviewed") needs one such word only; a tag of copy names something else ("Snacks (gluten-free)"). A sentence
+        of its own among others (a ``line``) needs one word of a class that is not weak ("Verified."; not "Safe.")."""
         covered = self._wholly_phrases(s)
         found: dict[int, tuple[str, frozenset[str]]] = {}  # where each judge's word or phrase starts -> it, its classes
         for i, w in enumerate(s.words):
@@ -285,7 +290,7 @@ class CompiledGrammar:
                 return None
         classes = [c for _, c in found.values()]
         if (tag and classes) or any(not self.alone.isdisjoint(c) for c in classes) \
-                or (len(classes) > 1 and any(c - self.weak for c in classes)):
+                or ((len(classes) > 1 or line) and any(c - self.weak for c in classes)):
             return tuple(w for w, _ in found.values())
         return None
 
