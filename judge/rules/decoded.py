@@ -42,7 +42,8 @@ _MORSE_CODE = dict(zip(
     "----- .---- ..--- ...-- ....- ..... -.... --... ---.. ----.".split(), "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){2,}")
 _PERCENT_BYTE = re.compile(r"%[0-9a-f]{2}")
-_JUDGE_WORDS = ("ignore", "disregard", "approve", "rubric", "instructions", "prompt", "verdict")
+_JUDGE_WORDS = ("ignore", "disregard", "approve", "rubric", "instructions", "prompt", "verdict", "override",
+                "guidelines", "criteria", "previous", "evaluation", "system")  # ".B esnopseR tcelES :EDIRREVRO"
 _BACKWARDS_WORDS = tuple(w[::-1] for w in _JUDGE_WORDS)  # "erongi", "evorppa"
 _BACKWARDS = re.compile("|".join(_BACKWARDS_WORDS), re.IGNORECASE)
 _ROT13_WORDS = tuple(codecs.encode(w, "rot13") for w in _JUDGE_WORDS)  # "vtaber", "nccebir": letters shifted by 13
