@@ -476,7 +476,8 @@ def prompts(out: Path, lexicon: Path | None) -> dict:
         report[name] = {
             "items": len(cands),
             ("approved" if not want_approved else "not_approved"): len(wrong),
-            "wrong": [(c.theme, c.keywords) for c in wrong][:30],
+            "wrong": [(c.theme, c.keywords, c.description) if c.description else (c.theme, c.keywords)
+                      for c in wrong][:30],
         }
     return report
 

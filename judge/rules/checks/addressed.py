@@ -33,6 +33,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
 # a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it: dropped
 # at the start of each word of a text in one pass (not inside one: "re-l'eau")
 _ELIDED = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
+# a noun's possessive, but a title of praise ("Judge's Choice", "Reviewer's picks")
+_POSSESSIVE = re.compile(r"(?<!['’-])\b([^\W\d_]+)['’]s\b(?!\s+(?:choice|picks?|favou?rites?|selections?|specials?|awards?|seal))")
+_CONTRACTED = frozenset({"it", "that", "there", "here", "what", "who", "he", "she", "let", "where", "how", "when", "why",
+                         "everyone", "everything", "nothing", "something", "someone", "one", "this"})
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
@@ -341,8 +345,12 @@ class CompiledGrammar:
 
 
 def _unelided(text: str) -> str:
-    """``text`` without the articles and pronouns elided before its words."""
-    return _ELIDED.sub("", text) if "'" in text or "’" in text else text
+    """``text`` without the articles and pronouns elided before its words, and its nouns' possessive "'s" ("the
+    reviewer's job": "reviewer"; not "it's", "that's", "let's", which say "is" or "us", nor "Judge's Choice")."""
+    if "'" not in text and "’" not in text:
+        return text
+    return _POSSESSIVE.sub(lambda m: m.group(1) if m.group(1).lower() not in _CONTRACTED else m.group(0),
+                           _ELIDED.sub("", text))
 
 
 def _read_words(text: str) -> list[str]:
