@@ -295,8 +295,10 @@ class Morphology:
                 found = self._root(piece)
                 if found and (not roots or not self._at_boundary(key, i, j)):
                     continue
-                if not found and (piece not in self.common or len(piece) < 4 and piece not in self.partners):
-                    continue  # a three-letter word joins a root only as the lexicon's compounds do ("fat")
+                if not found and (piece not in self.common or len(piece) < 4 and piece not in self.partners) \
+                        and (roots or j < n or len(piece) < 5 or piece not in self.rare):
+                    continue  # a three-letter word joins a root only as the lexicon's compounds do ("fat"); a rarer
+                    # word may end a split of words alone ("cheese|mongers": "monger" is a word, not "mong" + "ers")
                 cand = (pieces + 1, root or found)
                 old = best[j]
                 if old is None or (cand[1] is not None, -cand[0]) > (old[1] is not None, -old[0]):

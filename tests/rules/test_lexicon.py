@@ -131,6 +131,7 @@ CLEAN_REAL_WORDS = [
     # a doubled "o" is spelling, not stretching; "-ah" is "-er" said aloud; "dix" is a word; Spanish "bobos"
     "Cookkies and milk", "Peanut buttah cups", "Wicked good lobstah rolls", "Floradix iron tonic", "Bobos oat bars",
     "Fakin' Bacon tempeh strips", "Finger lickin' chicken",  # "-ing" said "-in": "faking" is no "fucking"
+    "Cheesemongers' picks",  # a rarer word ends a split of words alone: "monger" is a word, not "mong" + "-ers"
     # an everyday word that a list calls profane counts only beside a partner piece or a root, in no real word
     "Gay pride picnic", "Queer-owned bakeries", "Hotpot soup base", "Godmothers' brunch", "Pigweed greens", "Potholed roads",
     # ... or one disguised, beside a word: "eggshell" and German "hellbraun" are words of their own
