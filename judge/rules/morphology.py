@@ -296,9 +296,10 @@ class Morphology:
                 if found and (not roots or not self._at_boundary(key, i, j)):
                     continue
                 if not found and (piece not in self.common or len(piece) < 4 and piece not in self.partners) \
-                        and (roots or j < n or len(piece) < 5 or piece not in self.rare):
+                        and (roots or j < n or not self._word_over_root(piece)):
                     continue  # a three-letter word joins a root only as the lexicon's compounds do ("fat"); a rarer
-                    # word may end a split of words alone ("cheese|mongers": "monger" is a word, not "mong" + "ers")
+                    # word that starts with a root may end a split of words alone ("cheese|mongers": "monger" is a
+                    # word, not "mong" + "ers")
                 cand = (pieces + 1, root or found)
                 old = best[j]
                 if old is None or (cand[1] is not None, -cand[0]) > (old[1] is not None, -old[0]):
@@ -309,6 +310,10 @@ class Morphology:
             ends.append((best[n][0], best[n][1] or ""))  # type: ignore[index]
         return min(ends) if ends else None
 
+
+    def _word_over_root(self, piece: str) -> bool:
+        """A rarer word of five letters or more that starts with a root, which it is not made of ("mongers")."""
+        return len(piece) >= 5 and piece in self.rare and any(piece[:k] in self.roots for k in range(3, len(piece) - 1))
 
     def _at_boundary(self, key: str, i: int, j: int) -> bool:
         """A root is a morpheme at the start or end of the token (an ending aside), or beside another root:
