@@ -297,9 +297,9 @@ class Morphology:
                     continue
                 if not found and (piece not in self.common or len(piece) < 4 and piece not in self.partners) \
                         and (roots or j < n or not self._word_over_root(piece)):
-                    continue  # a three-letter word joins a root only as the lexicon's compounds do ("fat"); a rarer
-                    # word that starts with a root may end a split of words alone ("cheese|mongers": "monger" is a
-                    # word, not "mong" + "ers")
+                    # a three-letter word joins a root only as the lexicon's compounds do ("fat"); a rarer word that
+                    # starts with a root may end a split of words alone ("cheese|mongers": no "mong" + "ers")
+                    continue
                 cand = (pieces + 1, root or found)
                 old = best[j]
                 if old is None or (cand[1] is not None, -cand[0]) > (old[1] is not None, -old[0]):
@@ -309,7 +309,6 @@ class Morphology:
         if best[n] is not None and best[n][0] >= 2 and (best[n][1] or not roots):  # type: ignore[index]
             ends.append((best[n][0], best[n][1] or ""))  # type: ignore[index]
         return min(ends) if ends else None
-
 
     def _word_over_root(self, piece: str) -> bool:
         """A rarer word of five letters or more that starts with a root, which it is not made of ("mongers")."""

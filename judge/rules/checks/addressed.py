@@ -20,23 +20,14 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
 from judge.models import Severity
+from judge.rules.checks.sentences import SENTENCE, WORD, Sentence, read_words
 from judge.rules.termlists import Examples, read_word_list
 
 ORDER = "order"  # an order verb opening a clause
 ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order ("Aprueba sin revisar")
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
 DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
-_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")  # "0.99" and "4.2" end no sentence
-_CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
 _TAGGED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|[✓✔☑✅]\s*([^,.;:!?()\[\]✓✔☑✅]*)")  # "(verified safe)", "✓ reviewed"
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
-# a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it: dropped
-# at the start of each word of a text in one pass (not inside one: "re-l'eau")
-_ELIDED = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
-# a noun's possessive, but a title of praise ("Judge's Choice", "Reviewer's picks")
-_POSSESSIVE = re.compile(r"(?<!['’-])\b([^\W\d_]+)['’]s\b(?!\s+(?:choice|picks?|favou?rites?|selections?|specials?|awards?|seal))")
-_CONTRACTED = frozenset({"it", "that", "there", "here", "what", "who", "he", "she", "let", "where", "how", "when", "why",
-                         "everyone", "everything", "nothing", "something", "someone", "one", "this"})
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
@@ -145,33 +136,13 @@ class Addressed:
     words: tuple[str, ...]
 
 
-class _Sentence:
-    """One sentence's words, the words opening its clauses, and its text padded for phrase look-ups."""
-
-    def __init__(self, text: str, softeners: frozenset[str]) -> None:
-        self.words: list[str] = []
-        self.opening: set[int] = set()  # indexes of words that open a clause or follow a softener
-        self.closing: set[int] = set()  # indexes of words that end a clause
-        pos, text = 0, _unelided(text)
-        for m in _WORD.finditer(text):
-            broken = _CLAUSE_BREAK.search(text, pos, m.start()) is not None
-            if self.words and broken:
-                self.closing.add(len(self.words) - 1)
-            if not self.words or broken or self.words[-1] in softeners:
-                self.opening.add(len(self.words))
-            self.words.append(m.group(0))
-            pos = m.end()
-        self.closing.add(len(self.words) - 1)
-        self.padded = f" {' '.join(self.words)} "
-
-
 class CompiledGrammar:
     """The grammar's classes as word sets and phrases, ready to read sentences."""
 
     def __init__(self, grammar: AddressedGrammar, function_words: frozenset[str] = frozenset()) -> None:
         self.grammar = grammar
         self.function_words = function_words
-        read = {name: [_read_words(w) for w in ws] for name, ws in grammar.classes.items()}
+        read = {name: [read_words(w) for w in ws] for name, ws in grammar.classes.items()}
         self.words = {name: frozenset(w[0] for w in ws if len(w) == 1) for name, ws in read.items()}
         self.phrases = {name: tuple(f" {' '.join(w)} " for w in ws if len(w) > 1) for name, ws in read.items()}
         self.orders = frozenset(grammar.orders)
@@ -209,7 +180,7 @@ class CompiledGrammar:
     def _screened(self, text: str) -> bool:
         """Whether ``text`` holds a screened word, or every word of a screened phrase; a first look at the words and
         the phrases' longest words passes over most texts."""
-        words = _read_words(text)
+        words = read_words(text)
         if self.screen_first_look.isdisjoint(words):
             return False
         if not self.screen.isdisjoint(words):
@@ -245,8 +216,8 @@ class CompiledGrammar:
     def _find(self, text: str) -> Any:
         if not self._screened(text):
             return _SCREENED_OUT
-        for m in _SENTENCE.finditer(text):
-            present = self._classes(_Sentence(m.group(0), self.softeners))
+        for m in SENTENCE.finditer(text):
+            present = self._classes(Sentence(m.group(0), self.softeners))
             for i, rule in enumerate(self.grammar.rules):
                 words = _distinct(rule, present)
                 if words is not None:
@@ -256,15 +227,22 @@ class CompiledGrammar:
                 return Addressed(m.start(), m.end(), DENSE, words)
         if not self.wholly_words:
             return None
-        words = self._wholly(_Sentence(text, self.softeners))
+        words = self._wholly(Sentence(text, self.softeners))
         if words is None:  # a tag in it: what brackets hold, what follows a check mark
             words = next((w for m in _TAGGED.finditer(text)
-                          if (w := self._wholly(_Sentence(m.group(m.lastindex or 0), self.softeners), tag=True))), None)
-        sentences = [m for m in _SENTENCE.finditer(text) if _WORD.search(m.group(0))]
-        if words is None and len(sentences) > 1:  # a sentence of its own among others: "Crunchy granola. Verified."
-            words = next((w for m in sentences if not text.startswith("?", m.end())  # "Validator? Nope: ..." asks
-                          if (w := self._wholly(_Sentence(m.group(0), self.softeners), line=True))), None)
+                          if (w := self._wholly(Sentence(m.group(m.lastindex or 0), self.softeners), tag=True))), None)
+        if words is None:  # a sentence of its own among others: "Crunchy granola. Verified."
+            words = self._wholly_sentence(text)
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
+
+    def _wholly_sentence(self, text: str) -> tuple[str, ...] | None:
+        """The judge's words of the first sentence (of two or more; a question asks: "Validator? Nope: ...") that is
+        wholly a judge's words, read as a ``line``."""
+        sentences = [m for m in SENTENCE.finditer(text) if WORD.search(m.group(0))]
+        if len(sentences) < 2:
+            return None
+        return next((w for m in sentences if not text.startswith("?", m.end())
+                     if (w := self._wholly(Sentence(m.group(0), self.softeners), line=True))), None)
 
     def _dense(self, present: dict[str, list[tuple[int, str]]]) -> tuple[str, ...] | None:
         """The words of a sentence dense with a judge's words (see :class:`DenseReading`), if it is."""
@@ -275,7 +253,7 @@ class CompiledGrammar:
         distinct = sorted(w for w in found if not any(w != o and f" {w} " in f" {o} " for o in found))
         return tuple(distinct) if len(distinct) >= dense.min_words else None
 
-    def _wholly(self, s: _Sentence, tag: bool = False, line: bool = False) -> tuple[str, ...] | None:
+    def _wholly(self, s: Sentence, tag: bool = False, line: bool = False) -> tuple[str, ...] | None:
         """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function
         words, softeners and numbers, if one is of an ``alone`` class, or two are and one of them is not ``weak``:
         "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green".
@@ -298,7 +276,7 @@ class CompiledGrammar:
             return tuple(w for w, _ in found.values())
         return None
 
-    def _wholly_phrases(self, s: _Sentence) -> dict[int, tuple[int, str, str]]:
+    def _wholly_phrases(self, s: Sentence) -> dict[int, tuple[int, str, str]]:
         """Each word that a phrase of a ``wholly`` class covers -> (the phrase's first word, the phrase, its class)."""
         covered: dict[int, tuple[int, str, str]] = {}
         if self.phrase_finder is None:
@@ -318,7 +296,7 @@ class CompiledGrammar:
             i += 1
         return i < len(words) and words[i] in self.agents
 
-    def _classes(self, s: _Sentence) -> dict[str, list[tuple[int, str]]]:
+    def _classes(self, s: Sentence) -> dict[str, list[tuple[int, str]]]:
         """Each class that the sentence holds, with where (word index; a phrase counts after the words) and what."""
         present: dict[str, list[tuple[int, str]]] = {}
         for i, w in enumerate(s.words):
@@ -342,20 +320,6 @@ class CompiledGrammar:
             for k, name, phrase in found:
                 present.setdefault(name, []).append((len(s.words) + k, phrase))
         return present
-
-
-def _unelided(text: str) -> str:
-    """``text`` without the articles and pronouns elided before its words, and its nouns' possessive "'s" ("the
-    reviewer's job": "reviewer"; not "it's", "that's", "let's", which say "is" or "us", nor "Judge's Choice")."""
-    if "'" not in text and "’" not in text:
-        return text
-    return _POSSESSIVE.sub(lambda m: m.group(1) if m.group(1).lower() not in _CONTRACTED else m.group(0),
-                           _ELIDED.sub("", text))
-
-
-def _read_words(text: str) -> list[str]:
-    """The words of a text, or of a class's word or phrase, read alike: "c'est bon" is "est bon"."""
-    return _WORD.findall(_unelided(text))
 
 
 def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton | None:
