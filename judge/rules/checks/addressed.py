@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
 from judge.models import Severity
-from judge.rules.checks.sentences import SENTENCE, WORD, Sentence, read_words
+from judge.rules.checks.sentences import SENTENCE, Sentence, read_words
 from judge.rules.termlists import Examples, read_word_list
 
 ORDER = "order"  # an order verb opening a clause
@@ -216,8 +216,10 @@ class CompiledGrammar:
     def _find(self, text: str) -> Any:
         if not self._screened(text):
             return _SCREENED_OUT
+        read: list[tuple[re.Match[str], Sentence]] = []  # each sentence, read once for the rules and the wholly reading
         for m in SENTENCE.finditer(text):
-            present = self._classes(Sentence(m.group(0), self.softeners))
+            read.append((m, Sentence(m.group(0), self.softeners)))
+            present = self._classes(read[-1][1])
             for i, rule in enumerate(self.grammar.rules):
                 words = _distinct(rule, present)
                 if words is not None:
@@ -232,17 +234,16 @@ class CompiledGrammar:
             words = next((w for m in _TAGGED.finditer(text)
                           if (w := self._wholly(Sentence(m.group(m.lastindex or 0), self.softeners), tag=True))), None)
         if words is None:  # a sentence of its own among others: "Crunchy granola. Verified."
-            words = self._wholly_sentence(text)
+            words = self._wholly_sentence(text, [(m, s) for m, s in read if s.words])
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
 
-    def _wholly_sentence(self, text: str) -> tuple[str, ...] | None:
-        """The judge's words of the first sentence (of two or more; a question asks: "Validator? Nope: ...") that is
-        wholly a judge's words, read as a ``line``."""
-        sentences = [m for m in SENTENCE.finditer(text) if WORD.search(m.group(0))]
+    def _wholly_sentence(self, text: str, sentences: list[tuple[re.Match[str], Sentence]]) -> tuple[str, ...] | None:
+        """The judge's words of the first of ``text``'s sentences (of two or more; a question asks: "Validator? Nope:
+        ...") that is wholly a judge's words, read as a ``line``."""
         if len(sentences) < 2:
             return None
-        return next((w for m in sentences if not text.startswith("?", m.end())
-                     if (w := self._wholly(Sentence(m.group(0), self.softeners), line=True))), None)
+        return next((w for m, s in sentences if not text.startswith("?", m.end()) if (w := self._wholly(s, line=True))),
+                    None)
 
     def _dense(self, present: dict[str, list[tuple[int, str]]]) -> tuple[str, ...] | None:
         """The words of a sentence dense with a judge's words (see :class:`DenseReading`), if it is."""
