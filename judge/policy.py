@@ -71,6 +71,10 @@ class InjectionConfig(PatternsConfig):
 
     grammar: str | None = "grammars/injection.yaml"  # None: the patterns only
     grammar_severity: Severity | None = None  # the grammar's own severity (review) when None
+    # WordNet's food and goods nouns: a keyword that names a product and then gives it a verdict ("greek yogurt
+    # approved") is reviewed; None: not read
+    food_nouns: str | None = "terms/food_nouns.txt"
+    goods_nouns: str | None = "terms/goods_nouns.txt"
 
 
 class FormatConfig(_Strict):

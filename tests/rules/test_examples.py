@@ -17,6 +17,7 @@ from judge.rules.checks.addressed import load_addressed
 from judge.rules.checks.base import Subject
 from judge.rules.checks.coherence import CoherenceCheck
 from judge.rules.checks.format import FormatCheck
+from judge.rules.checks.injection import InjectionCheck
 from judge.rules.checks.language import LanguageCheck
 from judge.rules.checks.patterns import PatternCheck, load_patterns, patterns_path
 from judge.rules.checks.script import ScriptCheck
@@ -114,7 +115,7 @@ def test_pattern_examples(check_id: str, group: str, text: str, expect: str):
 
 
 CODE_CHECKS = {"format": FormatCheck, "script": ScriptCheck, "language": LanguageCheck, "vocabulary": VocabularyCheck,
-               "coherence": CoherenceCheck}
+               "coherence": CoherenceCheck, "injection": InjectionCheck}
 CASES = yaml.safe_load((POLICIES / "examples" / "checks.yaml").read_text())["cases"]
 
 

@@ -29,6 +29,7 @@ from judge.rules.checks.patterns import (
 )
 from judge.rules.decoded import masked_judge_words
 from judge.rules.normalize import NormalizedText, normalize
+from judge.rules.nouns import NounClasses, load_noun_classes
 
 
 class InjectionCheck(PatternCheck):
@@ -45,16 +46,28 @@ class InjectionCheck(PatternCheck):
     def grammar(self) -> CompiledGrammar | None:
         return load_addressed(self.grammar_path) if self.grammar_path else None
 
+    @cached_property
+    def noun_paths(self) -> tuple[Path, Path] | None:
+        refs = (getattr(self.cfg, "food_nouns", None), getattr(self.cfg, "goods_nouns", None))
+        if not all(refs):
+            return None
+        food, goods = (resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs)
+        return food, goods
+
+    @cached_property
+    def nouns(self) -> NounClasses | None:
+        return load_noun_classes(*self.noun_paths) if self.noun_paths else None
+
     @property
     def data_files(self) -> list[Path]:
-        return [*super().data_files, *([self.grammar_path] if self.grammar_path else [])]
+        return [*super().data_files, *([self.grammar_path] if self.grammar_path else []), *(self.noun_paths or ())]
 
     def check(self, subject: Subject) -> list[Finding]:
         found = super().check(subject)
         flagged = {f.field for f in found if f.severity.rank > Severity.INFO.rank}  # info leaves a field to the grammar
         addressed = self._addressed(subject, flagged)
         if not flagged and not addressed:
-            addressed = self._across_fields(subject) or self._masked(subject)
+            addressed = self._across_fields(subject) or self._masked(subject) or self._product_judged(subject)
         return found + addressed + self._findings(_brief_matches(tuple(subject.candidate.brief_texts())))
 
     def _addressed(self, subject: Subject, flagged: set[str | None]) -> list[Finding]:
@@ -106,6 +119,19 @@ class InjectionCheck(PatternCheck):
                                         start, start + len(token), term=word, category="addressed"))
         return out
 
+    def _product_judged(self, subject: Subject) -> list[Finding]:
+        """A keyword that names a food or goods and then gives it a judge's verdict ("greek yogurt approved", "oat milk
+        10/10", "almond milk verified safe"): a product's name ends in the product, and a certification comes first
+        ("keto approved bars"); a review, as the grammar's readings are."""
+        if self.nouns is None:
+            return []
+        for field_name, nt in subject.fields:
+            m = _VERDICT_AT_END.match(nt.text) if field_name.startswith("keywords[") else None
+            if m and self.nouns.kind(m.group(1), modifiers=False) is not None:
+                return [self.finding(self._review_severity, f"a verdict given to the product a keyword names ({m.group(2)})",
+                                     field_name, nt, m.start(2), m.end(2), term="product_judged", category="addressed")]
+        return []
+
     @property
     def _review_severity(self) -> Severity:
         """What a reading that no pattern names gives: the policy's ``grammar_severity``, or the grammar's own."""
@@ -118,6 +144,11 @@ class InjectionCheck(PatternCheck):
             hit.rule, f"grammar rule {hit.rule + 1}")
         return self.finding(self._review_severity, f"words addressed to a judge{where} ({', '.join(hit.words)})", field_name, nt,
                             start, end, term=term, category="addressed")
+
+
+# a keyword's verdict after the food it names: not "safe" alone ("dishwasher safe", "food safe")
+_VERDICT_AT_END = re.compile(r"^(\w[\w' -]*?\w)\s+((?:verified|marked|rated|deemed|certified)\s+safe|approved|compliant|"
+                             r"trusted|verified|cleared|passed|pass|green[ -]?lit|green\s+light(?:ed)?|10\s*/\s*10|5\s*/\s*5)\W*$")
 
 
 def _pattern_across(texts: tuple[str, ...], active: list[PatternRule]) -> PatternGroup | None:
