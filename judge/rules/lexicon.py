@@ -11,8 +11,8 @@ Ways a token can hit a term, most to least certain:
 ``exact`` (as normalized), ``leet`` (``sh1t``), ``plural`` (``guns`` -> gun),
 ``repeat`` (``shiiit``), ``masked`` (``f*ck``), ``prefix`` (terms marked
 ``match: prefix``: ``fucking``), ``fuzzy`` (within a small edit distance).
-An allow-list phrase ("pussy willow", "cocktail shrimp") covering the hit
-suppresses it.
+An allow-list phrase ("pussy willow", "cocktail shrimp"), or the same written closed ("pussywillow"), covering
+the hit suppresses it.
 """
 
 from __future__ import annotations
@@ -112,7 +112,10 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
                 self.phonetic_exact[spelled] += block  # "kunt", "kok"; not "Kula" for "cula"
         self.inflected = self._verb_forms()
         self._symbols_re = re.compile("|".join(map(re.escape, sorted(self.symbols, key=len, reverse=True)))) if self.symbols else None
-        self.allow = {term_key(a) for a in allow if term_key(a)}
+        phrases = {term_key(a) for a in allow if term_key(a)}
+        # a phrase written closed is that phrase ("Pussywillow", "cockaleekie"), unless the closed form is a term itself
+        self.allow = phrases | {joined for a in phrases if " " in a and (joined := a.replace(" ", "")).isalpha()
+                                and joined not in self.exact}
         self.allow_words = frozenset(w for a in self.allow for w in a.split())
         self.allow_last = frozenset(a.rsplit(" ", 1)[-1] for a in self.allow)
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
