@@ -21,6 +21,7 @@ from tests.rules.test_spellings import _blocked
     ("Ho mo snacks", True),  # a split is a disguise: an everyday word that two sources call profane counts
     ("Cream pie recipes", False), ("Nut butter cups", False), ("Hot dog buns", False),  # longer words stay apart
     ("Iced coffee bean bags", False),  # two common English words stay two
+    ("Each pack is portioned for one", False), ("Sh its happen", True),  # a word and two letters: a term as listed, no plural
     ("C0 ck snacks", True), ("5h it deals", True), ("C um bites", True), ("B bw party", True),  # leet, a lone letter
     ("Vitamin c tablets", False), ("K cups coffee", False), ("V8 juice", False), ("A sip of tea", False),
     # real words side by side stay apart; a half that is a word makes no compound of its neighbour
