@@ -190,7 +190,7 @@ class SplitMatching(WordTables):
         - two halves that are no words: any reading ("muthaf eckers");
         - a word and a piece of four letters or fewer: a term as listed, a plural or an inflection ("sh it"); a word
           and a longer piece: a term of nine letters or more as listed ("master bation");
-        - a word and a piece of two letters: a term as listed, not its plural ("sh it"; not "pack is");
+        - a word and a piece of two letters: a term as listed, not its plural ("pack is" is no "packi" + "s");
         - two short words (four letters or fewer, not two common English words of four): a term as listed ("bol
           lock", "dil dos"; not "bean bags");
         - longer words side by side stay apart ("butter to", "cream pie"), but for an open compound ("knob eater").
@@ -204,7 +204,6 @@ class SplitMatching(WordTables):
                 return ()  # no term starts so: most pairs
             if len(head if words[1] else tail) > 4 and len(joined) < 9:
                 return ()  # a word beside a longer non-word (a name), but for a long term as listed: "master bation"
-            # a word and a piece of two letters spell a term as listed, not its plural: "pack is" is no "packi" + "s"
             plural_ok = not all(words) and not (words[0] and len(tail) <= 2)
             listed = self.exact.get(joined) or ([e for s in singulars(joined) for e in self.exact.get(s, ())] if plural_ok else [])
             flagged = (Severity.BLOCK,) if all(words) else _FLAGGED
