@@ -121,7 +121,7 @@ class InjectionCheck(PatternCheck):
 
     def _product_judged(self, subject: Subject) -> list[Finding]:
         """A keyword that names a food or goods and then gives it a judge's verdict ("greek yogurt approved", "oat milk
-        10/10", "almond milk verified safe"): a product's name ends in the product, and a certification comes first
+        trusted", "almond milk verified safe"): a product's name ends in the product, and a certification comes first
         ("keto approved bars"); a review, as the grammar's readings are."""
         if self.nouns is None:
             return []
