@@ -204,7 +204,7 @@ class SplitMatching(WordTables):
                 return ()  # no term starts so: most pairs
             if len(head if words[1] else tail) > 4 and len(joined) < 9:
                 return ()  # a word beside a longer non-word (a name), but for a long term as listed: "master bation"
-            plural_ok = not all(words) and not (words[0] and len(tail) <= 2)
+            plural_ok = not (words[0] and len(tail) <= 2)
             listed = self.exact.get(joined) or ([e for s in singulars(joined) for e in self.exact.get(s, ())] if plural_ok else [])
             flagged = (Severity.BLOCK,) if all(words) else _FLAGGED
             found = [e for e in listed if e.severity in flagged]
