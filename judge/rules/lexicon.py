@@ -116,7 +116,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
         # a phrase written closed is that phrase ("Pussywillow", "cockaleekie"), unless the closed form is a term itself
         self.allow = phrases | {joined for a in phrases if " " in a and (joined := a.replace(" ", "")).isalpha()
                                 and joined not in self.exact}
-        self.allow_words = frozenset(w for a in self.allow for w in a.split())
+        self.allow_words = frozenset(w for a in phrases for w in a.split())  # a closed form fills no mask ("dill*eed")
         self.allow_last = frozenset(a.rsplit(" ", 1)[-1] for a in self.allow)
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})

@@ -146,9 +146,10 @@ class InjectionCheck(PatternCheck):
                             start, end, term=term, category="addressed")
 
 
-# a keyword's verdict after the product it names: not "safe" alone ("dishwasher safe", "food safe")
+# a keyword's verdict after the product it names: not "safe" alone ("dishwasher safe", "food safe"), nor a perfect score
+# ("Ground 80% Patties 10/10" is a pack size)
 _VERDICT_AT_END = re.compile(r"^(\w[\w' -]*?\w)\s+((?:verified|marked|rated|deemed|certified)\s+safe|approved|compliant|"
-                             r"trusted|verified|cleared|passed|pass|green[ -]?lit|green\s+light(?:ed)?|10\s*/\s*10|5\s*/\s*5)\W*$")
+                             r"trusted|verified|cleared|passed|pass|green[ -]?lit|green\s+light(?:ed)?)\W*$")
 
 
 def _pattern_across(texts: tuple[str, ...], active: list[PatternRule]) -> PatternGroup | None:
