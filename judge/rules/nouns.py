@@ -117,7 +117,9 @@ def _phrasings(words: list[str]) -> list[str]:
     return spaced + ([" ".join(words[:-2] + [words[-2] + s]) for s in singulars(words[-1])] if len(words) > 1 else [])
 
 
+@lru_cache(maxsize=8)
 def _words(path: Path) -> frozenset[str]:
+    """A noun list, read once whichever checks ask for it (coherence reads three, injection two)."""
     return frozenset(read_word_list(path, "a noun list"))
 
 
