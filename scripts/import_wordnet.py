@@ -31,7 +31,8 @@ lexicographer file ("lexname"); this script keeps two classes of lemmas:
 
 - ``policies/grammars/person_nouns.txt`` and ``nations.txt``: the people and the countries that the threat grammar
   may name beyond its groups ("hang the traitors", "death to Israel"): nouns whose first sense is a person
-  (``noun.person``), with their plurals, and the names WordNet lists under "country, state, land".
+  (``noun.person``), with their plurals, the plurals of the kinds of people it names with a capital ("koreans",
+  "texans"), and the names WordNet lists under "country, state, land".
 
 Multi-word lemmas are written with spaces ("toilet paper"). Tests never run this script; they run the check on
 what it wrote.
@@ -147,7 +148,20 @@ def person_nouns(offsets: dict[str, list[str]], nouns: Nouns, wordnet: Path) -> 
     for w in people:  # WordNet reads "-men" as "-man" by rule, not by list; "germans" is regular all the same
         plurals.setdefault(w, [_plural(w)]).extend([w[:-3] + "men"] if w.endswith("man") else [])
     forms = {f for w in people for f in ([] if w in adjectives else [w]) + plurals[w]}
+    forms |= peoples(offsets, nouns)
     return sorted(forms | {f.replace("-", "") for f in forms})
+
+
+def peoples(offsets: dict[str, list[str]], nouns: Nouns) -> set[str]:
+    """The plurals of the peoples, faiths and parties that WordNet names with a capital under "person" (kinds of
+    people, not one person: hyponyms, not instances): "koreans", "texans", "jews", "democrats". In the plural only, as
+    a group is named ("Hang the Aussie flag" is a flag); a name that is food, a plant, an animal, goods or a substance
+    too is left out ("swedes", "frankfurters", "afghans"), and so is a plural that is the word itself ("Japanese")."""
+    things = frozenset({FOOD, ARTIFACT, SUBSTANCE, PLANT, "05"})  # and noun.animal
+    named = {w.lower() for ws in hyponyms_of(nouns, ["person", "individual"]).values() for w in ws
+             if w[:1].isupper() and w.isascii() and w.replace("-", "").isalpha()}
+    kinds = {w for w in named if not any(nouns.lex[o] in things for o in offsets.get(w, ()))}
+    return {_plural(w) for w in kinds if not w.endswith(("ese", "ish", "ch", "sh", "ss"))}
 
 
 def nations(nouns: Nouns, offsets: dict[str, list[str]]) -> list[str]:
