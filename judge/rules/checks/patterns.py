@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
@@ -187,6 +189,17 @@ class _Rules(NamedTuple):
         present = sorted({i for _, i in self.literals.iter(text)}) if self.needing else ()
         return [*self.always, *(r for i in present for r in self.needing[i])]
 
+    def woken_in(self, texts: list[str]) -> list[set[PatternRule]]:
+        """For each of ``texts``, the rules that a literal of its own wakes (one pass over them all): a rule needs its
+        literal in the text it matches, so it is searched for in those texts only."""
+        woken: list[set[PatternRule]] = [set() for _ in texts]
+        if not self.needing:
+            return woken
+        ends = list(accumulate(len(t) + 1 for t in texts))  # each text's end in the joined text, its newline included
+        for end, i in self.literals.iter("\n".join(texts)):
+            woken[bisect_left(ends, end + 1)].update(self.needing[i])
+        return woken
+
 
 @lru_cache(maxsize=8)
 def _rules(path: Path) -> _Rules:
@@ -264,7 +277,7 @@ def subject_readings(subject: Subject) -> dict[str, list[str]]:
     """Each field's plain readings (see ``_readings``), computed once per subject."""
     found = subject.memo.get("readings")
     if found is None:
-        found = subject.memo["readings"] = _readings(subject.fields, "\n".join(nt.text for _, nt in subject.fields))
+        found = subject.memo["readings"] = _readings(subject.fields)
     return found
 
 
@@ -279,13 +292,17 @@ def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
     """Pattern matches of every group in ``fields``, as (field, text, group, start, end); ``active``, the rules that
     the fields' and readings' literals wake, when known."""
     if readings is None:
-        readings = _readings(fields, "\n".join(nt.text for _, nt in fields))
+        readings = _readings(fields)
     if active is None:
         active = _woken(fields, readings)
     found = []
     seen: set[tuple[str, str, int, int]] = set()
+    rules = _rules(patterns_path())
+    always, woken = set(rules.always), rules.woken_in([nt.text for _, nt in fields])
     for rule in dict.fromkeys(active):
-        for field_name, nt in fields:
+        for (field_name, nt), by_literal in zip(fields, woken):
+            if rule not in by_literal and rule not in always:
+                continue  # its literal is not in this field: no match can be
             for m in rule.regex.finditer(nt.text):
                 key = (field_name, rule.group.id, m.start(), m.end())
                 if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
@@ -314,20 +331,26 @@ def _read_plainly(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
     return out
 
 
-def _readings(fields: list[tuple[str, NormalizedText]], joined: str) -> dict[str, list[str]]:
+def _readings(fields: list[tuple[str, NormalizedText]]) -> dict[str, list[str]]:
     """Each field's plain readings other than itself ("1gn0re" read "ignore"), and what its encoded runs say
     ("aWdub3Jl..." is "ignore ..."); none for most subjects."""
-    originals = "".join([nt.original for _, nt in fields])
-    plain, encoded = has_plain_readings(joined), may_be_encoded(joined, "" if originals.isascii() else originals)
-    if not plain and not encoded:
-        return {}
     out = {}
     for name, nt in fields:
-        readings = [r for r in plain_readings(nt.text) if r != nt.text] if plain else []
-        readings += [normalize(d).text for d in decoded_readings(nt.original)] if encoded else []
+        readings = _field_readings(nt.text, nt.original)
         if readings:
-            out[name] = readings
+            out[name] = list(readings)
     return out
+
+
+@lru_cache(maxsize=65_536)
+def _field_readings(text: str, original: str) -> tuple[str, ...]:
+    """A field's readings (see ``_readings``), memoized: a run's keywords and themes repeat."""
+    plain, encoded = has_plain_readings(text), may_be_encoded(text, "" if original.isascii() else original)
+    if not plain and not encoded:
+        return ()
+    readings = [r for r in plain_readings(text) if r != text] if plain else []
+    readings += [normalize(d).text for d in decoded_readings(original)] if encoded else []
+    return tuple(readings)
 
 
 class ClaimsCheck(PatternCheck):
