@@ -9,30 +9,35 @@ import pytest
 
 from judge.models import Candidate, Severity
 from judge.policy import load_policy
-from judge.rules.checks import CheckEnv
+from judge.rules.checks import CheckEnv, prefilter
 from judge.rules.checks import injection as inj
 from judge.rules.checks import patterns as pat
 from judge.rules.checks.base import Subject
 
 
 def test_literals_are_derived_from_the_regex_ast():
-    assert pat.required_literals(r"\bfree\s+shipping\b") == frozenset({"shipping"})  # the longer literal
-    assert pat.required_literals(r"\.(?:com|net)\b") == frozenset({".com", ".net"})
-    assert pat.required_literals(r"[a-z]+\d+") is None  # nothing literal: the pattern always runs
+    assert prefilter.required_literals(r"\bfree\s+shipping\b") == frozenset({"shipping"})  # the longer literal
+    assert prefilter.required_literals(r"\.(?:com|net)\b") == frozenset({".com", ".net"})
+    assert prefilter.required_literals(r"[a-z]+\d+") is None  # nothing literal: the pattern always runs
 
 
-def _all_examples() -> list[tuple[str, str]]:
-    out = []
-    for g in pat.load_patterns(pat.patterns_path()).groups:
-        out += [(p, text) for p in g.patterns for text in (g.examples.hit + g.examples.ok)]
-    return out
+def test_a_rule_without_literals_is_searched_for_where_it_may_match():
+    assert prefilter.required_kind(r"(?:\(\d{3}\)|\d{3})[\s.-]?\d{4}") == "digit"  # a phone number: fields with a digit
+    assert prefilter.required_kind(r"\s(?:✓|✅)[✓✅\s]*$") == "non-ascii"  # check marks: fields beyond ASCII
+    assert prefilter.required_kind(r"(?:a|\d)+") is None and prefilter.required_kind(r"[^0-9]") is None  # anywhere
+
+
+def _all_examples() -> list[str]:
+    """Every group's hit and ok examples, each once."""
+    groups = pat.load_patterns(pat.patterns_path()).groups
+    return list(dict.fromkeys(text for g in groups for text in (*g.examples.hit, *g.examples.ok)))
 
 
 @pytest.mark.parametrize("group", pat.load_patterns(pat.patterns_path()).groups, ids=lambda g: g.id)
 def test_a_pattern_that_matches_always_contains_one_of_its_literals(group: pat.PatternGroup):
-    texts = [*group.examples.hit, *group.examples.ok] + [t for _, t in _all_examples()]  # every group's examples
+    texts = _all_examples()  # every group's examples
     for pattern in group.patterns:
-        lits = pat.required_literals(pattern)
+        lits = prefilter.required_literals(pattern)
         for text in texts if lits is not None else ():
             if re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
                 assert any(lit in text.lower() for lit in lits), (pattern, text, lits)
@@ -40,20 +45,23 @@ def test_a_pattern_that_matches_always_contains_one_of_its_literals(group: pat.P
 
 def test_without_the_private_parser_every_pattern_runs_and_finds_the_same(monkeypatch: pytest.MonkeyPatch):
     checks = load_policy("default").checks
-    subjects = [Candidate(id=str(i), placement="p", theme=text, keywords=["salsa"]) for i, (_, text) in enumerate(_all_examples())]
+    texts = _all_examples()
+    # each example in a field of its own beside others: a rule is searched for in the fields that hold its literal
+    candidates = [Candidate(id=str(i), placement="p", theme=texts[i], keywords=["salsa", texts[i - 1]],
+                            description=texts[i - 2]) for i in range(0, len(texts), 3)]
 
-    def findings() -> list[list[tuple[str, str | None]]]:
-        out = []
+    def findings() -> list[list[tuple[str, str, str | None]]]:
+        subjects, out = [Subject(c) for c in candidates], []  # a subject's matches are read once for the three checks
         for cls in (pat.ClaimsCheck, pat.PiiCheck, inj.InjectionCheck):
             check = cls(getattr(checks, cls.id), CheckEnv())
-            out += [[(f.check, f.term) for f in check.check(Subject(c))] for c in subjects]
+            out += [[(f.check, f.field, f.term) for f in check.check(s)] for s in subjects]
         return out
 
     with_prefilter = findings()
     assert sum(map(len, with_prefilter)) >= 10  # the examples do hit
     pat._rules.cache_clear()
-    monkeypatch.setattr(pat, "_parser", None)
-    assert pat.required_literals(r"\bfree\b") is None
+    monkeypatch.setattr(prefilter, "_parser", None)
+    assert prefilter.required_literals(r"\bfree\b") is None
     assert findings() == with_prefilter
     pat._rules.cache_clear()
 

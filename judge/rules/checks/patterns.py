@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from types import ModuleType
 from typing import NamedTuple
 
 import ahocorasick
@@ -18,6 +17,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
+from judge.rules.checks.prefilter import required_kind, required_literals
 from judge.rules.decoded import (
     decoded_readings,
     has_plain_readings,
@@ -26,13 +26,6 @@ from judge.rules.decoded import (
 )
 from judge.rules.normalize import NormalizedText, normalize
 from judge.rules.termlists import Examples
-
-_parser: ModuleType | None
-try:  # CPython's own regex parser: private, so tests/rules/test_patterns.py checks the shape we rely on
-    from re import _constants as _c  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
-except ImportError:  # elsewhere there is no prefilter: every pattern runs (same findings, slower)
-    _parser = None
 
 
 class PatternGroup(BaseModel):
@@ -80,97 +73,7 @@ def load_patterns(path: Path) -> PatternFile:
     return load_yaml(path, PatternFile)
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    r"""Strings of which every match of ``pattern`` contains at least one (lowercase).
-
-    ``None`` when no such set can be derived; the pattern then always runs. This is
-    the prefilter idea of RE2 and codesearch, reduced to what our patterns need:
-    adjacent literal parts are concatenated (``\.(?:com|net)`` -> ``.com``, ``.net``).
-    """
-    if _parser is None:
-        return None
-    try:
-        return _required(_parser.parse(pattern, re.IGNORECASE))
-    except (AttributeError, TypeError, ValueError):  # a parser whose shape changed: no prefilter
-        return None
-
-
-_CAP = 64
-
-
-def _exact(items) -> frozenset[str] | None:
-    """The finite set of strings a sequence matches, or None."""
-    out = frozenset([""])
-    for op, av in items:
-        part = _exact_item(op, av)
-        if part is None:
-            return None
-        out = frozenset(a + b for a in out for b in part)
-        if len(out) > _CAP:
-            return None
-    return out
-
-
-def _exact_item(op, av) -> frozenset[str] | None:
-    if op is _c.LITERAL:
-        return frozenset([chr(av).lower()])
-    if op is _c.AT:
-        return frozenset([""])  # \b, ^, $ are zero-width
-    if op is _c.SUBPATTERN:
-        return _exact(av[-1])
-    if op is _c.BRANCH:
-        parts = [_exact(b) for b in av[1]]
-        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[1] <= 3:
-        sub = _exact(av[2])
-        if sub is None:
-            return None
-        out: set[str] = set()
-        for n in range(av[0], av[1] + 1):
-            combos = frozenset([""])
-            for _ in range(n):
-                combos = frozenset(a + b for a in combos for b in sub)
-            out |= combos
-        return frozenset(out) if len(out) <= _CAP else None
-    return None
-
-
-def _required(items) -> frozenset[str] | None:
-    options: list[frozenset[str]] = []
-    run: list[frozenset[str]] = []
-
-    def flush() -> None:
-        if run:
-            joined = frozenset([""])
-            for part in run:
-                joined = frozenset(a + b for a in joined for b in part)
-            if "" not in joined and len(joined) <= _CAP:
-                options.append(joined)
-            run.clear()
-
-    for op, av in items:
-        exact = _exact_item(op, av)
-        if exact is not None:
-            run.append(exact)
-            continue
-        flush()
-        req = None
-        if op is _c.SUBPATTERN:
-            req = _required(av[-1])
-        elif op is _c.BRANCH:
-            parts = [_required(b) for b in av[1]]
-            req = None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
-            sub = _exact(av[2])
-            req = frozenset(x * av[0] for x in sub) if sub and "" not in sub else _required(av[2])
-        if req:
-            options.append(req)
-    flush()
-    if not options:
-        return None
-    best = max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
-    # "cure" already covers "cures": keep only the minimal strings
-    return frozenset(x for x in best if not any(y != x and y in x for y in best))
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,36 +84,51 @@ class PatternRule:
 
 class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
-    always: tuple[PatternRule, ...]  # the few that must always run
+    always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every subject
+    kinds: tuple[str | None, ...]  # of each of those, what a field must hold for it to match there (see required_kind)
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
 
-    def active(self, text: str) -> list[PatternRule]:
-        """The rules that may match ``text``, in file order."""
-        present = sorted({i for _, i in self.literals.iter(text)}) if self.needing else ()
-        return [*self.always, *(r for i in present for r in self.needing[i])]
+    def wake(self, texts: list[str], fields: int) -> Woken:
+        """The rules that a literal of ``texts`` wakes (one pass over them all), the first ``fields`` of which are
+        fields and the others their readings."""
+        present: list[set[int]] = [set() for _ in texts]
+        if self.needing:
+            ends = list(accumulate(len(t) + 1 for t in texts))  # each text's end in the joined text, its newline included
+            for end, i in self.literals.iter("\n".join(texts)):
+                present[bisect_left(ends, end + 1)].add(i)
+        every = sorted(set().union(*present))
+        return Woken([*self.always, *(r for i in every for r in self.needing[i])],
+                     [{*self._always_in(text), *(r for i in ids for r in self.needing[i])}
+                      for text, ids in zip(texts, present[:fields])])
 
-    def woken_in(self, texts: list[str]) -> list[set[PatternRule]]:
-        """For each of ``texts``, the rules that a literal of its own wakes (one pass over them all): a rule needs its
-        literal in the text it matches, so it is searched for in those texts only."""
-        woken: list[set[PatternRule]] = [set() for _ in texts]
-        if not self.needing:
-            return woken
-        ends = list(accumulate(len(t) + 1 for t in texts))  # each text's end in the joined text, its newline included
-        for end, i in self.literals.iter("\n".join(texts)):
-            woken[bisect_left(ends, end + 1)].update(self.needing[i])
-        return woken
+    def _always_in(self, text: str) -> list[PatternRule]:
+        """The rules that no literal wakes and that may match ``text``: one that needs a digit only where there is one."""
+        digit, ascii_only = _DIGIT.search(text) is not None, text.isascii()
+        return [r for r, kind in zip(self.always, self.kinds)
+                if kind is None or kind == "digit" and digit or kind == "non-ascii" and not ascii_only]
+
+
+class Woken(NamedTuple):
+    """The rules that may match a subject: ``active``, those that a literal of a field or of a reading wakes (the few
+    that need none first, then by literal), and ``in_field``, for each field, those that its own literals wake (a rule
+    needs its literal in the text it matches: it is searched for in those fields only)."""
+
+    active: list[PatternRule]
+    in_field: list[set[PatternRule]]
 
 
 @lru_cache(maxsize=8)
 def _rules(path: Path) -> _Rules:
     by_literal: dict[str, list[PatternRule]] = {}
     always: list[PatternRule] = []
+    kinds: list[str | None] = []
     for g in load_patterns(path).groups:
         for p in g.patterns:
             rule = PatternRule(g, re.compile(p, re.IGNORECASE | re.MULTILINE))
             lits = required_literals(p)
             if lits is None:
                 always.append(rule)
+                kinds.append(required_kind(p))
             else:
                 for lit in lits:
                     by_literal.setdefault(lit, []).append(rule)
@@ -219,7 +137,7 @@ def _rules(path: Path) -> _Rules:
         automaton.add_word(lit, i)
     if by_literal:
         automaton.make_automaton()
-    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton)
+    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), tuple(kinds), automaton)
 
 
 class PatternCheck(Check):
@@ -260,16 +178,19 @@ def _matches(subject: Subject) -> list:
     """Pattern matches of every group in every field, computed once per subject."""
     found = subject.memo.get("patterns")
     if found is None:
-        found = subject.memo["patterns"] = find_patterns(subject.fields, subject_readings(subject),
-                                                         subject_active(subject))
+        found = subject.memo["patterns"] = find_patterns(subject.fields, subject_readings(subject), _subject_woken(subject))
     return found
 
 
 def subject_active(subject: Subject) -> list[PatternRule]:
     """The rules that a literal of a field or of its readings wakes, computed once per subject."""
-    found = subject.memo.get("active")
+    return _subject_woken(subject).active
+
+
+def _subject_woken(subject: Subject) -> Woken:
+    found = subject.memo.get("woken")
     if found is None:
-        found = subject.memo["active"] = _woken(subject.fields, subject_readings(subject))
+        found = subject.memo["woken"] = _woken(subject.fields, subject_readings(subject))
     return found
 
 
@@ -281,27 +202,25 @@ def subject_readings(subject: Subject) -> dict[str, list[str]]:
     return found
 
 
-def _woken(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]]) -> list[PatternRule]:
-    """The rules that a literal of the fields or of their readings wakes (one pass over them all)."""
+def _woken(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]]) -> Woken:
+    """The rules that a literal of the fields or of their readings wakes (see :class:`Woken`)."""
     texts = [*(nt.text for _, nt in fields), *(r for rs in readings.values() for r in rs)]
-    return _rules(patterns_path()).active("\n".join(texts))
+    return _rules(patterns_path()).wake(texts, len(fields))
 
 
 def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, list[str]] | None = None,
-                  active: list[PatternRule] | None = None) -> list:
-    """Pattern matches of every group in ``fields``, as (field, text, group, start, end); ``active``, the rules that
+                  woken: Woken | None = None) -> list:
+    """Pattern matches of every group in ``fields``, as (field, text, group, start, end); ``woken``, the rules that
     the fields' and readings' literals wake, when known."""
     if readings is None:
         readings = _readings(fields)
-    if active is None:
-        active = _woken(fields, readings)
+    if woken is None:
+        woken = _woken(fields, readings)
     found = []
     seen: set[tuple[str, str, int, int]] = set()
-    rules = _rules(patterns_path())
-    always, woken = set(rules.always), rules.woken_in([nt.text for _, nt in fields])
-    for rule in dict.fromkeys(active):
-        for (field_name, nt), by_literal in zip(fields, woken):
-            if rule not in by_literal and rule not in always:
+    for rule in dict.fromkeys(woken.active):
+        for (field_name, nt), in_field in zip(fields, woken.in_field):
+            if rule not in in_field:
                 continue  # its literal is not in this field: no match can be
             for m in rule.regex.finditer(nt.text):
                 key = (field_name, rule.group.id, m.start(), m.end())
@@ -311,7 +230,7 @@ def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
                     seen.add(key)
                     found.append((field_name, nt, rule.group, m.start(), m.end()))
     if readings:
-        found += _read_plainly(fields, readings, active, {(f, g.id) for f, _, g, _, _ in found})
+        found += _read_plainly(fields, readings, woken.active, {(f, g.id) for f, _, g, _, _ in found})
     found.sort(key=lambda f: (f[0], f[3], f[4], f[2].id))  # the same order whichever rules the prefilter woke
     return found
 

@@ -1,0 +1,140 @@
+"""The literals and characters that every match of a regular expression holds, read off CPython's own parser: a
+text without one is never searched by that expression (the prefilter idea of RE2 and codesearch)."""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+
+_parser: ModuleType | None
+try:  # CPython's own regex parser: private, so tests/rules/test_patterns.py checks the shape we rely on
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # elsewhere there is no prefilter: every pattern runs (same findings, slower)
+    _parser = None
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    r"""Strings of which every match of ``pattern`` contains at least one (lowercase).
+
+    ``None`` when no such set can be derived; the pattern then always runs. This is
+    the prefilter idea of RE2 and codesearch, reduced to what our patterns need:
+    adjacent literal parts are concatenated (``\.(?:com|net)`` -> ``.com``, ``.net``).
+    """
+    if _parser is None:
+        return None
+    try:
+        return _required(_parser.parse(pattern, re.IGNORECASE))
+    except (AttributeError, TypeError, ValueError):  # a parser whose shape changed: no prefilter
+        return None
+
+
+_CAP = 64
+
+
+def _exact(items) -> frozenset[str] | None:
+    """The finite set of strings a sequence matches, or None."""
+    out = frozenset([""])
+    for op, av in items:
+        part = _exact_item(op, av)
+        if part is None:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+        if len(out) > _CAP:
+            return None
+    return out
+
+
+def _exact_item(op, av) -> frozenset[str] | None:
+    if op is _c.LITERAL:
+        return frozenset([chr(av).lower()])
+    if op is _c.AT:
+        return frozenset([""])  # \b, ^, $ are zero-width
+    if op is _c.SUBPATTERN:
+        return _exact(av[-1])
+    if op is _c.BRANCH:
+        parts = [_exact(b) for b in av[1]]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[1] <= 3:
+        sub = _exact(av[2])
+        if sub is None:
+            return None
+        out: set[str] = set()
+        for n in range(av[0], av[1] + 1):
+            combos = frozenset([""])
+            for _ in range(n):
+                combos = frozenset(a + b for a in combos for b in sub)
+            out |= combos
+        return frozenset(out) if len(out) <= _CAP else None
+    return None
+
+
+def _required(items) -> frozenset[str] | None:
+    options: list[frozenset[str]] = []
+    run: list[frozenset[str]] = []
+
+    def flush() -> None:
+        if run:
+            joined = frozenset([""])
+            for part in run:
+                joined = frozenset(a + b for a in joined for b in part)
+            if "" not in joined and len(joined) <= _CAP:
+                options.append(joined)
+            run.clear()
+
+    for op, av in items:
+        exact = _exact_item(op, av)
+        if exact is not None:
+            run.append(exact)
+            continue
+        flush()
+        req = None
+        if op is _c.SUBPATTERN:
+            req = _required(av[-1])
+        elif op is _c.BRANCH:
+            parts = [_required(b) for b in av[1]]
+            req = None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+            sub = _exact(av[2])
+            req = frozenset(x * av[0] for x in sub) if sub and "" not in sub else _required(av[2])
+        if req:
+            options.append(req)
+    flush()
+    if not options:
+        return None
+    best = max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+    # "cure" already covers "cures": keep only the minimal strings
+    return frozenset(x for x in best if not any(y != x and y in x for y in best))
+
+
+def required_kind(pattern: str) -> str | None:
+    """``"digit"`` when every match of ``pattern`` holds a digit, ``"non-ascii"`` when a character beyond ASCII, else
+    None: a text without one is passed over by a rule that no literal wakes (a phone number, a row of check marks)."""
+    if _parser is None:
+        return None
+    try:
+        return _kind_of(_parser.parse(pattern, re.IGNORECASE))
+    except (AttributeError, TypeError, ValueError):  # a parser whose shape changed: the rule runs on every field
+        return None
+
+
+def _kind_of(items) -> str | None:
+    return next((kind for op, av in items if (kind := _item_kind(op, av)) is not None), None)
+
+
+def _item_kind(op, av) -> str | None:
+    if op is _c.LITERAL:
+        return "non-ascii" if av > 127 else None
+    if op is _c.IN:
+        if all(o is _c.CATEGORY and a is _c.CATEGORY_DIGIT or o is _c.RANGE and chr(a[0]).isdigit() and chr(a[1]).isdigit()
+               for o, a in av):
+            return "digit"
+        return "non-ascii" if all(o is _c.LITERAL and a > 127 for o, a in av) else None
+    if op is _c.SUBPATTERN:
+        return _kind_of(av[-1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and av[0] >= 1:
+        return _kind_of(av[2])
+    if op is _c.BRANCH:
+        kinds = {_kind_of(b) for b in av[1]}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
