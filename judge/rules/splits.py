@@ -79,8 +79,8 @@ class SplitMatching(WordTables):
     _stretched_terms: Callable[[str], list[TermEntry]]
 
     @cached_property
-    def _split_memo(self) -> dict[tuple[str, str], tuple[tuple[TermEntry, str], ...]]:
-        return {}  # a pair of halves -> what it spells joined
+    def _pair_memo(self) -> dict[tuple[str, str], tuple]:
+        return {}  # two space-separated parts -> what they spell joined (see _split_pair): a run's word pairs repeat
 
     @cached_property
     def _hyphen_memo(self) -> dict[str, list[TermEntry]]:
@@ -96,25 +96,33 @@ class SplitMatching(WordTables):
         if self.morphology is None or " " not in text:
             return []
         out = []
-        memo, m = self._split_memo, self.morphology
+        memo = self._pair_memo
         parts = text.split(" ")
-        ends = [_ends(p) for p in parts]
-        for i in range(len(parts) - 1):
-            halves = (ends[i][1], ends[i + 1][3])
-            if not halves[0] or not halves[1]:
-                continue  # two words with nothing but a space between them
-            if halves[1] not in m.open_partners and self._words_apart(*halves):
-                continue  # two words that stay two, and no open compound: most pairs (_joined_halves would say so)
-            found = memo.get(halves)
+        start = 0  # where the pair's first part starts
+        for left, right in zip(parts, parts[1:]):
+            found = memo.get((left, right))
             if found is None:
                 if len(memo) > 500_000:
                     memo.clear()
-                found = memo[halves] = self._joined_halves(*halves)
+                found = memo[left, right] = self._split_pair(left, right)
             if found:
-                start = sum(len(p) + 1 for p in parts[:i]) + len(parts[i]) - len(ends[i][0])
-                end = start + len(ends[i][0]) + 1 + len(ends[i + 1][2])
-                out += [(start, end, e, how) for e, how in found]
+                spelled, head, tail = found
+                at = start + len(left) - head
+                out += [(at, at + head + 1 + tail, e, how) for e, how in spelled]
+            start += len(left) + 1
         return out
+
+    def _split_pair(self, left: str, right: str) -> tuple[tuple[tuple[TermEntry, str], ...], int, int] | tuple[()]:
+        """What two space-separated parts spell read as one word, and the lengths of the head and tail that spell it
+        (a part's opening or closing marks aside); () for most pairs."""
+        assert self.morphology is not None
+        (_, head_half, *_), (*_, tail, tail_half) = ends = _ends(left), _ends(right)
+        if not head_half or not tail_half:
+            return ()  # two words with nothing but a space between them
+        if tail_half not in self.morphology.open_partners and self._words_apart(head_half, tail_half):
+            return ()  # two words that stay two, and no open compound: most pairs (_joined_halves would say so)
+        found = self._joined_halves(head_half, tail_half)
+        return (found, len(ends[0][0]), len(tail)) if found else ()
 
     def _hyphenated(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
         """Words joined by hyphens that spell a term joined ("mo-fo", "master-bate", "g0d-d@m"; exact terms, or a
