@@ -62,7 +62,7 @@ POS = ("noun", "verb", "adj", "adv")
 VULGAR_USAGE = frozenset({"07124340", "06718862", "06717170"})
 ENDINGS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("er", ""),
            ("ers", ""), ("est", ""), ("ier", "y"), ("iest", "y"), ("ings", ""), ("ly", ""), ("ily", "y"))
-FOOD, ARTIFACT, SUBSTANCE, PLANT, PERSON = "13", "06", "27", "20", "18"  # lexicographer file numbers (lexnames(5WN))
+FOOD, ARTIFACT, SUBSTANCE, PLANT, PERSON, ANIMAL = "13", "06", "27", "20", "18", "05"  # lexicographer file numbers (lexnames(5WN))
 GOODS_FIRST = frozenset({FOOD, PLANT, "23"})  # and noun.quantity ("nip" of liquor); no artifact ("muff"), no substance ("gook")
 PLACE_OR_PEOPLE = frozenset({"14", "15", "17", "18"})  # noun.group, noun.location, noun.object, noun.person
 TERM_LISTS = ["garm.yaml", "retail.yaml", "lexicon_en.yaml"]
@@ -157,7 +157,7 @@ def peoples(offsets: dict[str, list[str]], nouns: Nouns) -> set[str]:
     people, not one person: hyponyms, not instances): "koreans", "texans", "jews", "democrats". In the plural only, as
     a group is named ("Hang the Aussie flag" is a flag); a name that is food, a plant, an animal, goods or a substance
     too is left out ("swedes", "frankfurters", "afghans"), and so is a plural that is the word itself ("Japanese")."""
-    things = frozenset({FOOD, ARTIFACT, SUBSTANCE, PLANT, "05"})  # and noun.animal
+    things = frozenset({FOOD, ARTIFACT, SUBSTANCE, PLANT, ANIMAL})
     named = {w.lower() for ws in hyponyms_of(nouns, ["person", "individual"]).values() for w in ws
              if w[:1].isupper() and w.isascii() and w.replace("-", "").isalpha()}
     kinds = {w for w in named if not any(nouns.lex[o] in things for o in offsets.get(w, ()))}

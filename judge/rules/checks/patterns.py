@@ -84,7 +84,7 @@ class PatternRule:
 
 class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
-    always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every subject
+    always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
     kinds: tuple[str | None, ...]  # of each of those, what a field must hold for it to match there (see required_kind)
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
 
@@ -110,8 +110,9 @@ class _Rules(NamedTuple):
 
 class Woken(NamedTuple):
     """The rules that may match a subject: ``active``, those that a literal of a field or of a reading wakes (the few
-    that need none first, then by literal), and ``in_field``, for each field, those that its own literals wake (a rule
-    needs its literal in the text it matches: it is searched for in those fields only)."""
+    that need none first, then by literal), and ``in_field``, for each field, those that its own literals wake and
+    those that need none and may match there (a rule needs its literal in the text it matches: it is searched for in
+    those fields only)."""
 
     active: list[PatternRule]
     in_field: list[set[PatternRule]]
