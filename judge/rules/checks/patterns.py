@@ -80,12 +80,12 @@ _DIGIT = re.compile(r"\d")
 class PatternRule:
     group: PatternGroup
     regex: re.Pattern[str]
+    kind: str | None = None  # of a rule that no literal wakes, what a field must hold for it to match (see required_kind)
 
 
 class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
     always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
-    kinds: tuple[str | None, ...]  # of each of those, what a field must hold for it to match there (see required_kind)
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
 
     def wake(self, texts: list[str], fields: int) -> Woken:
@@ -104,8 +104,8 @@ class _Rules(NamedTuple):
     def _always_in(self, text: str) -> list[PatternRule]:
         """The rules that no literal wakes and that may match ``text``: one that needs a digit only where there is one."""
         digit, ascii_only = _DIGIT.search(text) is not None, text.isascii()
-        return [r for r, kind in zip(self.always, self.kinds)
-                if kind is None or kind == "digit" and digit or kind == "non-ascii" and not ascii_only]
+        return [r for r in self.always
+                if r.kind is None or r.kind == "digit" and digit or r.kind == "non-ascii" and not ascii_only]
 
 
 class Woken(NamedTuple):
@@ -122,14 +122,12 @@ class Woken(NamedTuple):
 def _rules(path: Path) -> _Rules:
     by_literal: dict[str, list[PatternRule]] = {}
     always: list[PatternRule] = []
-    kinds: list[str | None] = []
     for g in load_patterns(path).groups:
         for p in g.patterns:
-            rule = PatternRule(g, re.compile(p, re.IGNORECASE | re.MULTILINE))
             lits = required_literals(p)
+            rule = PatternRule(g, re.compile(p, re.IGNORECASE | re.MULTILINE), required_kind(p) if lits is None else None)
             if lits is None:
                 always.append(rule)
-                kinds.append(required_kind(p))
             else:
                 for lit in lits:
                     by_literal.setdefault(lit, []).append(rule)
@@ -138,7 +136,7 @@ def _rules(path: Path) -> _Rules:
         automaton.add_word(lit, i)
     if by_literal:
         automaton.make_automaton()
-    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), tuple(kinds), automaton)
+    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton)
 
 
 class PatternCheck(Check):
