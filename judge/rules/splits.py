@@ -61,6 +61,10 @@ def _pieces(word: str) -> list[tuple[int, int]]:
     return sorted(runs, key=lambda r: r[0] - r[1])
 
 
+_WORD, _COMMON, _OPEN = 1, 2, 4  # what a half is, as flags: a word, a common English word, an open compound's tail
+_PLURAL_ENDING = 3  # the most letters that a plural's singular drops ("pansies": "pansy"; see inflection.singulars)
+
+
 def _half(part: str) -> str:
     """A space-separated part as half of a split word: letters, leet read as letters ("c0 ck", "5h it"), or a lone
     letter that is no word of its own ("c um", "b bw"; not "a", "i"); else ""."""
@@ -83,6 +87,10 @@ class SplitMatching(WordTables):
         return {}  # two space-separated parts -> what they spell joined (see _split_pair): a run's word pairs repeat
 
     @cached_property
+    def _side_memo(self) -> dict[str, tuple[str, int, str, int]]:
+        return {}  # a space-separated part -> its halves as tail and head, and their kinds (see _sides)
+
+    @cached_property
     def _hyphen_memo(self) -> dict[str, list[TermEntry]]:
         return {}  # a hyphenated word read joined, as a compound
 
@@ -98,8 +106,12 @@ class SplitMatching(WordTables):
         out = []
         memo = self._pair_memo
         parts = text.split(" ")
+        sides = [self._sides(p) for p in parts]
         start = 0  # where the pair's first part starts
-        for left, right in zip(parts, parts[1:]):
+        for (left, right), (_, _, head, head_kind), (tail, tail_kind, _, _) in zip(zip(parts, parts[1:]), sides, sides[1:]):
+            if self._stay_apart(head, head_kind, tail, tail_kind):
+                start += len(left) + 1
+                continue  # most pairs: known from each part alone, no pair looked up
             found = memo.get((left, right))
             if found is None:
                 if len(memo) > 500_000:
@@ -112,15 +124,28 @@ class SplitMatching(WordTables):
             start += len(left) + 1
         return out
 
+    def _sides(self, part: str) -> tuple[str, int, str, int]:
+        """A part as the tail of a pair and as its head: each half (see ``_ends``) and its kind (see ``_kind``),
+        memoized: a run's words repeat, its pairs much less."""
+        found = self._side_memo.get(part)
+        if found is None:
+            if len(self._side_memo) > 500_000:
+                self._side_memo.clear()
+            _, head, _, tail = _ends(part)
+            found = self._side_memo[part] = (tail, self._kind(tail), head, self._kind(head))
+        return found
+
+    def _kind(self, half: str) -> int:
+        """What a half is, for a pair to stay apart (see ``_stay_apart``)."""
+        m = self.morphology
+        assert m is not None
+        return ((_WORD if self._word_piece(half) else 0) | (_COMMON if half in m.common_words else 0)
+                | (_OPEN if half in m.open_partners else 0))
+
     def _split_pair(self, left: str, right: str) -> tuple[tuple[tuple[TermEntry, str], ...], int, int] | tuple[()]:
         """What two space-separated parts spell read as one word, and the lengths of the head and tail that spell it
-        (a part's opening or closing marks aside); () for most pairs."""
-        assert self.morphology is not None
+        (a part's opening or closing marks aside); () for most pairs, which ``_stay_apart`` passes over unread."""
         (_, head_half, *_), (*_, tail, tail_half) = ends = _ends(left), _ends(right)
-        if not head_half or not tail_half:
-            return ()  # two words with nothing but a space between them
-        if tail_half not in self.morphology.open_partners and self._words_apart(head_half, tail_half):
-            return ()  # two words that stay two, and no open compound: most pairs (_joined_halves would say so)
         found = self._joined_halves(head_half, tail_half)
         return (found, len(ends[0][0]), len(tail)) if found else ()
 
@@ -170,8 +195,30 @@ class SplitMatching(WordTables):
         return self.exact.get(key) or (self._stretched_terms(key) if TRIPLE.search(key) else [])
 
     @cached_property
-    def _flagged_heads(self) -> frozenset[str]:
-        return frozenset(k[:3] for k, entries in self.exact.items() if any(e.severity in _FLAGGED for e in entries))
+    def _flagged_starts(self) -> tuple[frozenset[str], int]:
+        """How block and review terms start, three letters or more of them, and the most letters that a word's reading
+        as a plural or an inflected form drops from its end (see ``_starts_no_term``)."""
+        assert self.morphology is not None
+        starts = frozenset(k[:n] for k, entries in self.exact.items() if any(e.severity in _FLAGGED for e in entries)
+                           for n in range(3, len(k) + 1))
+        return starts, max(_PLURAL_ENDING, *map(len, self.morphology.affixes))
+
+    def _starts_no_term(self, joined: str) -> bool:
+        """Whether no flagged term, nor its plural or inflected form, is spelled by ``joined`` (as ``_joined_halves``
+        reads a word beside a piece): such a term starts as the word does, but for the ending a reading drops."""
+        starts, dropped = self._flagged_starts
+        return joined[: max(3, len(joined) - dropped)] not in starts
+
+    def _stay_apart(self, head: str, head_kind: int, tail: str, tail_kind: int) -> bool:
+        """Two halves that ``_split_pair`` would leave apart without a look (see ``_joined_halves``): no half, two
+        words that stay two (the tail no open compound's), or a word beside a piece that spells no flagged term."""
+        if not head or not tail:
+            return True
+        if head_kind & tail_kind & _WORD:
+            longer, shorter = max(len(head), len(tail)), min(len(head), len(tail))
+            if longer > 4 or shorter == 4 and head_kind & tail_kind & _COMMON:
+                return not tail_kind & _OPEN
+        return bool((head_kind | tail_kind) & _WORD) and self._starts_no_term(head + tail)
 
     def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
         """A hyphen, dot or underscore standing for one letter of a word ("f-ck", "sh.t", "b-tches"): (start, end,
@@ -208,7 +255,7 @@ class SplitMatching(WordTables):
         if self._words_apart(head, tail):
             return self._open_compound(head, tail)  # "bean bags" is two English words, whatever "beanbags" is
         if any(words):
-            if joined[:3] not in self._flagged_heads:
+            if self._starts_no_term(joined):
                 return ()  # no term starts so: most pairs
             if len(head if words[1] else tail) > 4 and len(joined) < 9:
                 return ()  # a word beside a longer non-word (a name), but for a long term as listed: "master bation"

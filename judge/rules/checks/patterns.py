@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -87,19 +85,25 @@ class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
     always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
+    memo: dict[str, tuple[tuple[int, ...], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
 
     def wake(self, texts: list[str], fields: int) -> Woken:
-        """The rules that a literal of ``texts`` wakes (one pass over them all), the first ``fields`` of which are
-        fields and the others their readings."""
-        present: list[set[int]] = [set() for _ in texts]
-        if self.needing:
-            ends = list(accumulate(len(t) + 1 for t in texts))  # each text's end in the joined text, its newline included
-            for end, i in self.literals.iter("\n".join(texts)):
-                present[bisect_left(ends, end + 1)].add(i)
-        every = sorted(set().union(*present))
-        return Woken([*self.always, *(r for i in every for r in self.needing[i])],
-                     [{*self._always_in(text), *(r for i in ids for r in self.needing[i])}
-                      for text, ids in zip(texts, present[:fields])])
+        """The rules that a literal of ``texts`` wakes, the first ``fields`` of which are fields and the others their
+        readings: each text is read once (memoized: a run's keywords repeat)."""
+        read = [self._read(text) for text in texts]
+        every = sorted({i for ids, _ in read for i in ids})
+        return Woken([*self.always, *(r for i in every for r in self.needing[i])], [rules for _, rules in read[:fields]])
+
+    def _read(self, text: str) -> tuple[tuple[int, ...], frozenset[PatternRule]]:
+        """The numbers of the literals in ``text``, and the rules that may match it: those the literals wake and those
+        that need none (see ``_always_in``)."""
+        found = self.memo.get(text)
+        if found is None:
+            if len(self.memo) > 100_000:
+                self.memo.clear()
+            ids = tuple(sorted({i for _, i in self.literals.iter(text)})) if self.needing else ()
+            found = self.memo[text] = (ids, frozenset((*self._always_in(text), *(r for i in ids for r in self.needing[i]))))
+        return found
 
     def _always_in(self, text: str) -> list[PatternRule]:
         """The rules that no literal wakes and that may match ``text``: one that needs a digit only where there is one."""
@@ -115,7 +119,7 @@ class Woken(NamedTuple):
     those fields only)."""
 
     active: list[PatternRule]
-    in_field: list[set[PatternRule]]
+    in_field: list[frozenset[PatternRule]]
 
 
 @lru_cache(maxsize=8)
@@ -136,7 +140,7 @@ def _rules(path: Path) -> _Rules:
         automaton.add_word(lit, i)
     if by_literal:
         automaton.make_automaton()
-    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton)
+    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton, {})
 
 
 class PatternCheck(Check):

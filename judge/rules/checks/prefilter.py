@@ -50,6 +50,8 @@ def _exact_item(op, av) -> frozenset[str] | None:
         return frozenset([chr(av).lower()])
     if op is _c.AT:
         return frozenset([""])  # \b, ^, $ are zero-width
+    if op is _c.IN and len(av) <= _CAP and all(o is _c.LITERAL for o, _ in av):
+        return frozenset(chr(a).lower() for _, a in av)  # a class of characters listed one by one: "[✓✔]"
     if op is _c.SUBPATTERN:
         return _exact(av[-1])
     if op is _c.BRANCH:
@@ -80,6 +82,8 @@ def _required(items) -> frozenset[str] | None:
                 joined = frozenset(a + b for a in joined for b in part)
             if "" not in joined and len(joined) <= _CAP:
                 options.append(joined)
+            else:  # too many spellings joined ("["']?(?:approve|pass)["']?"): each part that a match needs
+                options.extend(part for part in run if "" not in part)
             run.clear()
 
     for op, av in items:
@@ -102,7 +106,8 @@ def _required(items) -> frozenset[str] | None:
     flush()
     if not options:
         return None
-    best = max(options, key=lambda o: (min(len(x) for x in o), -len(o)))
+    # the rarest: characters beyond ASCII ("✓"), which grocery text hardly holds, else the longest
+    best = max(options, key=lambda o: (not any(x.isascii() for x in o), min(len(x) for x in o), -len(o)))
     # "cure" already covers "cures": keep only the minimal strings
     return frozenset(x for x in best if not any(y != x and y in x for y in best))
 
