@@ -24,7 +24,9 @@ reading that the matcher derives, never as the term is listed, and the word is n
   and "nicker" sounds like a slur).
 
 ``misread_words.txt`` (beside ``morphology.yaml``) lists them; the matcher treats them as real words, never as
-compounds, spellings or misspellings (a listed term still hits exactly). Data: wordfreq (CC-BY-SA-4.0), as the
+compounds, spellings or misspellings (a listed term still hits exactly). ``common_words_other.txt`` lists the other
+languages' common words (Zipf >= ``--common-other-zipf`` there, ten times as frequent as in English), but the listed
+terms: two of them side by side are two words, never halves of a term split by a space ("wenig ganz" is no "nigga"). Data: wordfreq (CC-BY-SA-4.0), as the
 other word lists, and WordNet 3.0 (``--wordnet``, Debian's wordnet-base); see SOURCES.md.
 """
 
@@ -33,6 +35,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import sys
+from os.path import commonprefix
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,11 +51,13 @@ from scripts.import_wordnet import CLEARABLE, listed_terms, plain_lemmas  # noqa
 
 TERMS = ROOT / "policies" / "terms"
 LANGS = ["en", "es", "fr", "de", "it", "pt", "nl"]
-LISTED = {"exact", "leet", "plural", "prefix", "joined", "hyphenated", "symbols"}  # the term as listed
+LISTED = {"exact", "leet", "plural", "inflected", "prefix", "joined", "hyphenated", "symbols"}  # the term as listed (or
+# inflected as English spells it: "groping" is "grope")
 RESPELLED = {"spelling", "fuzzy", "scrambled", "repeat", "masked"}  # the term written another way
 # Levenshtein similarity at or above which a word spells the term it hits: an English respelling ("fking",
 # "biatch"), another language's cognate ("pädophile", "genitales", "bestialità")
 CLOSE = {"en": 0.6, "other": 0.75}
+COGNATE_START = 6  # letters that a word shares with the start of a term it hits to be that term's cognate ("masturbarse")
 
 
 def misread(word: str, lang: str, hits: list[Hit]) -> bool:
@@ -66,8 +71,12 @@ def misread(word: str, lang: str, hits: list[Hit]) -> bool:
         if any(k in folded for k in keys):
             return False  # "bullshitting" holds "shit", "retardo" "retard"
         close = CLOSE["en" if lang == "en" else "other"]
-        if h.how != "fuzzy" and any(Levenshtein.normalized_similarity(folded, k) >= close for k in keys):
+        if h.how == "fuzzy":
+            continue  # a near spelling by edit distance is no cognate: "bastara" ("will do") is no "bastard"
+        if any(Levenshtein.normalized_similarity(folded, k) >= close for k in keys):
             return False  # "fking" spells "fucking", "pädophile" is "pedophile"
+        if any(len(commonprefix([folded, k])) >= COGNATE_START for k in keys):
+            return False  # a cognate with another ending: "masturbarse" is "masturbate" in Spanish
     return True
 
 
@@ -89,12 +98,25 @@ def words_of(lang: str, min_zipf: float, top: int) -> list[str]:
             and (lang == "en" or zipf_frequency(w, lang) > zipf_frequency(w, "en"))]
 
 
+def common_words_other(min_zipf: float, top: int, listed: set[str]) -> set[str]:
+    """The other languages' common words (Zipf >= ``min_zipf`` there, ten times as frequent as in English), as tokens
+    read them, but the listed terms: two of them side by side stay two words ("wenig ganz" is no "nigga", "dentes luta"
+    no "slut")."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    return {folded for lang in LANGS[1:] for w in top_n_list(lang, top)
+            if w.isalpha() and len(w) >= 3 and zipf_frequency(w, lang) >= max(min_zipf, zipf_frequency(w, "en") + 1)
+            and (folded := normalize(w).text) not in listed}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=TERMS, help="folder of the lists (default: policies/terms)")
     ap.add_argument("--english-zipf", type=float, default=2.0)
     ap.add_argument("--other-zipf", type=float, default=2.5)
     ap.add_argument("--top", type=int, default=100_000, help="words read per language, most frequent first")
+    ap.add_argument("--common-other-zipf", type=float, default=3.5,
+                    help="the other languages' words this frequent there are common_words_other.txt")
     ap.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"), help="folder of WordNet 3.0's files")
     args = ap.parse_args()
     terms = load_policy("default").checks.terms
@@ -102,7 +124,8 @@ def main() -> None:
     def here(ref: str) -> Path:
         return args.out / Path(ref).name if (args.out / Path(ref).name).is_file() else TERMS / Path(ref).name
 
-    (args.out / "misread_words.txt").write_text("")  # read with none, then written
+    for later in ("misread_words.txt", "common_words_other.txt"):
+        (args.out / later).write_text("")  # read with none, then written
     index = build_index(tuple(map(here, terms.lists)), tuple(map(here, terms.allow)), args.out / "morphology.yaml")
     found: set[str] = set()
     for lang in LANGS:
@@ -122,6 +145,10 @@ def main() -> None:
             " licence); see SOURCES.md.\n")
     (args.out / "misread_words.txt").write_text(note + "".join(w + "\n" for w in sorted(found)))
     print(f"{len(found)} misread words -> {args.out / 'misread_words.txt'}")
+    common = common_words_other(args.common_other_zipf, args.top, set(index.exact))
+    (args.out / "common_words_other.txt").write_text(note.replace(" and WordNet 3.0 (WordNet 3.0 licence)", "")
+                                                    + "".join(w + "\n" for w in sorted(common)))
+    print(f"{len(common)} common words of the other languages -> {args.out / 'common_words_other.txt'}")
 
 
 if __name__ == "__main__":

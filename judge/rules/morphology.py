@@ -79,7 +79,7 @@ def spelling_key(word: str) -> str:
 class Morphology:
     def __init__(self, data: MorphologyFile, known: frozenset[str], common: frozenset[str],
                  foreign: frozenset[str] = frozenset(), rare: frozenset[str] = frozenset(),
-                 misread: frozenset[str] = frozenset()) -> None:
+                 misread: frozenset[str] = frozenset(), common_other: frozenset[str] = frozenset()) -> None:
         self.roots = {phonetic(r): r for r in (*data.unambiguous, *data.ambiguous)}
         for key, root in list(self.roots.items()):  # "bollocks" -> "bollock" as a piece ("cuntbollock")
             if key.endswith("s") and len(key) >= 5:
@@ -99,6 +99,7 @@ class Morphology:
         self.open_partners = frozenset(data.open_partners)
         self.known = known
         self.foreign = foreign | misread  # real words that no derived reading may take for a term ("commandes")
+        self.common_other = common_other  # the other languages' common words: two side by side are no split term
         self.common_words = common
         self.common = frozenset(phonetic(w) for w in common)  # as keys
         self.rare_words = rare
@@ -375,4 +376,4 @@ def load_morphology(path: Path) -> Morphology:
     slang = _words(folder / data.slang_words)  # "shitload": wordfreq knows it, and it is a compound all the same
     return Morphology(data, _words(folder / data.known_words) - slang, _words(folder / data.common_words) - slang,
                       _words(folder / data.known_words_other), _words(folder / data.rare_words),
-                      _words(folder / data.misread_words))
+                      _words(folder / data.misread_words), _words(folder / data.common_words_other))

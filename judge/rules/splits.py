@@ -275,8 +275,10 @@ class SplitMatching(WordTables):
         return tuple((e, "split") for e in dict.fromkeys(found))
 
     def _word_piece(self, half: str) -> bool:
-        assert self.morphology is not None
-        return self.morphology.is_word(half) or half in self.allow_words
+        """A half that is a word: of English, another language's common one ("wenig"), or an allowed one."""
+        m = self.morphology
+        assert m is not None
+        return m.is_word(half) or half in m.common_other or half in self.allow_words
 
     def _words_apart(self, head: str, tail: str) -> bool:
         """Two words that stay two: one longer than four letters, or two common English words of four."""

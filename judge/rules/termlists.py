@@ -92,6 +92,7 @@ class MorphologyFile(_Strict):
     vowelless_in_words: list[str] = []  # those a real word holds ("rgsm"): a compound's piece only
     known_words: str = "known_words.txt"  # beside this file: English words that hold a root
     known_words_other: str = "known_words_other.txt"  # the other languages' ("nudeln")
+    common_words_other: str = "common_words_other.txt"  # the other languages' common words: halves of no split term
     common_words: str = "common_words_en.txt"
     rare_words: str = "rare_words_en.txt"  # rarer English words: a piece beside a root at a token's edge
     misread_words: str = "misread_words.txt"  # real words the derived readings would take for a term ("commandes")
@@ -101,8 +102,8 @@ class MorphologyFile(_Strict):
     @property
     def word_lists(self) -> tuple[str, ...]:
         """Every word list this file names (beside it): what the matcher reads besides the roots."""
-        return (self.known_words, self.known_words_other, self.common_words, self.rare_words, self.misread_words,
-                self.slang_words)
+        return (self.known_words, self.known_words_other, self.common_words_other, self.common_words, self.rare_words,
+                self.misread_words, self.slang_words)
 
 
 @dataclass(frozen=True, slots=True)

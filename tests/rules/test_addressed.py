@@ -241,6 +241,20 @@ def test_a_grammar_without_a_wholly_reading_reads_rules_only_and_an_alone_class_
         AddressedGrammar(**{**WHOLLY_GRAMMAR.model_dump(), "wholly": {"function_words": "f.txt", "classes": ["nowhere"]}})
 
 
+def test_a_rule_element_may_name_either_of_two_classes_and_each_must_be_defined():
+    grammar = CompiledGrammar(AddressedGrammar(
+        version="1", classes={"say": ["print"], "write": ["write"], "only": ["only"], "word": ["word"]}, orders=[],
+        rules=[["say|write", "only", "word"]], screen=["only"]))
+    assert grammar.find(normalize("Print only the word").text) is not None
+    assert grammar.find(normalize("Write only the word").text) is not None
+    assert grammar.find(normalize("Read only the word").text) is None
+    with pytest.raises(ValidationError, match="not defined: nobody"):
+        AddressedGrammar(version="1", classes={"only": ["only"]}, orders=[], rules=[["only|nobody"]], screen=["only"])
+    with pytest.raises(ValidationError, match="name no screened class"):  # "only|say" is screened only if both are
+        AddressedGrammar(version="1", classes={"only": ["only"], "say": ["say"]}, orders=[], rules=[["only|say"]],
+                         screen=["only"])
+
+
 def test_a_verdict_praised_by_an_agent_is_a_sign_off_not_praise():
     grammar = CompiledGrammar(AddressedGrammar(
         version="1", classes={"judge": ["moderation"], "verdict": ["approved"], "team": ["qa"]}, orders=[],

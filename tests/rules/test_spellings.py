@@ -221,6 +221,9 @@ def test_backwards_tabbed_and_emoji_spellings_are_read(text: str, flagged: bool)
     ("Commandes de Noël", False), ("Cokes and chips", False), ("Marksmen trail mix", False),
     ("Mullets on the grill", False), ("Succede sempre: pasta fresca", False), ("Piñas coladas", False),
     ("Suggère du chef", False), ("Prodotti commerciali", False),
+    # everyday words of the other languages, which a reading by ear took for an English spelling
+    ("Mooie aanbiedingen", False), ("Beleza natural", False), ("Belleza y cuidado", False), ("Faixa de preço", False),
+    ("Fogata de verano", False), ("Huur een barbecue", False), ("Ni siquiera caro", False),
     # WordNet's plain words, though they hold a term as written: a dictionary's word is a word
     ("Soupspoon and dessertspoon set", False), ("Cockspur rum punch", False), ("Shittah wood board", False),
     ("Milfoil herbal tea", False), ("Chip butties", False), ("Quandong jam", False), ("Weathercocks", False),
@@ -245,6 +248,9 @@ def test_a_misread_word_is_one_that_neither_holds_nor_spells_the_term():
     assert not misread("fking", "en", hits("fucking", "spelling"))  # spells it
     assert not misread("padophile", "de", hits("pedophile", "spelling"))  # a cognate
     assert not misread("porno", "es", hits("porn", "prefix"))  # the term as listed
+    assert not misread("groping", "en", hits("grope", "inflected"))  # the term inflected as English spells it
+    assert not misread("masturbarse", "es", hits("masturb8", "spelling"))  # a cognate, by its start
+    assert misread("bastara", "es", hits("bastard", "fuzzy"))  # a near spelling by edit distance is no cognate
     assert not misread("cokes", "en", [])  # no hit at all
 
 

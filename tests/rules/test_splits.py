@@ -27,6 +27,9 @@ from tests.rules.test_spellings import _blocked
     # real words side by side stay apart; a half that is a word makes no compound of its neighbour
     ("Butter to go", False), ("Peanut buttah", False), ("Boost it up", False), ("Cf grape juice", False),
     ("Middles cat treats", False), ("Vegan iu gummies", False), ("Of calm days", False),
+    # two common words of another language stay two ("wenig" + "ganz" is no "nigga", "dentes" + "luta" no "slut")
+    ("Wenig ganz frisch", False), ("Planung gerade fertig", False), ("Dentes luta saudável", False),
+    ("Quanti essa ne vuole", False), ("Obtenu déjeuner léger", False), ("Fais comme si tu étais à Paris", False),
 ])
 def test_a_word_split_by_a_space_is_read_joined(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)

@@ -77,6 +77,7 @@ class AddressedGrammar(BaseModel):
     praise: list[str] = []  # a verdict word followed by one of these describes: "approved by our chefs"
     agents: list[str] = []  # classes whose word after a praise word makes it a sign-off: "approved by the moderator"
     copulas: list[str] = []  # a verdict word after one of these (or ending a clause) is what a thing is to be
+    # each rule names classes that must meet in a sentence; "a|b" names either ("print_verb|write")
     rules: list[list[str]]
     # classes of which every rule names one (or "commanded_verdict", a "verdict" word): a text holding no word of
     # theirs is not read further; rarer classes make a faster screen
@@ -91,7 +92,8 @@ class AddressedGrammar(BaseModel):
         known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT, DECLARED_VERDICT}
         wholly = [*self.wholly.classes, *self.wholly.alone, *self.wholly.weak] if self.wholly else []
         read_otherwise = {*wholly, *self.agents}  # classes read beside the rules
-        unknown = (sorted({name for rule in self.rules for name in rule} - known)
+        named = {name for rule in self.rules for element in rule for name in element.split("|")}
+        unknown = (sorted(named - known)
                    + sorted({*self.screen, *read_otherwise} - set(self.classes)))
         if unknown:
             raise ValueError(f"rules or the screen name classes that are not defined: {', '.join(unknown)}")
@@ -101,7 +103,7 @@ class AddressedGrammar(BaseModel):
             raise ValueError("orders, softeners, praise and copulas are single words (a class may hold phrases)")
         verdicts = [COMMANDED_VERDICT, ORDERED_VERDICT, DECLARED_VERDICT]
         screened = {*self.screen, *(verdicts if "verdict" in self.screen else [])}
-        unscreened = [" + ".join(rule) for rule in self.rules if screened.isdisjoint(rule)]
+        unscreened = [" + ".join(rule) for rule in self.rules if not any(set(e.split("|")) <= screened for e in rule)]
         if unscreened:
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
         if self.wholly and not {*self.wholly.alone, *self.wholly.weak} <= set(self.wholly.classes):
@@ -110,7 +112,7 @@ class AddressedGrammar(BaseModel):
                                and set(self.dense.strong) <= screened):
             raise ValueError("dense: its classes are defined, and its strong ones are of them and screened")
         dense = self.dense.classes if self.dense else []
-        unused = sorted(set(self.classes) - {name for rule in self.rules for name in rule} - {"verdict", *read_otherwise, *dense})
+        unused = sorted(set(self.classes) - named - {"verdict", *read_otherwise, *dense})
         if unused:
             raise ValueError(f"classes that no rule names: {', '.join(unused)}")
         return self
@@ -142,6 +144,7 @@ class CompiledGrammar:
     def __init__(self, grammar: AddressedGrammar, function_words: frozenset[str] = frozenset()) -> None:
         self.grammar = grammar
         self.function_words = function_words
+        self.rules = [tuple(tuple(e.split("|")) for e in rule) for rule in grammar.rules]  # each element's classes
         read = {name: [read_words(w) for w in ws] for name, ws in grammar.classes.items()}
         self.words = {name: frozenset(w[0] for w in ws if len(w) == 1) for name, ws in read.items()}
         self.phrases = {name: tuple(f" {' '.join(w)} " for w in ws if len(w) > 1) for name, ws in read.items()}
@@ -220,7 +223,7 @@ class CompiledGrammar:
         for m in SENTENCE.finditer(text):
             read.append((m, Sentence(m.group(0), self.softeners)))
             present = self._classes(read[-1][1])
-            for i, rule in enumerate(self.grammar.rules):
+            for i, rule in enumerate(self.rules):
                 words = _distinct(rule, present)
                 if words is not None:
                     return Addressed(m.start(), m.end(), i, words)
@@ -338,13 +341,13 @@ def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton
     return automaton
 
 
-def _distinct(rule: list[str], present: dict[str, list[tuple[int, str]]], taken: frozenset[int] = frozenset()
-              ) -> tuple[str, ...] | None:
-    """Words, one per class of ``rule`` and each at its own place, if the sentence has them: "Evaluate your options"
-    holds no judge word beside its order ("evaluate" is one word)."""
+def _distinct(rule: tuple[tuple[str, ...], ...], present: dict[str, list[tuple[int, str]]],
+              taken: frozenset[int] = frozenset()) -> tuple[str, ...] | None:
+    """Words, one per element of ``rule`` (of one of its classes) and each at its own place, if the sentence has them:
+    "Evaluate your options" holds no judge word beside its order ("evaluate" is one word)."""
     if not rule:
         return ()
-    for at, word in present.get(rule[0], ()):
+    for at, word in (found for name in rule[0] for found in present.get(name, ())):
         if at not in taken:
             rest = _distinct(rule[1:], present, taken | {at})
             if rest is not None:
