@@ -750,7 +750,7 @@ def main() -> None:
     (out_dir / "known_words_other.txt").write_text(note + "".join(w + "\n" for w in sorted(other)))
     (out_dir / "common_words_en.txt").write_text(note + "".join(w + "\n" for w in common))
     (out_dir / "rare_words_en.txt").write_text(note + "".join(w + "\n" for w in rare))
-    for later in ("slang_words.txt", "misread_words.txt"):  # scripts/import_wordnet.py and import_misread.py write them
+    for later in ("slang_words.txt", "misread_words.txt", "common_words_other.txt"):  # import_wordnet.py, import_misread.py write them
         if not (out_dir / later).is_file():
             (out_dir / later).write_text("")
     print(json.dumps({"provenance": provenance, "terms": {l: {k: len(v) for k, v in g.items()} for l, g in cats.items()},
