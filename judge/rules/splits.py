@@ -65,6 +65,13 @@ _WORD, _COMMON, _OPEN = 1, 2, 4  # what a half is, as flags: a word, a common En
 _PLURAL_ENDING = 3  # the most letters that a plural's singular drops ("pansies": "pansy"; see inflection.singulars)
 
 
+def _apart(head: str, head_kind: int, tail: str, tail_kind: int) -> bool:
+    """Two words that stay two: one longer than four letters, or two common English words of four."""
+    if not head_kind & tail_kind & _WORD:
+        return False
+    return max(len(head), len(tail)) > 4 or min(len(head), len(tail)) == 4 and bool(head_kind & tail_kind & _COMMON)
+
+
 def _half(part: str) -> str:
     """A space-separated part as half of a split word: letters, leet read as letters ("c0 ck", "5h it"), or a lone
     letter that is no word of its own ("c um", "b bw"; not "a", "i"); else ""."""
@@ -108,7 +115,8 @@ class SplitMatching(WordTables):
         parts = text.split(" ")
         sides = [self._sides(p) for p in parts]
         start = 0  # where the pair's first part starts
-        for (left, right), (_, _, head, head_kind), (tail, tail_kind, _, _) in zip(zip(parts, parts[1:]), sides, sides[1:]):
+        pairs = zip(zip(parts, parts[1:]), sides, sides[1:])
+        for (left, right), (_, _, head, head_kind), (tail, tail_kind, _, _) in pairs:
             if self._stay_apart(head, head_kind, tail, tail_kind):
                 start += len(left) + 1
                 continue  # most pairs: known from each part alone, no pair looked up
@@ -214,10 +222,8 @@ class SplitMatching(WordTables):
         words that stay two (the tail no open compound's), or a word beside a piece that spells no flagged term."""
         if not head or not tail:
             return True
-        if head_kind & tail_kind & _WORD:
-            longer, shorter = max(len(head), len(tail)), min(len(head), len(tail))
-            if longer > 4 or shorter == 4 and head_kind & tail_kind & _COMMON:
-                return not tail_kind & _OPEN
+        if _apart(head, head_kind, tail, tail_kind):
+            return not tail_kind & _OPEN
         return bool((head_kind | tail_kind) & _WORD) and self._starts_no_term(head + tail)
 
     def _separator_masks(self, text: str) -> list[tuple[int, int, TermEntry, str]]:
@@ -281,12 +287,7 @@ class SplitMatching(WordTables):
         return m.is_word(half) or half in m.common_other or half in self.allow_words
 
     def _words_apart(self, head: str, tail: str) -> bool:
-        """Two words that stay two: one longer than four letters, or two common English words of four."""
-        m = self.morphology
-        assert m is not None
-        return self._word_piece(head) and self._word_piece(tail) and (
-            max(len(head), len(tail)) > 4
-            or min(len(head), len(tail)) == 4 and head in m.common_words and tail in m.common_words)
+        return _apart(head, self._kind(head), tail, self._kind(tail))
 
     def _open_compound(self, head: str, tail: str) -> tuple[tuple[TermEntry, str], ...]:
         """An everyday word that the lists call profane in compounds only ("knob", "gay"), written open before one

@@ -19,6 +19,11 @@ def test_literals_are_derived_from_the_regex_ast():
     assert prefilter.required_literals(r"\bfree\s+shipping\b") == frozenset({"shipping"})  # the longer literal
     assert prefilter.required_literals(r"\.(?:com|net)\b") == frozenset({".com", ".net"})
     assert prefilter.required_literals(r"[a-z]+\d+") is None  # nothing literal: the pattern always runs
+    # a class written out is a literal, and characters beyond ASCII are the rarest one: check marks, not "ok"
+    assert prefilter.required_literals(r"[✓✔]+\s*(?:ok|pass)\s*[✓✔]+") == frozenset({"✓", "✔"})
+    # spellings too many to join: each part that a match needs ("approve", not the quotes around it)
+    quoted = r"""\s["'“‘]?(?:approve|accept|pass)["'”’]?\s"""
+    assert prefilter.required_literals(quoted) == frozenset({"approve", "accept", "pass"})
 
 
 def test_a_rule_without_literals_is_searched_for_where_it_may_match():
