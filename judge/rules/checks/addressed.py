@@ -92,7 +92,7 @@ class AddressedGrammar(BaseModel):
         known = {*self.classes, ORDER, ORDERED_VERDICT, COMMANDED_VERDICT, DECLARED_VERDICT}
         wholly = [*self.wholly.classes, *self.wholly.alone, *self.wholly.weak] if self.wholly else []
         read_otherwise = {*wholly, *self.agents}  # classes read beside the rules
-        named = {name for rule in self.rules for element in rule for name in element.split("|")}
+        named = {name for rule in self.rules for element in rule for name in _alternatives(element)}
         unknown = (sorted(named - known)
                    + sorted({*self.screen, *read_otherwise} - set(self.classes)))
         if unknown:
@@ -103,7 +103,7 @@ class AddressedGrammar(BaseModel):
             raise ValueError("orders, softeners, praise and copulas are single words (a class may hold phrases)")
         verdicts = [COMMANDED_VERDICT, ORDERED_VERDICT, DECLARED_VERDICT]
         screened = {*self.screen, *(verdicts if "verdict" in self.screen else [])}
-        unscreened = [" + ".join(rule) for rule in self.rules if not any(set(e.split("|")) <= screened for e in rule)]
+        unscreened = [" + ".join(rule) for rule in self.rules if not any(set(_alternatives(e)) <= screened for e in rule)]
         if unscreened:
             raise ValueError(f"rules that name no screened class: {'; '.join(unscreened)}")
         if self.wholly and not {*self.wholly.alone, *self.wholly.weak} <= set(self.wholly.classes):
@@ -144,7 +144,7 @@ class CompiledGrammar:
     def __init__(self, grammar: AddressedGrammar, function_words: frozenset[str] = frozenset()) -> None:
         self.grammar = grammar
         self.function_words = function_words
-        self.rules = [tuple(tuple(e.split("|")) for e in rule) for rule in grammar.rules]  # each element's classes
+        self.rules = [tuple(map(_alternatives, rule)) for rule in grammar.rules]  # each element's classes
         read = {name: [read_words(w) for w in ws] for name, ws in grammar.classes.items()}
         self.words = {name: frozenset(w[0] for w in ws if len(w) == 1) for name, ws in read.items()}
         self.phrases = {name: tuple(f" {' '.join(w)} " for w in ws if len(w) > 1) for name, ws in read.items()}
@@ -339,6 +339,11 @@ def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton
         automaton.add_word(padded, tuple(found))
     automaton.make_automaton()
     return automaton
+
+
+def _alternatives(element: str) -> tuple[str, ...]:
+    """The classes that a rule's element names: "print_verb|write" names either."""
+    return tuple(element.split("|"))
 
 
 def _distinct(rule: tuple[tuple[str, ...], ...], present: dict[str, list[tuple[int, str]]],

@@ -126,7 +126,7 @@ class InjectionCheck(PatternCheck):
         if self.nouns is None:
             return []
         for field_name, nt in subject.fields:
-            m = _VERDICT_AT_END.match(nt.text) if field_name.startswith("keywords[") and _ends_in_verdict(nt.text) else None
+            m = _VERDICT_AT_END.match(nt.text) if field_name.startswith("keywords[") else None
             if m and self.nouns.kind(m.group(1), modifiers=False) is not None:
                 return [self.finding(self._review_severity, f"a verdict given to the product a keyword names ({m.group(2)})",
                                      field_name, nt, m.start(2), m.end(2), term="product_judged", category="addressed")]
@@ -150,17 +150,6 @@ class InjectionCheck(PatternCheck):
 # ("Ground 80% Patties 10/10" is a pack size)
 _VERDICT_AT_END = re.compile(r"^(\w[\w' -]*?\w)\s+((?:verified|marked|rated|deemed|certified)\s+safe|approved|compliant|"
                              r"trusted|verified|cleared|passed|pass|green[ -]?lit|green\s+light(?:ed)?)\W*$")
-_VERDICT_ENDINGS = ("safe", "approved", "compliant", "trusted", "verified", "cleared", "pass", "passed", "lit", "light",
-                    "lighted")  # how each of _VERDICT_AT_END's verdicts ends
-
-
-def _ends_in_verdict(text: str) -> bool:
-    """Whether ``text`` ends as a verdict of ``_VERDICT_AT_END`` does, non-word characters aside (``\\W*$``): the
-    expression tries each start of a keyword, which few keywords need."""
-    end = len(text)
-    while end and not (text[end - 1].isalnum() or text[end - 1] == "_"):
-        end -= 1
-    return text.endswith(_VERDICT_ENDINGS, 0, end)
 
 
 def _pattern_across(texts: tuple[str, ...], active: list[PatternRule]) -> PatternGroup | None:

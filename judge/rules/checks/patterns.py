@@ -85,23 +85,23 @@ class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
     always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
-    memo: dict[str, tuple[tuple[int, ...], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
+    memo: dict[str, tuple[frozenset[int], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
 
     def wake(self, texts: list[str], fields: int) -> Woken:
         """The rules that a literal of ``texts`` wakes, the first ``fields`` of which are fields and the others their
         readings: each text is read once (memoized: a run's keywords repeat)."""
         read = [self._read(text) for text in texts]
-        every = sorted({i for ids, _ in read for i in ids})
+        every = sorted(frozenset().union(*(ids for ids, _ in read)))
         return Woken([*self.always, *(r for i in every for r in self.needing[i])], [rules for _, rules in read[:fields]])
 
-    def _read(self, text: str) -> tuple[tuple[int, ...], frozenset[PatternRule]]:
+    def _read(self, text: str) -> tuple[frozenset[int], frozenset[PatternRule]]:
         """The numbers of the literals in ``text``, and the rules that may match it: those the literals wake and those
         that need none (see ``_always_in``)."""
         found = self.memo.get(text)
         if found is None:
             if len(self.memo) > 100_000:
                 self.memo.clear()
-            ids = tuple(sorted({i for _, i in self.literals.iter(text)})) if self.needing else ()
+            ids = frozenset(i for _, i in self.literals.iter(text)) if self.needing else frozenset()
             found = self.memo[text] = (ids, frozenset((*self._always_in(text), *(r for i in ids for r in self.needing[i]))))
         return found
 
