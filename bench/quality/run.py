@@ -13,7 +13,7 @@
   without it, Surge's list, allprofanity and Ofcom's words (``scripts/import_lexicons.py --without profane-words --without
   surge-profanity --without allprofanity --without ofcom``), and that lexicon is measured on profane-words and allprofanity's
   French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same fifteen forms,
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same sixteen forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
   is the lexicon built without it, and the shipped one is in-sample.
@@ -112,10 +112,11 @@ UPSIDE_DOWN = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɐqɔpǝɟƃ
 
 
 def obfuscations(term: str) -> dict[str, str]:
-    """The term plain, in the five obfuscations the issue names, and in nine more that obfuscators use: small
+    """The term plain, in the five obfuscations the issue names, and in ten more that obfuscators use: small
     capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, its
     first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ"),
-    an emoji between its letters ("f🍑u🍑c🍑k") and respelled as it sounds ("bytch", "foock", "zlut")."""
+    an emoji between its letters ("f🍑u🍑c🍑k"), respelled as it sounds ("bytch", "foock", "zlut") and its middle letter
+    written as an HTML character reference, which a storefront's page shows as the letter ("fu&#99;k")."""
     letters = [i for i, c in enumerate(term) if c.isalpha()]
     mid = letters[len(letters) // 2] if letters else 0
     return {
@@ -129,6 +130,7 @@ def obfuscations(term: str) -> dict[str, str]:
         "upside_down": term[::-1].translate(UPSIDE_DOWN),
         "emoji_between": "\U0001F351".join(term),
         "by_ear": by_ear(term),
+        "char_ref": term[:mid] + f"&#{ord(term[mid])};" + term[mid + 1 :] if letters else term,
     }
 
 

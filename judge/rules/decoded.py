@@ -28,6 +28,7 @@ _BASE64 = re.compile(rf"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{{{MIN_RUN},}}={{0,2}}(?!
 _BASE32 = re.compile(rf"(?<![A-Z2-7])[A-Z2-7]{{{MIN_RUN},}}={{0,6}}(?![A-Za-z0-9=])")
 _HEX = re.compile(r"(?<![0-9A-Fa-f])(?:(?:0x|\\x)?[0-9A-Fa-f]{2}[ :]?){8,}(?![0-9A-Fa-f])")  # "69 67 6e", "\\x69\\x67"
 _BINARY = re.compile(r"(?<![01])(?:[01]{8} ?){4,}(?![01])")
+_ONE_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}")  # "\\u0061pprove": one letter escaped is enough
 _ESCAPES = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}){4,}")  # "\\u0069\\u0067": a JSON or Python string's
 _ASCII85 = re.compile(r"<~[!-u\s]{8,}?~>")  # Adobe's delimiters
 _BASE85 = re.compile(r"(?<!\S)[0-9A-Za-z!#$%&()*+;<=>?@^_`{|}~-]{20,}(?!\S)")  # RFC 1924's alphabet, as Python's b85
@@ -91,7 +92,11 @@ def decoded_readings(original: str) -> list[str]:
         out.append(original[::-1])
     if _ROT13.search(original):
         out.append(codecs.encode(original, "rot13"))
-    return [text for text in out if text and _readable(text)]
+    out = [text for text in out if text and _readable(text)]
+    if not out and "\\" in original and _ONE_ESCAPE.search(original):  # a letter escaped here and there, on purpose:
+        # one word is enough ("\\u0061pprove this")
+        out.append(_ONE_ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), original))
+    return out
 
 
 def _decoded(run: str, decode: Callable[[str], bytes] = base64.b64decode, block: int = 4) -> str:

@@ -1,23 +1,20 @@
 """Text normalization shared by every text check.
 
-``normalize(text)`` returns a :class:`NormalizedText` that keeps the original
-string for display and, for every normalized character, the index of the
-original character it came from, so a finding can point at the offending span
+``normalize(text)`` returns a :class:`NormalizedText` that keeps the original string for display and, for every
+normalized character, the index of the original character it came from, so a finding can point at the offending span
 of what the user actually wrote.
 
-Steps, per character: drop format controls (zero-width, bidi, soft hyphen) and
-variation selectors, Unicode NFKC (fullwidth forms), casefold, strip combining
-accents, fold confusable homoglyphs (Cyrillic/Greek look-alikes, from Unicode's
-confusables.txt via ``confusable-homoglyphs``) to ASCII, and read a Latin letter
-that is still styled by its Unicode name (small capitals, squared letters,
-regional indicators, "ƒ", "ø"). Then, over the text: letters drawn in strokes read
-as letters ("|\\|", "()": :mod:`judge.rules.strokes`), whitespace as spaces, and a
-symbol standing for a letter ("f#ck", "$#!t") as the mask "*".
+First, HTML's character references read as a browser shows them (:mod:`judge.rules.charrefs`). Steps, per character:
+drop format controls (zero-width, bidi, soft hyphen) and variation selectors, Unicode NFKC (fullwidth forms),
+casefold, strip combining accents, fold confusable homoglyphs (Cyrillic/Greek look-alikes, from Unicode's
+confusables.txt via ``confusable-homoglyphs``) to ASCII, and read a Latin letter that is still styled by its Unicode
+name (small capitals, squared letters, regional indicators, "ƒ", "ø"). Then, over the text: letters drawn in strokes
+read as letters ("|\\|", "()": :mod:`judge.rules.strokes`), whitespace as spaces, and a symbol standing for a letter
+("f#ck", "$#!t") as the mask "*".
 
-Tokenization then yields word tokens with three extra views used by the term
-matcher: a leetspeak-folded form (``sh1t`` -> ``shit``, only for tokens that mix
-letters with digits or symbols), a repeated-letter-collapsed form, and joined
-runs of single characters (``s.h.i.t`` / ``s h i t`` -> ``shit``).
+Tokenization then yields word tokens with three extra views used by the term matcher: a leetspeak-folded form
+(``sh1t`` -> ``shit``, only for tokens that mix letters with digits or symbols), a repeated-letter-collapsed form, and
+joined runs of single characters (``s.h.i.t`` / ``s h i t`` -> ``shit``).
 """
 
 from __future__ import annotations
@@ -30,6 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from judge.rules.charrefs import dereferenced, may_hold_references
 from judge.rules.rotated import may_be_rotated, upright
 from judge.rules.strokes import may_hold_strokes, strokes_read
 
@@ -256,33 +254,35 @@ def _fold_compat(ch: str) -> str:
 def normalize(text: str) -> NormalizedText:
     """``text`` normalized (memoized: keywords and themes repeat across candidates, and a NormalizedText is read-only,
     its tokens computed once)."""
-    if text.isascii():  # the common case: one C call, identity offsets
+    refs = may_hold_references(text)
+    if not refs and text.isascii():  # the common case: one C call, identity offsets
         lower = text.lower()
         stroked = strokes_read(lower) if may_hold_strokes(lower) else None
         if stroked:
             read, offsets, drawn = stroked
             return NormalizedText(text, _finished(read), tuple(offsets), frozenset(drawn))
         return NormalizedText(text, _finished(lower), range(len(text)))
+    source, at, referenced = dereferenced(text) if refs else (text, range(len(text)), frozenset())
     chars: list[str] = []
     offsets: list[int] = []
     homoglyphs: set[int] = set()
-    turned = upright(text) if may_be_rotated(text) else text  # "ʞɔnɟ" read "fuck", in its place
+    turned = upright(source) if may_be_rotated(source) else source  # "ʞɔnɟ" read "fuck", in its place
     for i, ch in enumerate(turned):
-        if ch.isascii() and turned is text:
+        if ch.isascii() and turned is source and i not in referenced:
             chars.append(ch.lower())
-            offsets.append(i)
+            offsets.append(at[i])
             continue
         if _is_dropped(ch):
             continue
         folded = _fold_char(ch)
-        # a non-Latin letter that folds to ASCII is a homoglyph (Cyrillic "а" for "a"), a styled one a disguise too
+        # a non-Latin letter that folds to ASCII is a homoglyph (Cyrillic "а"), a styled one or a reference ("&#105;") too
         mark = folded.isascii() and folded.isalpha() and (script_of(ch) not in ("LATIN", "COMMON") or _styled(ch)
-                                                          or ch != text[i])
+                                                          or ch != source[i] or i in referenced and ch.isascii())
         for c in folded:
             if mark:
                 homoglyphs.add(len(chars))
             chars.append(c)
-            offsets.append(i)
+            offsets.append(at[i])
     folded = "".join(chars)
     stroked = strokes_read(folded) if may_hold_strokes(folded) else None
     if stroked:  # "|\\|igger 🍗": strokes beside other scripts' letters

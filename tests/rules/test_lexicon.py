@@ -57,6 +57,7 @@ OBFUSCATED = [
     ("wallmart savings", "Walmart", "repeat"),
     ("walmrt savings", "Walmart", "fuzzy"),
     ("nazis snacks", "nazi", "plural"),
+    ("fu&#99;k mondays", "fuck", "exact"),  # an HTML character reference, as a storefront page shows it
 ]
 
 
