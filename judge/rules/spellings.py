@@ -31,6 +31,7 @@ _INNER_LEET = re.compile(r"[a-z]+(?:[0-9@$!|+]{1,2}[a-z]+)*[@$!|+]{0,2}")  # a s
 
 _ENGLISH_PROFANITY = frozenset({"profanity_en", "profanity_en_maybe"})  # the imported English lists' sure and maybe
 OTHER_LANGUAGE = re.compile(r"profanity_(?!en(?:_|$))[a-z]{2}(?:_|$)")  # the imported lists' categories, by language
+_EMPHASIS = re.compile(r"(\*{1,3})([a-z]+)\1")  # markdown's emphasis around letters: "f**u**ck" renders as "fuck"
 _MIN_SHOWN = 3  # letters that a heavily masked word must show to be read at all
 _SPOKEN_END = re.compile(r"[au]h([sz]?)$")  # "-uh", "-ahs": an ending as it is said
 _VERBAL = ("ed", "ing", "in", "er", "ers")  # a verb's and an agent's endings, each standing for the other
@@ -195,7 +196,8 @@ class SpellingMatching(WordTables):
         of a strong root with its mask filled in ("bit*hers")."""
         forms = [t for t in dict.fromkeys(tok.forms) if len(t) >= 3]
         for text in forms:
-            found = [(e, "masked", 0) for e in self._masked_terms(text)] if "*" not in (text[0], text[-1]) else []
+            found = [(e, "masked", 0) for e in self._emphasized(text) or self._masked_terms(text)] \
+                if "*" not in (text[0], text[-1]) else []
             if found:
                 return found
         for text in forms:
@@ -207,6 +209,12 @@ class SpellingMatching(WordTables):
             if found:
                 return found
         return []
+
+    def _emphasized(self, text: str) -> list[TermEntry]:
+        """The term a word spells with letters inside it set in markdown's emphasis ("f**u**ck", "sh*i*t"), as a page
+        that renders markdown shows it."""
+        plain = _EMPHASIS.sub(r"\2", text) if "*" in text else text
+        return list(self.exact.get(plain, ())) if plain != text and "*" not in plain else []
 
     def _heavily_masked(self, text: str) -> list[TermEntry]:
         """The terms that a word masked at an edge, or in more places than fills are tried, spells ("*j*c*l*t*",

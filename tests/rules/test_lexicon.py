@@ -57,7 +57,9 @@ OBFUSCATED = [
     ("wallmart savings", "Walmart", "repeat"),
     ("walmrt savings", "Walmart", "fuzzy"),
     ("nazis snacks", "nazi", "plural"),
-    ("fu&#99;k mondays", "fuck", "exact"),  # an HTML character reference, as a storefront page shows it
+    ("fu&#99;k mondays", "fuck", "exact"),
+    ("f**u**ck mondays", "fuck", "masked"),  # markdown's emphasis inside a word, which a page renders away
+    ("sh*i*t mondays", "shit", "masked"),  # an HTML character reference, as a storefront page shows it
 ]
 
 
