@@ -91,6 +91,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TERMS = ROOT / "policies" / "terms"
 sys.path.insert(0, str(ROOT))  # the matcher's own spelling rules, so that the lists are read as it reads them
 
+from judge.rules.leet import LEET, LEET_ALT  # noqa: E402
 from judge.rules.morphology import (  # noqa: E402
     MIN_RESPELLED,
     Morphology,
@@ -99,7 +100,7 @@ from judge.rules.morphology import (  # noqa: E402
     spelling_key,
     vowel_keys,
 )
-from judge.rules.normalize import LEET, LEET_ALT, collapse_repeats  # noqa: E402
+from judge.rules.normalize import collapse_repeats  # noqa: E402
 from judge.rules.termlists import MorphologyFile  # noqa: E402
 from scripts import freedict  # noqa: E402
 from scripts.import_wordnet import goods_first, lemmas  # noqa: E402

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 import ahocorasick
 
-from judge.rules.normalize import LEET
+from judge.rules.leet import LEET
 
 MIN_RUN = 16  # base64 this long holds a word or more
 MIN_WORDS = 2  # a decoded text must read as words: "hello world", not bytes that happen to be printable

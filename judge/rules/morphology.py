@@ -25,7 +25,8 @@ from pathlib import Path
 from string import ascii_lowercase
 
 from judge.config import load_yaml
-from judge.rules.normalize import VOWEL_RUN, normalize
+from judge.rules.leet import VOWEL_RUN
+from judge.rules.normalize import normalize
 from judge.rules.termlists import MorphologyFile, read_word_list
 
 _PHONETIC = (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"))

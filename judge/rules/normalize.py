@@ -28,18 +28,10 @@ from importlib import resources
 from typing import NamedTuple
 
 from judge.rules.charrefs import dereferenced, may_hold_references
+from judge.rules.leet import LEET, all_leet, forms
 from judge.rules.rotated import may_be_rotated, upright
 from judge.rules.strokes import may_hold_strokes, strokes_read
 
-LEET = str.maketrans(
-    {
-        "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "6": "g", "7": "t", "8": "b",
-        "9": "g", "@": "a", "$": "s", "!": "i", "+": "t", "|": "l", "€": "e", "£": "l",
-    }
-)
-LEET_ALT = str.maketrans({"1": "l", "|": "i", "!": "l"})
-
-_DIGRAPH_B = re.compile(r"[l|1i]3(?=[a-z0-9@$!+|])")
 MASK = "*"
 # Lowercase look-alikes that Unicode's confusables table leaves out because they are
 # only near-identical (small capitals), but that obfuscators use all the same.
@@ -80,74 +72,11 @@ class Token(NamedTuple):
     @property
     def forms(self) -> tuple[str, ...]:
         """Spellings to look up: as written, leet-folded (and its ambiguous twin)."""
-        return _forms(self.text)
+        return forms(self.text)
 
     @property
     def masked(self) -> bool:
         return MASK in self.text
-
-
-def _all_leet(text: str) -> bool:
-    """Symbols and digits that spell a word of three letters or more, with a symbol among them ("@$$", "@55"; not
-    "7177", which may be a number, nor "$1"), or five digits or more ("80085", "7177135")."""
-    return len(text) >= 3 and (len(text) >= 5 or any(c in "@$!+|€£" for c in text)) and text.translate(LEET).isalpha()
-
-
-@lru_cache(maxsize=65536)
-def _forms(text: str) -> tuple[str, ...]:
-    """The token as written, leet-folded, other readings of it, and (last: what fuzzy matching reads) the folded
-    form with "1", "|", "!" read the other way; a word with every character, or every vowel, doubled, as written and
-    read once."""
-    if text.isalpha():
-        reading = _halved(text) or _vowels_halved(text)
-        return (text, reading) if reading else (text,)
-    has_alpha = any(c.isalpha() for c in text)
-    if not (has_alpha or _all_leet(text)):
-        return (text,)
-    folded = text.translate(LEET)
-    alt = text.translate(LEET_ALT).translate(LEET)
-    readings = []
-    if len(text) >= 5 and text.endswith("8") and has_alpha:  # "masterb8" (not "V8")
-        readings.append((text[:-1] + "ate").translate(LEET))
-    if has_alpha and _DIGRAPH_B.search(text):  # "l3itch", "|3itch": two strokes drawn as a "b"
-        readings.append(_DIGRAPH_B.sub("b", text).translate(LEET))
-    halved = _halved(text) if has_alpha else None  # "ff00cckk": leet, every character doubled
-    if halved:
-        readings += [halved.translate(LEET), halved.translate(LEET_ALT).translate(LEET)]
-    if _INTERLEAVED.fullmatch(text):  # "f*u*c*k", "s+h+i+t": one symbol between every two letters separates them
-        readings.append(re.sub(r"[*+|]", "", text).translate(LEET))
-    if text[0] == "@" and text[1:].isalpha() and len(text) >= 4:  # "@shithead": a handle, as well as a leet "a"
-        readings.append(text[1:])
-    out = [f for f in dict.fromkeys([text, folded, *readings]) if f != alt]
-    return (*out, alt)
-
-
-_RUN = re.compile(r"(.)\1*")
-_INTERLEAVED = re.compile(r"[a-z0-9@$]([*+|])[a-z0-9@$](?:\1[a-z0-9@$])+")
-
-
-def _halved(text: str) -> str | None:
-    """A word with every letter written twice ("ffuucckk", "ff0cckk") read once: no word is spelled so. Symbols and
-    digits are halved when doubled too ("ff00cckk"), and kept when single."""
-    if len(text) < 6:
-        return None
-    runs = [m.group() for m in _RUN.finditer(text)]
-    if any(len(r) % 2 and r[0].isalpha() for r in runs) or not any(r[0].isalpha() for r in runs):
-        return None
-    return "".join(r if len(r) % 2 else r[: len(r) // 2] for r in runs)
-
-
-VOWEL_RUN = re.compile(r"[aeiou]+")
-
-
-def _vowels_halved(text: str) -> str | None:
-    """A word with every vowel written twice ("aassbaag", "fuuckeer") read with each once. English doubles "oo" and
-    "ee" ("cookbook", "teepee"): a word whose doubled vowels are only those is left as it is, as is one with a single
-    vowel doubled, which names do ("Jaap", "Raab"; Dutch "vaag": a stretched letter is read elsewhere)."""
-    runs = VOWEL_RUN.findall(text)
-    if len(runs) < 2 or any(len(r) % 2 or r[::2] != r[1::2] for r in runs) or all(r in ("oo", "ee") for r in runs):
-        return None
-    return VOWEL_RUN.sub(lambda m: m.group()[::2], text)
 
 
 def collapse_repeats(text: str) -> str:
@@ -316,16 +245,25 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             masked = _MASK_INSIDE.search(word) is not None
             stripped = word.rstrip("!") if masked else word.rstrip("!*")
             lead = len(stripped) - len(stripped.lstrip("!+|" if masked else "!*+|"))
+            if lead and _leet_lead(stripped, lead):  # "+w4+", "!nc35+": the leet word's first letter
+                lead = 0
             e = s + len(stripped)
             s += lead
             word = stripped[lead:]
             if not word:
                 continue
-        obf = not word.isalpha() and not word.isdigit() and (any(c.isalpha() for c in word) or _all_leet(word))
+        obf = not word.isalpha() and not word.isdigit() and (any(c.isalpha() for c in word) or all_leet(word))
         if marks and not obf:
             obf = any(k in marks for k in range(s, e))
         append(Token(word, s, e, obf))
     return tokens
+
+
+def _leet_lead(word: str, lead: int) -> bool:
+    """Whether the symbols that open ``word`` are its first letters in leet: the rest is leet too ("+w4+", "!nc35+"),
+    not a word after punctuation ("!sale")."""
+    rest = word[lead:].rstrip("!+|*")
+    return len(word) >= 3 and bool(rest) and not rest.isalpha() and word.translate(LEET).isalpha()
 
 
 _SPELLED_SPACE = re.compile(r"[^\s-]\s+[^\s-]")  # "f.a.g. .h.a.g": a space spelled between two separators

@@ -10,7 +10,8 @@ from collections import defaultdict
 from functools import lru_cache
 
 from judge.rules.inflection import singulars
-from judge.rules.normalize import LEET, Token, collapse_repeats
+from judge.rules.leet import LEET
+from judge.rules.normalize import Token, collapse_repeats
 from judge.rules.termlists import Hit, TermEntry
 
 TRIPLE = re.compile(r"(.)\1{2,}")  # three of a letter or more: stretching, never spelling

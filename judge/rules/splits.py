@@ -16,8 +16,9 @@ from functools import cached_property
 
 from judge.models import Severity
 from judge.rules.inflection import singulars
+from judge.rules.leet import LEET
 from judge.rules.morphology import phonetic
-from judge.rules.normalize import LEET, Token
+from judge.rules.normalize import Token
 from judge.rules.phrases import TRIPLE
 from judge.rules.spellings import WordTables
 from judge.rules.termlists import TermEntry

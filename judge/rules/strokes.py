@@ -1,6 +1,8 @@
 """Letters drawn with several strokes, as leetspeak writes them ("|\\|igger", "c()ck", "|<ike", "\\/\\/hore"), read
 as the letters they draw before a text is tokenized (the "Leet" article of Wikipedia tabulates them). A stroke that
-touches no letter or digit is punctuation ("salt / pepper", "A|B", "Buy 2 | get 1") and stays as it is.
+touches no letter or digit is punctuation ("salt / pepper", "A|B", "Buy 2 | get 1") and stays as it is. So is an
+opening parenthesis, but inside a word that it does not open a parenthesis in, where it is a "c" ("fu(k", "d!(k"; not
+"Egg(s)"), or opening a word when no parenthesis closes after it ("(un+").
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ import re
 
 _STROKES = {"|\\/|": "m", "/\\/\\": "m", "\\/\\/": "w", "|\\|": "n", "/\\/": "n", "|-|": "h", "]-[": "h", "|_|": "u",
             "|<": "k", "|{": "k", "|)": "d", "|_": "l", "\\/": "v", "/\\": "a", "()": "o"}
+_WORDISH = "a-z0-9@$!+|*"  # a letter, a digit, or a leet symbol or mask that stands for one
+_C_STROKE = re.compile(rf"(?<=[{_WORDISH}])\((?=[{_WORDISH}])(?![^\s)]*\))"  # inside a word it opens nothing in
+                       rf"|(?<![^\s])\((?=[{_WORDISH}]{{2}})(?=[{_WORDISH}]*[a-z])(?![^)]*\))")  # opening one, unclosed
 _STROKED = re.compile("(?:" + "|".join(map(re.escape, sorted(_STROKES, key=len, reverse=True))) + ")")
 
 
 def may_hold_strokes(text: str) -> bool:
     """A fast first look: most texts hold no stroke at all."""
-    return "|" in text or "\\" in text or "()" in text
+    return "|" in text or "\\" in text or "(" in text
 
 
 def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
@@ -29,18 +34,19 @@ def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
             runs.append([m])
     drawn_runs = [r for r in runs if r[0].start() > 0 and text[r[0].start() - 1].isalnum()
                   or r[-1].end() < len(text) and text[r[-1].end()].isalnum()]
-    if not drawn_runs:
+    strokes = [(m.start(), m.end(), _STROKES[m.group()]) for run in drawn_runs for m in run]
+    strokes += [(m.start(), m.end(), "c") for m in _C_STROKE.finditer(text)]
+    if not strokes:
         return None
     chars: list[str] = []
     offsets: list[int] = []
     drawn: set[int] = set()
     pos = 0
-    for m in (m for run in drawn_runs for m in run):
-        s, e = m.span()
+    for s, e, letter in sorted(strokes):
         chars += text[pos:s]
         offsets += range(pos, s)
         drawn.add(len(chars))
-        chars.append(_STROKES[m.group()])
+        chars.append(letter)
         offsets.append(s)
         pos = e
     chars += text[pos:]

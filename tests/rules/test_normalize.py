@@ -91,3 +91,18 @@ def test_a_word_with_every_letter_doubled_is_read_once_not_with_its_vowels_alone
 
 def test_a_hash_between_leet_symbols_is_a_masked_letter():
     assert normalize("$#!t happens").text == "$*!t happens"
+
+
+@pytest.mark.parametrize(("text", "token", "reading"), [
+    ("+w4+ snacks", "+w4+", "twat"), ("!nc35+ sale", "!nc35+", "incest"),  # the leet word's first letter kept
+    ("4551!ck sale", "4551!ck", "asslick"),  # "1" an "l" beside "!" an "i"
+])
+def test_leet_words_keep_their_first_letter_and_read_one_as_l_beside_an_i(text: str, token: str, reading: str):
+    first = normalize(text).tokens[0]
+    assert first.text == token and reading in first.forms and first.obfuscated
+
+
+def test_punctuation_before_a_plain_word_is_no_letter():
+    assert texts("!Sale: snacks") == ["sale", "snacks"]
+    assert texts("|Chips dips") == ["chips", "dips"]
+    assert texts("+Plus size") == ["plus", "size"]
