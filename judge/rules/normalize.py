@@ -33,6 +33,7 @@ from judge.rules.rotated import may_be_rotated, upright
 from judge.rules.strokes import may_hold_strokes, strokes_read
 
 MASK = "*"
+_STROKE_TAIL = frozenset("|\\/<{)]-_")  # what follows a stroke drawing's first character ("|<", "|)", "\\/")
 # Lowercase look-alikes that Unicode's confusables table leaves out because they are
 # only near-identical (small capitals), but that obfuscators use all the same.
 NEAR_HOMOGLYPHS = {
@@ -102,9 +103,12 @@ class NormalizedText:
             return (0, 0)
         o_start = self.offsets[start]
         o_end = self.offsets[end - 1] + 1
-        # extend over combining marks that folding dropped
+        # extend over combining marks that folding dropped, and over the rest of a letter drawn in strokes ("|<")
         while o_end < len(self.original) and unicodedata.combining(self.original[o_end]):
             o_end += 1
+        if end - 1 in self.homoglyphs:
+            while o_end < len(self.original) and self.original[o_end] in _STROKE_TAIL:
+                o_end += 1
         return (o_start, o_end)
 
     @property
@@ -125,7 +129,7 @@ _SPACES = str.maketrans("\t\n\r\f\v", "     ")
 # letter ("blo# job", "alaskan #ipeline"), a hashtag alone being no word
 _MASK_CHAR = re.compile(r"[#%?^~•·]")  # a fast first look
 _MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·](?=[a-z0-9@$])|(?<=[a-z0-9@$])[#%?^~•·](?=[a-z])"
-                          r"|(?<=[@$!+])#(?=[@$!+])"  # between leet symbols: "$#!t"
+                          r"|(?<=[@$!+|])#(?=[@$!+|])"  # between leet symbols: "$#!t", "$#|t"
                           r"|(?<![\w#])#(?=[a-z]{2})|(?<=[a-z]{2})#(?![\w#])")
 
 

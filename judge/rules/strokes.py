@@ -11,7 +11,7 @@ import re
 
 _STROKES = {"|\\/|": "m", "/\\/\\": "m", "\\/\\/": "w", "|\\|": "n", "/\\/": "n", "|-|": "h", "]-[": "h", "|_|": "u",
             "|<": "k", "|{": "k", "|)": "d", "|_": "l", "\\/": "v", "/\\": "a", "()": "o"}
-_WORDISH = "a-z0-9@$!+|*"  # a letter, a digit, or a leet symbol or mask that stands for one
+_WORDISH = "a-z0-9@$!+|*€£#"  # a letter, a digit, or a leet symbol or mask that stands for one
 _C_STROKE = re.compile(rf"(?<=[{_WORDISH}])\((?=[{_WORDISH}])(?![^\s)]*\))"  # inside a word it opens nothing in
                        rf"|(?<![^\s])\((?=[{_WORDISH}]{{2}})(?=[{_WORDISH}]*[a-z])(?![^)]*\))")  # opening one, unclosed
 _STROKED = re.compile("(?:" + "|".join(map(re.escape, sorted(_STROKES, key=len, reverse=True))) + ")")
@@ -32,10 +32,15 @@ def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
             runs[-1].append(m)
         else:
             runs.append([m])
-    drawn_runs = [r for r in runs if r[0].start() > 0 and text[r[0].start() - 1].isalnum()
-                  or r[-1].end() < len(text) and text[r[-1].end()].isalnum()]
-    strokes = [(m.start(), m.end(), _STROKES[m.group()]) for run in drawn_runs for m in run]
-    strokes += [(m.start(), m.end(), "c") for m in _C_STROKE.finditer(text)]
+    cs = [(m.start(), m.end(), "c") for m in _C_STROKE.finditer(text)]
+    c_at = {s for s, _, _ in cs}
+
+    def letter(i: int) -> bool:  # a letter, a digit, or a "(" read as a "c" ("fu(|<")
+        return text[i].isalnum() or i in c_at
+
+    drawn_runs = [r for r in runs if r[0].start() > 0 and letter(r[0].start() - 1)
+                  or r[-1].end() < len(text) and letter(r[-1].end())]
+    strokes = [(m.start(), m.end(), _STROKES[m.group()]) for run in drawn_runs for m in run] + cs
     if not strokes:
         return None
     chars: list[str] = []

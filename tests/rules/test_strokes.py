@@ -9,7 +9,8 @@ from tests.rules.test_examples import FUZZY, INDEX
 
 
 @pytest.mark.parametrize(("text", "read"), [
-    ("|\\|igger", "nigger"), ("c()ck", "cock"), ("fu(k", "fuck"), ("d!(k", "d!ck"), ("(unt", "cunt"), ("|)()uche", "douche"), ("\\/\\/h0re", "wh0re"), ("|<ike", "kike"),
+    ("|\\|igger", "nigger"), ("c()ck", "cock"), ("fu(k", "fuck"), ("d!(k", "d!ck"), ("(unt", "cunt"),
+    ("fu(|<", "fuck"),  # a "(" read as a "c" touches the "|<" beside it ("|)()uche", "douche"), ("\\/\\/h0re", "wh0re"), ("|<ike", "kike"),
 ])
 def test_letters_drawn_in_strokes_are_read_as_letters_and_mark_the_word_disguised(text: str, read: str):
     nt = normalize(f"Snacks {text} party")
@@ -27,7 +28,8 @@ def test_strokes_that_touch_no_letter_are_left_as_they_are(text: str):
 
 
 @pytest.mark.parametrize("text", ["|\\|igger snacks", "D()uche chips", "Sh!+ |-|appens sale", "$#!t happens",
-                                  "mo+herfu(ker sale", "(un+ snacks"])
+                                  "mo+herfu(ker sale", "(un+ snacks",
+                                  "$#|t happens", "@$$fµ(|<€r sale"])
 def test_a_term_drawn_in_strokes_or_leet_symbols_is_blocked(text: str):
     assert any(h.entry.severity == "block" for h in INDEX.find(normalize(text), FUZZY))
 
