@@ -13,7 +13,7 @@
   without it, Surge's list, allprofanity and Ofcom's words (``scripts/import_lexicons.py --without profane-words --without
   surge-profanity --without allprofanity --without ofcom``), and that lexicon is measured on profane-words and allprofanity's
   French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same sixteen forms,
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eighteen forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
   is the lexicon built without it, and the shipped one is in-sample.
@@ -86,6 +86,10 @@ HELD_OUT = {
 LANGUAGE = {"allprofanity-french": "fr", "allprofanity-spanish": "es", "allprofanity-german": "de",
             "allprofanity-brazilian": "pt"}  # of a held-out list, when not English
 LEET = str.maketrans({"a": "@", "s": "$", "i": "1", "o": "0", "e": "3", "t": "7"})
+# leet as other generators write it: with digits and "+" ("+w4+", "4551!ck"), and with symbols and strokes ("fµ(|<",
+# "$#|t"; the strokes and symbols of Wikipedia's "Leet" article)
+LEET_DIGITS = str.maketrans({"a": "4", "e": "3", "i": "!", "o": "0", "s": "5", "t": "+", "g": "9", "l": "1", "b": "8"})
+LEET_SYMBOLS = str.maketrans({"a": "@", "e": "€", "i": "|", "o": "()", "s": "$", "c": "(", "k": "|<", "h": "#", "u": "µ"})
 HOMOGLYPH = str.maketrans(
     {"a": "\u0430", "o": "\u043e", "e": "\u0435", "c": "\u0441", "p": "\u0440"}
 )
@@ -112,11 +116,12 @@ UPSIDE_DOWN = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɐqɔpǝɟƃ
 
 
 def obfuscations(term: str) -> dict[str, str]:
-    """The term plain, in the five obfuscations the issue names, and in ten more that obfuscators use: small
+    """The term plain, in the five obfuscations the issue names, and in twelve more that obfuscators use: small
     capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, its
     first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ"),
-    an emoji between its letters ("f🍑u🍑c🍑k"), respelled as it sounds ("bytch", "foock", "zlut") and its middle letter
-    written as an HTML character reference, which a storefront's page shows as the letter ("fu&#99;k")."""
+    an emoji between its letters ("f🍑u🍑c🍑k"), respelled as it sounds ("bytch", "foock", "zlut"), its middle letter
+    written as an HTML character reference, which a storefront's page shows as the letter ("fu&#99;k"), and in leet as
+    other generators write it, with digits ("+w4+") and with symbols and strokes ("fµ(|<")."""
     letters = [i for i, c in enumerate(term) if c.isalpha()]
     mid = letters[len(letters) // 2] if letters else 0
     return {
@@ -131,6 +136,8 @@ def obfuscations(term: str) -> dict[str, str]:
         "emoji_between": "\U0001F351".join(term),
         "by_ear": by_ear(term),
         "char_ref": term[:mid] + f"&#{ord(term[mid])};" + term[mid + 1 :] if letters else term,
+        "leet_digits": term.translate(LEET_DIGITS),
+        "leet_symbols": term.translate(LEET_SYMBOLS),
     }
 
 
