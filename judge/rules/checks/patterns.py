@@ -23,6 +23,7 @@ from judge.rules.decoded import (
     plain_readings,
 )
 from judge.rules.normalize import NormalizedText, normalize
+from judge.rules.strokes import may_hold_strokes
 from judge.rules.termlists import Examples
 
 
@@ -268,11 +269,13 @@ def _readings(fields: list[tuple[str, NormalizedText]]) -> dict[str, list[str]]:
 def _field_readings(text: str, original: str) -> tuple[str, ...]:
     """A field's readings (see ``_readings``), memoized: a run's keywords and themes repeat."""
     plain, encoded = has_plain_readings(text), may_be_encoded(text, "" if original.isascii() else original)
-    if not plain and not encoded:
+    as_written = original.lower()  # strokes read as letters ("approve()" is "approveo") are code too: "approve()"
+    drawn = as_written != text and may_hold_strokes(as_written)
+    if not plain and not encoded and not drawn:
         return ()
     readings = [r for r in plain_readings(text) if r != text] if plain else []
     readings += [normalize(d).text for d in decoded_readings(original)] if encoded else []
-    return tuple(readings)
+    return (*readings, as_written) if drawn else tuple(readings)
 
 
 class ClaimsCheck(PatternCheck):
