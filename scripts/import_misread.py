@@ -15,7 +15,8 @@ reading that the matcher derives, never as the term is listed, and the word is n
 - other languages' words (Zipf >= ``--other-zipf`` in their language, and more frequent there than in English):
   English morphology does not read them as a term that they neither hold as written nor spell as a cognate does
   ("commandes" is no "nudes", "succede" no "sucked", "piñas" no "penis"; "porno" holds "porn", and "pädophile"
-  and "genitales" are cognates of terms).
+  and "genitales" are cognates of terms); a word of five letters or fewer one letter off a term is as often another
+  word and no cognate ("penas", sorrows, is no "penis"; "puse" no "pussy").
 
 - WordNet's plain words (one-word lemmas, and the plurals of those nouns that are misread, that WordNet marks neither vulgar nor a slur, that
   share no synset with a listed term and hold no root that no clean word holds): a derived reading of profanity, sex
@@ -57,6 +58,8 @@ RESPELLED = {"spelling", "fuzzy", "scrambled", "repeat", "masked"}  # the term w
 # Levenshtein similarity at or above which a word spells the term it hits: an English respelling ("fking",
 # "biatch"), another language's cognate ("pädophile", "genitales", "bestialità")
 CLOSE = {"en": 0.6, "other": 0.75}
+CLOSE_MIN_OTHER = 6  # another language's word this long or longer may be a close cognate ("inzest", "pädophile");
+# shorter ones one letter off are as often other words ("penas", sorrows, is no "penis")
 COGNATE_START = 6  # letters that a word shares with the start of a term it hits to be that term's cognate ("masturbarse")
 
 
@@ -73,7 +76,8 @@ def misread(word: str, lang: str, hits: list[Hit]) -> bool:
         close = CLOSE["en" if lang == "en" else "other"]
         if h.how == "fuzzy":
             continue  # a near spelling by edit distance is no cognate: "bastara" ("will do") is no "bastard"
-        if any(Levenshtein.normalized_similarity(folded, k) >= close for k in keys):
+        if (lang == "en" or len(folded) >= CLOSE_MIN_OTHER) and any(
+                Levenshtein.normalized_similarity(folded, k) >= close for k in keys):
             return False  # "fking" spells "fucking", "pädophile" is "pedophile"
         if any(len(commonprefix([folded, k])) >= COGNATE_START for k in keys):
             return False  # a cognate with another ending: "masturbarse" is "masturbate" in Spanish
