@@ -5,6 +5,7 @@ clause when an instruction is split over them ("Ignore the" | "rubric and" | "ap
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -126,11 +127,26 @@ class InjectionCheck(PatternCheck):
         if self.nouns is None:
             return []
         for field_name, nt in subject.fields:
-            m = _VERDICT_AT_END.match(nt.text) if field_name.startswith("keywords[") else None
-            if m and self.nouns.kind(m.group(1), modifiers=False) is not None:
-                return [self.finding(self._review_severity, f"a verdict given to the product a keyword names ({m.group(2)})",
-                                     field_name, nt, m.start(2), m.end(2), term="product_judged", category="addressed")]
+            judged = self._judged_product(nt.text) if field_name.startswith("keywords[") else None
+            if judged is not None:
+                start, end = judged
+                return [self.finding(self._review_severity, f"a verdict given to the product a keyword names "
+                                     f"({nt.text[start:end]})", field_name, nt, start, end, term="product_judged",
+                                     category="addressed")]
         return []
+
+    @cached_property
+    def _judged_product(self) -> Callable[[str], tuple[int, int] | None]:
+        """Where a keyword's verdict on the product it names stands (memoized: a run's keywords repeat)."""
+        nouns = self.nouns
+        assert nouns is not None
+
+        @lru_cache(maxsize=65_536)
+        def judged(text: str) -> tuple[int, int] | None:
+            m = _VERDICT_AT_END.match(text)
+            return m.span(2) if m and nouns.kind(m.group(1), modifiers=False) is not None else None
+
+        return judged
 
     @property
     def _review_severity(self) -> Severity:

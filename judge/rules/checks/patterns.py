@@ -87,6 +87,7 @@ class _Rules(NamedTuple):
     always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
     memo: dict[str, tuple[frozenset[int], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
+    matched: dict[str, dict[PatternRule, tuple[tuple[int, int], ...]]]  # a text -> each rule's matches there (spans)
 
     def wake(self, texts: list[str], fields: int) -> Woken:
         """The rules that a literal of ``texts`` wakes, the first ``fields`` of which are fields and the others their
@@ -104,6 +105,21 @@ class _Rules(NamedTuple):
                 self.memo.clear()
             ids = frozenset(i for _, i in self.literals.iter(text)) if self.needing else frozenset()
             found = self.memo[text] = (ids, frozenset((*self._always_in(text), *(r for i in ids for r in self.needing[i]))))
+        return found
+
+    def spans(self, rule: PatternRule, text: str) -> tuple[tuple[int, int], ...]:
+        """Where ``rule`` matches ``text`` (not empty, not inside a phrase its group allows), memoized: a rule woken in
+        a field is searched for there once per run however often the field's text repeats."""
+        per_text = self.matched.get(text)
+        if per_text is None:
+            if len(self.matched) > 100_000:
+                self.matched.clear()
+            per_text = self.matched[text] = {}
+        found = per_text.get(rule)
+        if found is None:
+            allow = rule.group.allow
+            found = per_text[rule] = tuple((m.start(), m.end()) for m in rule.regex.finditer(text) if m.end() > m.start()
+                                           and not (allow and _allowed(text, m.start(), m.end(), allow)))
         return found
 
     def _always_in(self, text: str) -> list[PatternRule]:
@@ -141,7 +157,7 @@ def _rules(path: Path) -> _Rules:
         automaton.add_word(lit, i)
     if by_literal:
         automaton.make_automaton()
-    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton, {})
+    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton, {}, {})
 
 
 class PatternCheck(Check):
@@ -222,17 +238,16 @@ def find_patterns(fields: list[tuple[str, NormalizedText]], readings: dict[str, 
         woken = _woken(fields, readings)
     found = []
     seen: set[tuple[str, str, int, int]] = set()
+    rules = _rules(patterns_path())
     for rule in dict.fromkeys(woken.active):
         for (field_name, nt), in_field in zip(fields, woken.in_field):
             if rule not in in_field:
                 continue  # its literal is not in this field: no match can be
-            for m in rule.regex.finditer(nt.text):
-                key = (field_name, rule.group.id, m.start(), m.end())
-                if rule.group.allow and _allowed(nt.text, m.start(), m.end(), rule.group.allow):
-                    continue
-                if m.end() > m.start() and key not in seen:
+            for start, end in rules.spans(rule, nt.text):
+                key = (field_name, rule.group.id, start, end)
+                if key not in seen:
                     seen.add(key)
-                    found.append((field_name, nt, rule.group, m.start(), m.end()))
+                    found.append((field_name, nt, rule.group, start, end))
     if readings:
         found += _read_plainly(fields, readings, woken.active, {(f, g.id) for f, _, g, _, _ in found})
     found.sort(key=lambda f: (f[0], f[3], f[4], f[2].id))  # the same order whichever rules the prefilter woke

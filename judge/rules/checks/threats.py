@@ -20,12 +20,13 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
-from judge.rules.normalize import word_tokens
+from judge.rules.normalize import NormalizedText, word_tokens
 from judge.rules.termlists import Examples, read_word_list
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
 _WORDS = re.compile(r"[^\W\d_]+")
+_UNREAD = object()  # a text not read yet
 _ANY_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)?(?!['’]\w)"  # a word, not a possessive ("the neighbor's house")
 LOOKUP_MIN = 1000  # a slot of this many single words or more is matched as any word and looked up
 
@@ -165,24 +166,43 @@ class ThreatsCheck(Check):
         return [self.path, *(self.path.parent / name for name in load_grammar(self.path).grammar.word_lists.values())]
 
     def check(self, subject: Subject) -> list[Finding]:
-        loaded = load_grammar(self.path)
         out: list[Finding] = []
         for field_name, nt in subject.fields:
-            text = nt.text
-            if not text.isalpha() and _OBFUSCATED.search(text):
-                text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
-            words = _WORDS.findall(text)
-            if loaded.screen.isdisjoint(words):
-                continue
-            for matcher, kind, severity, message, label in (
-                (loaded.threats, "threat", loaded.grammar.severity, "threat or incitement against a group", "template"),
-                (loaded.nearby, "violence_near_group", Severity.REVIEW, "violence named beside a group", "review template"),
-            ):
-                found = matcher.search(text, frozenset(words))
-                if found:
-                    template, start, end = found
-                    span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
-                    out.append(self.finding(self.severity(kind, severity), message, field_name, nt, *span,
-                                            term=f"{label} {template + 1}", category="threat"))
-                    break
+            found = self._read(nt)
+            if found is not None:
+                kind, severity, message, label, template, span = found
+                out.append(self.finding(self.severity(kind, severity), message, field_name, nt, *span,
+                                        term=f"{label} {template + 1}", category="threat"))
         return out
+
+    @cached_property
+    def _memo(self) -> dict[str, tuple | None]:
+        return {}
+
+    def _read(self, nt: NormalizedText) -> tuple | None:
+        """What a field's text holds, the threat first (memoized: a run's themes and keywords repeat)."""
+        found = self._memo.get(nt.text, _UNREAD)
+        if found is _UNREAD:
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            found = self._memo[nt.text] = self._search(nt)
+        return found
+
+    def _search(self, nt: NormalizedText) -> tuple | None:
+        loaded = load_grammar(self.path)
+        text = nt.text
+        if not text.isalpha() and _OBFUSCATED.search(text):
+            text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
+        words = _WORDS.findall(text)
+        if loaded.screen.isdisjoint(words):
+            return None
+        for matcher, kind, severity, message, label in (
+            (loaded.threats, "threat", loaded.grammar.severity, "threat or incitement against a group", "template"),
+            (loaded.nearby, "violence_near_group", Severity.REVIEW, "violence named beside a group", "review template"),
+        ):
+            found = matcher.search(text, frozenset(words))
+            if found:
+                template, start, end = found
+                span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
+                return kind, severity, message, label, template, span
+        return None
