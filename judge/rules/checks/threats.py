@@ -134,6 +134,17 @@ def _anchor(entry: str) -> str:
     return max(_WORDS.findall(entry) or [entry], key=len)
 
 
+class ThreatRead(NamedTuple):
+    """What a text holds: which matcher's template, where (None, None: the whole field, read with its leet folded)."""
+
+    kind: str  # "threat", or "violence_near_group"
+    severity: Severity
+    message: str
+    label: str
+    template: int
+    span: tuple[int | None, int | None]
+
+
 class LoadedGrammar(NamedTuple):
     grammar: ThreatGrammar
     threats: Matcher  # a threat's structure: the grammar's severity
@@ -170,16 +181,15 @@ class ThreatsCheck(Check):
         for field_name, nt in subject.fields:
             found = self._read(nt)
             if found is not None:
-                kind, severity, message, label, template, span = found
-                out.append(self.finding(self.severity(kind, severity), message, field_name, nt, *span,
-                                        term=f"{label} {template + 1}", category="threat"))
+                out.append(self.finding(self.severity(found.kind, found.severity), found.message, field_name, nt,
+                                        *found.span, term=f"{found.label} {found.template + 1}", category="threat"))
         return out
 
     @cached_property
-    def _memo(self) -> dict[str, tuple | None]:
+    def _memo(self) -> dict[str, ThreatRead | None]:
         return {}
 
-    def _read(self, nt: NormalizedText) -> tuple | None:
+    def _read(self, nt: NormalizedText) -> ThreatRead | None:
         """What a field's text holds, the threat first (memoized: a run's themes and keywords repeat)."""
         found = self._memo.get(nt.text, _UNREAD)
         if found is _UNREAD:
@@ -188,7 +198,7 @@ class ThreatsCheck(Check):
             found = self._memo[nt.text] = self._search(nt)
         return found
 
-    def _search(self, nt: NormalizedText) -> tuple | None:
+    def _search(self, nt: NormalizedText) -> ThreatRead | None:
         loaded = load_grammar(self.path)
         text = nt.text
         if not text.isalpha() and _OBFUSCATED.search(text):
@@ -204,5 +214,5 @@ class ThreatsCheck(Check):
             if found:
                 template, start, end = found
                 span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
-                return kind, severity, message, label, template, span
+                return ThreatRead(kind, severity, message, label, template, span)
         return None
