@@ -213,7 +213,7 @@ class SpellingMatching(WordTables):
     def _emphasized(self, text: str) -> list[TermEntry]:
         """The term a word spells with letters inside it set in markdown's emphasis ("f**u**ck", "sh*i*t"), as a page
         that renders markdown shows it."""
-        plain = _EMPHASIS.sub(r"\2", text) if "*" in text else text
+        plain = _EMPHASIS.sub(r"\2", text)  # a masked token: it holds a "*"
         return list(self.exact.get(plain, ())) if plain != text and "*" not in plain else []
 
     def _heavily_masked(self, text: str) -> list[TermEntry]:

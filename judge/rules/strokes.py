@@ -35,11 +35,11 @@ def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
     cs = [(m.start(), m.end(), "c") for m in _C_STROKE.finditer(text)]
     c_at = {s for s, _, _ in cs}
 
-    def letter(i: int) -> bool:  # a letter, a digit, or a "(" read as a "c" ("fu(|<")
+    def touches_letter(i: int) -> bool:  # a letter, a digit, or a "(" read as a "c" ("fu(|<")
         return text[i].isalnum() or i in c_at
 
-    drawn_runs = [r for r in runs if r[0].start() > 0 and letter(r[0].start() - 1)
-                  or r[-1].end() < len(text) and letter(r[-1].end())]
+    drawn_runs = [r for r in runs if r[0].start() > 0 and touches_letter(r[0].start() - 1)
+                  or r[-1].end() < len(text) and touches_letter(r[-1].end())]
     strokes = [(m.start(), m.end(), _STROKES[m.group()]) for run in drawn_runs for m in run] + cs
     if not strokes:
         return None

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from judge.config import load_yaml
 from judge.models import Severity
 from judge.rules.checks.sentences import SENTENCE, Sentence, read_words
+from judge.rules.memo import BoundedMemo
 from judge.rules.termlists import Examples, read_word_list
 
 ORDER = "order"  # an order verb opening a clause
@@ -31,7 +32,6 @@ _TAGGED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|[✓✔☑✅]\s*([^,.;:!?()\
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
-_UNREAD: Any = object()  # a text not read yet
 _SCREENED_OUT: Any = object()  # a text that the screen passed over (no rule can hold in it)
 
 
@@ -168,7 +168,7 @@ class CompiledGrammar:
         self.alone = frozenset(wholly.alone if wholly else ())
         self.weak = frozenset(wholly.weak if wholly else ())
         self.dense = grammar.dense
-        self.read: dict[str, Any] = {}  # each text's reading (a hit, None or screened out): a run's keywords repeat
+        self.read: BoundedMemo[str, Any] = BoundedMemo(_MEMO_MAX)  # each text's reading (a hit, None or screened out)
 
     def _screen(self) -> tuple[frozenset[str], dict[str, list[frozenset[str]]]]:
         """The words of the screened classes, and their phrases as sets of words, each under its longest word: a text
@@ -197,12 +197,7 @@ class CompiledGrammar:
         return None if found is _SCREENED_OUT else found
 
     def _read(self, text: str) -> Any:
-        found = self.read.get(text, _UNREAD)
-        if found is _UNREAD:
-            if len(self.read) >= _MEMO_MAX:
-                self.read.clear()
-            found = self.read[text] = self._find(text)
-        return found
+        return self.read.read(text, lambda: self._find(text))
 
     def find_across(self, texts: list[str]) -> tuple[int, Addressed] | None:
         """A rule's classes met only across consecutive fields read as one clause (a theme "Note to the", keywords

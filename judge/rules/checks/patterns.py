@@ -22,6 +22,7 @@ from judge.rules.decoded import (
     may_be_encoded,
     plain_readings,
 )
+from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, normalize
 from judge.rules.strokes import may_hold_strokes
 from judge.rules.termlists import Examples
@@ -73,6 +74,7 @@ def load_patterns(path: Path) -> PatternFile:
 
 
 _DIGIT = re.compile(r"\d")
+_MEMO_MAX = 100_000  # texts whose literals and matches are kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,8 +88,8 @@ class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
     always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
     literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
-    memo: dict[str, tuple[frozenset[int], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
-    matched: dict[str, dict[PatternRule, tuple[tuple[int, int], ...]]]  # a text -> each rule's matches there (spans)
+    memo: BoundedMemo[str, tuple[frozenset[int], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
+    matched: BoundedMemo[str, dict[PatternRule, tuple[tuple[int, int], ...]]]  # a text -> each rule's matches (spans)
 
     def wake(self, texts: list[str], fields: int) -> Woken:
         """The rules that a literal of ``texts`` wakes, the first ``fields`` of which are fields and the others their
@@ -99,22 +101,16 @@ class _Rules(NamedTuple):
     def _read(self, text: str) -> tuple[frozenset[int], frozenset[PatternRule]]:
         """The numbers of the literals in ``text``, and the rules that may match it: those the literals wake and those
         that need none (see ``_always_in``)."""
-        found = self.memo.get(text)
-        if found is None:
-            if len(self.memo) > 100_000:
-                self.memo.clear()
-            ids = frozenset(i for _, i in self.literals.iter(text)) if self.needing else frozenset()
-            found = self.memo[text] = (ids, frozenset((*self._always_in(text), *(r for i in ids for r in self.needing[i]))))
-        return found
+        return self.memo.read(text, lambda: self._literals_in(text))
+
+    def _literals_in(self, text: str) -> tuple[frozenset[int], frozenset[PatternRule]]:
+        ids = frozenset(i for _, i in self.literals.iter(text)) if self.needing else frozenset()
+        return ids, frozenset((*self._always_in(text), *(r for i in ids for r in self.needing[i])))
 
     def spans(self, rule: PatternRule, text: str) -> tuple[tuple[int, int], ...]:
         """Where ``rule`` matches ``text`` (not empty, not inside a phrase its group allows), memoized: a rule woken in
         a field is searched for there once per run however often the field's text repeats."""
-        per_text = self.matched.get(text)
-        if per_text is None:
-            if len(self.matched) > 100_000:
-                self.matched.clear()
-            per_text = self.matched[text] = {}
+        per_text = self.matched.read(text, dict)
         found = per_text.get(rule)
         if found is None:
             allow = rule.group.allow
@@ -157,7 +153,8 @@ def _rules(path: Path) -> _Rules:
         automaton.add_word(lit, i)
     if by_literal:
         automaton.make_automaton()
-    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton, {}, {})
+    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton, BoundedMemo(_MEMO_MAX),
+                  BoundedMemo(_MEMO_MAX))
 
 
 class PatternCheck(Check):

@@ -20,13 +20,13 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
+from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, word_tokens
 from judge.rules.termlists import Examples, read_word_list
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
 _WORDS = re.compile(r"[^\W\d_]+")
-_UNREAD = object()  # a text not read yet
 _ANY_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)?(?!['’]\w)"  # a word, not a possessive ("the neighbor's house")
 LOOKUP_MIN = 1000  # a slot of this many single words or more is matched as any word and looked up
 
@@ -186,17 +186,12 @@ class ThreatsCheck(Check):
         return out
 
     @cached_property
-    def _memo(self) -> dict[str, ThreatRead | None]:
-        return {}
+    def _memo(self) -> BoundedMemo[str, ThreatRead | None]:
+        return BoundedMemo(100_000)
 
     def _read(self, nt: NormalizedText) -> ThreatRead | None:
         """What a field's text holds, the threat first (memoized: a run's themes and keywords repeat)."""
-        found = self._memo.get(nt.text, _UNREAD)
-        if found is _UNREAD:
-            if len(self._memo) > 100_000:
-                self._memo.clear()
-            found = self._memo[nt.text] = self._search(nt)
-        return found
+        return self._memo.read(nt.text, lambda: self._search(nt))
 
     def _search(self, nt: NormalizedText) -> ThreatRead | None:
         loaded = load_grammar(self.path)
