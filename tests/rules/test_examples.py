@@ -138,7 +138,8 @@ def test_code_check_examples(case: dict):
     if case["check"] == "vocabulary":
         cfg = cfg.model_copy(update={"enabled": True, "path": str(POLICIES / "examples" / "vocabulary.txt")})
     check = CODE_CHECKS[case["check"]](cfg, CheckEnv())
-    cand = Candidate(id="x", placement="p", theme=case["theme"], keywords=case["keywords"])
+    cand = Candidate(id="x", placement="p", theme=case["theme"], keywords=case["keywords"],
+                     description=case.get("description"))
     rules = {f.term for f in check.check(Subject(cand))}
     assert (case["rule"] in rules) == (case["expect"] == "hit"), f"{case}: got {rules}"
 
