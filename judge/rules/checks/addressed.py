@@ -267,7 +267,7 @@ class CompiledGrammar:
                 found[start] = (phrase, frozenset([name]))
             elif w in self.wholly_words:
                 found[i] = (w, self.wholly_classes.intersection(self.classes_of[w]))
-            elif w not in self.function_words and w not in self.softeners and not w.isdigit():
+            elif w not in self.function_words and w not in self.softeners and not w[0].isdigit():  # "7.1" a number
                 return None
         classes = [c for _, c in found.values()]
         if (tag and classes) or any(not self.alone.isdisjoint(c) for c in classes) \

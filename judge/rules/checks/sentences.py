@@ -9,7 +9,7 @@ import re
 
 SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")  # "0.99" and "4.2" end no sentence
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
-WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+")
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*")  # "4.5" is one number ("4.5/5" is no "5/5")
 # a French or Italian article or pronoun elided before a word ("l'évaluation", "dell'IA") is not part of it: dropped
 # at the start of each word of a text in one pass (not inside one: "re-l'eau")
 _ELIDED = re.compile(r"(?<![^\W\d_])(?<!['’-])(?:l|d|j|m|n|s|t|c|qu|dell|dall|nell|sull|all|un)['’](?=[^\W\d_])")
