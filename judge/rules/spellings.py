@@ -56,6 +56,8 @@ def flagged(entries: list[TermEntry]) -> list[TermEntry]:
     """The entries to block or review (not those that only inform)."""
     return [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
 
+_VOWELS = frozenset("aeiou")
+
 
 class WordTables:
     """What the matching mixins read of :class:`~judge.rules.lexicon.TermIndex`: its look-ups, its morphology and
@@ -149,6 +151,10 @@ class SpellingMatching(WordTables):
                          and (len(form) >= _REVERSED_MIN and not tok.obfuscated or m.strong(e.key))]
             if backwards:
                 return tuple((e, "reversed", 0) for e in backwards)
+            pig = [e for r in pig_latin(form) for e in self.exact.get(r, ()) if e.severity == Severity.BLOCK
+                   and m.strong_or_root(e.key)]
+            if pig:  # "uckfay", "itshay": a root in Pig Latin
+                return tuple((e, "pig latin", 0) for e in pig)
         return ()
 
     def _spoken(self, form: str) -> tuple[str, ...]:
@@ -312,3 +318,16 @@ class SpellingMatching(WordTables):
                                 or k in self.disguisable and len(entries[0].key) >= 4 and rest in m.common):
                     return tuple((e, "compound", 0) for e in entries)
         return ()
+
+
+def pig_latin(word: str) -> tuple[str, ...]:
+    """What ``word`` may say in Pig Latin, where a word's opening consonants move to its end before "ay" ("uckfay":
+    "fuck", "itshay": "shit", "itchbay": "bitch"), and a word that opens on a vowel takes "way" ("assway")."""
+    if len(word) < 5 or not word.endswith("ay"):
+        return ()
+    stem = word[:-2]
+    out = [stem[-k:] + stem[:-k] for k in (1, 2, 3) if k < len(stem) and not _VOWELS.intersection(stem[-k:])
+           and stem[0] in _VOWELS]
+    if stem.endswith("w") and stem[0] in _VOWELS:
+        out.append(stem[:-1])
+    return tuple(out)

@@ -10,6 +10,7 @@ import pytest
 from judge.models import Severity
 from judge.rules.lexicon import Hit
 from judge.rules.normalize import normalize
+from judge.rules.spellings import pig_latin
 from judge.rules.termlists import TermEntry
 from tests.rules.test_examples import FUZZY, INDEX
 
@@ -342,3 +343,14 @@ def test_words_that_only_slang_knows_are_compounds(text: str, flagged: bool):
 ])
 def test_a_word_masked_but_for_its_initial_is_read_as_censored(text: str, flagged: bool):
     assert bool(_blocked(text)) == flagged, _blocked(text)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("uckfay party", True), ("itshay snacks", True), ("itchbay treats", True), ("ockcay ring", True),
+    ("holiday party", False), ("Sunday roast", False), ("okay snacks", False), ("essay prize", False),
+    ("unnyfay snacks", False),  # "funny" in Pig Latin: no term
+])
+def test_a_strong_root_in_pig_latin_is_caught(text: str, flagged: bool):
+    found = [how for _, how in _blocked(text)]
+    assert ("pig latin" in found) == flagged, found
+    assert "fuck" in pig_latin("uckfay") and "ass" in pig_latin("assway") and pig_latin("today") == ()
