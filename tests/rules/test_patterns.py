@@ -24,6 +24,10 @@ def test_literals_are_derived_from_the_regex_ast():
     # spellings too many to join: each part that a match needs ("approve", not the quotes around it)
     quoted = r"""\s["'“‘]?(?:approve|accept|pass)["'”’]?\s"""
     assert prefilter.required_literals(quoted) == frozenset({"approve", "accept", "pass"})
+    # a literal after a \b is needed at a word's start: "ok" in "smoked" wakes no "\bok\b"
+    assert prefilter.required(r"\b(?:ok|okay)\b") == (frozenset({"ok"}), True)
+    assert prefilter.required(r"\b(?:a|b)?ok") == (frozenset({"ok", "aok", "bok"}), True)  # "ok" covers no "aok" there
+    assert prefilter.required(r"\.(?:com|net)\b")[1] is False and prefilter.required(r"x?ok\b")[1] is False
 
 
 def test_a_rule_without_literals_is_searched_for_where_it_may_match():
@@ -42,10 +46,12 @@ def _all_examples() -> list[str]:
 def test_a_pattern_that_matches_always_contains_one_of_its_literals(group: pat.PatternGroup):
     texts = _all_examples()  # every group's examples
     for pattern in group.patterns:
-        lits = prefilter.required_literals(pattern)
-        for text in texts if lits is not None else ():
+        found = prefilter.required(pattern)
+        for text in texts if found is not None else ():
             if re.search(pattern, text, re.IGNORECASE | re.MULTILINE):
-                assert any(lit in text.lower() for lit in lits), (pattern, text, lits)
+                lits, at_start = found
+                where = r"(?<!\w){}" if at_start else "{}"
+                assert any(re.search(where.format(re.escape(lit)), text.lower()) for lit in lits), (pattern, text, lits)
 
 
 def test_without_the_private_parser_every_pattern_runs_and_finds_the_same(monkeypatch: pytest.MonkeyPatch):

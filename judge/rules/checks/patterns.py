@@ -15,7 +15,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import data_dir
 from judge.rules.checks.base import Check, Subject
-from judge.rules.checks.prefilter import required_kind, required_literals
+from judge.rules.checks.prefilter import required, required_kind
 from judge.rules.decoded import (
     decoded_readings,
     has_plain_readings,
@@ -86,26 +86,33 @@ class PatternRule:
 
 class _Rules(NamedTuple):
     needing: tuple[tuple[PatternRule, ...], ...]  # the rules that need a literal, by the literal's number
+    needing_at_start: tuple[tuple[PatternRule, ...], ...]  # ... those that need it at a word's start ("\bok\b")
     always: tuple[PatternRule, ...]  # the few that no literal wakes: they run on every field that may hold a match
-    literals: ahocorasick.Automaton  # every literal -> its number: all of them found in one pass over a text
-    memo: BoundedMemo[str, tuple[frozenset[int], frozenset[PatternRule]]]  # a text -> what it wakes (see _read)
+    order: dict[PatternRule, int]  # each rule's place in the file: woken rules are tried in it
+    literals: ahocorasick.Automaton  # every literal -> (its number, its length): all found in one pass over a text
+    memo: BoundedMemo[str, tuple[frozenset[PatternRule], frozenset[PatternRule]]]  # a text -> what it wakes (_read)
     matched: BoundedMemo[str, dict[PatternRule, tuple[tuple[int, int], ...]]]  # a text -> each rule's matches (spans)
 
     def wake(self, texts: list[str], fields: int) -> Woken:
         """The rules that a literal of ``texts`` wakes, the first ``fields`` of which are fields and the others their
         readings: each text is read once (memoized: a run's keywords repeat)."""
         read = [self._read(text) for text in texts]
-        every = sorted(frozenset().union(*(ids for ids, _ in read)))
-        return Woken([*self.always, *(r for i in every for r in self.needing[i])], [rules for _, rules in read[:fields]])
+        woken = frozenset().union(*(rules for rules, _ in read))
+        return Woken([*self.always, *sorted(woken, key=self.order.__getitem__)], [rules for _, rules in read[:fields]])
 
-    def _read(self, text: str) -> tuple[frozenset[int], frozenset[PatternRule]]:
-        """The numbers of the literals in ``text``, and the rules that may match it: those the literals wake and those
-        that need none (see ``_always_in``)."""
+    def _read(self, text: str) -> tuple[frozenset[PatternRule], frozenset[PatternRule]]:
+        """The rules that the literals of ``text`` wake, and the rules that may match it: those and those that need
+        none (see ``_always_in``)."""
         return self.memo.read(text, lambda: self._literals_in(text))
 
-    def _literals_in(self, text: str) -> tuple[frozenset[int], frozenset[PatternRule]]:
-        ids = frozenset(i for _, i in self.literals.iter(text)) if self.needing else frozenset()
-        return ids, frozenset((*self._always_in(text), *(r for i in ids for r in self.needing[i])))
+    def _literals_in(self, text: str) -> tuple[frozenset[PatternRule], frozenset[PatternRule]]:
+        woken: set[PatternRule] = set()
+        for end, (i, length) in self.literals.iter(text) if self.needing else ():
+            woken.update(self.needing[i])
+            start = end - length + 1
+            if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+                woken.update(self.needing_at_start[i])
+        return frozenset(woken), frozenset((*self._always_in(text), *woken))
 
     def spans(self, rule: PatternRule, text: str) -> tuple[tuple[int, int], ...]:
         """Where ``rule`` matches ``text`` (not empty, not inside a phrase its group allows), memoized: a rule woken in
@@ -127,7 +134,7 @@ class _Rules(NamedTuple):
 
 class Woken(NamedTuple):
     """The rules that may match a subject: ``active``, those that a literal of a field or of a reading wakes (the few
-    that need none first, then by literal), and ``in_field``, for each field, those that its own literals wake and
+    that need none first, then in the file's order), and ``in_field``, for each field, those that its own literals wake and
     those that need none and may match there (a rule needs its literal in the text it matches: it is searched for in
     those fields only)."""
 
@@ -137,24 +144,28 @@ class Woken(NamedTuple):
 
 @lru_cache(maxsize=8)
 def _rules(path: Path) -> _Rules:
-    by_literal: dict[str, list[PatternRule]] = {}
+    by_literal: dict[str, tuple[list[PatternRule], list[PatternRule]]] = {}  # anywhere, at a word's start
     always: list[PatternRule] = []
+    order: dict[PatternRule, int] = {}
     for g in load_patterns(path).groups:
         for p in g.patterns:
-            lits = required_literals(p)
-            rule = PatternRule(g, re.compile(p, re.IGNORECASE | re.MULTILINE), required_kind(p) if lits is None else None)
-            if lits is None:
+            found = required(p)
+            rule = PatternRule(g, re.compile(p, re.IGNORECASE | re.MULTILINE), required_kind(p) if found is None else None)
+            order[rule] = len(order)
+            if found is None:
                 always.append(rule)
-            else:
-                for lit in lits:
-                    by_literal.setdefault(lit, []).append(rule)
+                continue
+            lits, at_start = found
+            for lit in lits:
+                by_literal.setdefault(lit, ([], []))[at_start].append(rule)
     automaton = ahocorasick.Automaton()
     for i, lit in enumerate(by_literal):
-        automaton.add_word(lit, i)
+        automaton.add_word(lit, (i, len(lit)))
     if by_literal:
         automaton.make_automaton()
-    return _Rules(tuple(map(tuple, by_literal.values())), tuple(always), automaton, BoundedMemo(_MEMO_MAX),
-                  BoundedMemo(_MEMO_MAX))
+    return _Rules(tuple(tuple(anywhere) for anywhere, _ in by_literal.values()),
+                  tuple(tuple(at_start) for _, at_start in by_literal.values()), tuple(always), order, automaton,
+                  BoundedMemo(_MEMO_MAX), BoundedMemo(_MEMO_MAX))
 
 
 class PatternCheck(Check):
