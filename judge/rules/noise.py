@@ -33,7 +33,7 @@ STRONG, WEAK = 1.0, 0.5
 
 _TOKEN = re.compile(r"\S+")
 _CODE_SYMBOLS = frozenset("[]{}\\`^=|~_<>")
-_EDGE = "\"'“”‘’«»()*_.,!?;:"  # punctuation and emphasis a word of copy wears at its edges
+_EDGE = "\"'“”‘’«»()*_.,!?;:`"  # punctuation, emphasis and code quotes a word of copy wears at its edges
 _NEUTRAL = re.compile(r"[|/•·\-–—~>»<«:;!?.,*&+%$#@]+|->|=>|<-|<3|[:;]-?[()DPp]|\(:|[()]")  # separators, emoticons
 _MARKDOWN = re.compile(r"\[([^\[\]\s](?:[^\[\]\n]{0,78}[^\[\]\s])?)\](?:\((?:https?://|www\.|/)[^()\s]*\))?")  # a link or a "[label]"
 _ESCAPED_QUOTE = re.compile(r"\\+[\"']")

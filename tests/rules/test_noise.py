@@ -32,6 +32,7 @@ COPY = [
     "iPhone users: DM us @freshmarket or email hello@shop.example, #TacoTuesday #Foodie",
     "Fresh Effects {Everything Off!} Deluxe Make-Up Removal Wet Cloths and \\\"Constant Comment\\\" Black Tea",
     "Allergy relief: Umcka ColdCare Mint-Menthol, Fexofenadine HCl 60 mg/Antihistamine, Danimals Squeezables",
+    "Use `SAVE10` or `FREESHIP` at checkout: `kisser' and `smiler' are informal terms for `face'",  # code, TeX quotes
 ]
 
 
