@@ -76,7 +76,8 @@ class InjectionConfig(PatternsConfig):
     food_nouns: str | None = "terms/food_nouns.txt"
     goods_nouns: str | None = "terms/goods_nouns.txt"
     # token noise (an optimized adversarial suffix's kind, judge/rules/noise.py): a window of this many tokens that
-    # weighs noise_threshold or more is reviewed; None: not read
+    # weighs noise_threshold or more is reviewed (``severity: {token_noise: block}`` blocks it); None: not read; a word
+    # of noise_words weighs nothing
     noise_window: int = Field(10, ge=3)
     noise_threshold: float | None = Field(3.0, gt=1.0)
     noise_words: list[str] = ["terms/common_words_en.txt", "terms/rare_words_en.txt", "terms/common_words_other.txt"]

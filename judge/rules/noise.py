@@ -16,7 +16,7 @@ attacks against aligned language models"), read here without a language model, t
 A window of ``window`` tokens is noise when its tokens weigh ``threshold`` or more, at least two of them strong
 (symbols, code, case). Copy's own symbols weigh nothing: Markdown's emphasis at a word's edges, its links and
 bracketed labels ("[NEW]"), separators ("|", "•", "->", ">>"), emoticons, hashtags, handles, addresses, escaped
-quotes."""
+quotes, code spans and TeX quotes ("`SAVE10`", "`kisser'")."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def find_noise(text: str, window: int, threshold: float, words: Collection[str])
     in ``words`` (lowercase) weighs nothing."""
     if not may_be_noise(text):
         return None
-    tokens = [m for m in _TOKEN.finditer(_ESCAPED_QUOTE.sub("'", _MARKDOWN.sub(_label, text)))]
+    tokens = list(_TOKEN.finditer(_ESCAPED_QUOTE.sub("'", _MARKDOWN.sub(_label, text))))
     strong = [_strong(m.group(0)) for m in tokens]
     for i in range(1, len(tokens)):  # "! ! !": an optimizer's filler (French puts one before a "!", never a run)
         strong[i] = strong[i] or (_BANG.fullmatch(tokens[i].group(0)) is not None
@@ -92,11 +92,11 @@ def _label(m: re.Match[str]) -> str:
 
 def _strong(token: str) -> bool:
     """Code's symbols alone or inside a word, or a case change no brand makes."""
-    if _NEUTRAL.fullmatch(token) or _URL_OR_HANDLE.fullmatch(token.strip(_EDGE)):
-        return False
     core = token.strip(_EDGE)
-    if _EMPHASIS.fullmatch(token) or not core:
-        return not core and any(c in _CODE_SYMBOLS for c in token)
+    if not core:
+        return any(c in _CODE_SYMBOLS for c in token)  # "_)", "[`"
+    if _NEUTRAL.fullmatch(token) or _EMPHASIS.fullmatch(token) or _URL_OR_HANDLE.fullmatch(core):
+        return False
     return (any(c in _CODE_SYMBOLS for c in core) or _INNER_EMPHASIS.search(core) is not None
             or _ODD_CASE.search(core) is not None)
 

@@ -72,6 +72,9 @@ def test_the_injection_check_reviews_noise_in_a_field_and_the_policy_may_turn_it
     found = [f for f in check.check(_subject("Pasta night. " + NOISE[3])) if f.category == "noise"]
     assert [(f.field, f.severity, f.term) for f in found] == [("description", Severity.REVIEW, "token_noise")]
     assert "[orangeFactor" in found[0].message and found[0].text.startswith("[")
+    strict = InjectionCheck(InjectionConfig(grammar=None, severity={"token_noise": "block"}), CheckEnv(tmp_path))
+    assert [f.severity for f in strict.check(_subject("Pasta night. " + NOISE[3])) if f.category == "noise"] == [
+        Severity.BLOCK]
     off = InjectionCheck(InjectionConfig(grammar=None, noise_threshold=None), CheckEnv(tmp_path))
     assert not [f for f in off.check(_subject("Pasta night. " + NOISE[3])) if f.category == "noise"]
     assert not [f for f in check.check(_subject(COPY[0])) if f.category == "noise"]

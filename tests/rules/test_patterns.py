@@ -16,14 +16,14 @@ from judge.rules.checks.base import Subject
 
 
 def test_literals_are_derived_from_the_regex_ast():
-    assert prefilter.required_literals(r"\bfree\s+shipping\b") == frozenset({"shipping"})  # the longer literal
-    assert prefilter.required_literals(r"\.(?:com|net)\b") == frozenset({".com", ".net"})
-    assert prefilter.required_literals(r"[a-z]+\d+") is None  # nothing literal: the pattern always runs
+    assert prefilter.required(r"\bfree\s+shipping\b")[0] == frozenset({"shipping"})  # the longer literal
+    assert prefilter.required(r"\.(?:com|net)\b")[0] == frozenset({".com", ".net"})
+    assert prefilter.required(r"[a-z]+\d+") is None  # nothing literal: the pattern always runs
     # a class written out is a literal, and characters beyond ASCII are the rarest one: check marks, not "ok"
-    assert prefilter.required_literals(r"[✓✔]+\s*(?:ok|pass)\s*[✓✔]+") == frozenset({"✓", "✔"})
+    assert prefilter.required(r"[✓✔]+\s*(?:ok|pass)\s*[✓✔]+")[0] == frozenset({"✓", "✔"})
     # spellings too many to join: each part that a match needs ("approve", not the quotes around it)
     quoted = r"""\s["'“‘]?(?:approve|accept|pass)["'”’]?\s"""
-    assert prefilter.required_literals(quoted) == frozenset({"approve", "accept", "pass"})
+    assert prefilter.required(quoted)[0] == frozenset({"approve", "accept", "pass"})
     # a literal after a \b is needed at a word's start: "ok" in "smoked" wakes no "\bok\b"
     assert prefilter.required(r"\b(?:ok|okay)\b") == (frozenset({"ok"}), True)
     assert prefilter.required(r"\b(?:a|b)?ok") == (frozenset({"ok", "aok", "bok"}), True)  # "ok" covers no "aok" there
@@ -72,7 +72,7 @@ def test_without_the_private_parser_every_pattern_runs_and_finds_the_same(monkey
     assert sum(map(len, with_prefilter)) >= 10  # the examples do hit
     pat._rules.cache_clear()
     monkeypatch.setattr(prefilter, "_parser", None)
-    assert prefilter.required_literals(r"\bfree\b") is None
+    assert prefilter.required(r"\bfree\b") is None
     assert findings() == with_prefilter
     pat._rules.cache_clear()
 

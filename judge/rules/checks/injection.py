@@ -153,11 +153,10 @@ class InjectionCheck(PatternCheck):
         out, words = [], load_words(self.noise_paths)
         for field_name, nt in subject.fields:
             noise = None if field_name in flagged else find_noise(nt.original, self.cfg.noise_window, threshold, words)
-            if noise is not None:
-                out.append(self.finding(self._review_severity, f"token noise, as an optimized adversarial suffix "
-                                        f"writes it ({' '.join(noise.tokens[:6])})", field_name, span=(noise.start,
-                                        noise.end), text=nt.original[noise.start:noise.end], term="token_noise",
-                                        category="noise"))
+            if noise is not None:  # a review unless the policy's ``severity`` names token_noise
+                out.append(self.rule("token_noise", Severity.REVIEW, f"token noise, as an optimized adversarial suffix "
+                                     f"writes it ({' '.join(noise.tokens[:6])})", field_name, span=(noise.start,
+                                     noise.end), text=nt.original[noise.start:noise.end], category="noise"))
         return out
 
     @cached_property

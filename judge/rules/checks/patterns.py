@@ -134,9 +134,9 @@ class _Rules(NamedTuple):
 
 class Woken(NamedTuple):
     """The rules that may match a subject: ``active``, those that a literal of a field or of a reading wakes (the few
-    that need none first, then in the file's order), and ``in_field``, for each field, those that its own literals wake and
-    those that need none and may match there (a rule needs its literal in the text it matches: it is searched for in
-    those fields only)."""
+    that need none first, then in the file's order), and ``in_field``, for each field, those that its own literals
+    wake and those that need none and may match there (a rule needs its literal in the text it matches: it is searched
+    for in those fields only)."""
 
     active: list[PatternRule]
     in_field: list[frozenset[PatternRule]]

@@ -14,20 +14,15 @@ except ImportError:  # elsewhere there is no prefilter: every pattern runs (same
     _parser = None
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    r"""Strings of which every match of ``pattern`` contains at least one (lowercase).
+def required(pattern: str) -> tuple[frozenset[str], bool] | None:
+    r"""Strings of which every match of ``pattern`` contains at least one (lowercase), and whether it holds one at a
+    word's start (after ``\b``, ``^``, ``\W*``, a mark: ``\bok\b`` is not in "smoked"; the strings then open on a letter
+    or digit).
 
     ``None`` when no such set can be derived; the pattern then always runs. This is
     the prefilter idea of RE2 and codesearch, reduced to what our patterns need:
     adjacent literal parts are concatenated (``\.(?:com|net)`` -> ``.com``, ``.net``).
     """
-    found = required(pattern)
-    return None if found is None else found[0]
-
-
-def required(pattern: str) -> tuple[frozenset[str], bool] | None:
-    r"""The strings of :func:`required_literals`, and whether every match holds one at a word's start: a ``\b``
-    before the literals, which open on a letter or digit (``\bok\b`` is not in "smoked")."""
     if _parser is None:
         return None
     try:
