@@ -80,3 +80,19 @@ def test_violence_beside_a_group_is_sent_to_review_and_a_threat_blocked(tmp_path
     check = ThreatsCheck(ThreatsConfig(grammar=str(path)), CheckEnv(tmp_path))
     found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
     assert [f.severity for f in found] == severities
+
+
+@pytest.mark.parametrize(("theme", "severities"), [
+    ("k i l l the teachers", [Severity.BLOCK]),  # letters spelled out
+    ("kill_the_teachers", [Severity.BLOCK]),  # joined by underscores
+    ("Kill. The. Teachers. Gas chamber jews.", [Severity.BLOCK]),  # one word a sentence: the reading's threat wins
+    ("skill the teachers", []),
+])
+def test_a_threat_is_read_in_the_fields_plain_readings_too(tmp_path: Path, theme: str, severities: list):
+    path = _grammar(tmp_path, review_templates=["{violence}\\b.*?\\b{target}"],
+                    slots={"slay": ["kill"], "curse": ["death to"], "violence": ["gas chamber"], "target": ["jews"]},
+                    screen=["slay", "curse", "target"])
+    check = ThreatsCheck(ThreatsConfig(grammar=str(path)), CheckEnv(tmp_path))
+    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
+    assert [f.severity for f in found] == severities
+    assert all(f.span == (0, len(theme)) for f in found)  # a reading's match spans the field

@@ -20,6 +20,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
+from judge.rules.decoded import has_plain_readings, plain_readings
 from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, word_tokens
 from judge.rules.termlists import Examples, read_word_list
@@ -194,10 +195,20 @@ class ThreatsCheck(Check):
         return self._memo.read(nt.text, lambda: self._search(nt))
 
     def _search(self, nt: NormalizedText) -> ThreatRead | None:
-        loaded = load_grammar(self.path)
+        """The field as written (its leet folded: "k1ll" -> "kill"), then its plain readings: letters spelled out or
+        joined by underscores, one word a sentence ("k i l l", "kill_all", "Kill. All. Them.")."""
         text = nt.text
         if not text.isalpha() and _OBFUSCATED.search(text):
-            text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))  # "k1ll" -> "kill"
+            text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))
+        found = self._search_text(text, text is nt.text)
+        if (found is None or found.kind != "threat") and has_plain_readings(nt.text):  # a reading's threat comes first
+            read = (f for r in plain_readings(nt.text) if r != nt.text and (f := self._search_text(r, False)))
+            found = next((f for f in read if f.kind == "threat" or found is None), found)
+        return found
+
+    def _search_text(self, text: str, as_written: bool) -> ThreatRead | None:
+        """What ``text`` holds, the threat first; a match in a reading other than the field ``as_written`` spans it."""
+        loaded = load_grammar(self.path)
         words = _WORDS.findall(text)
         if loaded.screen.isdisjoint(words):
             return None
@@ -208,6 +219,6 @@ class ThreatsCheck(Check):
             found = matcher.search(text, frozenset(words))
             if found:
                 template, start, end = found
-                span = (start, end) if text is nt.text else (None, None)  # a folded match: the whole field
+                span = (start, end) if as_written else (None, None)  # a folded or read match: the whole field
                 return ThreatRead(kind, severity, message, label, template, span)
         return None
