@@ -96,3 +96,13 @@ def test_a_threat_is_read_in_the_fields_plain_readings_too(tmp_path: Path, theme
     found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
     assert [f.severity for f in found] == severities
     assert all(f.span == (0, len(theme)) for f in found)  # a reading's match spans the field
+
+
+@pytest.mark.parametrize(("theme", "flagged"), [
+    ("#killallimmigrants", True), ("Kill allimmigrants BBQ", True), ("killthejews now", True),
+    ("#killthelights movie night", False), ("#beattheheat popsicles", False), ("#feedthekids lunch", False),
+])
+def test_a_threat_glued_into_one_token_is_read_apart(theme: str, flagged: bool):
+    check = ThreatsCheck(ThreatsConfig(), CheckEnv())
+    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
+    assert bool(found) == flagged, found

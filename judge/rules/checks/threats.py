@@ -129,6 +129,27 @@ class Matcher:
         return None
 
 
+_LONG = re.compile(r"[^\W\d_]{9,}")
+
+
+def _unglued(text: str, pieces: frozenset[str]) -> str:
+    """``text`` with each long token that the grammar's words make up wholly read apart ("#killallimmigrants" -> "kill
+    all immigrants"), or as it is."""
+    return _LONG.sub(lambda m: " ".join(_split(m.group(), pieces) or [m.group()]), text) if _LONG.search(text) else text
+
+
+@lru_cache(maxsize=65_536)
+def _split(token: str, pieces: frozenset[str]) -> tuple[str, ...] | None:
+    """``token`` as two or more of ``pieces`` in a row, the longest first at each step, if it is made of them."""
+    for end in range(len(token), 1, -1):
+        head = token[:end]
+        if head in pieces and head != token:
+            rest = (token[end:],) if token[end:] in pieces else _split(token[end:], pieces)
+            if rest is not None:
+                return (head, *rest)
+    return None
+
+
 def _anchor(entry: str) -> str:
     """The word of a slot's entry that a text must hold for it to match: its longest ("person" of "white person",
     "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
@@ -151,6 +172,7 @@ class LoadedGrammar(NamedTuple):
     threats: Matcher  # a threat's structure: the grammar's severity
     nearby: Matcher  # violence near a group: review
     screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
+    pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
 
 
 @lru_cache(maxsize=4)
@@ -161,7 +183,9 @@ def load_grammar(path: Path) -> LoadedGrammar:
             grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
     screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
-    return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen)
+    pieces = frozenset(w for words in grammar.slots.values() for w in words if _WORDS.fullmatch(w) and len(w) > 1)
+    return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
+                         pieces)
 
 
 class ThreatsCheck(Check):
@@ -201,10 +225,15 @@ class ThreatsCheck(Check):
         if not text.isalpha() and _OBFUSCATED.search(text):
             text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))
         found = self._search_text(text, text is nt.text)
-        if (found is None or found.kind != "threat") and has_plain_readings(nt.text):  # a reading's threat comes first
-            read = (f for r in plain_readings(nt.text) if r != nt.text and (f := self._search_text(r, False)))
+        if found is None or found.kind != "threat":  # a reading's threat comes first
+            readings = [*(plain_readings(nt.text) if has_plain_readings(nt.text) else ()), _unglued(text, self._pieces)]
+            read = (f for r in dict.fromkeys(readings) if r != text and (f := self._search_text(r, False)))
             found = next((f for f in read if f.kind == "threat" or found is None), found)
         return found
+
+    @cached_property
+    def _pieces(self) -> frozenset[str]:
+        return load_grammar(self.path).pieces
 
     def _search_text(self, text: str, as_written: bool) -> ThreatRead | None:
         """What ``text`` holds, the threat first; a match in a reading other than the field ``as_written`` spans it."""
