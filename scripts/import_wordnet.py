@@ -132,13 +132,17 @@ def hyponyms_of(nouns: Nouns, words: list[str], pointers: tuple[str, ...] = ("~"
     return under
 
 
+AUXILIARIES = frozenset({"be", "have", "do", "can", "may", "will", "shall", "must"})
+
+
 def person_nouns(offsets: dict[str, list[str]], nouns: Nouns, wordnet: Path) -> list[str]:
     """One-word common nouns whose first sense is a person (``noun.person``: "teacher", "traitor", "neighbour"; not
     "star", whose first sense is a star, nor "fry", whose is a man named Fry), with their plurals (WordNet's own where it
     lists one: "children"), a hyphenated one joined too ("coworkers"): the people a threat may name. A noun that is an
-    adjective too counts in the plural only ("the drys", not "dry turkey")."""
+    adjective too counts in the plural only ("the drys", not "dry turkey"); an auxiliary verb's noun not at all ("the
+    haves": "expanding gas have become" names nobody)."""
     people = {w for w, os in offsets.items() if nouns.lex[os[0]] == PERSON and w in nouns.lemmas[os[0]]  # a name is Capitalized
-              and w.isascii() and w.replace("-", "").isalpha()}
+              and w.isascii() and w.replace("-", "").isalpha() and w not in AUXILIARIES}
     adjectives = {line.split(" ", 1)[0] for line in (wordnet / "index.adj").read_text("utf-8").splitlines() if line[:1] != " "}
     plurals: dict[str, list[str]] = {}
     for line in (wordnet / "noun.exc").read_text("utf-8").splitlines():
