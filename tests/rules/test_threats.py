@@ -74,12 +74,16 @@ def test_a_slot_that_neither_the_slots_nor_a_word_list_define_is_refused(tmp_pat
     ("chili for the jews", []),
 ])
 def test_violence_beside_a_group_is_sent_to_review_and_a_threat_blocked(tmp_path: Path, theme: str, severities: list):
+    assert [f.severity for f in _killing_grammar_findings(tmp_path, theme)] == severities
+
+
+def _killing_grammar_findings(tmp_path: Path, theme: str) -> list:
+    """What a small grammar (killing a person; a gas chamber beside "jews", reviewed) finds in ``theme``."""
     path = _grammar(tmp_path, review_templates=["{violence}\\b.*?\\b{target}"],
                     slots={"slay": ["kill"], "curse": ["death to"], "violence": ["gas chamber"], "target": ["jews"]},
                     screen=["slay", "curse", "target"])
     check = ThreatsCheck(ThreatsConfig(grammar=str(path)), CheckEnv(tmp_path))
-    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
-    assert [f.severity for f in found] == severities
+    return check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
 
 
 @pytest.mark.parametrize(("theme", "severities"), [
@@ -89,11 +93,7 @@ def test_violence_beside_a_group_is_sent_to_review_and_a_threat_blocked(tmp_path
     ("skill the teachers", []),
 ])
 def test_a_threat_is_read_in_the_fields_plain_readings_too(tmp_path: Path, theme: str, severities: list):
-    path = _grammar(tmp_path, review_templates=["{violence}\\b.*?\\b{target}"],
-                    slots={"slay": ["kill"], "curse": ["death to"], "violence": ["gas chamber"], "target": ["jews"]},
-                    screen=["slay", "curse", "target"])
-    check = ThreatsCheck(ThreatsConfig(grammar=str(path)), CheckEnv(tmp_path))
-    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
+    found = _killing_grammar_findings(tmp_path, theme)
     assert [f.severity for f in found] == severities
     assert all(f.span == (0, len(theme)) for f in found)  # a reading's match spans the field
 
