@@ -106,3 +106,9 @@ def test_a_threat_glued_into_one_token_is_read_apart(theme: str, flagged: bool):
     check = ThreatsCheck(ThreatsConfig(), CheckEnv())
     found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
     assert bool(found) == flagged, found
+
+
+@pytest.mark.parametrize(("theme", "flagged"), [("ki11 the teachers", True), ("k1ll the teachers", True),
+                                                ("fi11 the teachers' mugs", False)])
+def test_each_reading_of_a_leet_digit_is_tried(tmp_path: Path, theme: str, flagged: bool):
+    assert bool(_killing_grammar_findings(tmp_path, theme)) == flagged  # "1" is an "i" or an "l"

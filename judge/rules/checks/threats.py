@@ -219,14 +219,17 @@ class ThreatsCheck(Check):
         return self._memo.read(nt.text, lambda: self._search(nt))
 
     def _search(self, nt: NormalizedText) -> ThreatRead | None:
-        """The field as written (its leet folded: "k1ll" -> "kill"), then its plain readings: letters spelled out or
-        joined by underscores, one word a sentence ("k i l l", "kill_all", "Kill. All. Them.")."""
-        text = nt.text
+        """The field as written (its leet folded: "k1ll" -> "kill"), then its other readings: the leet's other letters
+        ("ki11" -> "kill", not "kiii"), letters spelled out or joined by underscores, one word a sentence ("k i l l",
+        "kill_all", "Kill. All. Them."), glued words apart."""
+        text, other = nt.text, nt.text
         if not text.isalpha() and _OBFUSCATED.search(text):
-            text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in word_tokens(nt))
+            tokens = word_tokens(nt)
+            text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in tokens)
+            other = " ".join(t.forms[-1] for t in tokens)
         found = self._search_text(text, text is nt.text)
         if found is None or found.kind != "threat":  # a reading's threat comes first
-            readings = [*(plain_readings(nt.text) if has_plain_readings(nt.text) else ()), _unglued(text, self._pieces)]
+            readings = [other, *(plain_readings(nt.text) if has_plain_readings(nt.text) else ()), _unglued(text, self._pieces)]
             read = (f for r in dict.fromkeys(readings) if r != text and (f := self._search_text(r, False)))
             found = next((f for f in read if f.kind == "threat" or found is None), found)
         return found
