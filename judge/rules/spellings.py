@@ -56,7 +56,8 @@ def flagged(entries: list[TermEntry]) -> list[TermEntry]:
     """The entries to block or review (not those that only inform)."""
     return [e for e in entries if e.severity in (Severity.BLOCK, Severity.REVIEW)]
 
-_VOWELS = frozenset("aeiou")
+
+_VOWELS = frozenset("aeiou")  # Pig Latin's: a word's opening consonants move to its end
 
 
 class WordTables:

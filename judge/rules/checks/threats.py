@@ -9,6 +9,7 @@ of single words is matched as any word, which is then looked up (an alternation 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
-from judge.rules.decoded import has_plain_readings, plain_readings
+from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, word_tokens
 from judge.rules.termlists import Examples, read_word_list
@@ -129,7 +130,7 @@ class Matcher:
         return None
 
 
-_LONG = re.compile(r"[^\W\d_]{9,}")
+_LONG = re.compile(r"[a-z]{9,}")  # a normalized text's long token (folded to ASCII)
 
 
 def _unglued(text: str, pieces: frozenset[str]) -> str:
@@ -203,8 +204,9 @@ class ThreatsCheck(Check):
 
     def check(self, subject: Subject) -> list[Finding]:
         out: list[Finding] = []
+        readings = subject_readings(subject)  # the injection patterns' readings: read once for both checks
         for field_name, nt in subject.fields:
-            found = self._read(nt)
+            found = self._read(nt, readings.get(field_name, ()))
             if found is not None:
                 out.append(self.finding(self.severity(found.kind, found.severity), found.message, field_name, nt,
                                         *found.span, term=f"{found.label} {found.template + 1}", category="threat"))
@@ -214,29 +216,25 @@ class ThreatsCheck(Check):
     def _memo(self) -> BoundedMemo[str, ThreatRead | None]:
         return BoundedMemo(100_000)
 
-    def _read(self, nt: NormalizedText) -> ThreatRead | None:
+    def _read(self, nt: NormalizedText, readings: Sequence[str]) -> ThreatRead | None:
         """What a field's text holds, the threat first (memoized: a run's themes and keywords repeat)."""
-        return self._memo.read(nt.text, lambda: self._search(nt))
+        return self._memo.read(nt.text, lambda: self._search(nt, readings))
 
-    def _search(self, nt: NormalizedText) -> ThreatRead | None:
+    def _search(self, nt: NormalizedText, readings: Sequence[str]) -> ThreatRead | None:
         """The field as written (its leet folded: "k1ll" -> "kill"), then its other readings: the leet's other letters
-        ("ki11" -> "kill", not "kiii"), letters spelled out or joined by underscores, one word a sentence ("k i l l",
-        "kill_all", "Kill. All. Them."), glued words apart."""
+        ("ki11" -> "kill", not "kiii"), the field's plain readings (letters spelled out or joined by underscores, one
+        word a sentence: "k i l l", "kill_all", "Kill. All. Them."), glued words apart."""
         text, other = nt.text, nt.text
         if not text.isalpha() and _OBFUSCATED.search(text):
             tokens = word_tokens(nt)
             text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in tokens)
             other = " ".join(t.forms[-1] for t in tokens)
         found = self._search_text(text, text is nt.text)
-        if found is None or found.kind != "threat":  # a reading's threat comes first
-            readings = [other, *(plain_readings(nt.text) if has_plain_readings(nt.text) else ()), _unglued(text, self._pieces)]
-            read = (f for r in dict.fromkeys(readings) if r != text and (f := self._search_text(r, False)))
-            found = next((f for f in read if f.kind == "threat" or found is None), found)
-        return found
-
-    @cached_property
-    def _pieces(self) -> frozenset[str]:
-        return load_grammar(self.path).pieces
+        if found is not None and found.kind == "threat":
+            return found
+        others = {r: None for r in (other, *readings, _unglued(text, load_grammar(self.path).pieces)) if r != text}
+        read = (f for r in others if (f := self._search_text(r, False)))  # a reading's threat comes first
+        return next((f for f in read if f.kind == "threat" or found is None), found)
 
     def _search_text(self, text: str, as_written: bool) -> ThreatRead | None:
         """What ``text`` holds, the threat first; a match in a reading other than the field ``as_written`` spans it."""
