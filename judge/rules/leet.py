@@ -20,8 +20,12 @@ _DIGRAPH_B = re.compile(r"[l|1i]3(?=[a-z0-9@$!+|])")
 
 def all_leet(text: str) -> bool:
     """Symbols and digits that spell a word of three letters or more, with a symbol among them ("@$$", "@55"; not
-    "7177", which may be a number, nor "$1"), or five digits or more ("80085", "7177135")."""
-    return len(text) >= 3 and (len(text) >= 5 or any(c in "@$!+|€£" for c in text)) and text.translate(LEET).isalpha()
+    "7177", which may be a number, nor "$1"), or five digits or more ("80085", "7177135"); one letter may be masked
+    ("$*!+")."""
+    if len(text) < 3 or len(text) < 5 and not any(c in "@$!+|€£" for c in text):
+        return False
+    folded = text.translate(LEET)
+    return folded.isalpha() or folded.count("*") == 1 and folded.replace("*", "").isalpha()
 
 
 @lru_cache(maxsize=65536)

@@ -129,7 +129,9 @@ _SPACES = str.maketrans("\t\n\r\f\v", "     ")
 # letter ("blo# job", "alaskan #ipeline"), a hashtag alone being no word
 _MASK_CHAR = re.compile(r"[#%?^~•·]")  # a fast first look
 _MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·](?=[a-z0-9@$])|(?<=[a-z0-9@$])[#%?^~•·](?=[a-z])"
-                          r"|(?<=[@$!+|])#(?=[@$!+|])"  # between leet symbols: "$#!t", "$#|t"
+                          r"|(?<=[0-9@$!+|€£])#(?=[0-9@$!+|€£]*[a-z])"  # among leet symbols: "$#!t", "5#|t"
+                          r"|(?<=[a-z])#(?=[!+|€£])"  # before one: "r@g#€@d"
+                          r"|(?<![\w#])#(?=[@$!|€£])"  # opening a word of leet symbols: "#@rd"
                           r"|(?<![\w#])#(?=[a-z]{2})|(?<=[a-z]{2})#(?![\w#])")
 
 
@@ -246,7 +248,7 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
                 continue
             # sentence punctuation is not obfuscation: trim "!" and "*" at the ends, keep "@ss" (and the masks at
             # the ends of a masked word: "f*ckf*c*")
-            masked = _MASK_INSIDE.search(word) is not None
+            masked = _MASK_INSIDE.search(word) is not None or _hash_at_edge(nt, word, s, e)
             stripped = word.rstrip("!") if masked else word.rstrip("!*")
             lead = len(stripped) - len(stripped.lstrip("!+|" if masked else "!*+|"))
             if lead and _leet_lead(stripped, lead):  # "+w4+", "!nc35+": the leet word's first letter
@@ -261,6 +263,15 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             obf = any(k in marks for k in range(s, e))
         append(Token(word, s, e, obf))
     return tokens
+
+
+def _hash_at_edge(nt: NormalizedText, word: str, s: int, e: int) -> bool:
+    """Whether a mask at ``word``'s edge was written "#" beside its letters, which is a letter ("b!t(#", "#@rd"), not
+    punctuation (a footnote's "*")."""
+    o = nt.original
+    if word[0] == MASK and o[nt.offsets[s]] == "#" and not o[nt.offsets[s] + 1 : nt.offsets[s] + 2].isalpha():
+        return True  # "#@rd": not a hashtag ("#hits")
+    return word[-1] == MASK and o[nt.offsets[e - 1]] == "#"
 
 
 def _leet_lead(word: str, lead: int) -> bool:

@@ -29,9 +29,19 @@ def test_strokes_that_touch_no_letter_are_left_as_they_are(text: str):
 
 @pytest.mark.parametrize("text", ["|\\|igger snacks", "D()uche chips", "Sh!+ |-|appens sale", "$#!t happens",
                                   "mo+herfu(ker sale", "(un+ snacks",
-                                  "$#|t happens", "@$$fµ(|<€r sale"])
+                                  "$#|t happens", "@$$fµ(|<€r sale",
+                                  # a word drawn in symbols alone: "(" a "c" and "#" an "h" in it
+                                  "(()(|< sale", "(#|n|< party", "#@rd(()r€ deals", "r@g#€@d picks", "b17(# snacks",
+                                  "$#|+ happens", "f µ ( |< sale", "d|(|<#()l€ chips"])
 def test_a_term_drawn_in_strokes_or_leet_symbols_is_blocked(text: str):
     assert any(h.entry.severity == "block" for h in INDEX.find(normalize(text), FUZZY))
+
+
+@pytest.mark.parametrize("text", ["#hits of summer", "Egg( salad", "Chips ( 12 oz ) party", "(12 pack) sodas",
+                                  "Top #1 picks", "#itch relief lotion", "Save $*$ today", "a | b | c snacks",
+                                  "Rate us 5#1 :-( sad", "Brunch (c) 2024"])
+def test_symbols_that_draw_no_term_find_nothing(text: str):
+    assert not INDEX.find(normalize(text), FUZZY)
 
 
 def test_strokes_are_read_beside_other_scripts_and_offsets_still_point_at_the_original():
