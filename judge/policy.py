@@ -214,6 +214,8 @@ class ThreatsConfig(_Strict):
     enabled: bool = True
     grammar: str = "grammars/threats.yaml"
     severity: dict[str, Severity] = {}  # {"threat": review} to send to review instead
+    # words that are never read as a grammar word misspelt ("escapes" is no "escapees"; "kil" is read "kill")
+    words: list[str] = ["terms/common_words_en.txt", "terms/common_words_other.txt"]
 
 
 class ChecksConfig(_Strict):

@@ -22,11 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
-
-from judge.rules.termlists import read_word_list
 
 NONWORD_MIN = 5  # shorter unknown pieces are abbreviations and units ("oz", "Bi", "BF")
 STRONG, WEAK = 1.0, 0.5
@@ -105,8 +101,3 @@ def _weak(token: str, words: Collection[str]) -> float:
     """A piece of five letters or more that is no word."""
     return WEAK if any(len(p) >= NONWORD_MIN and p.lower() not in words for p in _PIECE.findall(token)) else 0.0
 
-
-@lru_cache(maxsize=4)
-def load_words(paths: tuple[Path, ...]) -> frozenset[str]:
-    """The words of the lists at ``paths``, one set."""
-    return frozenset(w for path in paths for w in read_word_list(path, "noise word list"))

@@ -7,6 +7,7 @@ a fuzzy-matching switch and the ``hit``/``ok`` examples that the test suite runs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,12 @@ def read_word_list(path: Path, what: str) -> list[str]:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read {what}: {e}") from e
     return [w for line in lines if (w := line.strip()) and not w.startswith("#")]
+
+
+@lru_cache(maxsize=8)
+def load_word_set(paths: tuple[Path, ...]) -> frozenset[str]:
+    """The words of the word lists at ``paths``, one set (loaded once a process: checks share lists)."""
+    return frozenset(w for path in paths for w in read_word_list(path, "word list"))
 
 
 class TermSpec(_Strict):

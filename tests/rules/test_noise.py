@@ -7,9 +7,10 @@ from judge.policy import InjectionConfig
 from judge.resources import data_dir
 from judge.rules.checks.base import CheckEnv, Subject
 from judge.rules.checks.injection import InjectionCheck
-from judge.rules.noise import find_noise, load_words
+from judge.rules.noise import find_noise
+from judge.rules.termlists import load_word_set
 
-WORDS = load_words(tuple(data_dir("policies") / "terms" / name for name in
+WORDS = load_word_set(tuple(data_dir("policies") / "terms" / name for name in
                          ("common_words_en.txt", "rare_words_en.txt", "common_words_other.txt")))
 
 # suffixes in the manner of an optimizer's (sub-word pieces, code's symbols, case changed mid-word), written here

@@ -30,9 +30,10 @@ from judge.rules.checks.patterns import (
     subject_readings,
 )
 from judge.rules.decoded import masked_judge_words
-from judge.rules.noise import find_noise, load_words, may_be_noise
+from judge.rules.noise import find_noise, may_be_noise
 from judge.rules.normalize import NormalizedText, normalize
 from judge.rules.nouns import NounClasses, load_noun_classes
+from judge.rules.termlists import load_word_set
 
 
 class InjectionCheck(PatternCheck):
@@ -150,7 +151,7 @@ class InjectionCheck(PatternCheck):
         threshold = self.cfg.noise_threshold
         if threshold is None or not may_be_noise("\n".join(nt.original for _, nt in subject.fields)):
             return []
-        out, words = [], load_words(self.noise_paths)
+        out, words = [], load_word_set(self.noise_paths)
         for field_name, nt in subject.fields:
             noise = None if field_name in flagged else find_noise(nt.original, self.cfg.noise_window, threshold, words)
             if noise is not None:  # a review unless the policy's ``severity`` names token_noise

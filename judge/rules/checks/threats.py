@@ -23,8 +23,8 @@ from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
-from judge.rules.normalize import NormalizedText, word_tokens
-from judge.rules.termlists import Examples, read_word_list
+from judge.rules.normalize import NormalizedText, collapse_repeats, word_tokens
+from judge.rules.termlists import Examples, load_word_set, read_word_list
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
@@ -174,6 +174,7 @@ class LoadedGrammar(NamedTuple):
     nearby: Matcher  # violence near a group: review
     screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
     pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
+    respelled: dict[str, str]  # a piece's letters with repeats collapsed -> the piece ("kil" -> "kill"), when one only
 
 
 @lru_cache(maxsize=4)
@@ -186,7 +187,33 @@ def load_grammar(path: Path) -> LoadedGrammar:
     screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
     pieces = frozenset(w for words in grammar.slots.values() for w in words if _WORDS.fullmatch(w) and len(w) > 1)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
-                         pieces)
+                         pieces, _by_collapsed(pieces))
+
+
+def _by_collapsed(pieces: frozenset[str]) -> dict[str, str]:
+    """Each piece of three letters or more by its letters with repeats collapsed, when no other piece collapses alike
+    and no piece is spelled so."""
+    keyed: dict[str, set[str]] = {}
+    for piece in pieces:
+        if len(piece) >= 3:
+            keyed.setdefault(collapse_repeats(piece), set()).add(piece)
+    return {key: next(iter(found)) for key, found in keyed.items() if len(found) == 1 and key not in pieces}
+
+
+def _respelled(text: str, loaded: LoadedGrammar, known: frozenset[str]) -> str:
+    """``text`` with each word of three letters or more, no piece and no ``known`` word, that spells a piece with a
+    letter doubled or undoubled read as that piece ("kil all", "kiill all" -> "kill all"; not "of" as "off", nor
+    "escapes" as "escapees"), or as it is; read only in a text that names a group."""
+    if loaded.screen.isdisjoint(_WORDS.findall(text)):
+        return text
+
+    def read(m: re.Match[str]) -> str:
+        word = m.group()
+        if len(word) < 3 or word in loaded.pieces or word in known:
+            return word
+        return loaded.respelled.get(collapse_repeats(word), word)
+
+    return _WORDS.sub(read, text)
 
 
 class ThreatsCheck(Check):
@@ -198,9 +225,14 @@ class ThreatsCheck(Check):
     def path(self) -> Path:
         return resolve_data_file(self.cfg.grammar, "policies", self.ctx.base_dir).resolve()
 
+    @cached_property
+    def word_paths(self) -> tuple[Path, ...]:
+        return tuple(resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in self.cfg.words)
+
     @property
     def data_files(self) -> list[Path]:
-        return [self.path, *(self.path.parent / name for name in load_grammar(self.path).grammar.word_lists.values())]
+        grammar = load_grammar(self.path).grammar
+        return [self.path, *(self.path.parent / name for name in grammar.word_lists.values()), *self.word_paths]
 
     def check(self, subject: Subject) -> list[Finding]:
         out: list[Finding] = []
@@ -232,7 +264,9 @@ class ThreatsCheck(Check):
         found = self._search_text(text, text is nt.text)
         if found is not None and found.kind == "threat":
             return found
-        others = {r: None for r in (other, *readings, _unglued(text, load_grammar(self.path).pieces)) if r != text}
+        loaded = load_grammar(self.path)
+        respelled = _respelled(text, loaded, load_word_set(self.word_paths))
+        others = {r: None for r in (other, *readings, _unglued(text, loaded.pieces), respelled) if r != text}
         read = (f for r in others if (f := self._search_text(r, False)))  # a reading's threat comes first
         return next((f for f in read if f.kind == "threat" or found is None), found)
 
