@@ -174,7 +174,7 @@ class LoadedGrammar(NamedTuple):
     nearby: Matcher  # violence near a group: review
     screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
     pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
-    respelled: dict[str, str]  # a piece's letters with repeats collapsed -> the piece ("kil" -> "kill"), when one only
+    respelled: dict[str, tuple[str, ...]]  # letters with repeats collapsed -> the pieces so spelled ("kil": "kill")
 
 
 @lru_cache(maxsize=4)
@@ -191,27 +191,25 @@ def load_grammar(path: Path) -> LoadedGrammar:
 
 
 def _by_collapsed(pieces: frozenset[str]) -> dict[str, str]:
-    """Each piece of three letters or more by its letters with repeats collapsed, when no other piece collapses alike
-    and no piece is spelled so."""
-    keyed: dict[str, set[str]] = {}
-    for piece in pieces:
+    """The pieces of three letters or more by their letters with repeats collapsed ("shot": "shoot" and "shot")."""
+    keyed: dict[str, list[str]] = {}
+    for piece in sorted(pieces):
         if len(piece) >= 3:
-            keyed.setdefault(collapse_repeats(piece), set()).add(piece)
-    return {key: next(iter(found)) for key, found in keyed.items() if len(found) == 1 and key not in pieces}
+            keyed.setdefault(collapse_repeats(piece), []).append(piece)
+    return {key: tuple(found) for key, found in keyed.items()}
 
 
 def _respelled(text: str, loaded: LoadedGrammar, known: frozenset[str]) -> str:
     """``text`` with each word of three letters or more, no piece and no ``known`` word, that spells a piece with a
-    letter doubled or undoubled read as that piece ("kil all", "kiill all" -> "kill all"; not "of" as "off", nor
-    "escapes" as "escapees"), or as it is; read only in a text that names a group."""
-    if loaded.screen.isdisjoint(_WORDS.findall(text)):
-        return text
+    letter doubled or undoubled read as that piece, the nearest in length ("kil", "kiill" -> "kill"; "shooot" ->
+    "shoot", not "shot"; not "of" as "off", nor "escapes" as "escapees"), or as it is."""
 
     def read(m: re.Match[str]) -> str:
         word = m.group()
         if len(word) < 3 or word in loaded.pieces or word in known:
             return word
-        return loaded.respelled.get(collapse_repeats(word), word)
+        found = loaded.respelled.get(collapse_repeats(word))
+        return min(found, key=lambda piece: abs(len(piece) - len(word))) if found else word
 
     return _WORDS.sub(read, text)
 
