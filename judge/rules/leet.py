@@ -32,7 +32,15 @@ def all_leet(text: str) -> bool:
 def forms(text: str) -> tuple[str, ...]:
     """The token as written, leet-folded, other readings of it, and (last: what fuzzy matching reads) the folded
     form with "1", "|", "!" read the other way; a word with every character, or every vowel, doubled, as written and
-    read once."""
+    read once. A leet word that ends in "!" is read with it as a letter and without it ("n4z!", "sh1t!"), fuzzy
+    matching reading it without."""
+    if len(text) > 2 and text[-1] == "!" and text[-2] != "!":
+        bare = _forms(text[:-1])
+        return (*dict.fromkeys((*_forms(text)[:-1], *bare[:-1])), bare[-1])
+    return _forms(text)
+
+
+def _forms(text: str) -> tuple[str, ...]:
     if text.isalpha():
         reading = _halved(text) or _vowels_halved(text)
         return (text, reading) if reading else (text,)

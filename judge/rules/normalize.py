@@ -253,6 +253,8 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             lead = len(stripped) - len(stripped.lstrip("!+|" if masked else "!*+|"))
             if lead and _leet_lead(stripped, lead):  # "+w4+", "!nc35+": the leet word's first letter
                 lead = 0
+            if stripped != word and _LEET_WORD.fullmatch(stripped) and not word.endswith("!!"):
+                stripped += "!"  # "n4z!": a leet word's "!" may be its last letter (read both ways: "sh1t!")
             e = s + len(stripped)
             s += lead
             word = stripped[lead:]
@@ -263,6 +265,9 @@ def _raw_tokens(nt: NormalizedText) -> list[Token]:
             obf = any(k in marks for k in range(s, e))
         append(Token(word, s, e, obf))
     return tokens
+
+
+_LEET_WORD = re.compile(r"(?=.*[a-z])(?=.*[0-9])[a-z0-9@$+|]+")  # letters with a digit among them
 
 
 def _hash_at_edge(nt: NormalizedText, word: str, s: int, e: int) -> bool:

@@ -102,6 +102,15 @@ def test_leet_words_keep_their_first_letter_and_read_one_as_l_beside_an_i(text: 
     assert first.text == token and reading in first.forms and first.obfuscated
 
 
+@pytest.mark.parametrize(("text", "readings"), [
+    ("n4z! party", {"nazi", "naz"}), ("sh1t! happens", {"shiti", "shit"}),  # the "!" a letter, or an exclamation
+    ("Great deals!", None), ("W1N!! prizes", None),  # a plain word's "!", and a leet word's "!!", punctuation only
+])
+def test_a_leet_words_last_exclamation_mark_is_read_as_a_letter_too(text: str, readings: set[str] | None):
+    first = normalize(text).tokens[0]
+    assert (readings <= set(first.forms) and first.text.endswith("!")) if readings else not first.text.endswith("!")
+
+
 def test_punctuation_before_a_plain_word_is_no_letter():
     assert texts("!Sale: snacks") == ["sale", "snacks"]
     assert texts("|Chips dips") == ["chips", "dips"]
