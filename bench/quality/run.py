@@ -485,6 +485,7 @@ def prompts(out: Path, lexicon: Path | None) -> dict:
         report[name] = {
             "items": len(cands),
             ("approved" if not want_approved else "not_approved"): len(wrong),
+            **({"rejected": sum(decisions[c.id] == Decision.REJECTED for c in cands)} if want_approved else {}),
             "wrong": [(c.theme, c.keywords, c.description) if c.description else (c.theme, c.keywords)
                       for c in wrong][:30],
         }
