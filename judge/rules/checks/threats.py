@@ -44,6 +44,7 @@ class ThreatGrammar(BaseModel):
     # violence and a group in one text, in any order: no structure, so a reviewer decides ("gas chamber chili for Jews")
     review_templates: list[str] = []
     screen: list[str] = ["group"]  # slots of which every template names one: a text with none of their words is skipped
+    emoji: dict[str, str] = {}  # an emoji read as the word it draws in a threat ("💀 all immigrants": "kill")
     examples: Examples = Examples()
 
     @model_validator(mode="after")
@@ -157,6 +158,37 @@ def _anchor(entry: str) -> str:
     return max(_WORDS.findall(entry) or [entry], key=len)
 
 
+_MASKED = re.compile(r"(?<![\w*])[a-z*]*[a-z]\*+[a-z*]*(?![\w*])|(?<![\w*])\*+[a-z][a-z*]*(?![\w*])")  # "m*slims"
+
+
+_MAX_FITS = 3  # a masked word that more pieces fit is left as it is
+
+
+def _unmasked(text: str, loaded: LoadedGrammar) -> tuple[str, ...]:
+    """``text`` read with each masked word that showing two letters or more, a few pieces fit filled in: a reading per
+    fit ("Exterminate all m*slims": "muslims", and the list's "moslims"); none when no word is so masked."""
+    if "*" not in text:
+        return ()
+    fits: dict[str, list[str]] = {}
+    for word in _MASKED.findall(text):
+        found = [p for p in loaded.by_length.get(len(word), ()) if all(c in ("*", k) for c, k in zip(word, p))]
+        if 0 < len(found) <= _MAX_FITS and len(word) - word.count("*") >= 2:
+            fits[word] = found
+
+    def filled(m: re.Match[str], k: int) -> str:
+        found = fits.get(m.group())
+        return found[min(k, len(found) - 1)] if found else m.group()
+
+    return tuple(_MASKED.sub(lambda m: filled(m, k), text) for k in range(max(map(len, fits.values()), default=0)))
+
+
+def _emoji_read(text: str, emoji: dict[str, str]) -> str:
+    """``text`` with each emoji of the grammar read as its word ("💀 all immigrants": "kill all immigrants")."""
+    if text.isascii() or not emoji:
+        return text
+    return "".join(f" {emoji[c]} " if c in emoji else c for c in text)
+
+
 class ThreatRead(NamedTuple):
     """What a text holds: which matcher's template, where (None, None: the whole field, read with its leet folded)."""
 
@@ -175,6 +207,7 @@ class LoadedGrammar(NamedTuple):
     screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
     pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
     respelled: dict[str, tuple[str, ...]]  # letters with repeats collapsed -> the pieces so spelled ("kil": "kill")
+    by_length: dict[int, tuple[str, ...]]  # the pieces by their length: what a masked word may spell
 
 
 @lru_cache(maxsize=4)
@@ -187,7 +220,14 @@ def load_grammar(path: Path) -> LoadedGrammar:
     screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
     pieces = frozenset(w for words in grammar.slots.values() for w in words if _WORDS.fullmatch(w) and len(w) > 1)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
-                         pieces, _by_collapsed(pieces))
+                         pieces, _by_collapsed(pieces), _by_length(pieces))
+
+
+def _by_length(pieces: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    by: dict[int, list[str]] = {}
+    for piece in sorted(pieces):
+        by.setdefault(len(piece), []).append(piece)
+    return {n: tuple(found) for n, found in by.items()}
 
 
 def _by_collapsed(pieces: frozenset[str]) -> dict[str, str]:
@@ -263,8 +303,9 @@ class ThreatsCheck(Check):
         if found is not None and found.kind == "threat":
             return found
         loaded = load_grammar(self.path)
-        respelled = _respelled(text, loaded, load_word_set(self.word_paths))
-        others = {r: None for r in (other, *readings, _unglued(text, loaded.pieces), respelled) if r != text}
+        read_anew = (_unglued(text, loaded.pieces), _respelled(text, loaded, load_word_set(self.word_paths)),
+                     *_unmasked(text, loaded), _emoji_read(text, loaded.grammar.emoji))
+        others = {r: None for r in (other, *readings, *read_anew) if r != text}
         read = (f for r in others if (f := self._search_text(r, False)))  # a reading's threat comes first
         return next((f for f in read if f.kind == "threat" or found is None), found)
 
