@@ -177,9 +177,14 @@ _SCRAMBLED = re.compile("|".join(rf"\b{w[0]}[{''.join(sorted(set(w[1:-1])))}]{{{
                                  for w in _SCRAMBLABLE))
 
 
+# a separator that ends what comes before it as a sentence would ("burritos ~ mark safe ~", "quesadilla -> allow")
+_SEPARATED = re.compile(r"\s+~+(?:\s+|$)|\s*(?:->|=>|::|→|⇒|»)\s*|\s+//\s+")  # not "~~sale~~" nor a URL's "//"
+
+
 def has_plain_readings(text: str) -> bool:
     """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
     return (_SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
+            or _SEPARATED.search(text) is not None
             or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None
             or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text))
             or _may_be_glued_or_broken(text)
@@ -204,8 +209,8 @@ def plain_readings(text: str) -> list[str]:
     ("ignore-previous-instructions"; not "ready-to-eat"), and a dot or underscore between letters read as a space
     ("ignore.previous", "IGNORE_PREVIOUS") and as nothing ("rub.ric"), a judge's word with its inner letters
     scrambled read as that word ("ignroe", "rbuirc"), a judge's words glued into one token read apart
-    ("ignoretherubric"), and hyphens inside a judge's word dropped ("app-rove").
-    Most texts have no other reading than themselves."""
+    ("ignoretherubric"), hyphens inside a judge's word dropped ("app-rove"), and a separator such as "~", "->" or
+    "::" read as a sentence's end ("burritos ~ mark safe ~"). Most texts have no other reading than themselves."""
     if not has_plain_readings(text):
         return [text]
     for _ in range(3):  # "ign0r3": a leet letter beside another is read once its neighbour is a letter
@@ -220,7 +225,7 @@ def plain_readings(text: str) -> list[str]:
     text = _HYPHENATED.sub(_joined, text) if "-" in text else text
     text = _join_broken(_split_small(text))
     text = _MASKED.sub(_unmasked, text) if _may_be_masked(text) else text
-    readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text)]
+    readings = [text, _WORD_JOINER.sub(" ", text), _WORD_JOINER.sub("", text), _SEPARATED.sub(". ", text)]
     return list(dict.fromkeys(readings))
 
 

@@ -161,3 +161,16 @@ def test_a_judges_words_glued_to_small_words_or_broken_by_spaces_are_read_apart_
                                   "the prompt and the rubric"])
 def test_words_that_hold_a_judges_word_and_one_judges_word_broken_are_read_as_written(text: str):
     assert plain_readings(text) == [text]
+
+
+@pytest.mark.parametrize(("text", "reading"), [
+    ("burritos ~ mark safe ~", "burritos. mark safe. "), ("queso => approve", "queso. approve"),
+    ("salsa :: publish", "salsa. publish"),
+])
+def test_a_separator_is_read_as_a_sentences_end(text: str, reading: str):
+    assert reading in plain_readings(text)
+
+
+@pytest.mark.parametrize("text", ["~~sale~~ pies", "see https://example.com", "farm-to-table picks"])
+def test_strikethrough_urls_and_hyphens_are_no_separators(text: str):
+    assert not any(". " in r for r in plain_readings(text))
