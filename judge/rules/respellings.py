@@ -159,8 +159,9 @@ class RespellingMatching(WordTables):
 
     def _respelled(self, form: str) -> tuple[tuple[TermEntry, str, int], ...]:
         """A token (no word) that spells a term by ear, alone or as a stem with an ending or a piece."""
-        if self.morphology is None or form[:1] == form[1:2] or any(map(self.morphology.is_word, destretched(form))):
-            return ()  # a doubled first letter abbreviates ("Ccnut"); "Budddy" is "buddy"
+        m = self.morphology
+        if m is None or form[:1] == form[1:2] or any(map(m.is_word, destretched(form))) or form in m.common_other:
+            return ()  # a doubled first letter abbreviates ("Ccnut"); "Budddy" is "buddy"; "karren" is German
         found = self._by_sound(form)
         if found:
             return found
