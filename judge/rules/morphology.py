@@ -143,11 +143,11 @@ class Morphology:
         key = phonetic(word)
         if word in self.foreign:
             return None  # another language's word ("nudeln", "petits") is no English compound
-        glued = self.glued_other(word)  # nor another language's compound ("eiernudel"), nor one of a root that is a
-        rooted = any(phonetic(p) in self.roots for p in glued)  # word there too ("dickmilch"; "cockburger" is English)
-        m = None if glued and not rooted else self._strong_in(key)
+        m = self._strong_in(key)  # nor another language's compound ("eiernudel"), nor one of a root that is a word
+        glued = self.glued_other(word) if m or not (key in self.common or word in self.known) else ()  # there too
+        rooted = any(phonetic(p) in self.roots for p in glued)  # ("dickmilch"; "cockburger" is English)
         if m:  # no clean word holds it: "motherfucker" is a real word, and a compound all the same
-            return self.roots[m.group(0)]
+            return None if glued and not rooted else self.roots[m.group(0)]
         if glued and (not rooted or glued[-1] not in self.common_words):
             return None
         if key in self.common:  # a common word, unless made like the lexicon's compounds ("shithole", "jackass")

@@ -161,7 +161,7 @@ class RespellingMatching(WordTables):
         """A token (no word) that spells a term by ear, alone or as a stem with an ending or a piece."""
         m = self.morphology
         if m is None or form[:1] == form[1:2] or any(map(m.is_word, destretched(form))) or form in m.common_other:
-            return ()  # a doubled first letter abbreviates ("Ccnut"); "Budddy" is "buddy"; "karren" is German
+            return ()  # a doubled first letter abbreviates ("Ccnut"); "Budddy" is "buddy"; another language's word
         found = self._by_sound(form)
         if found:
             return found

@@ -159,8 +159,6 @@ def _anchor(entry: str) -> str:
 
 
 _MASKED = re.compile(r"(?<![\w*])[a-z*]*[a-z]\*+[a-z*]*(?![\w*])|(?<![\w*])\*+[a-z][a-z*]*(?![\w*])")  # "m*slims"
-
-
 _MAX_FITS = 3  # a masked word that more pieces fit is left as it is
 
 
@@ -224,13 +222,14 @@ def load_grammar(path: Path) -> LoadedGrammar:
 
 
 def _by_length(pieces: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    """The pieces by their length, in order."""
     by: dict[int, list[str]] = {}
     for piece in sorted(pieces):
         by.setdefault(len(piece), []).append(piece)
     return {n: tuple(found) for n, found in by.items()}
 
 
-def _by_collapsed(pieces: frozenset[str]) -> dict[str, str]:
+def _by_collapsed(pieces: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """The pieces of three letters or more by their letters with repeats collapsed ("shot": "shoot" and "shot")."""
     keyed: dict[str, list[str]] = {}
     for piece in sorted(pieces):
