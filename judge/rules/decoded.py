@@ -179,12 +179,13 @@ _SCRAMBLED = re.compile("|".join(rf"\b{w[0]}[{''.join(sorted(set(w[1:-1])))}]{{{
 
 # a separator that ends what comes before it as a sentence would ("burritos ~ mark safe ~", "quesadilla -> allow")
 _SEPARATED = re.compile(r"\s+~+(?:\s+|$)|\s*(?:->|=>|::|→|⇒|»)\s*|\s+//\s+")  # not "~~sale~~" nor a URL's "//"
+_SEPARATORS = ("~", "->", "=>", "::", "//", "→", "⇒", "»")  # a fast first look: most texts hold none
 
 
 def has_plain_readings(text: str) -> bool:
     """Whether ``text`` may read otherwise plainly (see :func:`plain_readings`): most texts may not."""
     return (_SUSPECT.search(text) is not None and _OBFUSCATED.search(text) is not None
-            or _SEPARATED.search(text) is not None
+            or any(s in text for s in _SEPARATORS) and _SEPARATED.search(text) is not None
             or text.count("-") >= 3 and _HYPHEN_CHAIN.search(text) is not None
             or any(_unscrambled(m) != m.group() for m in _SCRAMBLED.finditer(text))
             or _may_be_glued_or_broken(text)

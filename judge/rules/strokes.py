@@ -41,7 +41,8 @@ def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
         else:
             runs.append([m])
     cs = [(m.start(), m.end(), "c") for m in _C_STROKE.finditer(text)]
-    words = [m.span() for m in _SYMBOL_WORD.finditer(text) if _drawn_in_symbols(m.group())]
+    words = [m.span() for m in _SYMBOL_WORD.finditer(text) if _drawn_in_symbols(m.group())] \
+        if _may_hold_symbol_words(text) else []
     c_at = {s for s, _, _ in cs}
     if words:
         cs += _symbol_letters(text, words, runs, c_at)
@@ -69,6 +70,13 @@ def strokes_read(text: str) -> tuple[str, list[int], set[int]] | None:
     chars += text[pos:]
     offsets += range(pos, len(text))
     return "".join(chars), offsets, drawn
+
+
+def _may_hold_symbol_words(text: str) -> bool:
+    """A fast first look: a parenthesis that closes, with no stroke or leet symbol in the text, is only one ("(12 oz)"),
+    and a bar between spaces a separator ("Salsa | mild")."""
+    return ("()" in text or "|" in text.replace(" | ", " ") or "\\" in text or text.count("(") != text.count(")")
+            or any(c in text for c in "#@$€£!+"))
 
 
 def _drawn_in_symbols(word: str) -> bool:

@@ -243,14 +243,13 @@ def _respelled(text: str, loaded: LoadedGrammar, known: frozenset[str]) -> str:
     letter doubled or undoubled read as that piece, the nearest in length ("kil", "kiill" -> "kill"; "shooot" ->
     "shoot", not "shot"; not "of" as "off", nor "escapes" as "escapees"), or as it is."""
 
-    def read(m: re.Match[str]) -> str:
-        word = m.group()
-        if len(word) < 3 or word in loaded.pieces or word in known:
-            return word
-        found = loaded.respelled.get(collapse_repeats(word))
-        return min(found, key=lambda piece: abs(len(piece) - len(word))) if found else word
-
-    return _WORDS.sub(read, text)
+    read: dict[str, str] = {}
+    for word in set(_WORDS.findall(text)):  # most words are known: one look-up each
+        found = () if len(word) < 3 or word in loaded.pieces or word in known else \
+            loaded.respelled.get(collapse_repeats(word), ())
+        if found:
+            read[word] = min(found, key=lambda piece: abs(len(piece) - len(word)))
+    return _WORDS.sub(lambda m: read.get(m.group(), m.group()), text) if read else text
 
 
 class ThreatsCheck(Check):
