@@ -165,9 +165,9 @@ class Morphology:
     def glued_other(self, word: str, depth: int = 2) -> tuple[str, ...]:
         """The pieces of ``word`` if it is words glued as German and Dutch write compounds, the last another
         language's, a linking "s", "n" or "en" allowed ("eier|nudel", "reis|korn|nudeln"; "dick|head" is English)."""
-        for i in range(len(word) - 3, 2, -1):
+        for i in range(len(word) - 5, 3, -1):  # pieces of four letters or more, the last five ("mon|gola" is none)
             head, tail = word[:i], word[i:]
-            for h in (head, *(head[: -len(x)] for x in _LINKS if head.endswith(x) and len(head) - len(x) >= 3)) \
+            for h in (head, *(head[: -len(x)] for x in _LINKS if head.endswith(x) and len(head) - len(x) >= 4)) \
                     if tail in self.common_other or tail in self.foreign else ():
                 inner = (h,) if h in self.common_other or h in self.foreign or h in self.common_words else \
                     self.glued_other(h, depth - 1) if depth > 1 else ()
