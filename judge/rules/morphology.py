@@ -144,7 +144,7 @@ class Morphology:
         if word in self.foreign:
             return None  # another language's word ("nudeln", "petits") is no English compound
         m = self._strong_in(key)  # nor another language's compound ("eiernudel"), nor one of a root that is a word
-        glued = self.glued_other(word) if m or not (key in self.common or word in self.known) else ()  # there too
+        glued = self._glued_other(word) if m or not (key in self.common or word in self.known) else ()  # there too
         rooted = any(phonetic(p) in self.roots for p in glued)  # ("dickmilch"; "cockburger" is English)
         if m:  # no clean word holds it: "motherfucker" is a real word, and a compound all the same
             return None if glued and not rooted else self.roots[m.group(0)]
@@ -162,15 +162,15 @@ class Morphology:
         plain = self._split(key, roots=False)  # "sunbutter" is sun + butter, "butterhead" butter + head
         return self._segment(key, plain) or (None if plain else self._edge_root(key)) or self._bare_root(key)
 
-    def glued_other(self, word: str, depth: int = 2) -> tuple[str, ...]:
+    def _glued_other(self, word: str, depth: int = 2) -> tuple[str, ...]:
         """The pieces of ``word`` if it is words glued as German and Dutch write compounds, the last another
-        language's, a linking "s", "n" or "en" allowed ("eier|nudel", "reis|korn|nudeln"; "dick|head" is English)."""
+        language's, a linking "s", "n" or "en" allowed ("eier|nudel", "band|nudeln"; "dick|head" is English)."""
         for i in range(len(word) - 5, 3, -1):  # pieces of four letters or more, the last five ("mon|gola" is none)
             head, tail = word[:i], word[i:]
-            for h in (head, *(head[: -len(x)] for x in _LINKS if head.endswith(x) and len(head) - len(x) >= 4)) \
-                    if tail in self.common_other or tail in self.foreign else ():
+            heads = (head, *(head[: -len(x)] for x in _LINKS if head.endswith(x) and len(head) - len(x) >= 4))
+            for h in heads if tail in self.common_other or tail in self.foreign else ():
                 inner = (h,) if h in self.common_other or h in self.foreign or h in self.common_words else \
-                    self.glued_other(h, depth - 1) if depth > 1 else ()
+                    self._glued_other(h, depth - 1) if depth > 1 else ()
                 if inner:
                     return (*inner, tail)
         return ()

@@ -47,7 +47,7 @@ def destretched(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _mask_fits(text: str) -> Callable[[str], re.Match[str] | None]:
+def mask_fits(text: str) -> Callable[[str], re.Match[str] | None]:
     """Whether a word fits ``text`` with its "*" read as any letter."""
     return re.compile(re.escape(text).replace(r"\*", "[a-z]")).fullmatch
 
@@ -247,7 +247,7 @@ class SpellingMatching(WordTables):
 
     def _flagged_fits(self, text: str) -> list[tuple[str, TermEntry]]:
         """The single-word terms to block or review that a masked ``text`` may spell, with their keys."""
-        fits = _mask_fits(text)
+        fits = mask_fits(text)
         return [(key, e) for key, entries in self._flagged_by_length.get(len(text), ()) if fits(key) for e in entries]
 
     def _masked_terms(self, text: str) -> list[TermEntry]:
@@ -263,7 +263,7 @@ class SpellingMatching(WordTables):
 
     def _fits_a_word(self, text: str) -> bool:
         """Whether a real word that is no term fits a masked ``text``."""
-        fits = _mask_fits(text)
+        fits = mask_fits(text)
         return any(fits(w) for w in self._words_by_length.get(len(text), ()))
 
     def _masked_compound(self, text: str) -> list[tuple[TermEntry, str, int]]:

@@ -9,11 +9,11 @@ of single words is matched as any word, which is then looked up (an alternation 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -24,8 +24,10 @@ from judge.rules.checks.base import Check, Subject
 from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, collapse_repeats, word_tokens
+from judge.rules.spellings import mask_fits
 from judge.rules.termlists import Examples, load_word_set, read_word_list
 
+K = TypeVar("K")
 _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -167,17 +169,18 @@ def _unmasked(text: str, loaded: LoadedGrammar) -> tuple[str, ...]:
     fit ("Exterminate all m*slims": "muslims", and the list's "moslims"); none when no word is so masked."""
     if "*" not in text:
         return ()
-    fits: dict[str, list[str]] = {}
+    filled_in: dict[str, list[str]] = {}
     for word in _MASKED.findall(text):
-        found = [p for p in loaded.by_length.get(len(word), ()) if all(c in ("*", k) for c, k in zip(word, p))]
+        fits = mask_fits(word)
+        found = [p for p in loaded.by_length.get(len(word), ()) if fits(p)]
         if 0 < len(found) <= _MAX_FITS and len(word) - word.count("*") >= 2:
-            fits[word] = found
+            filled_in[word] = found
 
     def filled(m: re.Match[str], k: int) -> str:
-        found = fits.get(m.group())
+        found = filled_in.get(m.group())
         return found[min(k, len(found) - 1)] if found else m.group()
 
-    return tuple(_MASKED.sub(lambda m: filled(m, k), text) for k in range(max(map(len, fits.values()), default=0)))
+    return tuple(_MASKED.sub(lambda m: filled(m, k), text) for k in range(max(map(len, filled_in.values()), default=0)))
 
 
 def _emoji_read(text: str, emoji: dict[str, str]) -> str:
@@ -218,31 +221,22 @@ def load_grammar(path: Path) -> LoadedGrammar:
     screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
     pieces = frozenset(w for words in grammar.slots.values() for w in words if _WORDS.fullmatch(w) and len(w) > 1)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
-                         pieces, _by_collapsed(pieces), _by_length(pieces))
+                         pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len))
 
 
-def _by_length(pieces: frozenset[str]) -> dict[int, tuple[str, ...]]:
-    """The pieces by their length, in order."""
-    by: dict[int, list[str]] = {}
+def _grouped(pieces: Iterable[str], key: Callable[[str], K]) -> dict[K, tuple[str, ...]]:
+    """``pieces`` grouped by ``key``, each group in order: by length (what a masked word may spell), or by letters with
+    repeats collapsed ("shot": "shoot" and "shot")."""
+    groups: dict[K, list[str]] = {}
     for piece in sorted(pieces):
-        by.setdefault(len(piece), []).append(piece)
-    return {n: tuple(found) for n, found in by.items()}
-
-
-def _by_collapsed(pieces: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """The pieces of three letters or more by their letters with repeats collapsed ("shot": "shoot" and "shot")."""
-    keyed: dict[str, list[str]] = {}
-    for piece in sorted(pieces):
-        if len(piece) >= 3:
-            keyed.setdefault(collapse_repeats(piece), []).append(piece)
-    return {key: tuple(found) for key, found in keyed.items()}
+        groups.setdefault(key(piece), []).append(piece)
+    return {k: tuple(found) for k, found in groups.items()}
 
 
 def _respelled(text: str, loaded: LoadedGrammar, known: frozenset[str]) -> str:
     """``text`` with each word of three letters or more, no piece and no ``known`` word, that spells a piece with a
     letter doubled or undoubled read as that piece, the nearest in length ("kil", "kiill" -> "kill"; "shooot" ->
     "shoot", not "shot"; not "of" as "off", nor "escapes" as "escapees"), or as it is."""
-
     read: dict[str, str] = {}
     for word in set(_WORDS.findall(text)):  # most words are known: one look-up each
         found = () if len(word) < 3 or word in loaded.pieces or word in known else \
