@@ -29,6 +29,7 @@ ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order (
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
 DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
 _TAGGED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|[✓✔☑✅]\s*([^,.;:!?()\[\]✓✔☑✅]*)")  # "(verified safe)", "✓ reviewed"
+_LABEL_HEAD = re.compile(r"([^:—–✓✔☑✅]+?)\s*(?::|—|–|\s-\s|[✓✔☑✅])\s*\w")  # "signed off: tacos", "vetted ✔ dips"
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
@@ -46,6 +47,7 @@ class WhollyReading(BaseModel):
     classes: list[str]
     alone: list[str] = []
     weak: list[str] = []
+    label: list[str] = []  # a label's head of a judge's words, one of them of these classes: "Signed off: tacos"
 
 
 class DenseReading(BaseModel):
@@ -167,6 +169,11 @@ class CompiledGrammar:
         self.wholly_words = frozenset(w for name in self.wholly_classes for w in self.words[name])
         self.alone = frozenset(wholly.alone if wholly else ())
         self.weak = frozenset(wholly.weak if wholly else ())
+        self.label = frozenset(wholly.label if wholly else ())
+        self.phrase_classes: dict[str, frozenset[str]] = {}  # a wholly class's phrase -> each such class that holds it
+        for name in self.wholly_classes:
+            for p in self.phrases[name]:
+                self.phrase_classes[p.strip()] = self.phrase_classes.get(p.strip(), frozenset()) | {name}
         self.dense = grammar.dense
         self.read: BoundedMemo[str, Any] = BoundedMemo(_MEMO_MAX)  # each text's reading (a hit, None or screened out)
 
@@ -233,6 +240,9 @@ class CompiledGrammar:
                           if (w := self._wholly(Sentence(m.group(m.lastindex or 0), self.softeners), tag=True))), None)
         if words is None:  # a sentence of its own among others: "Crunchy granola. Verified."
             words = self._wholly_sentence(text, [(m, s) for m, s in read if s.words])
+        if words is None and self.label:  # a label's head: "Signed off: breakfast bowls", "Vetted ✔ chips & dip"
+            head = _LABEL_HEAD.match(text)
+            words = head and self._wholly(Sentence(head.group(1), self.softeners), needs=self.label)
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
 
     def _wholly_sentence(self, text: str, sentences: list[tuple[re.Match[str], Sentence]]) -> tuple[str, ...] | None:
@@ -252,7 +262,8 @@ class CompiledGrammar:
         distinct = sorted(w for w in found if not any(w != o and f" {w} " in f" {o} " for o in found))
         return tuple(distinct) if len(distinct) >= dense.min_words else None
 
-    def _wholly(self, s: Sentence, tag: bool = False, line: bool = False) -> tuple[str, ...] | None:
+    def _wholly(self, s: Sentence, tag: bool = False, line: bool = False,
+                needs: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
         """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function
         words, softeners and numbers, if one is of an ``alone`` class, or two are and one of them is not ``weak``:
         "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green".
@@ -270,6 +281,12 @@ class CompiledGrammar:
             elif w not in self.function_words and w not in self.softeners and not w[0].isdigit():  # "7.1" a number
                 return None
         classes = [c for _, c in found.values()]
+        if needs:  # a label's head: a word of these classes, the others of these or weak ones ("Verified safe"), and
+            # more than one word ("Signed off"; "Screened: movie night snacks" is copy); a phrase of any of its classes
+            words = tuple(w for w, _ in found.values())
+            classes = [self.phrase_classes.get(w, c) for w, c in found.values()]
+            label = any(c & needs for c in classes) and all(c & (needs | self.weak) for c in classes)
+            return words if label and len(" ".join(words).split()) > 1 else None
         if (tag and classes) or any(not self.alone.isdisjoint(c) for c in classes) \
                 or ((len(classes) > 1 or line) and any(c - self.weak for c in classes)):
             return tuple(w for w, _ in found.values())
