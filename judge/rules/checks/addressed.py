@@ -147,6 +147,10 @@ class CompiledGrammar:
         self.grammar = grammar
         self.function_words = function_words
         self.rules = [tuple(map(_alternatives, rule)) for rule in grammar.rules]  # each element's classes
+        self.rules_by_class: dict[str, list[int]] = {}  # a class -> the rules whose first element names it
+        for i, rule in enumerate(self.rules):
+            for name in rule[0]:
+                self.rules_by_class.setdefault(name, []).append(i)
         read = {name: [read_words(w) for w in ws] for name, ws in grammar.classes.items()}
         self.words = {name: frozenset(w[0] for w in ws if len(w) == 1) for name, ws in read.items()}
         self.phrases = {name: tuple(f" {' '.join(w)} " for w in ws if len(w) > 1) for name, ws in read.items()}
@@ -225,8 +229,8 @@ class CompiledGrammar:
         for m in SENTENCE.finditer(text):
             read.append((m, Sentence(m.group(0), self.softeners)))
             present = self._classes(read[-1][1])
-            for i, rule in enumerate(self.rules):
-                words = _distinct(rule, present)
+            for i in self._rules_for(present):
+                words = _distinct(self.rules[i], present)
                 if words is not None:
                     return Addressed(m.start(), m.end(), i, words)
             words = self._dense(present)
@@ -252,6 +256,12 @@ class CompiledGrammar:
             return None
         return next((w for m, s in sentences if not text.startswith("?", m.end()) if (w := self._wholly(s, line=True))),
                     None)
+
+    def _rules_for(self, present: dict[str, list[tuple[int, str]]]) -> list[int]:
+        """The rules, in order, that a sentence holding the ``present`` classes may meet: those whose first element
+        names one of them (a sentence holds few classes; the grammar has hundreds of rules)."""
+        by_class = self.rules_by_class
+        return sorted({i for name in present for i in by_class.get(name, ())})
 
     def _dense(self, present: dict[str, list[tuple[int, str]]]) -> tuple[str, ...] | None:
         """The words of a sentence dense with a judge's words (see :class:`DenseReading`), if it is."""
