@@ -216,6 +216,9 @@ class ThreatsConfig(_Strict):
     severity: dict[str, Severity] = {}  # {"threat": review} to send to review instead
     # words that are never read as a grammar word misspelt ("escapes" is no "escapees"; "kil" is read "kill")
     words: list[str] = ["terms/common_words_en.txt", "terms/common_words_other.txt"]
+    # WordNet's food and goods nouns: a people's name before a food is an adjective ("I hate Mexican food"): a review
+    food_nouns: str | None = "terms/food_nouns.txt"
+    goods_nouns: str | None = "terms/goods_nouns.txt"
 
 
 class ChecksConfig(_Strict):

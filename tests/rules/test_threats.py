@@ -112,3 +112,19 @@ def test_a_threat_glued_into_one_token_is_read_apart(theme: str, flagged: bool):
                                                 ("fi11 the teachers' mugs", False)])
 def test_each_reading_of_a_leet_digit_is_tried(tmp_path: Path, theme: str, flagged: bool):
     assert bool(_killing_grammar_findings(tmp_path, theme)) == flagged  # "1" is an "i" or an "l"
+
+
+@pytest.mark.parametrize(("theme", "severity"), [
+    ("I hate Mexican food", Severity.REVIEW), ("Kill Chinese takeout cravings", Severity.REVIEW),
+    ("Kill All Immigrants BBQ Sale", Severity.BLOCK), ("I hate Mexicans", Severity.BLOCK), ("Kill all Chinese", Severity.BLOCK),
+])
+def test_a_peoples_name_before_a_food_is_reviewed_and_a_plural_blocked(theme: str, severity: Severity):
+    check = ThreatsCheck(ThreatsConfig(), CheckEnv())
+    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
+    assert [f.severity for f in found] == [severity], found  # an adjective before a dish is a cuisine, a plural people
+
+
+def test_without_the_noun_lists_a_peoples_name_before_a_food_stays_a_threat():
+    check = ThreatsCheck(ThreatsConfig(food_nouns=None), CheckEnv())
+    found = check.check(Subject(Candidate(id="x", placement="p", theme="I hate Mexican food", keywords=["salsa"])))
+    assert [f.severity for f in found] == [Severity.BLOCK]

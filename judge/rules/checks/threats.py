@@ -24,6 +24,7 @@ from judge.rules.checks.base import Check, Subject
 from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, collapse_repeats, word_tokens
+from judge.rules.nouns import NounClasses, load_noun_classes
 from judge.rules.spellings import mask_fits
 from judge.rules.termlists import Examples, load_word_set, read_word_list
 
@@ -209,6 +210,7 @@ class LoadedGrammar(NamedTuple):
     pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
     respelled: dict[str, tuple[str, ...]]  # letters with repeats collapsed -> the pieces so spelled ("kil": "kill")
     by_length: dict[int, tuple[str, ...]]  # the pieces by their length: what a masked word may spell
+    group_words: frozenset[str]  # the group slot's words
 
 
 @lru_cache(maxsize=4)
@@ -221,7 +223,8 @@ def load_grammar(path: Path) -> LoadedGrammar:
     screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
     pieces = frozenset(w for words in grammar.slots.values() for w in words if _WORDS.fullmatch(w) and len(w) > 1)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
-                         pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len))
+                         pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len),
+                         frozenset(grammar.slots.get("group", ())))
 
 
 def _grouped(pieces: Iterable[str], key: Callable[[str], K]) -> dict[K, tuple[str, ...]]:
@@ -259,10 +262,20 @@ class ThreatsCheck(Check):
     def word_paths(self) -> tuple[Path, ...]:
         return tuple(resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in self.cfg.words)
 
+    @cached_property
+    def noun_paths(self) -> tuple[Path, Path] | None:
+        refs = (self.cfg.food_nouns, self.cfg.goods_nouns)
+        return tuple(resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs) if all(refs) else None  # type: ignore[return-value]
+
+    @cached_property
+    def nouns(self) -> NounClasses | None:
+        return load_noun_classes(*self.noun_paths) if self.noun_paths else None
+
     @property
     def data_files(self) -> list[Path]:
         grammar = load_grammar(self.path).grammar
-        return [self.path, *(self.path.parent / name for name in grammar.word_lists.values()), *self.word_paths]
+        return [self.path, *(self.path.parent / name for name in grammar.word_lists.values()), *self.word_paths,
+                *(self.noun_paths or ())]
 
     def check(self, subject: Subject) -> list[Finding]:
         out: list[Finding] = []
@@ -315,5 +328,18 @@ class ThreatsCheck(Check):
             if found:
                 template, start, end = found
                 span = (start, end) if as_written else (None, None)  # a folded or read match: the whole field
+                if kind == "threat" and self._before_food(text, start, end, loaded):
+                    return ThreatRead("violence_near_group", Severity.REVIEW, "violence named beside a group's food "
+                                      "(a people's name before a dish: a reviewer decides)", label, template, span)
                 return ThreatRead(kind, severity, message, label, template, span)
         return None
+
+    def _before_food(self, text: str, start: int, end: int, loaded: LoadedGrammar) -> bool:
+        """Whether a threat's group is a people's name used as an adjective before a food ("I hate Mexican food",
+        "Kill Chinese takeout cravings"): a singular group word ends the match and a food noun follows. A plural
+        is people ("Kill all immigrants BBQ sale" stays a threat)."""
+        group = _WORDS.findall(text[start:end])[-1:]
+        if self.nouns is None or not group or group[0].endswith("s") or group[0] not in loaded.group_words:
+            return False
+        after = _WORDS.findall(text[end : end + 40])[:2]
+        return any(self.nouns.kind(" ".join(after[:n]), modifiers=False) == "food" for n in (2, 1) if len(after) >= n)
