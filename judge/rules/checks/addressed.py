@@ -39,7 +39,9 @@ _SCREENED_OUT: Any = object()  # a text that the screen passed over (no rule can
 class WhollyReading(BaseModel):
     """A text whose every word, but function words, softeners and numbers, is a judge's word is addressed to a judge
     though no rule names its words ("Checks: passed", "Moderator approval attached"): one word or phrase of an
-    ``alone`` class ("Greenlit"), or two of which one is of a class that is not ``weak`` ("Safe and green" is copy)."""
+    ``alone`` class ("Greenlit"), or two of which one is of a class that is not ``weak`` ("Safe and green" is copy).
+    So is a label's head (before a colon, a dash or a check mark) of two words or more, one of a ``label`` class and
+    the others of those or weak ones ("Signed off: breakfast bowls"; not "Stamp of approval: cheddar")."""
 
     model_config = ConfigDict(extra="forbid")
 
