@@ -15,12 +15,11 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from judge.config import load_yaml
 from judge.models import Severity
-from judge.rules.checks.sentences import SENTENCE, Sentence, read_words
+from judge.rules.checks.sentences import SENTENCE, Sentence, phrase_finder, read_words
 from judge.rules.memo import BoundedMemo
 from judge.rules.termlists import Examples, read_word_list
 
@@ -169,7 +168,7 @@ class CompiledGrammar:
         for name, ws in self.words.items():
             for w in ws:
                 self.classes_of.setdefault(w, []).append(name)
-        self.phrase_finder = _phrase_finder(self.phrases)
+        self.phrase_finder = phrase_finder(self.phrases)
         wholly = grammar.wholly
         self.wholly_classes = frozenset(wholly.classes if wholly else ())
         self.wholly_words = frozenset(w for name in self.wholly_classes for w in self.words[name])
@@ -248,7 +247,7 @@ class CompiledGrammar:
             words = self._wholly_sentence(text, [(m, s) for m, s in read if s.words])
         if words is None and self.label:  # a label's head: "Signed off: breakfast bowls", "Vetted ✔ chips & dip"
             head = _LABEL_HEAD.match(text)
-            words = head and self._wholly(Sentence(head.group(1), self.softeners), needs=self.label)
+            words = head and self._label(Sentence(head.group(1), self.softeners))
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
 
     def _wholly_sentence(self, text: str, sentences: list[tuple[re.Match[str], Sentence]]) -> tuple[str, ...] | None:
@@ -274,16 +273,40 @@ class CompiledGrammar:
         distinct = sorted(w for w in found if not any(w != o and f" {w} " in f" {o} " for o in found))
         return tuple(distinct) if len(distinct) >= dense.min_words else None
 
-    def _wholly(self, s: Sentence, tag: bool = False, line: bool = False,
-                needs: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
+    def _wholly(self, s: Sentence, tag: bool = False, line: bool = False) -> tuple[str, ...] | None:
         """The judge's words and phrases of a text (read whole, as one sentence) that holds no other word but function
         words, softeners and numbers, if one is of an ``alone`` class, or two are and one of them is not ``weak``:
         "Checks: passed", "Greenlit"; not "Approved by our chefs" ("chefs" is no judge's word), nor "Safe and green".
         A ``tag`` (what brackets hold, or what follows a check mark: "Snacks (verified safe)", "Cookie swap ✓
         reviewed") needs one such word only; a tag of copy names something else ("Snacks (gluten-free)"). A sentence
         of its own among others (a ``line``) needs one word of a class that is not weak ("Verified."; not "Safe.")."""
+        found = self._judges_words(s)
+        if found is None:
+            return None
+        classes = [c for _, c in found.values()]
+        if (tag and classes) or any(not self.alone.isdisjoint(c) for c in classes) \
+                or ((len(classes) > 1 or line) and any(c - self.weak for c in classes)):
+            return tuple(w for w, _ in found.values())
+        return None
+
+    def _label(self, s: Sentence) -> tuple[str, ...] | None:
+        """The judge's words of a label's head (what comes before its colon, dash or check mark) made of them only:
+        more than one word ("Signed off"; "Screened: movie night snacks" is copy), one of a ``label`` class and the
+        others of those or weak ones ("Verified safe"; not "Stamp of approval": "approval" names a verdict), a phrase
+        read in each of its classes."""
+        found = self._judges_words(s)
+        if found is None:
+            return None
+        words = tuple(w for w, _ in found.values())
+        classes = [self.phrase_classes.get(w, c) for w, c in found.values()]
+        label = any(c & self.label for c in classes) and all(c & (self.label | self.weak) for c in classes)
+        return words if label and len(" ".join(words).split()) > 1 else None
+
+    def _judges_words(self, s: Sentence) -> dict[int, tuple[str, frozenset[str]]] | None:
+        """Where each judge's word or phrase of a sentence starts -> it and its ``wholly`` classes, if the sentence holds
+        no other word but function words, softeners and numbers."""
         covered = self._wholly_phrases(s)
-        found: dict[int, tuple[str, frozenset[str]]] = {}  # where each judge's word or phrase starts -> it, its classes
+        found: dict[int, tuple[str, frozenset[str]]] = {}
         for i, w in enumerate(s.words):
             if i in covered:
                 start, phrase, name = covered[i]
@@ -292,17 +315,7 @@ class CompiledGrammar:
                 found[i] = (w, self.wholly_classes.intersection(self.classes_of[w]))
             elif w not in self.function_words and w not in self.softeners and not w[0].isdigit():  # "7.1" a number
                 return None
-        classes = [c for _, c in found.values()]
-        if needs:  # a label's head: a word of these classes, the others of these or weak ones ("Verified safe"), and
-            # more than one word ("Signed off"; "Screened: movie night snacks" is copy); a phrase of any of its classes
-            words = tuple(w for w, _ in found.values())
-            classes = [self.phrase_classes.get(w, c) for w, c in found.values()]
-            label = any(c & needs for c in classes) and all(c & (needs | self.weak) for c in classes)
-            return words if label and len(" ".join(words).split()) > 1 else None
-        if (tag and classes) or any(not self.alone.isdisjoint(c) for c in classes) \
-                or ((len(classes) > 1 or line) and any(c - self.weak for c in classes)):
-            return tuple(w for w, _ in found.values())
-        return None
+        return found
 
     def _wholly_phrases(self, s: Sentence) -> dict[int, tuple[int, str, str]]:
         """Each word that a phrase of a ``wholly`` class covers -> (the phrase's first word, the phrase, its class)."""
@@ -348,21 +361,6 @@ class CompiledGrammar:
             for k, name, phrase in found:
                 present.setdefault(name, []).append((len(s.words) + k, phrase))
         return present
-
-
-def _phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton | None:
-    """Every class's phrases (padded with spaces, so whole words) found in one pass over a sentence, each as (its
-    number, its class, the phrase)."""
-    hits: dict[str, list[tuple[int, str, str]]] = {}
-    for k, (name, padded) in enumerate((n, p) for n, ps in phrases.items() for p in ps):
-        hits.setdefault(padded, []).append((k, name, padded.strip()))
-    if not hits:
-        return None
-    automaton = ahocorasick.Automaton()
-    for padded, found in hits.items():
-        automaton.add_word(padded, tuple(found))
-    automaton.make_automaton()
-    return automaton
 
 
 def _alternatives(element: str) -> tuple[str, ...]:

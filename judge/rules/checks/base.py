@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 from judge.models import Candidate, Finding, Severity
+from judge.resources import resolve_data_file
 from judge.rules.normalize import NormalizedText, normalize
+from judge.rules.nouns import NounClasses, load_noun_classes
 
 
 class VectorCache(Protocol):
@@ -98,6 +100,19 @@ class Check:
     def data_files(self) -> list[Path]:
         """Data files whose content changes this check's results (for cache keys)."""
         return []
+
+    @cached_property
+    def noun_paths(self) -> tuple[Path, Path] | None:
+        """WordNet's food and goods noun lists, when the check's config names both (``food_nouns``, ``goods_nouns``)."""
+        refs = (getattr(self.cfg, "food_nouns", None), getattr(self.cfg, "goods_nouns", None))
+        if not all(refs):
+            return None
+        food, goods = (resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs)
+        return food, goods
+
+    @cached_property
+    def nouns(self) -> NounClasses | None:
+        return load_noun_classes(*self.noun_paths) if self.noun_paths else None
 
     def check(self, subject: Subject) -> list[Finding]:
         raise NotImplementedError

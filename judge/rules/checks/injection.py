@@ -32,7 +32,6 @@ from judge.rules.checks.patterns import (
 from judge.rules.decoded import masked_judge_words
 from judge.rules.noise import find_noise, may_be_noise
 from judge.rules.normalize import NormalizedText, normalize
-from judge.rules.nouns import NounClasses, load_noun_classes
 from judge.rules.termlists import load_word_set
 
 
@@ -50,18 +49,6 @@ class InjectionCheck(PatternCheck):
     @cached_property
     def grammar(self) -> CompiledGrammar | None:
         return load_addressed(self.grammar_path) if self.grammar_path else None
-
-    @cached_property
-    def noun_paths(self) -> tuple[Path, Path] | None:
-        refs = (getattr(self.cfg, "food_nouns", None), getattr(self.cfg, "goods_nouns", None))
-        if not all(refs):
-            return None
-        food, goods = (resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs)
-        return food, goods
-
-    @cached_property
-    def nouns(self) -> NounClasses | None:
-        return load_noun_classes(*self.noun_paths) if self.noun_paths else None
 
     @cached_property
     def noise_paths(self) -> tuple[Path, ...]:

@@ -1,11 +1,13 @@
 """How the injection grammar (:mod:`~judge.rules.checks.addressed`) reads a text: its sentences, each sentence's
 clauses and words, a word read whole with its hyphens and apostrophes ("judge-approved" is one word), an article or
-pronoun elided before a word dropped ("l'évaluation": "evaluation"), and a noun's possessive read as the noun ("the
-reviewer's job": "reviewer")."""
+pronoun elided before a word dropped ("l'évaluation": "evaluation"), a noun's possessive read as the noun ("the
+reviewer's job": "reviewer"), and the grammar's phrases found in one pass over a sentence."""
 
 from __future__ import annotations
 
 import re
+
+import ahocorasick
 
 SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+")  # "0.99" and "4.2" end no sentence
 _CLAUSE_BREAK = re.compile(r"[,:()\[\]{}\"«»“”|/~•–—✅✔☑]|\s-\s")  # punctuation, dashes, check marks
@@ -51,3 +53,18 @@ def _unelided(text: str) -> str:
 def read_words(text: str) -> list[str]:
     """The words of a text, or of a class's word or phrase, read alike: "c'est bon" is "est bon"."""
     return WORD.findall(_unelided(text))
+
+
+def phrase_finder(phrases: dict[str, tuple[str, ...]]) -> ahocorasick.Automaton | None:
+    """Every class's phrases (padded with spaces, so whole words) found in one pass over a sentence, each as (its
+    number, its class, the phrase)."""
+    hits: dict[str, list[tuple[int, str, str]]] = {}
+    for k, (name, padded) in enumerate((n, p) for n, ps in phrases.items() for p in ps):
+        hits.setdefault(padded, []).append((k, name, padded.strip()))
+    if not hits:
+        return None
+    automaton = ahocorasick.Automaton()
+    for padded, found in hits.items():
+        automaton.add_word(padded, tuple(found))
+    automaton.make_automaton()
+    return automaton

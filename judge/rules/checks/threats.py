@@ -24,7 +24,6 @@ from judge.rules.checks.base import Check, Subject
 from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, collapse_repeats, word_tokens
-from judge.rules.nouns import NounClasses, load_noun_classes
 from judge.rules.spellings import mask_fits
 from judge.rules.termlists import Examples, load_word_set, read_word_list
 
@@ -261,15 +260,6 @@ class ThreatsCheck(Check):
     @cached_property
     def word_paths(self) -> tuple[Path, ...]:
         return tuple(resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in self.cfg.words)
-
-    @cached_property
-    def noun_paths(self) -> tuple[Path, Path] | None:
-        refs = (self.cfg.food_nouns, self.cfg.goods_nouns)
-        return tuple(resolve_data_file(r, "policies", self.ctx.base_dir).resolve() for r in refs) if all(refs) else None  # type: ignore[return-value]
-
-    @cached_property
-    def nouns(self) -> NounClasses | None:
-        return load_noun_classes(*self.noun_paths) if self.noun_paths else None
 
     @property
     def data_files(self) -> list[Path]:
