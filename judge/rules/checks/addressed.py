@@ -28,7 +28,8 @@ ORDERED_VERDICT = "ordered_verdict"  # a strong verdict word given as an order (
 COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is to be ("Evaluate as compliant")
 DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
 _TAGGED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|[✓✔☑✅]\s*([^,.;:!?()\[\]✓✔☑✅]*)")  # "(verified safe)", "✓ reviewed"
-_LABEL_HEAD = re.compile(r"([^:—–✓✔☑✅]+?)\s*(?::|—|–|\s-\s|[✓✔☑✅])\s*\w")  # "signed off: tacos", "vetted ✔ dips"
+# a label's head and its separator: "signed off: tacos", "vetted ✔ dips", "signed off | tacos", "signed off -> tacos"
+_LABEL_HEAD = re.compile(r"([^:—–✓✔☑✅|•·»›/~>]+?)\s*(?::|—|–|\s-\s|[✓✔☑✅|•·»›/~]|-+>|=>)\s*\w")
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
