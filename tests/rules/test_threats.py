@@ -116,12 +116,13 @@ def test_each_reading_of_a_leet_digit_is_tried(tmp_path: Path, theme: str, flagg
 
 @pytest.mark.parametrize(("theme", "severity"), [
     ("I hate Mexican food", Severity.REVIEW), ("Kill Chinese takeout cravings", Severity.REVIEW),
+    ("Behead the shrimp: seafood prep", Severity.REVIEW), ("Behead the traitors", Severity.BLOCK),
     ("Kill All Immigrants BBQ Sale", Severity.BLOCK), ("I hate Mexicans", Severity.BLOCK), ("Kill all Chinese", Severity.BLOCK),
 ])
-def test_a_peoples_name_before_a_food_is_reviewed_and_a_plural_blocked(theme: str, severity: Severity):
+def test_a_threat_whose_last_word_may_mean_a_food_is_reviewed(theme: str, severity: Severity):
     check = ThreatsCheck(ThreatsConfig(), CheckEnv())
     found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
-    assert [f.severity for f in found] == [severity], found  # an adjective before a dish is a cuisine, a plural people
+    assert [f.severity for f in found] == [severity], found  # a cuisine, or a person's name a food has; a plural is people
 
 
 def test_without_the_noun_lists_a_peoples_name_before_a_food_stays_a_threat():

@@ -24,6 +24,7 @@ from judge.rules.checks.base import Check, Subject
 from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
 from judge.rules.normalize import NormalizedText, collapse_repeats, word_tokens
+from judge.rules.nouns import singulars
 from judge.rules.spellings import mask_fits
 from judge.rules.termlists import Examples, load_word_set, read_word_list
 
@@ -318,18 +319,25 @@ class ThreatsCheck(Check):
             if found:
                 template, start, end = found
                 span = (start, end) if as_written else (None, None)  # a folded or read match: the whole field
-                if kind == "threat" and self._before_food(text, start, end, loaded):
-                    return ThreatRead("violence_near_group", Severity.REVIEW, "violence named beside a group's food "
-                                      "(a people's name before a dish: a reviewer decides)", label, template, span)
+                if kind == "threat" and self._food_meant(text, start, end, loaded):
+                    return ThreatRead("violence_near_group", Severity.REVIEW, "violence named beside a food (a people's "
+                                      "name before a dish, or a person's that a food has: a reviewer decides)", label,
+                                      template, span)
                 return ThreatRead(kind, severity, message, label, template, span)
         return None
 
-    def _before_food(self, text: str, start: int, end: int, loaded: LoadedGrammar) -> bool:
-        """Whether a threat's group is a people's name used as an adjective before a food ("I hate Mexican food",
-        "Kill Chinese takeout cravings"): a singular group word ends the match and a food noun follows. A plural
-        is people ("Kill all immigrants BBQ sale" stays a threat)."""
-        group = _WORDS.findall(text[start:end])[-1:]
-        if self.nouns is None or not group or group[0].endswith("s") or group[0] not in loaded.group_words:
+    def _food_meant(self, text: str, start: int, end: int, loaded: LoadedGrammar) -> bool:
+        """Whether a threat's last word may mean a food: a people's name used as an adjective before one ("I hate
+        Mexican food", "Kill Chinese takeout cravings": a singular group word, then a food noun; a plural is people:
+        "Kill all immigrants BBQ sale" stays a threat), or a person's name that a food has too ("Behead the shrimp",
+        WordNet's "shrimp" is a short person first)."""
+        last = _WORDS.findall(text[start:end])[-1:]
+        if self.nouns is None or not last:
+            return False
+        word = last[0]
+        if word not in loaded.group_words:
+            return any(w in self.nouns.food for w in (word, *singulars(word)))
+        if word.endswith("s"):
             return False
         after = _WORDS.findall(text[end : end + 40])[:2]
         return any(self.nouns.kind(" ".join(after[:n]), modifiers=False) == "food" for n in (2, 1) if len(after) >= n)
