@@ -109,11 +109,11 @@ class PhraseMatching:
     def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
         plain = " ".join(t.text for t in gram)
         keys = [("exact", plain)]
-        if any(len(t.forms) > 1 for t in gram):
-            for j in (1, 2):
-                alt = " ".join(_leet_form(t, j) for t in gram)
-                if alt != plain:
-                    keys.append(("leet", alt))
+        most = max(len(t.forms) for t in gram)
+        for j in range(1, most):  # each word's j-th spelling: a leet word's last "!" read as a letter, then as a mark
+            alt = " ".join(_leet_form(t, j) for t in gram)  # ("7hr0@7!": "throati", "7hr0@7", "throat")
+            if alt != plain and ("leet", alt) not in keys:
+                keys.append(("leet", alt))
         last = gram[-1].forms[-1]
         for sing in singulars(last):
             keys.append(("plural", " ".join([*(t.text for t in gram[:-1]), sing])))
