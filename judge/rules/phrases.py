@@ -109,11 +109,12 @@ class PhraseMatching:
     def _gram_keys(self, gram: list[Token]) -> list[tuple[str, str]]:
         plain = " ".join(t.text for t in gram)
         keys = [("exact", plain)]
-        most = max(len(t.forms) for t in gram)
-        for j in range(1, most):  # each word's j-th spelling: a leet word's last "!" read as a letter, then as a mark
-            alt = " ".join(_leet_form(t, j) for t in gram)  # ("7hr0@7!": "throati", "7hr0@7", "throat")
-            if alt != plain and ("leet", alt) not in keys:
-                keys.append(("leet", alt))
+        marked = any(t.text.endswith("!") for t in gram)  # a leet word's last "!" read as a letter, then as a mark
+        for spellings in ([t.forms for t in gram], *([[_marked_off(t) for t in gram]] if marked else [])):
+            for j in range(1, max(map(len, spellings))):  # ("7hr0@7!": "throati", then "throat")
+                alt = " ".join(_leet_form(t, forms, j) for t, forms in zip(gram, spellings, strict=True))
+                if alt != plain and ("leet", alt) not in keys:
+                    keys.append(("leet", alt))
         last = gram[-1].forms[-1]
         for sing in singulars(last):
             keys.append(("plural", " ".join([*(t.text for t in gram[:-1]), sing])))
@@ -157,10 +158,16 @@ def _fits(word: str, key: str) -> bool:
         masked < len(key) or len(key) == 1)
 
 
-def _leet_form(tok: Token, j: int) -> str:
-    """The token's ``j``-th spelling in a phrase that holds leetspeak: digits or a lone symbol are letters there
-    too ("h0w 70 k1ll", "m3n@g3 @ 7r01$"), which alone they are not ("Top 10 snacks")."""
-    if len(tok.forms) > 1:
-        return tok.forms[min(j, len(tok.forms) - 1)]
+def _leet_form(tok: Token, forms: tuple[str, ...], j: int) -> str:
+    """The token's ``j``-th spelling (of ``forms``) in a phrase that holds leetspeak: digits or a lone symbol are
+    letters there too ("h0w 70 k1ll", "m3n@g3 @ 7r01$"), which alone they are not ("Top 10 snacks")."""
+    if len(forms) > 1:
+        return forms[min(j, len(forms) - 1)]
     folded = tok.text.translate(LEET)
     return folded if folded.isalpha() else tok.text
+
+
+def _marked_off(tok: Token) -> tuple[str, ...]:
+    """A leet word's spellings with its last "!" read as a mark only ("kn0ck3r$!": "kn0ck3r$", "knockers")."""
+    stripped = tok.text.rstrip("!")
+    return tok.forms[tok.forms.index(stripped):] if stripped != tok.text and stripped in tok.forms else tok.forms

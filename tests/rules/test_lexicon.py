@@ -91,8 +91,8 @@ def test_multiword_terms_and_allow_list():
     ("text", "how"),
     [("W.H.I.T.E. .P.O.W.E.R grill", "joined"), ("w h i t e p o w e r grill", "joined"), ("whiteee power grill", "repeat"),
      ("white powwwer grill", "repeat"), ("white po*er grill", "masked"), ("whit* power grill", "masked"),
-     ("wh173 p0w3r grill", "leet"), ("wh!te p0w3r grill", "leet"),
-     ("white *ower grill", "masked")],
+     ("wh173 p0w3r grill", "leet"), ("wh!te p0w3r grill", "leet"), ("wh173 p0w3r! grill", "leet"),
+     ("wh173 p0w3r!! grill", "leet"), ("white *ower grill", "masked")],
 )
 def test_a_phrase_is_caught_spelled_out_stretched_or_masked(text: str, how: str):
     idx = TermIndex([Category(id="x", terms=[TermSpec(term="white power")], examples={"hit": ["a"], "ok": ["b"]})], [])
