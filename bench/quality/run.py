@@ -113,12 +113,15 @@ def _small_capital(c: str) -> str:
 SMALL_CAPITALS = str.maketrans({c: _small_capital(c) for c in string.ascii_lowercase})
 # each letter turned half a turn, as upside-down text generators write them (the word is written backwards too)
 UPSIDE_DOWN = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɐqɔpǝɟƃɥᴉɾʞlɯuodbɹsʇnʌʍxʎz")))
+# each letter's mirror image, as mirror-text generators write them (the word backwards too)
+MIRRORED = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɒdɔbɘꟻǫʜiꞁʞlmnoqpɿꙅƚuvwxγƹ")))
 
 
 def obfuscations(term: str) -> dict[str, str]:
     """The term plain, in the five obfuscations the issue names, and in twelve more that obfuscators use: small
     capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, its
     first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ"),
+    mirrored ("ʞɔuꟻ"),
     an emoji between its letters ("f🍑u🍑c🍑k"), respelled as it sounds ("bytch", "foock", "zlut"), its middle letter
     written as an HTML character reference, which a storefront's page shows as the letter ("fu&#99;k"), and in leet as
     other generators write it, with digits ("+w4+") and with symbols and strokes ("fµ(|<")."""
@@ -133,6 +136,7 @@ def obfuscations(term: str) -> dict[str, str]:
         "split": term[:mid] + " " + term[mid:] if 0 < mid and " " not in term else term,
         "strokes": _stroked(term),
         "upside_down": term[::-1].translate(UPSIDE_DOWN),
+        "mirrored": term[::-1].translate(MIRRORED),
         "emoji_between": "\U0001F351".join(term),
         "by_ear": by_ear(term),
         "char_ref": term[:mid] + f"&#{ord(term[mid])};" + term[mid + 1 :] if letters else term,
