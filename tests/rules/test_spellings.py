@@ -211,6 +211,8 @@ def test_masked_vowels_are_filled_in_with_each_vowel(text: str, flagged: bool):
     ("F#ck deals", True), ("Sh%t snacks", True), ("B~tches mix", True), ("Motherf^cker fries", True),
     ("F-ck deals", True), ("Sh.t snacks", True), ("Motherf_cker mix", True), ("B-tches bites", True),
     ("C0#k rings", True), ("Blo# job bites", True),  # beside a leet letter; at a word's edge in a phrase
+    ("Fu©k deals", True), ("Bi®ch mix", True), ("ƒμ¢κ snacks", True),  # a sign that reads as a letter
+    ("Tide®Pods", False), ("Coca-Cola® Classic", False), ("Häagen-Dazs® bars", False), ("Sh®ed cheese", False),
     ("#Summer deals", False), ("No. 5 #3 batteries", False), ("Hungry? Try these", False),
     ("C# cookbook", False), ("50% off snacks", False), ("Multi-surface cleaner", False), ("Anti-itch cream", False),
     ("Cold-water wash", False), ("Multi-grain crackers", False), ("Cheez-its", False), ("Snap-on brush", False),
