@@ -208,7 +208,8 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
         """Hits that no word token holds: words split by hyphens that are one term joined ("mo-fo", "master-bate";
         exact terms only) or by a space ("ky ke"), open compounds ("knob eater"), a separator standing for a letter
         ("f-ck"), and terms of symbols ("🖕"; only a text with more than ASCII can hold one)."""
-        read_as_one = (*self._split_words(text), *self._separator_masks(text), *self._hyphenated(text))
+        spaced = text.replace("_", " ") if "_" in text else text  # "hard_on": an underscore separates, as tokens read it
+        read_as_one = (*self._split_words(spaced), *self._separator_masks(text), *self._hyphenated(text))
         hits = [Hit(e, start, end, how, 0) for start, end, e, how in read_as_one]
         if self._symbols_re is not None and not text.isascii():
             hits += [Hit(e, m.start(), m.end(), "symbols", 0) for m in self._symbols_re.finditer(text)

@@ -64,6 +64,8 @@ def test_a_split_term_is_a_finding_as_the_term_is(text: str, severity: str | Non
     ("Rim job's chips", True), ("(Gay wad) deals", True), ("Sh it, chips and dip", True),
     ("Knob eater-approved chips", True), ("Chips/rim job/dip", True), ("Extra-knob jockey mix", True),
     ("Rim.job snacks", True), ("Meat curtains, chips and dip", True),  # a mark without a space joins; a listed phrase
+    ("Hard_on party snacks", True), ("Knob_eater chips", True),  # an underscore for a space, as snake_case writes it
+    ("Pick_up party", False), ("Snake_case snacks", False),
     # a mark between the two words ends the first: they are not read as one
     ("Knob, eater of chips", False), ("Rim. Job fair snacks", False), ("Door knob's polish", False),
     ("Meat; curtains and rods", False),
