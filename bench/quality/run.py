@@ -4,16 +4,18 @@
     python bench/quality/run.py [--catalog ../shared/data/instacart] [--limit 0] [--extra-list FILE]
 
 - Profanity recall on lexicons that the measured lexicon was not built from (@coffeeandfun/google-profanity-words
-  3.0.7, English, MIT; badwords-list 1.0.0, MIT), fetched with npm by name and version into bench/out/quality/,
-  each term as a theme word, plain and in fourteen obfuscations (the five the issue names, and small capitals, every
-  letter doubled, vowels masked, a symbol for a letter, a space splitting the word, letters drawn in strokes, the
-  word upside down, an emoji between its letters, the word respelled as it sounds: "bytch", "foock");
+  3.0.7, English, MIT; badwords-list 1.0.0, MIT; since session 34 also @2toad/profanity 3.3.0's English list,
+  no-profanity 1.5.1, censor-sensor 1.0.6, wordfilter 0.2.6 and bad-words-next 3.2.0's English dictionary, MIT),
+  fetched with npm by name and version into bench/out/quality/, each term as a theme word, plain and in eighteen
+  obfuscations (the five the issue names, and small capitals, every letter doubled, vowels masked, a symbol for a
+  letter, a space splitting the word, letters drawn in strokes, the word upside down or mirrored, an emoji between
+  its letters, the word respelled as it sounds: "bytch", "foock", a character reference, leet digits and symbols);
   "unseen" recall leaves out the terms that the imported lists hold as such and the everyday words.
   ``profane-words`` (imported) is a compilation that holds 93% of both, so they are measured on a lexicon built
   without it, Surge's list, allprofanity and Ofcom's words (``scripts/import_lexicons.py --without profane-words --without
   surge-profanity --without allprofanity --without ofcom``), and that lexicon is measured on profane-words and allprofanity's
   French, Spanish, German and Brazilian Portuguese lists too; the shipped lexicon's figures on them are given as well, marked in-sample.
-- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same eighteen forms,
+- ``--extra-list FILE`` (repeatable): recall on a list that this benchmark does not fetch, in the same nineteen forms,
   e.g. Surge AI's ``profanity_en.csv`` (GitHub surge-ai/profanity, MIT; its Strong and Severe rows by default),
   the closest public stand-in for "strong profanity" there is: imported since session 15, so the held-out figure
   is the lexicon built without it, and the shipped one is in-sample.
@@ -52,6 +54,7 @@ import sys
 import tarfile
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,6 +85,13 @@ HELD_OUT = {
     # so measured without it)
     **{f"allprofanity-{lang}": ("npm", "allprofanity@2.4.0", "allprofanity-2.4.0.tgz")
        for lang in ("french", "spanish", "german", "brazilian")},
+    # five more English lists that no import reads, first measured in session 34 (all MIT; wordfilter's repository
+    # gives MIT, its package names none)
+    "2toad-profanity": ("npm", "@2toad/profanity@3.3.0", "2toad-profanity-3.3.0.tgz"),
+    "no-profanity": ("npm", "no-profanity@1.5.1", "no-profanity-1.5.1.tgz"),
+    "censor-sensor": ("npm", "censor-sensor@1.0.6", "censor-sensor-1.0.6.tgz"),
+    "wordfilter": ("npm", "wordfilter@0.2.6", "wordfilter-0.2.6.tgz"),
+    "bad-words-next": ("npm", "bad-words-next@3.2.0", "bad-words-next-3.2.0.tgz"),
 }
 LANGUAGE = {"allprofanity-french": "fr", "allprofanity-spanish": "es", "allprofanity-german": "de",
             "allprofanity-brazilian": "pt"}  # of a held-out list, when not English
@@ -192,28 +202,34 @@ def fetch(cache: Path) -> dict[str, list[str]]:
                 capture_output=True,
             )
         with tarfile.open(path) as t:
-            if name == "profane-words":
-                text = "\n".join(json.load(t.extractfile("package/words.json")))  # type: ignore[arg-type]
-            elif name.startswith("allprofanity-"):
-                member = f"package/dist/languages/{name.removeprefix('allprofanity-')}-words.js"
-                text = "\n".join(re.findall(r'"([^"\n]+)",', t.extractfile(member).read().decode("utf-8")))  # type: ignore[union-attr]
-            elif name == "badwords-list":
-                text = "\n".join(
-                    re.findall(
-                        r'"([^"]+)"',
-                        t.extractfile("package/lib/array.js").read().decode("utf-8"),
-                    )
-                )  # type: ignore[union-attr]
-            else:
-                text = t.extractfile("package/data/en.txt").read().decode("utf-8")  # type: ignore[union-attr]
-        out[name] = sorted(
-            {
-                w.strip().lower()
-                for w in text.splitlines()
-                if w.strip() and not w.startswith("#")
-            }
-        )
+            words = _list_words(name, lambda member: t.extractfile(f"package/{member}").read().decode("utf-8"))  # type: ignore[union-attr]
+        out[name] = sorted({w.strip().lower() for w in words if w.strip() and not w.startswith("#")})
     return out
+
+
+def _list_words(name: str, read: Callable[[str], str]) -> list[str]:
+    """A held-out list's words, out of its package's files (``read`` gives one by its path in the package)."""
+    if name == "profane-words":
+        return json.loads(read("words.json"))
+    if name.startswith("allprofanity-"):
+        return re.findall(r'"([^"\n]+)",', read(f"dist/languages/{name.removeprefix('allprofanity-')}-words.js"))
+    if name == "badwords-list":
+        return re.findall(r'"([^"]+)"', read("lib/array.js"))
+    if name == "2toad-profanity":  # a map of languages to lists: its English one
+        source = read("dist/data/profane-words.js")
+        start = source.index('"en",')
+        return re.findall(r'"([^"\n]+)"', source[start + 5 : source.index("\n    ],", start)])
+    if name == "no-profanity":  # "*" marks where a pattern takes more letters: the word without it
+        return [w.replace("*", "") for w in re.findall(r'"([^"\n]+)"', read("lib/en.js"))]
+    if name == "censor-sensor":  # a word -> its tier
+        return list(json.loads(read("locales/en.json")))
+    if name == "wordfilter":
+        return json.loads(read("lib/badwords.json"))
+    if name == "bad-words-next":  # its dictionary as hex-encoded JSON; "+" and "*" are pattern syntax: left out
+        encoded = re.search(r"dd\('([0-9A-F]+)'", read("lib/en.mjs"))
+        words = json.loads(bytes.fromhex(encoded.group(1)))["words"] if encoded else []
+        return [w for w in words if "*" not in w and "+" not in w]
+    return read("data/en.txt").splitlines()
 
 
 def extra_list(path: Path, severities: set[str]) -> list[str]:
