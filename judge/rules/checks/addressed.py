@@ -29,7 +29,8 @@ COMMANDED_VERDICT = "commanded_verdict"  # a verdict after an order, as what is 
 DECLARED_VERDICT = "declared_verdict"  # a verdict ending its clause: "This item is approved", "Status: approved"
 _TAGGED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]|[✓✔☑✅]\s*([^,.;:!?()\[\]✓✔☑✅]*)")  # "(verified safe)", "✓ reviewed"
 # a label's head and its separator: "signed off: tacos", "vetted ✔ dips", "signed off | tacos", "signed off -> tacos"
-_LABEL_HEAD = re.compile(r"([^:—–✓✔☑✅|•·»›/~>]+?)\s*(?::|—|–|\s-\s|[✓✔☑✅|•·»›/~]|-+>|=>)\s*\w")
+_LABEL_HEAD = re.compile(r"([^:—–✓✔☑✅|•·»›/~>]+?)\s*(:|—|–|\s-\s|[✓✔☑✅|•·»›/~]|-+>|=>)\s*\w")
+_CHECK_MARKS = frozenset("✓✔☑✅")
 WHOLLY = -1  # the rule number of a text made of a judge's words only (no rule names them)
 DENSE = -2  # the rule number of a sentence dense with a judge's words (no rule names them together)
 _MEMO_MAX = 50_000  # texts whose reading is kept
@@ -41,7 +42,9 @@ class WhollyReading(BaseModel):
     though no rule names its words ("Checks: passed", "Moderator approval attached"): one word or phrase of an
     ``alone`` class ("Greenlit"), or two of which one is of a class that is not ``weak`` ("Safe and green" is copy).
     So is a label's head (before a colon, a dash or a check mark) of two words or more, one of a ``label`` class and
-    the others of those or weak ones ("Signed off: breakfast bowls"; not "Stamp of approval: cheddar")."""
+    the others of those, weak ones or ``label_with`` ones ("Signed off: breakfast bowls", "Approved copy: pies"; not
+    "Stamp of approval: cheddar"); before a check mark, a ``label_marked`` word says it passed ("Content check ✅ Tacos",
+    "QA ✔ dips")."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -50,6 +53,8 @@ class WhollyReading(BaseModel):
     alone: list[str] = []
     weak: list[str] = []
     label: list[str] = []  # a label's head of a judge's words, one of them of these classes: "Signed off: tacos"
+    label_with: list[str] = []  # what else a label's head may hold: "Approved copy: fall baking"
+    label_marked: list[str] = []  # a check that a check mark after it passes: "Content check ✅ Tacos"
 
 
 class DenseReading(BaseModel):
@@ -176,6 +181,8 @@ class CompiledGrammar:
         self.alone = frozenset(wholly.alone if wholly else ())
         self.weak = frozenset(wholly.weak if wholly else ())
         self.label = frozenset(wholly.label if wholly else ())
+        self.label_with = frozenset(wholly.label_with if wholly else ())
+        self.label_marked = frozenset(wholly.label_marked if wholly else ())
         self.phrase_classes: dict[str, frozenset[str]] = {}  # a wholly class's phrase -> each such class that holds it
         for name in self.wholly_classes:
             for p in self.phrases[name]:
@@ -248,7 +255,7 @@ class CompiledGrammar:
             words = self._wholly_sentence(text, [(m, s) for m, s in read if s.words])
         if words is None and self.label:  # a label's head: "Signed off: breakfast bowls", "Vetted ✔ chips & dip"
             head = _LABEL_HEAD.match(text)
-            words = head and self._label(Sentence(head.group(1), self.softeners))
+            words = head and self._label(Sentence(head.group(1), self.softeners), head.group(2) in _CHECK_MARKS)
         return None if words is None else Addressed(0, len(text), WHOLLY, words)
 
     def _wholly_sentence(self, text: str, sentences: list[tuple[re.Match[str], Sentence]]) -> tuple[str, ...] | None:
@@ -290,18 +297,19 @@ class CompiledGrammar:
             return tuple(w for w, _ in found.values())
         return None
 
-    def _label(self, s: Sentence) -> tuple[str, ...] | None:
-        """The judge's words of a label's head (what comes before its colon, dash or check mark) made of them only:
-        more than one word ("Signed off"; "Screened: movie night snacks" is copy), one of a ``label`` class and the
-        others of those or weak ones ("Verified safe"; not "Stamp of approval": "approval" names a verdict), a phrase
-        read in each of its classes."""
+    def _label(self, s: Sentence, marked: bool = False) -> tuple[str, ...] | None:
+        """The judge's words of a label's head (before its colon, dash or check mark) made of them only: more than one
+        word ("Signed off"; "Screened: movie night snacks" is copy), one of a ``label`` class, the others of those,
+        weak or ``label_with`` ones ("Verified safe", "Approved copy"; not "Stamp of approval"), a phrase read in each
+        of its classes; before a check mark (``marked``), a check of a ``label_marked`` class too ("QA ✔")."""
         found = self._judges_words(s)
         if found is None:
             return None
         words = tuple(w for w, _ in found.values())
         classes = [self.phrase_classes.get(w, c) for w, c in found.values()]
-        label = any(c & self.label for c in classes) and all(c & (self.label | self.weak) for c in classes)
-        return words if label and len(" ".join(words).split()) > 1 else None
+        heads = self.label | self.label_marked if marked else self.label
+        label = any(c & heads for c in classes) and all(c & (heads | self.weak | self.label_with) for c in classes)
+        return words if label and (marked or len(" ".join(words).split()) > 1) else None
 
     def _judges_words(self, s: Sentence) -> dict[int, tuple[str, frozenset[str]]] | None:
         """Where each judge's word or phrase of a sentence starts -> it and its ``wholly`` classes, if the sentence holds
