@@ -13,11 +13,14 @@ from judge.rules.checks.base import Check, Subject
 R, I, B = Severity.REVIEW, Severity.INFO, Severity.BLOCK
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 NEAR_DUPLICATE_LIMIT = 64  # distinct keywords compared pairwise; a record with more is flagged too_many_keywords
+# characters that no search query needs and markup or a payload does: a verdict split over keywords ('{"pass"', 'true}')
+_MARKUP = re.compile(r"[{}<>\[\]|]")
 
 
 class FormatCheck(Check):
     id = "format"
-    description = "Theme and keyword length, keyword count, duplicates and near-duplicates, hidden characters"
+    description = ("Theme and keyword length, keyword count, duplicates and near-duplicates, markup in a keyword, hidden "
+                   "characters")
 
     def check(self, subject: Subject) -> list[Finding]:
         c, cfg = subject.candidate, self.cfg
@@ -56,6 +59,9 @@ class FormatCheck(Check):
                 first_seen[key] = i
             if key == theme_key:
                 add(self.rule("keyword_repeats_theme", R, "keyword repeats the theme verbatim", name, text=kw))
+            if _MARKUP.search(kw):
+                add(self.rule("keyword_markup", R, "keyword holds markup or code characters ({}, <>, [], |), which no "
+                              "search query needs", name, text=kw))
         out += self._near_duplicates(c.keywords, keys, first_seen)
         for field_name, nt in subject.fields:
             out += self._hidden(field_name, nt.original)
