@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA, Indel
 from judge.errors import ConfigError
 from judge.models import Severity
 from judge.policy import FuzzyConfig
+from judge.rules.borrowed import BorrowedMatching
 from judge.rules.inflection import singulars, terms_as_verbs
 from judge.rules.morphology import (
     Morphology,
@@ -62,7 +63,7 @@ _HAS_REPEAT = re.compile(r"(.)\1")
 _STARTS_PHRASE = "starts a phrase"  # a harmless word that a text is clean with unless a phrase's next word follows
 
 
-class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatching):
+class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatching, BorrowedMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
@@ -121,6 +122,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
         self.allow_max_n = max((k.count(" ") + 1 for k in self.allow), default=0)
         self.term_count = len({(e.category, e.key) for v in self.exact.values() for e in v})
         self._index_phrases()
+        self._init_borrowed()
         self._fuzzy_cache: dict[tuple[str, int, int], tuple[tuple[TermEntry, int], ...]] = {}
         self._memos: dict[object, dict] = {}
         self._last_cfg: FuzzyConfig | None = None
@@ -188,6 +190,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
             if found is None:
                 found = memo[key] = self._single(tok, fuzzy_cfg)
             hits += [Hit(e, tok.start, tok.end, how, d) for e, how, d in found]
+        hits += self._borrowed_hits(nt.tokens) if self.borrowed else []
         if self.max_n > 1:
             hits += self._phrases(tokens, nt.text) + self._phrases_by_ear(tokens, nt.text)
         if not hits:
@@ -237,7 +240,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
 
     def _harmless_word(self, tok: Token, cfg: FuzzyConfig | None) -> bool | str:
         """A plain word that hits nothing in any spelling ("bbiigg" is "big"): True, or _STARTS_PHRASE ("chocolate")."""
-        if not tok.text.isalpha() or self._starts_stretched(tok.text) or self._single(tok, cfg):
+        if not tok.text.isalpha() or tok.text in self.borrowed or self._starts_stretched(tok.text) or self._single(tok, cfg):
             return False
         starts = any(f in self.first_words for f in tok.forms) or self.starts_phrase_by_ear(tok.text)
         return _STARTS_PHRASE if starts else True

@@ -10,6 +10,7 @@ from judge.config import load_yaml
 from judge.models import Finding, Severity
 from judge.resources import resolve_data_file
 from judge.rules import product_phrases
+from judge.rules.borrowed import BORROWED
 from judge.rules.checks.base import Check, Subject
 from judge.rules.lexicon import TermIndex, build_index
 from judge.rules.termlists import MorphologyFile, load_allow_list, load_term_list
@@ -61,6 +62,9 @@ class TermsCheck(Check):
                 how = "" if hit.how == "exact" else f", matched as {hit.how}"
                 if hit.how == "compound":
                     how = f", in a compound or spelling of {entry.term!r}"
+                elif hit.how == BORROWED:  # a weaker reading than the list's: a reviewer decides, whatever the policy
+                    how, severity = ", another language's everyday word, in a text of English words", min(
+                        severity, Severity.REVIEW, key=lambda s: s.rank)
                 category = self.index.categories[entry.category]
                 label = category.garm or entry.category
                 out.append(
