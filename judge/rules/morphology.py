@@ -186,8 +186,9 @@ class Morphology:
         return self._edges.find(key, self._word_piece)
 
     def _word_piece(self, rest: str) -> bool:
-        return any(r in self.common or r in self.rare or r in self.roots or r in self.partners
-                   for r in (rest, *(rest[: -len(a)] for a in self.affixes if rest.endswith(a) and len(rest) - len(a) >= 3)))
+        stems = [rest[: -len(a)] for a in self.affixes if rest.endswith(a) and len(rest) - len(a) >= 3]
+        stems += [s[:-1] for s in stems if s[-1] == s[-2] and s[-1] not in VOWELS and len(s) > 3]  # "wadd|ery": "wad"
+        return any(r in self.common or r in self.rare or r in self.roots or r in self.partners for r in (rest, *stems))
 
     def said_as_word(self, word: str) -> bool:
         """A clean common word spelled as it is said: "-er" as "-ah" ("buttah" is "butter", "bettah" "better"), "-ing"
@@ -278,9 +279,7 @@ class Morphology:
 
     def partnered(self, rest: str) -> bool:
         """The piece beside a root in the lexicon's own compounds ("face", "head", "hole", "dumb")."""
-        if rest in self.partners:
-            return True
-        return any(rest.endswith(a) and rest[: -len(a)] in self.partners for a in self.affixes)
+        return rest in self.partners or any(rest.endswith(a) and rest[: -len(a)] in self.partners for a in self.affixes)
 
     def _root(self, piece: str) -> str | None:
         """A root, as spelled or with a letter doubled ("fukk"); a common word is itself ("cook" is no "cock")."""

@@ -75,7 +75,7 @@ def test_a_masked_token_is_read_with_each_letter_as_any_other_token_is():
 @pytest.mark.parametrize(("text", "flagged"), [
     # a root of four letters or more at a token's edge, beside a rarer word ("slapper", "zilla") or a short one ("dip")
     ("Dickslapper snacks", True), ("Twatzilla treats", True), ("Cuntelope salad", True), ("Shitdip chips", True),
-    ("Cockgobbler wings", True),
+    ("Cockgobbler wings", True), ("Dickwaddery deals", True),  # a consonant doubled before an ending: "wad" + "ery"
     # the rest must be a word; a root spelled without its vowels is no edge ("smen" in "chessmen")
     ("Chessmen cookies", False), ("Glace de viande", False), ("Butterhead lettuce", False),
     ("Dickason family farm", False), ("Cockerill apples", False), ("Bichromicum tablets", False),
