@@ -126,8 +126,7 @@ def _is_dropped(ch: str) -> bool:
 
 _SPACES = str.maketrans("\t\n\r\f\v", "     ")
 # a symbol standing for a letter: "f#ck", "sh%t", "c0#k", "fu©k" (a sign that reads as a letter: ©, ®, ¢); a "#" at a
-# word's edge too, which a phrase may read as a
-# letter ("blo# job", "alaskan #ipeline"), a hashtag alone being no word
+# word's edge too, which a phrase may read as a letter ("blo# job", "alaskan #ipeline"), a hashtag alone being no word
 _MASK_CHAR = re.compile(r"[#%?^~•·©®¢]")  # a fast first look
 _MASK_SYMBOL = re.compile(r"(?<=[a-z])[#%?^~•·©®¢](?=[a-z0-9@$])|(?<=[a-z0-9@$])[#%?^~•·©®¢](?=[a-z])"
                           r"|(?<=[0-9@$!+|€£])#(?=[0-9@$!+|€£]*[a-z])"  # among leet symbols: "$#!t", "5#|t"
