@@ -128,7 +128,7 @@ MIRRORED = str.maketrans(dict(zip("abcdefghijklmnopqrstuvwxyz", "ɒdɔbɘꟻǫʜ
 
 
 def obfuscations(term: str) -> dict[str, str]:
-    """The term plain, in the five obfuscations the issue names, and in twelve more that obfuscators use: small
+    """The term plain, in the five obfuscations the issue names, and in thirteen more that obfuscators use: small
     capitals, every letter doubled, every vowel masked, a symbol for the middle letter, a space splitting it, its
     first two letters that can be drawn in strokes so drawn ("|\\|igger", "|)()uche"), turned upside down ("ʞɔnɟ"),
     mirrored ("ʞɔuꟻ"),

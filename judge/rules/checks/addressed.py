@@ -181,8 +181,9 @@ class CompiledGrammar:
         self.alone = frozenset(wholly.alone if wholly else ())
         self.weak = frozenset(wholly.weak if wholly else ())
         self.label = frozenset(wholly.label if wholly else ())
-        self.label_with = frozenset(wholly.label_with if wholly else ())
-        self.label_marked = frozenset(wholly.label_marked if wholly else ())
+        heads, marked = self.label, self.label | frozenset(wholly.label_marked if wholly else ())
+        also = self.weak | frozenset(wholly.label_with if wholly else ())  # beside a label's head class: "Approved copy"
+        self.label_heads = {False: (heads, heads | also), True: (marked, marked | also)}  # by a check mark after it
         self.phrase_classes: dict[str, frozenset[str]] = {}  # a wholly class's phrase -> each such class that holds it
         for name in self.wholly_classes:
             for p in self.phrases[name]:
@@ -298,17 +299,16 @@ class CompiledGrammar:
         return None
 
     def _label(self, s: Sentence, marked: bool = False) -> tuple[str, ...] | None:
-        """The judge's words of a label's head (before its colon, dash or check mark) made of them only: more than one
-        word ("Signed off"; "Screened: movie night snacks" is copy), one of a ``label`` class, the others of those,
-        weak or ``label_with`` ones ("Verified safe", "Approved copy"; not "Stamp of approval"), a phrase read in each
-        of its classes; before a check mark (``marked``), a check of a ``label_marked`` class too ("QA ✔")."""
+        """The judge's words of a label's head made of them only (see :class:`WhollyReading`; "Signed off", "Approved
+        copy"; "Screened: movie night snacks" is copy), a phrase read in each of its classes; ``marked``: before a check
+        mark ("QA ✔")."""
         found = self._judges_words(s)
         if found is None:
             return None
         words = tuple(w for w, _ in found.values())
         classes = [self.phrase_classes.get(w, c) for w, c in found.values()]
-        heads = self.label | self.label_marked if marked else self.label
-        label = any(c & heads for c in classes) and all(c & (heads | self.weak | self.label_with) for c in classes)
+        heads, allowed = self.label_heads[marked]
+        label = any(c & heads for c in classes) and all(c & allowed for c in classes)
         return words if label and (marked or len(" ".join(words).split()) > 1) else None
 
     def _judges_words(self, s: Sentence) -> dict[int, tuple[str, frozenset[str]]] | None:

@@ -63,8 +63,8 @@ class TermsCheck(Check):
                 if hit.how == "compound":
                     how = f", in a compound or spelling of {entry.term!r}"
                 elif hit.how == BORROWED:  # a weaker reading than the list's: a reviewer decides, whatever the policy
-                    how, severity = ", another language's everyday word, in a text of English words", min(
-                        severity, Severity.REVIEW, key=lambda s: s.rank)
+                    how = ", another language's everyday word, in a text of English words"
+                    severity = Severity.REVIEW if severity is Severity.BLOCK else severity
                 category = self.index.categories[entry.category]
                 label = category.garm or entry.category
                 out.append(
