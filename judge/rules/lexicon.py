@@ -29,6 +29,7 @@ from judge.errors import ConfigError
 from judge.models import Severity
 from judge.policy import FuzzyConfig
 from judge.rules.borrowed import BorrowedMatching
+from judge.rules.disguised import DisguiseMatching
 from judge.rules.inflection import singulars, terms_as_verbs
 from judge.rules.morphology import (
     Morphology,
@@ -46,7 +47,7 @@ from judge.rules.normalize import (
 from judge.rules.phrases import TRIPLE as _TRIPLE
 from judge.rules.phrases import PhraseMatching
 from judge.rules.respellings import RespellingMatching
-from judge.rules.spellings import OTHER_LANGUAGE, SpellingMatching, destretched
+from judge.rules.spellings import OTHER_LANGUAGE, SpellingMatching
 from judge.rules.splits import SplitMatching
 from judge.rules.termlists import (
     Category,
@@ -63,7 +64,8 @@ _HAS_REPEAT = re.compile(r"(.)\1")
 _STARTS_PHRASE = "starts a phrase"  # a harmless word that a text is clean with unless a phrase's next word follows
 
 
-class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatching, BorrowedMatching):
+class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatching, BorrowedMatching,
+                DisguiseMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
     def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
@@ -318,27 +320,6 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
                             continue  # without a dictionary: one letter *different* is likely another word
                     out.append((entry, "fuzzy", dist))
         return tuple(out)
-
-    def _disguised(self, tok: Token) -> tuple[tuple[TermEntry, str, int], ...]:
-        """An everyday word that two lists call profane, disguised: leet ("h0m0"), spelled out ("d.o.u.c.h.e"),
-        masked where no other word fits ("d*uche"), stretched ("douuuche") or with every letter doubled; a disguise
-        is intent, the word as written is not."""
-        readings = tok.forms if tok.obfuscated else (*tok.forms[1:], *self._stretched_readings(tok.text))
-        for form in readings:
-            for w in (form, *singulars(form)):
-                entries = self.disguisable.get(phonetic(w)) if w.isalpha() and len(w) >= 3 else None
-                if entries:
-                    return tuple((e, "disguised", 0) for e in entries)
-        return ()
-
-    def _stretched_readings(self, text: str) -> tuple[str, ...]:
-        """A stretched word read with the letter single and double, unless one reading is another word: "heeeell"
-        may be "heel", "goooood" is "good" (not "god"), "douuuche" is "douche"."""
-        readings = destretched(text)
-        m = self.morphology
-        if m is not None and any(m.is_word(r) and phonetic(r) not in self.disguisable for r in readings):
-            return ()
-        return readings
 
     def _no_word(self, form: str) -> bool:
         """A token that no word list knows: written as one, a listed phrase is that phrase ("siegheil")."""

@@ -12,6 +12,7 @@ from judge.resources import resolve_data_file
 from judge.rules import product_phrases
 from judge.rules.borrowed import BORROWED
 from judge.rules.checks.base import Check, Subject
+from judge.rules.disguised import LONE
 from judge.rules.lexicon import TermIndex, build_index
 from judge.rules.termlists import MorphologyFile, load_allow_list, load_term_list
 
@@ -64,6 +65,9 @@ class TermsCheck(Check):
                     how = f", in a compound or spelling of {entry.term!r}"
                 elif hit.how == BORROWED:  # a weaker reading than the list's: a reviewer decides, whatever the policy
                     how = ", another language's everyday word, in a text of English words"
+                    severity = Severity.REVIEW if severity is Severity.BLOCK else severity
+                elif hit.how == LONE:  # one list's word, disguised: a reviewer decides, whatever the policy
+                    how = ", disguised, a word that one list calls profane"
                     severity = Severity.REVIEW if severity is Severity.BLOCK else severity
                 category = self.index.categories[entry.category]
                 label = category.garm or entry.category
