@@ -56,6 +56,10 @@ class TermsConfig(_Strict):
     product_phrases: list[str] = ["adult_sexual", "obscenity_profanity", "hate_speech", "profanity_*"]
     severity: dict[str, Severity] = {}  # category id -> severity (overrides the list's)
     fuzzy: FuzzyConfig = FuzzyConfig()
+    # WordNet's food and goods nouns: a word that one list calls profane and that names goods ("hemp", "vodka") is
+    # that list's topic when written in leet or spelled out ("H3mp seeds"), not a disguise; None: every one is reviewed
+    food_nouns: str | None = "terms/food_nouns.txt"
+    goods_nouns: str | None = "terms/goods_nouns.txt"
 
 
 class PatternsConfig(_Strict):

@@ -28,6 +28,7 @@ class DisguiseMatching:
     morphology: Morphology | None
     compound_only: dict[str, list[TermEntry]]
     disguisable: dict[str, list[TermEntry]]
+    topics: frozenset[str]
 
     def _disguised(self, tok: Token) -> tuple[Reading, ...]:
         """A word that two lists call profane, in any disguise; else one that one list does, in leet or spelled out."""
@@ -45,7 +46,7 @@ class DisguiseMatching:
             for w in (form, *singulars(form)):
                 if len(w) < _LONE_MIN or not w.isalpha():
                     continue
-                entries = [e for e in self.compound_only.get(phonetic(w), ()) if e.key == w]
+                entries = [e for e in self.compound_only.get(phonetic(w), ()) if e.key == w and w not in self.topics]
                 if entries:
                     return tuple((e, LONE, 0) for e in entries)
         return ()

@@ -68,7 +68,8 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
                 DisguiseMatching):
     """Matcher over every term of a set of term lists, with an allow-list."""
 
-    def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None) -> None:
+    def __init__(self, categories: list[Category], allow: list[str], morphology: Morphology | None = None,
+                 topics: frozenset[str] = frozenset()) -> None:
         self.exact: dict[str, list[TermEntry]] = defaultdict(list)
         self.collapsed: dict[str, list[TermEntry]] = defaultdict(list)
         self._init_phrases()
@@ -81,6 +82,7 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
         self.categories = {c.id: c for c in categories}
         self.symbols: dict[str, list[TermEntry]] = defaultdict(list)  # emoji terms, found as substrings ("🖕")
         self.morphology = morphology
+        self.topics = topics  # words that name goods ("hemp", "vodka"): a list's topic, however written
         self.max_n = 1
         for cat in categories:
             for spec in cat.terms:
@@ -363,7 +365,10 @@ class TermIndex(PhraseMatching, SpellingMatching, RespellingMatching, SplitMatch
 
 
 @lru_cache(maxsize=16)
-def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...], morphology: Path | None = None) -> TermIndex:
+def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...], morphology: Path | None = None,
+                topics: frozenset[str] = frozenset()) -> TermIndex:
+    """The index of the term lists at ``list_paths``; ``topics``: words that name goods, never a disguise of one
+    list's word (``DisguiseMatching``)."""
     categories: list[Category] = []
     seen: dict[str, Path] = {}
     for p in list_paths:
@@ -375,7 +380,7 @@ def build_index(list_paths: tuple[Path, ...], allow_paths: tuple[Path, ...], mor
     allow: list[str] = []
     for p in allow_paths:
         allow += load_allow_list(p).allow
-    return TermIndex(categories, allow, load_morphology(morphology) if morphology else None)
+    return TermIndex(categories, allow, load_morphology(morphology) if morphology else None, topics)
 
 
 __all__ = ["Hit", "TermEntry", "TermIndex", "build_index", "term_key"]

@@ -24,7 +24,7 @@ def test_a_word_two_lists_call_profane_is_blocked_in_any_disguise(theme: str):
     assert _severities(theme) == {Severity.BLOCK}
 
 
-@pytest.mark.parametrize("theme", ["F4nny party snacks", "F.A.N.N.Y snacks", "Scr3wing around snacks", "B0ng night"])
+@pytest.mark.parametrize("theme", ["F4nny party snacks", "F.A.N.N.Y snacks", "Scr3wing around snacks", "Qu33r snacks"])
 def test_a_word_one_list_calls_profane_is_reviewed_in_leet_or_spelled_out(theme: str):
     assert _severities(theme) == {Severity.REVIEW}
 
@@ -34,6 +34,7 @@ def test_a_word_one_list_calls_profane_is_reviewed_in_leet_or_spelled_out(theme:
     "No screwing around: quick dinners",
     "F4T tire lager",  # a short leet token is a code or a size, no disguise
     "Fa*ny party snacks",  # a mask that other words fill ("funny")
+    "H3mp seeds", "V.O.D.K.A tasting",  # one list's word that names goods: the list's topic, as a brand may write it
 ])
 def test_the_word_as_written_short_codes_and_open_masks_are_clean(theme: str):
     assert _severities(theme) == set()

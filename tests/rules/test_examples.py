@@ -25,6 +25,7 @@ from judge.rules.checks.threats import ThreatsCheck, load_grammar
 from judge.rules.checks.vocabulary import VocabularyCheck
 from judge.rules.lexicon import build_index
 from judge.rules.normalize import normalize
+from judge.rules.nouns import load_noun_classes
 from judge.rules.termlists import MorphologyFile, load_allow_list, load_term_list
 
 POLICIES = data_dir("policies")
@@ -33,7 +34,8 @@ LIST_FILES = [POLICIES / ref for ref in DEFAULT.checks.terms.lists]
 ALLOW = POLICIES / "terms" / "allow.yaml"
 MORPHOLOGY = POLICIES / "terms" / "morphology.yaml"
 TERM_LISTS = sorted((POLICIES / "terms").glob("*.yaml"))
-INDEX = build_index(tuple(LIST_FILES), (ALLOW,), MORPHOLOGY)
+NOUNS = load_noun_classes(POLICIES / DEFAULT.checks.terms.food_nouns, POLICIES / DEFAULT.checks.terms.goods_nouns)
+INDEX = build_index(tuple(LIST_FILES), (ALLOW,), MORPHOLOGY, NOUNS.food | NOUNS.goods)
 FUZZY = DEFAULT.checks.terms.fuzzy
 
 

@@ -27,7 +27,8 @@ class TermsCheck(Check):
     @cached_property
     def index(self) -> TermIndex:
         morphology = self._paths([self.cfg.morphology])[0] if self.cfg.morphology else None
-        return build_index(self._paths(self.cfg.lists), self._paths(self.cfg.allow), morphology)
+        topics = self.nouns.food | self.nouns.goods if self.nouns is not None else frozenset()
+        return build_index(self._paths(self.cfg.lists), self._paths(self.cfg.allow), morphology, topics)
 
     @cached_property
     def data_files(self) -> list[Path]:
@@ -36,7 +37,7 @@ class TermsCheck(Check):
             path = self._paths([self.cfg.morphology])[0]
             data = load_yaml(path, MorphologyFile)
             files += [path, *(path.parent / f for f in data.word_lists)]
-        return files
+        return [*files, *(self.noun_paths or ())]
 
     @cached_property
     def product_phrases(self) -> dict[str, tuple[str, ...]]:
