@@ -118,8 +118,11 @@ def test_each_reading_of_a_leet_digit_is_tried(tmp_path: Path, theme: str, flagg
     ("I hate Mexican food", Severity.REVIEW), ("Kill Chinese takeout cravings", Severity.REVIEW),
     ("Behead the shrimp: seafood prep", Severity.REVIEW), ("Behead the traitors", Severity.BLOCK),
     ("Kill All Immigrants BBQ Sale", Severity.BLOCK), ("I hate Mexicans", Severity.BLOCK), ("Kill all Chinese", Severity.BLOCK),
+    # a people's name before any noun is an adjective; before a person, or a word that ends a clause, a people's
+    ("Beat the Mexican heat with paletas", Severity.REVIEW), ("Shoot the Mexican guy", Severity.BLOCK),
+    ("Shoot the Mexican now", Severity.BLOCK), ("Kill every Muslim and Jew", Severity.BLOCK),
 ])
-def test_a_threat_whose_last_word_may_mean_a_food_is_reviewed(theme: str, severity: Severity):
+def test_a_threat_whose_last_word_may_name_a_thing_is_reviewed(theme: str, severity: Severity):
     check = ThreatsCheck(ThreatsConfig(), CheckEnv())
     found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
     assert [f.severity for f in found] == [severity], found  # a cuisine, or a person's name a food has; a plural is people

@@ -33,6 +33,9 @@ _SLOT = re.compile(r"\{(\w+)\}")
 _OBFUSCATED = re.compile(r"[0-9@$!|+€£]")
 _WORDS = re.compile(r"[^\W\d_]+")
 _ANY_WORD = r"[^\W\d_]+(?:-[^\W\d_]+)?(?!['’]\w)"  # a word, not a possessive ("the neighbor's house")
+# a quantifier that counts people, or a person's determiner, before a singular group word ("every Mexican", "your teacher")
+_COUNTED = frozenset({"every", "each", "any", "all", "a", "an", "your", "my", "our", "their", "his", "her"})
+_NEXT_WORD = re.compile(r" +[^\W\d_]")  # the next word in the same clause: no mark between
 LOOKUP_MIN = 1000  # a slot of this many single words or more is matched as any word and looked up
 
 
@@ -211,6 +214,8 @@ class LoadedGrammar(NamedTuple):
     respelled: dict[str, tuple[str, ...]]  # letters with repeats collapsed -> the pieces so spelled ("kil": "kill")
     by_length: dict[int, tuple[str, ...]]  # the pieces by their length: what a masked word may spell
     group_words: frozenset[str]  # the group slot's words
+    people_after: frozenset[str]  # words after a singular group word that keep it a people's name: persons, "now"
+    phrases: frozenset[str]  # the slots' entries of two words or more ("refugee camp")
 
 
 @lru_cache(maxsize=4)
@@ -224,7 +229,9 @@ def load_grammar(path: Path) -> LoadedGrammar:
     pieces = frozenset(w for words in grammar.slots.values() for w in words if _WORDS.fullmatch(w) and len(w) > 1)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
                          pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len),
-                         frozenset(grammar.slots.get("group", ())))
+                         frozenset(grammar.slots.get("group", ())),
+                         frozenset((*grammar.slots.get("person", ()), *grammar.slots.get("people_after", ()))),
+                         frozenset(w for words in grammar.slots.values() for w in words if " " in w))
 
 
 def _grouped(pieces: Iterable[str], key: Callable[[str], K]) -> dict[K, tuple[str, ...]]:
@@ -319,18 +326,20 @@ class ThreatsCheck(Check):
             if found:
                 template, start, end = found
                 span = (start, end) if as_written else (None, None)  # a folded or read match: the whole field
-                if kind == "threat" and self._food_meant(text, start, end, loaded):
-                    return ThreatRead("violence_near_group", Severity.REVIEW, "violence named beside a food (a people's "
-                                      "name before a dish, or a person's that a food has: a reviewer decides)", label,
+                if kind == "threat" and self._thing_meant(text, start, end, loaded):
+                    return ThreatRead("violence_near_group", Severity.REVIEW, "violence named beside a thing (a people's "
+                                      "name before a noun, or a person's that a food has: a reviewer decides)", label,
                                       template, span)
                 return ThreatRead(kind, severity, message, label, template, span)
         return None
 
-    def _food_meant(self, text: str, start: int, end: int, loaded: LoadedGrammar) -> bool:
-        """Whether a threat's last word may mean a food: a people's name used as an adjective before one ("I hate
-        Mexican food", "Kill Chinese takeout cravings": a singular group word, then a food noun; a plural is people:
-        "Kill all immigrants BBQ sale" stays a threat), or a person's name that a food has too ("Behead the shrimp",
-        WordNet's "shrimp" is a short person first)."""
+    def _thing_meant(self, text: str, start: int, end: int, loaded: LoadedGrammar) -> bool:
+        """Whether a threat's last word may name a thing: a people's name used as an adjective before a noun ("I hate
+        Mexican food", "Beat the Mexican heat": a singular group word, then a food or, in the same clause, any word but
+        a person's noun, one of the grammar's ``people_after`` ("Shoot the Mexican now") or a phrase of its slots ("Bomb
+        the refugee camp"); counted, a person's or plural it is people: "Deport every Mexican fiesta platter", "Shoot
+        your teacher lunchbox", "Kill all immigrants BBQ sale" stay threats), or a person's name that a food has too ("Behead the shrimp", WordNet's "shrimp" is a
+        short person first)."""
         last = _WORDS.findall(text[start:end])[-1:]
         if self.nouns is None or not last:
             return False
@@ -340,4 +349,8 @@ class ThreatsCheck(Check):
         if word.endswith("s"):
             return False
         after = _WORDS.findall(text[end : end + 40])[:2]
-        return any(self.nouns.kind(" ".join(after[:n]), modifiers=False) == "food" for n in (2, 1) if len(after) >= n)
+        if any(self.nouns.kind(" ".join(after[:n]), modifiers=False) == "food" for n in (2, 1) if len(after) >= n):
+            return True
+        if not after or not _COUNTED.isdisjoint(_WORDS.findall(text[start:end])) or _NEXT_WORD.match(text, end) is None:
+            return False
+        return after[0] not in loaded.people_after and f"{word} {after[0]}" not in loaded.phrases  # "refugee camp"
