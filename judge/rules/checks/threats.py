@@ -23,7 +23,7 @@ from judge.resources import resolve_data_file
 from judge.rules.checks.base import Check, Subject
 from judge.rules.checks.patterns import subject_readings
 from judge.rules.memo import BoundedMemo
-from judge.rules.normalize import NormalizedText, collapse_repeats, word_tokens
+from judge.rules.normalize import NormalizedText, Token, collapse_repeats, word_tokens
 from judge.rules.nouns import singulars
 from judge.rules.spellings import mask_fits
 from judge.rules.termlists import Examples, load_word_set, read_word_list
@@ -144,6 +144,16 @@ def _unglued(text: str, pieces: frozenset[str]) -> str:
     """``text`` with each long token that the grammar's words make up wholly read apart ("#killallimmigrants" -> "kill
     all immigrants"), or as it is."""
     return _LONG.sub(lambda m: " ".join(_split(m.group(), pieces) or [m.group()]), text) if _LONG.search(text) else text
+
+
+def _respelled_in_place(text: str, tokens: Sequence[Token], form: Callable[[Token], str]) -> str:
+    """``text`` with each token written as ``form`` gives it, what lies between tokens kept ("teachers' gifts under
+    $20": the apostrophe that makes "teachers'" a possessive stays)."""
+    out, pos = [], 0
+    for t in tokens:
+        out += [text[pos : t.start], form(t)]
+        pos = t.end
+    return "".join(out) + text[pos:]
 
 
 @lru_cache(maxsize=65_536)
@@ -300,8 +310,8 @@ class ThreatsCheck(Check):
         text, other = nt.text, nt.text
         if not text.isalpha() and _OBFUSCATED.search(text):
             tokens = word_tokens(nt)
-            text = " ".join(t.forms[min(1, len(t.forms) - 1)] for t in tokens)
-            other = " ".join(t.forms[-1] for t in tokens)
+            text = _respelled_in_place(nt.text, tokens, lambda t: t.forms[min(1, len(t.forms) - 1)])
+            other = _respelled_in_place(nt.text, tokens, lambda t: t.forms[-1])
         found = self._search_text(text, text is nt.text)
         if found is not None and found.kind == "threat":
             return found
