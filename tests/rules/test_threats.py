@@ -132,3 +132,15 @@ def test_without_the_noun_lists_a_peoples_name_before_a_food_stays_a_threat():
     check = ThreatsCheck(ThreatsConfig(food_nouns=None), CheckEnv())
     found = check.check(Subject(Candidate(id="x", placement="p", theme="I hate Mexican food", keywords=["salsa"])))
     assert [f.severity for f in found] == [Severity.BLOCK]
+
+
+@pytest.mark.parametrize(("theme", "severity"), [
+    ("I would never want to kill all women", Severity.REVIEW), ("Nobody should say 'Death to all Muslims'", Severity.REVIEW),
+    ("'Kill all immigrants' BBQ", Severity.REVIEW), ("No disabled person deserves to die", Severity.REVIEW),
+    ("Kill all immigrants", Severity.BLOCK), ("No Irish, no blacks, no dogs", Severity.BLOCK),
+    ("Never again? Kill all immigrants", Severity.BLOCK),  # a negation counts in its own sentence only
+])
+def test_a_threat_negated_quoted_or_condemned_is_reviewed_not_blocked(theme: str, severity: Severity):
+    check = ThreatsCheck(ThreatsConfig(), CheckEnv())
+    found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
+    assert [f.severity for f in found] == [severity], found  # counter-speech, or a disguise: a reviewer decides

@@ -168,6 +168,24 @@ def _split(token: str, pieces: frozenset[str]) -> tuple[str, ...] | None:
     return None
 
 
+def _countering(grammar: ThreatGrammar) -> re.Pattern[str] | None:
+    anywhere = rf"\b{grammar.alternation('countered')}\b" if "countered" in grammar.slots else None
+    last = rf"\b{grammar.alternation('countered_next')}\s*$" if "countered_next" in grammar.slots else None
+    both = [e for e in (anywhere, last) if e]
+    return re.compile("|".join(both)) if both else None
+
+
+def _countered(text: str, start: int, countered: re.Pattern[str] | None) -> bool:
+    """Whether a threat that starts at ``start`` follows, in its sentence, a word that negates or condemns it ("I would
+    never want to kill all women", "Saying 'death to all Muslims' is vile") or an opening quotation mark."""
+    sentence = max(text.rfind(mark, 0, start) for mark in ".!?;") + 1
+    before = text[sentence:start]
+    return countered is not None and countered.search(before) is not None or before.rstrip().endswith(_QUOTES)
+
+
+_QUOTES = ("'", '"', "“", "‘", "«", "„")
+
+
 def _anchor(entry: str) -> str:
     """The word of a slot's entry that a text must hold for it to match: its longest ("person" of "white person",
     "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
@@ -226,6 +244,8 @@ class LoadedGrammar(NamedTuple):
     group_words: frozenset[str]  # the group slot's words
     people_after: frozenset[str]  # words after a singular group word that keep it a people's name: persons, "now"
     phrases: frozenset[str]  # the slots' entries of two words or more ("refugee camp")
+    countered: re.Pattern[str] | None  # a threat's sentence before it, countered: the ``countered`` slot's words in it, or
+    # the ``countered_next`` slot's at its end
 
 
 @lru_cache(maxsize=4)
@@ -241,7 +261,8 @@ def load_grammar(path: Path) -> LoadedGrammar:
                          pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len),
                          frozenset(grammar.slots.get("group", ())),
                          frozenset((*grammar.slots.get("person", ()), *grammar.slots.get("people_after", ()))),
-                         frozenset(w for words in grammar.slots.values() for w in words if " " in w))
+                         frozenset(w for words in grammar.slots.values() for w in words if " " in w),
+                         _countering(grammar))
 
 
 def _grouped(pieces: Iterable[str], key: Callable[[str], K]) -> dict[K, tuple[str, ...]]:
@@ -336,6 +357,9 @@ class ThreatsCheck(Check):
             if found:
                 template, start, end = found
                 span = (start, end) if as_written else (None, None)  # a folded or read match: the whole field
+                if kind == "threat" and _countered(text, start, loaded.countered):
+                    return ThreatRead("violence_near_group", Severity.REVIEW, "threat words negated, quoted or condemned "
+                                      "(counter-speech, or a disguise of a threat: a reviewer decides)", label, template, span)
                 if kind == "threat" and self._thing_meant(text, start, end, loaded):
                     return ThreatRead("violence_near_group", Severity.REVIEW, "violence named beside a thing (a people's "
                                       "name before a noun, or a person's that a food has: a reviewer decides)", label,
