@@ -266,7 +266,7 @@ class Gate:
                 todo = duplicates.mark(todo)
                 if todo:
                     # in a worker thread, so the event loop keeps serving in-flight calls meanwhile
-                    prepared = await asyncio.to_thread(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
+                    prepared = await self.stage.while_preparing(self._prepare, todo, result) if self.stage else self._prepare(todo, result)
                     in_flight.append(asyncio.ensure_future(self._finish(run, prepared)))
                 while len(in_flight) >= self._max_in_flight or (in_flight and in_flight[0].done()):
                     await in_flight.pop(0)

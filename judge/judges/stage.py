@@ -12,9 +12,10 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from judge.judges.providers import CallResult, LLMSettings
 from judge.judges.providers.base import BatchJournal
@@ -22,6 +23,8 @@ from judge.judges.rubric import Rubric, candidate_payload, criterion_passed
 from judge.models import Candidate, Finding, Severity, sha256_json
 from judge.redact import redact_url
 from judge.store.types import CachedCall, Calibration
+
+T = TypeVar("T")
 
 
 class CallCache(BatchJournal, Protocol):
@@ -130,21 +133,17 @@ class JudgeStage:
         self.page_rubrics = [r for r in rubrics if r.level == "page"]
         # product-level rubrics need retrieved products, which the gate does not have
         self.skipped_rubrics = [r.id for r in rubrics if r.level == "products"]
-        self.settings = settings
-        self.store = store
+        self.settings, self.store = settings, store
         self.unscored_severity = unscored_severity
         self.store_prompts = store_prompts
         self.trust = trust  # TrustConfig or None
         self.calibrations = calibrations or {}
         self.provider: Any = None  # OpenAICompatProvider, created inside the run's event loop
         self.run_id = ""  # the run being judged (a Batch API job is stored under it)
-        self.tokens_used = 0
-        self.cost_used = 0.0
-        self.calls_made = 0
-        self.cache_hits = 0
+        self.tokens_used, self.cost_used, self.calls_made, self.cache_hits = 0, 0.0, 0, 0
         self.exhausted: str | None = None
-        self.deadline_at: float | None = None
-        self.waited_before = 0.0  # waits of providers already closed  # time.monotonic() when the LLM tier must stop
+        self.deadline_at: float | None = None  # time.monotonic() when the LLM tier must stop
+        self.waited_before = 0.0  # waits of providers already closed
 
     def start_clock(self) -> None:
         """The run starts now: its ``deadline`` (if any) counts from here."""
@@ -299,6 +298,12 @@ class JudgeStage:
             out.calls.append(self._record(tasks[i], results[i]))  # type: ignore[arg-type]
         self._vote(tasks, results, out)  # type: ignore[arg-type]
         return out
+
+    async def while_preparing(self, prepare: Callable[..., T], *args: Any) -> T:
+        """``prepare(*args)`` in a worker thread, the event loop serving in-flight calls meanwhile; a Batch API
+        provider sends no job until it returns (more calls are coming)."""
+        with getattr(self.provider, "hold", nullcontext)():
+            return await asyncio.to_thread(prepare, *args)
 
     def _new_provider(self) -> Any:
         if self.settings.batch:

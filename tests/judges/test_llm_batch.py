@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from judge.cascade.gate import Gate
-from judge.judges.providers.batch import read_results
+from judge.judges.providers.batch import IDLE_S, read_results
 from judge.policy import load_policy
 from judge.store import Store
 from judge.surfaces.reader import read_input
@@ -40,6 +40,19 @@ def gate(tmp_path: Path, srv: LLMServer, data: list[dict], db: Path | None = Non
     result = engine.run(read_input(write_jsonl(tmp_path / "in.jsonl", data)))
     verdicts = {v.row.candidate_id: v for v in store.verdicts(result.run.id)}
     return result, verdicts, store
+
+
+def test_a_slow_batch_of_rules_still_leaves_one_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    prepare = Gate._prepare
+
+    def slow(self, todo, result):  # longer than the idle time after which a job is sent
+        time.sleep(IDLE_S * 1.5)
+        return prepare(self, todo, result)
+
+    monkeypatch.setattr(Gate, "_prepare", slow)
+    with LLMServer() as srv:
+        gate(tmp_path, srv, rows(120))
+        assert len(srv.llm.jobs) == 1  # the gate was preparing more calls: no job was sent meanwhile
 
 
 def test_a_run_goes_in_one_job_and_decides_as_live_calls_do(tmp_path: Path):

@@ -1,6 +1,7 @@
 """A provider's Batch API (``judge gate --llm-batch``): the requests of live calls, in jobs, at a lower price.
 
-Calls are collected as the gate makes them. Once no new call has come for ``IDLE_S`` (or a job is full)
+Calls are collected as the gate makes them. Once no new call has come for ``IDLE_S`` while the gate prepares no
+more (or a job is full)
 they are written as one JSONL file, one request per line, whose ``custom_id`` is a digest of the request
 body, so the same request has the same id in any process. The file is uploaded (``POST /v1/files``,
 purpose ``batch``), the job submitted (``POST /v1/batches``), and the job's id stored before anything
@@ -21,7 +22,8 @@ import asyncio
 import hashlib
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -100,6 +102,7 @@ class BatchProvider(OpenAICompatProvider):
         self._followers: dict[str, asyncio.Task[None]] = {}
         self._sender: asyncio.Task[None] | None = None
         self._last_asked = 0.0
+        self._holds = 0  # the gate is preparing more calls: a job waits for them, however long that takes
 
     async def complete(
         self,
@@ -143,11 +146,21 @@ class BatchProvider(OpenAICompatProvider):
                 self._sender = asyncio.ensure_future(self._send_when_idle())
         return result
 
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """No job is sent while the gate prepares calls to come (a slow batch of rules is no idle time)."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            self._last_asked = time.monotonic()
+
     async def _send_when_idle(self) -> None:
         while self._unsent:
             idle = time.monotonic() - self._last_asked
-            if idle < IDLE_S and len(self._unsent) < self.settings.batch_max_requests:
-                await asyncio.sleep(IDLE_S - idle)
+            if (self._holds or idle < IDLE_S) and len(self._unsent) < self.settings.batch_max_requests:
+                await asyncio.sleep(max(IDLE_S - idle, 0.05))
                 continue
             ids = list(self._unsent)[: self.settings.batch_max_requests]
             requests = {cid: self._unsent.pop(cid) for cid in ids}
