@@ -33,6 +33,9 @@ lexicographer file ("lexname"); this script keeps two classes of lemmas:
   may name beyond its groups ("hang the traitors", "death to Israel"): nouns whose first sense is a person
   (``noun.person``), with their plurals, the plurals of the kinds of people it names with a capital ("koreans",
   "texans"), and the names WordNet lists under "country, state, land".
+- ``policies/grammars/peoples.txt``: those kinds of people alone, in the plural ("somalis", "haitians", "jews"), less
+  the names that are a common noun too ("angles", "sisters"): violence named beside one in a sentence is for a
+  reviewer ("Armed patrols to hunt Syrians tonight").
 
 Multi-word lemmas are written with spaces ("toilet paper"). Tests never run this script; they run the check on
 what it wrote.
@@ -166,6 +169,13 @@ def peoples(offsets: dict[str, list[str]], nouns: Nouns) -> set[str]:
              if w[:1].isupper() and w.isascii() and w.replace("-", "").isalpha()}
     kinds = {w for w in named if not any(nouns.lex[o] in things for o in offsets.get(w, ()))}
     return {_plural(w) for w in kinds if not w.endswith(("ese", "ish", "ch", "sh", "ss"))}
+
+
+def plain_peoples(offsets: dict[str, list[str]], nouns: Nouns) -> list[str]:
+    """:func:`peoples`, less a name whose singular WordNet writes lowercase too, a common noun ("Angles": "angle";
+    "Sisters": "sister"), which copy names every day."""
+    lowercase = {w for ws in nouns.lemmas.values() for w in ws if w.islower()}
+    return sorted(p for p in peoples(offsets, nouns) if p[:-1] not in lowercase and p[:-2] not in lowercase)
 
 
 def nations(nouns: Nouns, offsets: dict[str, list[str]]) -> list[str]:
@@ -334,7 +344,8 @@ def main() -> None:
     every += b"".join((args.wordnet / f"{pos}.exc").read_bytes() for pos in POS)
     people = ("index.noun", "data.noun", "noun.exc", "index.adj")  # the files each list is read from
     for name, words, files in (("person_nouns.txt", person_nouns(offsets, nouns, args.wordnet), people),
-                               ("nations.txt", nations(nouns, offsets), people[:2])):
+                               ("nations.txt", nations(nouns, offsets), people[:2]),
+                               ("peoples.txt", plain_peoples(offsets, nouns), people[:2])):
         digest_of = hashlib.sha256(b"".join((args.wordnet / f).read_bytes() for f in files)).hexdigest()
         header = note.replace("index.noun + data.noun", " + ".join(files)).replace(digest, digest_of)
         (args.grammars / name).write_text(header + "".join(w + "\n" for w in words), "utf-8")

@@ -21,7 +21,8 @@ from judge.rules.checks.injection import InjectionCheck
 from judge.rules.checks.language import LanguageCheck
 from judge.rules.checks.patterns import PatternCheck, load_patterns, patterns_path
 from judge.rules.checks.script import ScriptCheck
-from judge.rules.checks.threats import ThreatsCheck, load_grammar
+from judge.rules.checks.threat_grammar import load_grammar
+from judge.rules.checks.threats import ThreatsCheck
 from judge.rules.checks.vocabulary import VocabularyCheck
 from judge.rules.lexicon import build_index
 from judge.rules.normalize import normalize
@@ -167,7 +168,7 @@ def test_threat_grammar_examples(text: str, expect: str):
 def test_a_threat_grammar_naming_an_undefined_slot_is_refused():
     from pydantic import ValidationError
 
-    from judge.rules.checks.threats import ThreatGrammar
+    from judge.rules.checks.threat_grammar import ThreatGrammar
 
     with pytest.raises(ValidationError, match="not defined: place"):
         ThreatGrammar(version="1", slots={"group": ["cops"]}, templates=["burn {place}"])

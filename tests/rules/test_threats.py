@@ -14,7 +14,8 @@ from judge.models import Candidate, Severity
 from judge.policy import ThreatsConfig
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
-from judge.rules.checks.threats import LOOKUP_MIN, ThreatsCheck, load_grammar
+from judge.rules.checks.threat_grammar import LOOKUP_MIN, load_grammar
+from judge.rules.checks.threats import ThreatsCheck
 
 PEOPLE = ["person" + a + b + c for a, b, c in islice(product(ascii_lowercase, repeat=3), LOOKUP_MIN)] + ["teachers", "co-workers"]
 
