@@ -100,7 +100,6 @@ class ThreatGrammar(BaseModel):
         return Matcher(pattern, self.anchors(closed_templates), tuple(looked))
 
 
-
 @dataclass(frozen=True)
 class Matcher:
     """A grammar's expressions: where a text first matches a template, and which. An expression is searched only in a
@@ -129,9 +128,7 @@ class Matcher:
         return None
 
 
-
-SENTENCE = re.compile(r"[.!?;]+\s*")
-
+SENTENCE = re.compile(r"[.!?;]+\s*")  # where a sentence ends
 
 
 def _entries(words: Iterable[str]) -> tuple[frozenset[str], int]:
@@ -140,20 +137,19 @@ def _entries(words: Iterable[str]) -> tuple[frozenset[str], int]:
     return entries, max((len(e.split()) for e in entries), default=0)
 
 
-
 def _countering(grammar: ThreatGrammar) -> re.Pattern[str] | None:
+    """What counters a threat in the words before it in its sentence: a ``countered`` word anywhere ("never"), a
+    ``countered_next`` word right before it ("No disabled person deserves to die")."""
     anywhere = rf"\b{grammar.alternation('countered')}\b" if "countered" in grammar.slots else None
     last = rf"\b{grammar.alternation('countered_next')}\s*$" if "countered_next" in grammar.slots else None
     both = [e for e in (anywhere, last) if e]
     return re.compile("|".join(both)) if both else None
 
 
-
 def _anchor(entry: str) -> str:
     """The word of a slot's entry that a text must hold for it to match: its longest ("person" of "white person",
     "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
     return max(WORDS.findall(entry) or [entry], key=len)
-
 
 
 class LoadedGrammar(NamedTuple):
@@ -173,7 +169,6 @@ class LoadedGrammar(NamedTuple):
     # the ``countered_next`` slot's at its end
 
 
-
 @lru_cache(maxsize=4)
 def load_grammar(path: Path) -> LoadedGrammar:
     """The grammar with its word lists read, its expressions and its screen."""
@@ -190,7 +185,6 @@ def load_grammar(path: Path) -> LoadedGrammar:
                          frozenset(w for words in grammar.slots.values() for w in words if " " in w),
                          frozenset((*grammar.slots.get("peoples", ()), *grammar.slots.get("near_peoples", ()))),
                          _entries(grammar.slots.get("harm_near", ())), _countering(grammar))
-
 
 
 def _grouped(pieces: Iterable[str], key: Callable[[str], K]) -> dict[K, tuple[str, ...]]:
