@@ -53,8 +53,10 @@ class ThreatGrammar(BaseModel):
         return self
 
     def alternation(self, slot: str) -> str:
-        words = sorted(self.slots[slot], key=len, reverse=True)
-        return "(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + ")"
+        """The slot's entries as one expression, a trie of their letters: a text is tried letter by letter, not entry
+        by entry (a group of a hundred names starts many templates); a longer entry is preferred, as "every last"
+        to "every"."""
+        return "(?:" + _trie_expression(_trie(" ".join(w.split()) for w in self.slots[slot])) + ")"
 
     def looked_up(self, slot: str) -> bool:
         words = self.slots[slot]
@@ -81,7 +83,7 @@ class ThreatGrammar(BaseModel):
             screened = [name for name in _SLOT.findall(template) if name in self.screen]
             if not screened:
                 return None
-            out.update(_anchor(w) for name in screened for w in self.slots[name])
+            out.update(_anchor(w, self.slots[name]) for name in screened for w in self.slots[name])
         return frozenset(out)
 
     def compiled(self, templates: list[str]) -> Matcher:
@@ -98,6 +100,31 @@ class ThreatGrammar(BaseModel):
                 closed_templates.append(template)
         pattern = re.compile(r"\b(?:" + "|".join(closed) + r")\b") if closed else None
         return Matcher(pattern, self.anchors(closed_templates), tuple(looked))
+
+
+Trie = dict[str, "Trie"]
+
+
+def _trie(entries: Iterable[str]) -> Trie:
+    """A letter trie of ``entries``; "" marks where one ends."""
+    root: Trie = {}
+    for entry in entries:
+        node = root
+        for letter in entry:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+    return root
+
+
+def _trie_expression(node: Trie) -> str:
+    """The expression a trie matches, a space as any whitespace; where an entry ends and a longer one goes on, the
+    longer is tried first (an optional, greedy rest)."""
+    branches = [(r"\s+" if letter == " " else re.escape(letter)) + _trie_expression(child)
+                for letter, child in sorted(node.items()) if letter]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 @dataclass(frozen=True)
@@ -131,10 +158,10 @@ class Matcher:
 SENTENCE = re.compile(r"[.!?;]+\s*")  # where a sentence ends
 
 
-def _entries(words: Iterable[str]) -> tuple[frozenset[str], int]:
-    """A slot's entries as a set, and the most words one has."""
+def _entries(words: Iterable[str]) -> tuple[frozenset[str], int, frozenset[str]]:
+    """A slot's entries as a set, the most words one has, and their first words (what a text must hold for one)."""
     entries = frozenset(words)
-    return entries, max((len(e.split()) for e in entries), default=0)
+    return entries, max((len(e.split()) for e in entries), default=0), frozenset(e.split()[0] for e in entries)
 
 
 def _countering(grammar: ThreatGrammar) -> re.Pattern[str] | None:
@@ -146,10 +173,13 @@ def _countering(grammar: ThreatGrammar) -> re.Pattern[str] | None:
     return re.compile("|".join(both)) if both else None
 
 
-def _anchor(entry: str) -> str:
-    """The word of a slot's entry that a text must hold for it to match: its longest ("person" of "white person",
-    "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
-    return max(WORDS.findall(entry) or [entry], key=len)
+def _anchor(entry: str, slot: Iterable[str] = ()) -> str:
+    """The word of a slot's entry that a text must hold for it to match: a word that is an entry of the slot itself
+    ("men" of "white men": a text with "white" alone need not be searched), else its longest ("person" of "white
+    person", "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
+    words = WORDS.findall(entry) or [entry]
+    own = [w for w in words if w in slot] if len(words) > 1 else []
+    return max(own or words, key=len)
 
 
 class LoadedGrammar(NamedTuple):
@@ -164,7 +194,7 @@ class LoadedGrammar(NamedTuple):
     people_after: frozenset[str]  # words after a singular group word that keep it a people's name: persons, "now"
     phrases: frozenset[str]  # the slots' entries of two words or more ("refugee camp")
     peoples: frozenset[str]  # the ``peoples`` and ``near_peoples`` slots' words: a people named
-    harm_near: tuple[frozenset[str], int]  # the ``harm_near`` slot's entries, and the most words one has
+    harm_near: tuple[frozenset[str], int, frozenset[str]]  # the ``harm_near`` slot's entries, their most words, first words
     countered: re.Pattern[str] | None  # a threat's sentence before it, countered: the ``countered`` slot's words in it, or
     # the ``countered_next`` slot's at its end
 
@@ -176,7 +206,7 @@ def load_grammar(path: Path) -> LoadedGrammar:
     read = {slot: read_word_list(path.parent / name, "the threat grammar's word list") for slot, name in
             grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
-    screen = frozenset(_anchor(w) for slot in grammar.screen for w in grammar.slots[slot])
+    screen = frozenset(_anchor(w, grammar.slots[slot]) for slot in grammar.screen for w in grammar.slots[slot])
     pieces = frozenset(w for words in grammar.slots.values() for w in words if WORDS.fullmatch(w) and len(w) > 1)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
                          pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len),

@@ -191,7 +191,7 @@ class ThreatsCheck(Check):
         loaded = load_grammar(self.path)
         words = WORDS.findall(text)
         if loaded.screen.isdisjoint(words):
-            return self._harm_near_people(text, loaded)
+            return self._harm_near_people(text, words, loaded)
         for matcher, kind, severity, message, label in (
             (loaded.threats, "threat", loaded.grammar.severity, "threat or incitement against a group", "template"),
             (loaded.nearby, "violence_near_group", Severity.REVIEW, "violence named beside a group", "review template"),
@@ -208,12 +208,14 @@ class ThreatsCheck(Check):
                                       "name before a noun, or a person's that a food has: a reviewer decides)", label,
                                       template, span)
                 return ThreatRead(kind, severity, message, label, template, span)
-        return self._harm_near_people(text, loaded)
+        return self._harm_near_people(text, words, loaded)
 
-    def _harm_near_people(self, text: str, loaded: LoadedGrammar) -> ThreatRead | None:
+    def _harm_near_people(self, text: str, words: list[str], loaded: LoadedGrammar) -> ThreatRead | None:
         """Violence that copy seldom names, in a sentence that names a people, in no template's structure: a reviewer
         decides ("Armed patrols to hunt Syrians tonight")."""
-        entries, longest = loaded.harm_near
+        entries, longest, first_words = loaded.harm_near
+        if first_words.isdisjoint(words):
+            return None  # most texts name no violence: one look-up a word
         for sentence in SENTENCE.split(text):
             words = WORDS.findall(sentence)
             counted = (w + "s" for before, w in zip(words, words[1:]) if before in _ONE_OF)  # "every Somali"
