@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import islice, product
 from pathlib import Path
 from string import ascii_lowercase
@@ -14,7 +15,7 @@ from judge.models import Candidate, Severity
 from judge.policy import ThreatsConfig
 from judge.rules.checks import CheckEnv
 from judge.rules.checks.base import Subject
-from judge.rules.checks.threat_grammar import LOOKUP_MIN, load_grammar
+from judge.rules.checks.threat_grammar import LOOKUP_MIN, ThreatGrammar, load_grammar
 from judge.rules.checks.threats import ThreatsCheck
 
 PEOPLE = ["person" + a + b + c for a, b, c in islice(product(ascii_lowercase, repeat=3), LOOKUP_MIN)] + ["teachers", "co-workers"]
@@ -145,3 +146,11 @@ def test_a_threat_negated_quoted_or_condemned_is_reviewed_not_blocked(theme: str
     check = ThreatsCheck(ThreatsConfig(), CheckEnv())
     found = check.check(Subject(Candidate(id="x", placement="p", theme=theme, keywords=["salsa"])))
     assert [f.severity for f in found] == [severity], found  # counter-speech, or a disguise: a reviewer decides
+
+
+def test_a_slot_as_a_letter_trie_matches_its_entries_the_longest_first():
+    grammar = ThreatGrammar(version="t", slots={"q": ["every", "every last", "all", "all the", "a"]}, templates=["{q}"], screen=["q"])
+    expression = re.compile(rf"(?:{grammar.alternation('q')})")
+    assert [expression.match(t).group() for t in ("every last one", "every  last", "all the", "all of", "a")] == [
+        "every last", "every  last", "all the", "all", "a"]  # a space in an entry is any whitespace
+    assert expression.fullmatch("ever") is None and expression.fullmatch("every las") is None

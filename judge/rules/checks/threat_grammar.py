@@ -10,7 +10,7 @@ slot of single words is matched as any word, which is then looked up (an alterna
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -173,7 +173,7 @@ def _countering(grammar: ThreatGrammar) -> re.Pattern[str] | None:
     return re.compile("|".join(both)) if both else None
 
 
-def _anchor(entry: str, slot: Iterable[str] = ()) -> str:
+def _anchor(entry: str, slot: Collection[str] = ()) -> str:
     """The word of a slot's entry that a text must hold for it to match: a word that is an entry of the slot itself
     ("men" of "white men": a text with "white" alone need not be searched), else its longest ("person" of "white
     person", "bullet" of "a bullet"), which is rarer in grocery copy than its first."""
