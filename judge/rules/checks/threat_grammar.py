@@ -207,7 +207,8 @@ def load_grammar(path: Path) -> LoadedGrammar:
             grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
     screen = frozenset(_anchor(w, grammar.slots[slot]) for slot in grammar.screen for w in grammar.slots[slot])
-    pieces = frozenset(w for words in grammar.slots.values() for w in words if WORDS.fullmatch(w) and len(w) > 1)
+    pieces = frozenset(w for words in grammar.slots.values() for w in words if WORDS.fullmatch(w) and len(w) > 1) | \
+        _template_words(grammar.templates)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
                          pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len),
                          frozenset(grammar.slots.get("group", ())),
@@ -215,6 +216,13 @@ def load_grammar(path: Path) -> LoadedGrammar:
                          frozenset(w for words in grammar.slots.values() for w in words if " " in w),
                          frozenset((*grammar.slots.get("peoples", ()), *grammar.slots.get("near_peoples", ()))),
                          _entries(grammar.slots.get("harm_near", ())), _countering(grammar))
+
+
+def _template_words(templates: Iterable[str]) -> frozenset[str]:
+    """The words the templates write out ("death", "to", "throats"), of two letters or more: what a glued token may be
+    made of too ("Deathto all")."""
+    plain = (_SLOT.sub(" ", t).replace("\\b", " ").replace("\\s", " ") for t in templates)
+    return frozenset(w for t in plain for w in re.findall(r"[a-z]{2,}", t))
 
 
 def _grouped(pieces: Iterable[str], key: Callable[[str], K]) -> dict[K, tuple[str, ...]]:

@@ -34,13 +34,17 @@ _ONE_OF = frozenset({"every", "each", "any", "last", "a", "an", "one"})  # befor
 _NEXT_WORD = re.compile(r" +[^\W\d_]")  # the next word in the same clause: no mark between
 
 
-_LONG = re.compile(r"[a-z]{9,}")  # a normalized text's long token (folded to ASCII)
+_GLUED = re.compile(r"[a-z]{5,}")  # a normalized text's token that may be words glued (folded to ASCII)
+_LONG = 9  # a token this long is read apart even if it is a word; a shorter one only if no word list knows it
 
 
-def _unglued(text: str, pieces: frozenset[str]) -> str:
-    """``text`` with each long token that the grammar's words make up wholly read apart ("#killallimmigrants" -> "kill
-    all immigrants"), or as it is."""
-    return _LONG.sub(lambda m: " ".join(_split(m.group(), pieces) or [m.group()]), text) if _LONG.search(text) else text
+def _unglued(text: str, pieces: frozenset[str], known: frozenset[str]) -> str:
+    """``text`` with each token that the grammar's words make up wholly read apart: a long one ("#killallimmigrants" ->
+    "kill all immigrants"), or one no word list knows, its spaces left out ("Deathto all", "deserve todie",
+    "hangall these"), or as it is."""
+    read = {token: " ".join(parts) for token in set(_GLUED.findall(text))
+            if (len(token) >= _LONG or token not in known) and (parts := _split(token, pieces))}
+    return _GLUED.sub(lambda m: read.get(m.group(), m.group()), text) if read else text
 
 
 def _respelled_in_place(text: str, tokens: Sequence[Token], form: Callable[[Token], str]) -> str:
@@ -180,7 +184,8 @@ class ThreatsCheck(Check):
         if found is not None and found.kind == "threat":
             return found
         loaded = load_grammar(self.path)
-        read_anew = (_unglued(text, loaded.pieces), _respelled(text, loaded, load_word_set(self.word_paths)),
+        known = load_word_set(self.word_paths)
+        read_anew = (_unglued(text, loaded.pieces, known), _respelled(text, loaded, known),
                      *_unmasked(text, loaded), _emoji_read(text, loaded.grammar.emoji))
         others = {r: None for r in (other, *readings, *read_anew) if r != text}
         read = (f for r in others if (f := self._search_text(r, False)))  # a reading's threat comes first
