@@ -189,6 +189,7 @@ class LoadedGrammar(NamedTuple):
     screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
     pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
     respelled: dict[str, tuple[str, ...]]  # letters with repeats collapsed -> the pieces so spelled ("kil": "kill")
+    misspelt: dict[str, tuple[str, ...]]  # a piece with a letter left out or two swapped -> the piece ("murdr": "murder")
     by_length: dict[int, tuple[str, ...]]  # the pieces by their length: what a masked word may spell
     group_words: frozenset[str]  # the group slot's words
     people_after: frozenset[str]  # words after a singular group word that keep it a people's name: persons, "now"
@@ -210,12 +211,33 @@ def load_grammar(path: Path) -> LoadedGrammar:
     pieces = frozenset(w for words in grammar.slots.values() for w in words if WORDS.fullmatch(w) and len(w) > 1) | \
         _template_words(grammar.templates)
     return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
-                         pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats), _grouped(pieces, len),
+                         pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats),
+                         _misspellings({w for slot, words in grammar.slots.items() if slot not in grammar.word_lists
+                                        for e in words for w in e.split()}),
+                         _grouped(pieces, len),
                          frozenset(grammar.slots.get("group", ())),
                          frozenset((*grammar.slots.get("person", ()), *grammar.slots.get("people_after", ()))),
                          frozenset(w for words in grammar.slots.values() for w in words if " " in w),
                          frozenset((*grammar.slots.get("peoples", ()), *grammar.slots.get("near_peoples", ()))),
                          _entries(grammar.slots.get("harm_near", ())), _countering(grammar))
+
+
+_MISSPELT_MIN = 4  # a shorter piece left a letter short is another word too often ("kil" is read by ``respelled``)
+
+
+def _misspellings(pieces: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each word of four letters or more of the grammar's own slots (not the word lists': WordNet's thousands of
+    persons), its phrases' too ("cancer" of "a cancer"), with one letter after the first left out, or two letters after
+    the first swapped ("murdr", "muslms", "immigrnts", "cancr", "murdre"): the words so misspelt."""
+    found: dict[str, set[str]] = {}
+    for piece in pieces:
+        if len(piece) < _MISSPELT_MIN or not piece.isalpha():
+            continue
+        variants = {piece[:i] + piece[i + 1 :] for i in range(1, len(piece))}
+        variants |= {piece[:i] + piece[i + 1] + piece[i] + piece[i + 2 :] for i in range(1, len(piece) - 1)}
+        for v in variants - {piece}:
+            found.setdefault(v, set()).add(piece)
+    return {v: tuple(sorted(ps)) for v, ps in found.items()}
 
 
 def _template_words(templates: Iterable[str]) -> frozenset[str]:

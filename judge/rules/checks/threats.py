@@ -124,13 +124,17 @@ class ThreatRead(NamedTuple):
 def _respelled(text: str, loaded: LoadedGrammar, known: frozenset[str]) -> str:
     """``text`` with each word of three letters or more, no piece and no ``known`` word, that spells a piece with a
     letter doubled or undoubled read as that piece, the nearest in length ("kil", "kiill" -> "kill"; "shooot" ->
-    "shoot", not "shot"; not "of" as "off", nor "escapes" as "escapees"), or as it is."""
+    "shoot", not "shot"; not "of" as "off", nor "escapes" as "escapees"), or a piece with a letter left out or two
+    swapped ("murdr", "Muslms are scum"), or as it is."""
     read: dict[str, str] = {}
     for word in set(WORDS.findall(text)):  # most words are known: one look-up each
-        found = () if len(word) < 3 or word in loaded.pieces or word in known else \
-            loaded.respelled.get(collapse_repeats(word), ())
+        if len(word) < 3 or word in loaded.pieces or word in known:
+            continue
+        found = loaded.respelled.get(collapse_repeats(word), ())
         if found:
             read[word] = min(found, key=lambda piece: abs(len(piece) - len(word)))
+        elif misspelt := loaded.misspelt.get(word, ()):
+            read[word] = misspelt[0]  # "womn": "woman" or "women", a group either way
     return WORDS.sub(lambda m: read.get(m.group(), m.group()), text) if read else text
 
 
