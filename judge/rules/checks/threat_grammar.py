@@ -187,9 +187,9 @@ class LoadedGrammar(NamedTuple):
     threats: Matcher  # a threat's structure: the grammar's severity
     nearby: Matcher  # violence near a group: review
     screen: frozenset[str]  # every template names a screened slot: a text holding no anchor of theirs is skipped
-    pieces: frozenset[str]  # the slots' one-word entries: what a glued token ("#killallimmigrants") is read apart into
+    pieces: frozenset[str]  # the slots' one-word entries and the templates' words: what a glued token is read apart into
     respelled: dict[str, tuple[str, ...]]  # letters with repeats collapsed -> the pieces so spelled ("kil": "kill")
-    misspelt: dict[str, tuple[str, ...]]  # a piece with a letter left out or two swapped -> the piece ("murdr": "murder")
+    misspelt: dict[str, tuple[str, ...]]  # an own slot's word, a letter left out or two swapped -> it ("murdr": "murder")
     by_length: dict[int, tuple[str, ...]]  # the pieces by their length: what a masked word may spell
     group_words: frozenset[str]  # the group slot's words
     people_after: frozenset[str]  # words after a singular group word that keep it a people's name: persons, "now"
@@ -208,18 +208,20 @@ def load_grammar(path: Path) -> LoadedGrammar:
             grammar.word_lists.items()}
     grammar = grammar.model_copy(update={"slots": grammar.slots | read})
     screen = frozenset(_anchor(w, grammar.slots[slot]) for slot in grammar.screen for w in grammar.slots[slot])
-    pieces = frozenset(w for words in grammar.slots.values() for w in words if WORDS.fullmatch(w) and len(w) > 1) | \
-        _template_words(grammar.templates)
-    return LoadedGrammar(grammar, grammar.compiled(grammar.templates), grammar.compiled(grammar.review_templates), screen,
-                         pieces, _grouped((p for p in pieces if len(p) >= 3), collapse_repeats),
-                         _misspellings({w for slot, words in grammar.slots.items() if slot not in grammar.word_lists
-                                        for e in words for w in e.split()}),
-                         _grouped(pieces, len),
-                         frozenset(grammar.slots.get("group", ())),
-                         frozenset((*grammar.slots.get("person", ()), *grammar.slots.get("people_after", ()))),
-                         frozenset(w for words in grammar.slots.values() for w in words if " " in w),
-                         frozenset((*grammar.slots.get("peoples", ()), *grammar.slots.get("near_peoples", ()))),
-                         _entries(grammar.slots.get("harm_near", ())), _countering(grammar))
+    entries = [w for words in grammar.slots.values() for w in words]
+    pieces = frozenset(w for w in entries if WORDS.fullmatch(w) and len(w) > 1) | _template_words(grammar.templates)
+    own_words = {w for slot, words in grammar.slots.items() if slot not in grammar.word_lists for e in words for w in e.split()}
+
+    def of(*slots: str) -> frozenset[str]:
+        return frozenset(w for slot in slots for w in grammar.slots.get(slot, ()))
+
+    return LoadedGrammar(
+        grammar=grammar, threats=grammar.compiled(grammar.templates), nearby=grammar.compiled(grammar.review_templates),
+        screen=screen, pieces=pieces, respelled=_grouped((p for p in pieces if len(p) >= 3), collapse_repeats),
+        misspelt=_misspellings(own_words), by_length=_grouped(pieces, len), group_words=of("group"),
+        people_after=of("person", "people_after"), phrases=frozenset(w for w in entries if " " in w),
+        peoples=of("peoples", "near_peoples"), harm_near=_entries(grammar.slots.get("harm_near", ())),
+        countered=_countering(grammar))
 
 
 _MISSPELT_MIN = 4  # a shorter piece left a letter short is another word too often ("kil" is read by ``respelled``)

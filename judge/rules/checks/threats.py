@@ -72,8 +72,7 @@ def _split(token: str, pieces: frozenset[str]) -> tuple[str, ...] | None:
 def _countered(text: str, start: int, countered: re.Pattern[str] | None) -> bool:
     """Whether a threat that starts at ``start`` follows, in its sentence, a word that negates or condemns it ("I would
     never want to kill all women", "Saying 'death to all Muslims' is vile") or an opening quotation mark."""
-    sentence = max(text.rfind(mark, 0, start) for mark in ".!?;") + 1
-    before = text[sentence:start]
+    before = SENTENCE.split(text[:start])[-1]
     return countered is not None and countered.search(before) is not None or before.rstrip().endswith(_QUOTES)
 
 
